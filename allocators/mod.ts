@@ -1,0 +1,23 @@
+/**
+ * Allocators: the structures that keep a pool's idle slots and decide which
+ * object is lent next — {@linkcode StackAllocator} (LIFO, default),
+ * {@linkcode FreelistAllocator} (linked LIFO with membership checks) and
+ * {@linkcode DequeAllocator} (FIFO).
+ *
+ * ```ts
+ * import { DequeAllocator, StackAllocator } from "@fastalloc/fastalloc/allocators";
+ *
+ * const lifo = new StackAllocator(2);
+ * const fifo = new DequeAllocator(2);
+ * for (const a of [lifo, fifo]) { a.push(0); a.push(1); }
+ * console.log(lifo.pop(), fifo.pop()); // 1 0
+ * ```
+ *
+ * @module
+ */
+
+export type { Allocator } from "./allocator.ts";
+export { StackAllocator } from "./stack_allocator.ts";
+export { FreelistAllocator } from "./freelist_allocator.ts";
+export { DequeAllocator } from "./deque_allocator.ts";
+export { createAllocator } from "./create_allocator.ts";

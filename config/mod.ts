@@ -1,0 +1,39 @@
+/**
+ * Configuration: growth strategies and the validation of every pool option.
+ *
+ * ```ts
+ * import { linearGrowth } from "@fastalloc/fastalloc/config";
+ *
+ * console.log(linearGrowth({ increment: 5 }).nextCapacity(5)); // 10
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  ExponentialGrowthOptions,
+  GrowthConfig,
+  LinearGrowthOptions,
+} from "./growth.ts";
+export { exponentialGrowth, linearGrowth, validateGrowth } from "./growth.ts";
+export type {
+  AllocatorKind,
+  GrowingPoolOptions,
+  GrowingPoolSettings,
+  LeakInfo,
+  PoolOptions,
+  PoolSettings,
+  PoolType,
+  StatisticsOptions,
+  StatisticsSettings,
+} from "./options.ts";
+export {
+  checkBoolean,
+  checkCapacity,
+  checkFunction,
+  checkNumber,
+  checkOptionKeys,
+  validateGrowingPoolOptions,
+  validatePoolOptions,
+  validateStatistics,
+} from "./options.ts";

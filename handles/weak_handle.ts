@@ -1,0 +1,97 @@
+/**
+ * {@linkcode WeakHandle}: a non-owning watcher of one borrow.
+ *
+ * @module
+ */
+
+import { AlreadyReleasedError } from "../errors.ts";
+import type { Lender } from "./lender.ts";
+
+/**
+ * Watches one borrow without owning it: `deref()` gives the object while that
+ * borrow is live and `undefined` after it ended, even if the same object has
+ * been lent again. It keeps neither the object nor the pool alive.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { FixedPool } from "@fastalloc/fastalloc";
+ *
+ * const pool = new FixedPool({ capacity: 1, factory: () => ({ hp: 10 }) });
+ * const enemy = pool.acquire();
+ * const target = pool.weak(enemy);
+ * console.log(target.deref()?.hp); // 10
+ * pool.release(enemy);
+ * console.log(target.deref(), target.alive); // undefined false
+ * ```
+ */
+export class WeakHandle<T extends object> {
+  #object: WeakRef<T>;
+  #lender: WeakRef<Lender<T>>;
+  #generation: number;
+
+  /**
+   * Watches one borrow. Pools make these (`pool.weak(obj)`); this
+   * constructor is for custom pools implementing {@linkcode Lender}.
+   *
+   * @param lender The pool's borrow ledger (held weakly).
+   * @param object The borrowed object (held weakly).
+   * @param generation The borrow's generation number.
+   */
+  constructor(lender: Lender<T>, object: T, generation: number) {
+    this.#object = new WeakRef(object);
+    this.#lender = new WeakRef(lender);
+    this.#generation = generation;
+  }
+
+  /** The watched borrow's generation number. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * The object while the watched borrow is live.
+   *
+   * @returns The object, or `undefined` once that borrow ended.
+   */
+  deref(): T | undefined {
+    const object = this.#object.deref();
+    const lender = this.#lender.deref();
+    if (object === undefined || lender === undefined) return undefined;
+    return lender.isLive(object, this.#generation) ? object : undefined;
+  }
+
+  /**
+   * The object while the watched borrow is live.
+   *
+   * @returns The object.
+   * @throws {AlreadyReleasedError} Where `deref()` would give `undefined`.
+   */
+  get(): T {
+    const object = this.deref();
+    if (object === undefined) {
+      throw new AlreadyReleasedError(
+        `Cannot get weak handle value: its borrow (generation "${this.#generation}") was already released`,
+      );
+    }
+    return object;
+  }
+
+  /** Whether the watched borrow is still live. */
+  get alive(): boolean {
+    return this.deref() !== undefined;
+  }
+
+  /**
+   * Releases the watched borrow if it is still live.
+   *
+   * @returns `true` if it released, `false` if the borrow had already ended.
+   */
+  release(): boolean {
+    const object = this.deref();
+    if (object === undefined) return false;
+    void this.#lender.deref()?.release(object, this.#generation);
+    return true;
+  }
+}

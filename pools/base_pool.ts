@@ -1,0 +1,811 @@
+/**
+ * {@linkcode BasePool}: the single-thread pool implementation that
+ * {@linkcode FixedPool} and {@linkcode GrowingPool} share.
+ *
+ * How it stays fast and safe at once: every object the pool creates gets a
+ * slot number, stored on the object under a private symbol (a `Map` is used
+ * only for objects that cannot take a property, such as sealed ones). Each
+ * slot has a generation counter in a `Uint32Array`: odd while the object is
+ * lent, even while it is idle. So `release` detects double and foreign
+ * releases with one property read, one array read and one compare, and
+ * handles detect stale borrows by comparing generations. Idle slots live in
+ * an {@linkcode Allocator} (typed arrays, no allocation). Everything optional
+ * (statistics, timing, reset, closed state) sits behind one mode check, so
+ * the plain path does no extra work.
+ *
+ * @module
+ */
+
+import type { Allocator } from "../allocators/allocator.ts";
+import { createAllocator } from "../allocators/create_allocator.ts";
+import type {
+  GrowingPoolSettings,
+  LeakInfo,
+  PoolSettings,
+  PoolType,
+} from "../config/options.ts";
+import type { GrowthConfig } from "../config/growth.ts";
+import {
+  AlreadyReleasedError,
+  ForeignObjectError,
+  PoolClosedError,
+  PoolConfigurationError,
+  PoolEmptyError,
+  TypeMismatchError,
+} from "../errors.ts";
+import { ContextHandle } from "../handles/context_handle.ts";
+import type { Lender } from "../handles/lender.ts";
+import { OwnedHandle } from "../handles/owned_handle.ts";
+import { WeakHandle } from "../handles/weak_handle.ts";
+import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
+import { StatsCollector } from "../stats/stats_collector.ts";
+import { quote, typeName } from "../_quote.ts";
+import type { Pool } from "./pool.ts";
+
+/** Where an object's slot number is kept. Shared by every pool. */
+const SLOT: unique symbol = Symbol("fastalloc.slot");
+/** The stamp of an object no pool owns any more. */
+const NO_SLOT = -1;
+
+type Stamped = { [SLOT]?: number };
+
+const MODE_CLOSED = 1;
+const MODE_STATS = 2;
+const MODE_RESET = 4;
+
+/** What a growing pool adds to the settings. */
+type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === "object" &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+function nowNs(): number {
+  return performance.now() * 1e6;
+}
+
+/**
+ * The synchronous single-thread pool behind {@linkcode FixedPool} and
+ * {@linkcode GrowingPool}. Construct one of those; this class holds what they
+ * share and documents the behaviour of every {@linkcode Pool} member.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example Any synchronous pool is a BasePool
+ * ```ts
+ * import { BasePool, FixedPool, GrowingPool } from "@fastalloc/fastalloc";
+ *
+ * const pools: BasePool<{ n: number }>[] = [
+ *   new FixedPool({ capacity: 2, factory: () => ({ n: 0 }) }),
+ *   new GrowingPool({ capacity: 2, factory: () => ({ n: 0 }) }),
+ * ];
+ * for (const pool of pools) pool.release(pool.acquire());
+ * ```
+ */
+export abstract class BasePool<T extends object> implements Pool<T> {
+  /** Non-zero when acquire must take the general path (closed, statistics). */
+  #acquireMode: number;
+  /** Non-zero when release must take the general path (closed, statistics, reset). */
+  #releaseMode: number;
+  #closed = false;
+  #objects: (T | undefined)[];
+  #generations: Uint32Array;
+  #idle: Allocator;
+  /** Slot numbers that hold no object (never filled, or destroyed). */
+  #vacant: number[] = [];
+  /** The lowest slot number never used. */
+  #nextSlot = 0;
+  #inUse = 0;
+  #created = 0;
+  #capacity: number;
+  #stats: StatsCollector | undefined;
+  #create: () => T;
+  #type: PoolType<T> | undefined;
+  #reset: ((obj: T) => void) | undefined;
+  #destroy: ((obj: T) => void) | undefined;
+  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
+  #growth: GrowthConfig | undefined;
+  #maxCapacity: number;
+  /** Slots of objects that cannot carry the slot symbol (non-extensible). */
+  #slotsByObject: Map<T, number> | undefined;
+  #lender: Lender<T>;
+
+  /**
+   * Sets the pool up from validated settings; subclasses validate first.
+   *
+   * @param settings Validated options (see `validatePoolOptions`).
+   * @param growth How to grow, for growing pools; absent for fixed ones.
+   */
+  protected constructor(settings: PoolSettings<T>, growth?: Growth) {
+    this.#capacity = settings.capacity;
+    this.#create = settings.create;
+    this.#type = settings.type;
+    this.#reset = settings.reset;
+    this.#destroy = settings.destroy;
+    this.#onLeak = settings.onLeak;
+    this.#growth = growth?.growth;
+    this.#maxCapacity = growth?.maxCapacity ?? settings.capacity;
+    this.#objects = new Array<T | undefined>(settings.capacity).fill(undefined);
+    this.#generations = new Uint32Array(settings.capacity);
+    this.#idle = createAllocator(settings.allocator, settings.capacity);
+    if (settings.statistics.enabled) {
+      this.#stats = new StatsCollector({
+        timing: settings.statistics.timing,
+        sampleRate: settings.statistics.sampleRate,
+        capacity: settings.capacity,
+      });
+    }
+    this.#acquireMode = this.#stats ? MODE_STATS : 0;
+    this.#releaseMode = this.#acquireMode | (this.#reset ? MODE_RESET : 0);
+    this.#lender = {
+      isLive: (obj: T, generation: number): boolean =>
+        this.#generations[this.#slotOf(obj)] === generation,
+      release: (obj: T, generation: number): void => {
+        if (this.#generations[this.#slotOf(obj)] !== generation) {
+          throw new AlreadyReleasedError(
+            `Cannot release handle: its borrow (generation ${
+              quote(generation)
+            }) was already released`,
+          );
+        }
+        this.release(obj);
+      },
+      reclaim: (obj: T, generation: number): void =>
+        this.#reclaim(obj, generation),
+    };
+    if (settings.preInitialize) this.#fill();
+  }
+
+  /** Creates every object up front; on a factory error, undoes and rethrows. */
+  #fill(): void {
+    try {
+      while (this.#created < this.#capacity) {
+        this.#idle.push(this.#createOne());
+      }
+    } catch (error) {
+      this.#destroyIdle();
+      throw error;
+    }
+  }
+
+  // ---- acquire -----------------------------------------------------------
+
+  /**
+   * Lends an idle object, or creates one while fewer than `capacity` are
+   * lent; a growing pool grows first when full.
+   *
+   * @returns The object, now borrowed.
+   * @throws {PoolEmptyError} If nothing is idle and no object can be created.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 8, factory: () => ({ x: 0, y: 0 }) });
+   * const point = pool.acquire();
+   * point.x = 3;
+   * pool.release(point);
+   * ```
+   */
+  acquire(): T {
+    if (this.#acquireMode === 0) {
+      const slot = this.#idle.pop();
+      if (slot !== undefined) {
+        const generations = this.#generations;
+        generations[slot] = generations[slot]! + 1;
+        this.#inUse++;
+        return this.#objects[slot]!;
+      }
+    }
+    return this.#acquireGeneral(true)!;
+  }
+
+  /**
+   * The same as {@linkcode BasePool.acquire}.
+   *
+   * @returns The object, now borrowed.
+   * @throws {PoolEmptyError} If nothing is idle and no object can be created.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * pool.release(pool.get());
+   * ```
+   */
+  get(): T {
+    return this.acquire();
+  }
+
+  /**
+   * As {@linkcode BasePool.acquire}, but returns `undefined` instead of
+   * throwing when the pool is exhausted.
+   *
+   * @returns The object, or `undefined` when none can be had.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * pool.acquire();
+   * console.log(pool.tryAcquire()); // undefined
+   * ```
+   */
+  tryAcquire(): T | undefined {
+    if (this.#acquireMode === 0) {
+      const slot = this.#idle.pop();
+      if (slot !== undefined) {
+        const generations = this.#generations;
+        generations[slot] = generations[slot]! + 1;
+        this.#inUse++;
+        return this.#objects[slot];
+      }
+    }
+    return this.#acquireGeneral(false);
+  }
+
+  /** Every case the plain path does not take: closed, statistics, empty. */
+  #acquireGeneral(throwWhenEmpty: boolean): T | undefined {
+    if (this.#closed) {
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
+    }
+    const stats = this.#stats;
+    const started = stats !== undefined && stats.sample() ? nowNs() : 0;
+    let slot = this.#idle.pop();
+    if (slot === undefined) {
+      if (this.#created === this.#capacity && !this.#grow()) {
+        stats?.recordExhaustion();
+        if (!throwWhenEmpty) return undefined;
+        throw new PoolEmptyError(
+          `Cannot acquire from pool: all ${
+            quote(this.#capacity)
+          } objects are in use`,
+        );
+      }
+      slot = this.#createOne();
+    }
+    this.#generations[slot]! += 1;
+    this.#inUse++;
+    if (stats !== undefined) {
+      stats.recordAllocation();
+      if (started !== 0) stats.recordAllocationTime(nowNs() - started);
+    }
+    return this.#objects[slot];
+  }
+
+  /** Makes one object in a vacant slot; returns the slot (idle, even generation). */
+  #createOne(): number {
+    const obj = this.#create();
+    if (
+      obj === null || (typeof obj !== "object" && typeof obj !== "function")
+    ) {
+      throw new PoolConfigurationError(
+        `Cannot create object: the factory returned ${
+          quote(obj)
+        }, not an object`,
+      );
+    }
+    const stamp = (obj as Stamped)[SLOT];
+    if (
+      (stamp !== undefined && stamp !== NO_SLOT) ||
+      this.#slotsByObject?.has(obj)
+    ) {
+      throw new PoolConfigurationError(
+        "Cannot create object: the factory returned an object that already belongs to a pool",
+      );
+    }
+    const slot = this.#vacant.pop() ?? this.#nextSlot++;
+    if (slot >= this.#objects.length) this.#resizeSlots(slot + 1);
+    if (Object.isExtensible(obj)) {
+      Object.defineProperty(obj, SLOT, {
+        value: slot,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    } else {
+      (this.#slotsByObject ??= new Map()).set(obj, slot);
+    }
+    this.#objects[slot] = obj;
+    this.#created++;
+    this.#stats?.recordCreated();
+    return slot;
+  }
+
+  /** Grows the slot arrays and the allocator to hold `count` slots. */
+  #resizeSlots(count: number): void {
+    const length = Math.max(count, this.#objects.length * 2);
+    const generations = new Uint32Array(length);
+    generations.set(this.#generations);
+    this.#generations = generations;
+    while (this.#objects.length < length) this.#objects.push(undefined);
+    this.#idle.grow(length);
+  }
+
+  /** Raises the capacity by the growth strategy; `false` when it cannot. */
+  #grow(): boolean {
+    const growth = this.#growth;
+    const current = this.#capacity;
+    if (
+      growth === undefined || current >= this.#maxCapacity ||
+      !growth.canGrow(current)
+    ) {
+      return false;
+    }
+    const proposed = growth.nextCapacity(current);
+    if (!Number.isSafeInteger(proposed) || proposed <= current) {
+      throw new PoolConfigurationError(
+        `Cannot grow pool: growth.nextCapacity(${current}) returned ${
+          quote(proposed)
+        }, not an integer above ${current}`,
+      );
+    }
+    this.#capacity = Math.min(proposed, this.#maxCapacity);
+    this.#stats?.recordGrowth(this.#capacity);
+    return true;
+  }
+
+  // ---- release -----------------------------------------------------------
+
+  /**
+   * Returns a borrowed object. With a `reset`, the object is reset first; if
+   * the reset throws, the object is destroyed, its place freed, and the error
+   * rethrown. After `close()` the object is destroyed instead of kept.
+   *
+   * @param obj An object this pool lent and that is still borrowed.
+   * @throws {AlreadyReleasedError} If `obj` was already released.
+   * @throws {ForeignObjectError} If this pool never lent `obj`.
+   * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
+   *
+   * @example
+   * ```ts
+   * import { AlreadyReleasedError, FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * const obj = pool.acquire();
+   * pool.release(obj);
+   * try { pool.release(obj); } catch (e) { console.log(e instanceof AlreadyReleasedError); } // true
+   * ```
+   */
+  release(obj: T): void {
+    const slot = this.#borrowedSlot(obj);
+    if (slot < 0) return this.#reject(obj, "release");
+    if (this.#releaseMode === 0) {
+      const generations = this.#generations;
+      generations[slot] = generations[slot]! + 1;
+      this.#inUse--;
+      this.#idle.push(slot);
+      return;
+    }
+    this.#releaseGeneral(obj, slot);
+  }
+
+  /** The slot of `obj` if it is a live borrow of this pool, else -1. */
+  #borrowedSlot(obj: T): number {
+    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
+    if (
+      slot !== undefined && this.#objects[slot] === obj &&
+      (this.#generations[slot]! & 1) === 1
+    ) {
+      return slot;
+    }
+    if (this.#slotsByObject === undefined) return -1;
+    const mapped = this.#slotsByObject.get(obj);
+    return mapped !== undefined && (this.#generations[mapped]! & 1) === 1
+      ? mapped
+      : -1;
+  }
+
+  /** The slot of `obj` if this pool holds it (lent or idle), else -1. */
+  #slotOf(obj: T): number {
+    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
+    if (slot !== undefined && slot >= 0 && this.#objects[slot] === obj) {
+      return slot;
+    }
+    return this.#slotsByObject?.get(obj) ?? -1;
+  }
+
+  /** Throws the error that explains why `obj` is not a live borrow. */
+  #reject(obj: unknown, action: "release" | "watch"): never {
+    const type = this.#type;
+    if (type !== undefined && !(obj instanceof type)) {
+      throw new TypeMismatchError(
+        `Cannot ${action} object: expected a ${
+          quote(type.name)
+        } instance, got ${quote(typeName(obj))}`,
+        { expectedType: type.name, actualType: typeName(obj) },
+      );
+    }
+    if (this.#slotOf(obj as T) >= 0) {
+      throw new AlreadyReleasedError(
+        `Cannot ${action} object: it was already released`,
+      );
+    }
+    throw new ForeignObjectError(
+      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
+    );
+  }
+
+  /** Release with statistics, reset or a closed pool. */
+  #releaseGeneral(obj: T, slot: number): void {
+    const stats = this.#stats;
+    const started = stats !== undefined && stats.sample() ? nowNs() : 0;
+    if (this.#closed) {
+      this.#endBorrow(slot);
+      this.#discard(slot);
+      return;
+    }
+    if (this.#reset !== undefined && !this.#resetOrDiscard(obj, slot)) return;
+    this.#endBorrow(slot);
+    this.#idle.push(slot);
+    if (started !== 0) stats!.recordReleaseTime(nowNs() - started);
+  }
+
+  /** Marks the borrow in `slot` ended and counts the release. */
+  #endBorrow(slot: number): void {
+    this.#generations[slot]! += 1;
+    this.#inUse--;
+    this.#stats?.recordRelease();
+  }
+
+  /**
+   * Runs the reset. On failure, ends the borrow, destroys the object and
+   * rethrows (from `release`), so the pool stays consistent.
+   */
+  #resetOrDiscard(obj: T, slot: number): boolean {
+    try {
+      this.#reset!(obj);
+    } catch (error) {
+      this.#stats?.recordResetFailure();
+      this.#endBorrow(slot);
+      this.#discard(slot, error);
+      throw error;
+    }
+    this.#stats?.recordReset();
+    return true;
+  }
+
+  /**
+   * Drops the object in an idle or just-released `slot`: frees the slot, then
+   * calls `destroy`. When `cause` is given (a failed reset being rethrown), a
+   * destroy error is combined with it instead of hiding it.
+   */
+  #discard(slot: number, cause?: unknown): void {
+    const obj = this.#objects[slot]!;
+    this.#objects[slot] = undefined;
+    if (this.#slotsByObject?.delete(obj) !== true) {
+      (obj as Stamped)[SLOT] = NO_SLOT;
+    }
+    this.#vacant.push(slot);
+    this.#created--;
+    this.#stats?.recordDestroyed();
+    if (this.#destroy === undefined) return;
+    try {
+      this.#destroy(obj);
+    } catch (error) {
+      if (cause === undefined) throw error;
+      throw new AggregateError(
+        [cause, error],
+        "Cannot release object: its reset and then its destroy threw",
+      );
+    }
+  }
+
+  /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
+  #reclaim(obj: T, generation: number): void {
+    const slot = this.#slotOf(obj);
+    if (slot < 0 || this.#generations[slot] !== generation) return;
+    this.#stats?.recordLeak();
+    try {
+      this.#onLeak?.({ object: obj, generation, pool: this.constructor.name });
+    } catch (error) {
+      console.error("fastalloc: onLeak threw", error);
+    }
+    try {
+      this.release(obj);
+    } catch (error) {
+      console.error("fastalloc: releasing a leaked object failed", error);
+    }
+  }
+
+  // ---- scoped use and handles -------------------------------------------
+
+  /**
+   * Acquires an object, calls `fn` with it, and releases it afterwards, even
+   * if `fn` throws. If `fn` returns a promise, the object is released when
+   * the promise settles. This is the fast scoped form: no handle, no `using`
+   * cost. If `fn` throws and the release fails too, `fn`'s error is thrown
+   * (the failed reset still shows in `stats().resetFailures`).
+   *
+   * @typeParam R What `fn` returns.
+   * @param fn Works with the object; must not keep it after returning.
+   * @returns What `fn` returned.
+   * @throws {TypeError} If `fn` is not a function.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 4, factory: () => ({ sum: 0 }) });
+   * const total = pool.use((acc) => {
+   *   acc.sum = 1 + 2;
+   *   return acc.sum;
+   * });
+   * console.log(total, pool.inUse); // 3 0
+   * ```
+   */
+  use<R>(fn: (obj: T) => R): R {
+    if (typeof fn !== "function") {
+      throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
+    }
+    const obj = this.acquire();
+    let result: R;
+    try {
+      result = fn(obj);
+    } catch (error) {
+      this.#releaseQuietly(obj);
+      throw error;
+    }
+    if (isThenable(result)) return this.#releaseWhenSettled(obj, result) as R;
+    this.release(obj);
+    return result;
+  }
+
+  #releaseQuietly(obj: T): void {
+    try {
+      this.release(obj);
+    } catch {
+      // fn's error is the one to report; a failed reset is counted in stats.
+    }
+  }
+
+  #releaseWhenSettled(obj: T, pending: PromiseLike<unknown>): Promise<unknown> {
+    return Promise.resolve(pending).then(
+      (value) => {
+        this.release(obj);
+        return value;
+      },
+      (error) => {
+        this.#releaseQuietly(obj);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Borrows an object through a handle, for `using`.
+   *
+   * @returns A handle; disposing it releases the object.
+   * @throws {PoolEmptyError} If nothing can be had.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({ x: 0 }) });
+   * {
+   *   using h = pool.allocate();
+   *   h.value.x = 1;
+   * }
+   * console.log(pool.available); // 1
+   * ```
+   */
+  allocate(): ContextHandle<T> {
+    const obj = this.acquire();
+    return new ContextHandle(this.#lender, obj, this.#generationOf(obj));
+  }
+
+  /**
+   * Borrows an object through a leak-tracked handle: if the handle is
+   * garbage-collected unreleased, the pool counts a leak, calls `onLeak`, and
+   * takes the object back.
+   *
+   * @returns The handle.
+   * @throws {PoolEmptyError} If nothing can be had.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * const owned = pool.allocateOwned();
+   * owned.release();
+   * ```
+   */
+  allocateOwned(): OwnedHandle<T> {
+    const obj = this.acquire();
+    return new OwnedHandle(this.#lender, obj, this.#generationOf(obj));
+  }
+
+  /**
+   * Watches the current borrow of `obj` without owning it.
+   *
+   * @param obj A currently borrowed object of this pool.
+   * @returns A weak handle to that borrow.
+   * @throws {AlreadyReleasedError} If `obj` is idle.
+   * @throws {ForeignObjectError} If this pool never lent `obj`.
+   * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * const obj = pool.acquire();
+   * const watcher = pool.weak(obj);
+   * pool.release(obj);
+   * console.log(watcher.alive); // false
+   * ```
+   */
+  weak(obj: T): WeakHandle<T> {
+    const slot = this.#borrowedSlot(obj);
+    if (slot < 0) return this.#reject(obj, "watch");
+    return new WeakHandle(this.#lender, obj, this.#generations[slot]!);
+  }
+
+  #generationOf(obj: T): number {
+    return this.#generations[this.#slotOf(obj)]!;
+  }
+
+  // ---- state -------------------------------------------------------------
+
+  /** How many objects may be lent at once. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Objects lent now. */
+  get inUse(): number {
+    return this.#inUse;
+  }
+
+  /** Idle objects already created. */
+  get available(): number {
+    return this.#idle.size;
+  }
+
+  /** Whether the pool is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The allocator kind keeping idle objects: `"stack"`, `"freelist"` or `"deque"`. */
+  get allocator(): string {
+    return this.#idle.kind;
+  }
+
+  /**
+   * A frozen statistics snapshot. With statistics off, only `enabled`,
+   * `currentInUse` and `currentCapacity` are filled in.
+   *
+   * @returns The statistics.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+   * pool.acquire();
+   * console.log(pool.stats().peakInUse); // 1
+   * ```
+   */
+  stats(): PoolStats {
+    return this.#stats?.snapshot() ??
+      disabledStats(this.#inUse, this.#capacity);
+  }
+
+  /**
+   * Closes the pool: acquires fail from now on, idle objects are destroyed at
+   * once, and borrowed ones are destroyed when released. Calling it again
+   * does nothing. If `destroy` throws, every object is still dropped and the
+   * errors are thrown together afterwards.
+   *
+   * @throws {AggregateError} If `destroy` threw for any object.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 2, factory: () => ({}), preInitialize: true });
+   * pool.close();
+   * console.log(pool.closed, pool.available); // true 0
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#acquireMode |= MODE_CLOSED;
+    this.#releaseMode |= MODE_CLOSED;
+    this.#destroyIdle();
+  }
+
+  /** Destroys every idle object; collects destroy errors and throws them together. */
+  #destroyIdle(): void {
+    const errors: unknown[] = [];
+    for (
+      let slot = this.#idle.pop();
+      slot !== undefined;
+      slot = this.#idle.pop()
+    ) {
+      try {
+        this.#discard(slot);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) {
+      throw new AggregateError(
+        errors,
+        `Cannot destroy objects: destroy threw for ${
+          quote(errors.length)
+        } of them`,
+      );
+    }
+  }
+
+  /** Closes the pool, for `using pool = new FixedPool(...)`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Destroys idle objects until at most `keep` objects exist; for subclasses.
+   *
+   * @param keep How many objects (lent and idle) to keep at most.
+   * @returns How many objects were destroyed.
+   */
+  protected trimTo(keep: number): number {
+    const errors: unknown[] = [];
+    let trimmed = 0;
+    while (this.#created > keep) {
+      const slot = this.#idle.pop();
+      if (slot === undefined) break;
+      trimmed++;
+      try {
+        this.#discard(slot);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (this.#capacity > keep) {
+      this.#capacity = Math.max(keep, this.#created);
+      this.#stats?.recordCapacity(this.#capacity);
+    }
+    if (errors.length > 0) {
+      throw new AggregateError(
+        errors,
+        `Cannot trim pool: destroy threw for ${quote(errors.length)} objects`,
+      );
+    }
+    return trimmed;
+  }
+
+  /** The effective maximum capacity (the capacity itself for fixed pools). */
+  protected get maximumCapacity(): number {
+    return this.#maxCapacity;
+  }
+
+  #describe(): string {
+    return `${this.constructor.name} { capacity: ${this.#capacity}, inUse: ${this.#inUse}, available: ${this.#idle.size}, closed: ${this.#closed}, allocator: "${this.#idle.kind}", statistics: ${
+      this.#stats !== undefined
+    } }`;
+  }
+
+  /** Node's and Bun's `console.log` show the pool's state. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#describe();
+  }
+
+  /** Deno's `console.log` shows the pool's state. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.#describe();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Pools: {@linkcode FixedPool} and {@linkcode GrowingPool} (single thread,
+ * synchronous), sharing {@linkcode BasePool}, behind the {@linkcode Pool}
+ * interface.
+ *
+ * ```ts
+ * import { FixedPool } from "@fastalloc/fastalloc/pools";
+ *
+ * const pool = new FixedPool({ capacity: 16, factory: () => ({ x: 0 }) });
+ * pool.release(pool.acquire());
+ * ```
+ *
+ * @module
+ */
+
+export type { Pool } from "./pool.ts";
+export { BasePool } from "./base_pool.ts";
+export { FixedPool } from "./fixed_pool.ts";
+export { GrowingPool } from "./growing_pool.ts";

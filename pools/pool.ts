@@ -1,0 +1,69 @@
+/**
+ * {@linkcode Pool}: the synchronous pool interface that `FixedPool`,
+ * `GrowingPool`, `ThreadSafePool` and `ThreadLocalPool` implement.
+ *
+ * @module
+ */
+
+import type { ContextHandle } from "../handles/context_handle.ts";
+import type { OwnedHandle } from "../handles/owned_handle.ts";
+import type { WeakHandle } from "../handles/weak_handle.ts";
+import type { PoolStats } from "../stats/pool_stats.ts";
+
+/**
+ * A synchronous object pool.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example Write code against any pool
+ * ```ts
+ * import { FixedPool, type Pool } from "@fastalloc/fastalloc";
+ *
+ * function sum(pool: Pool<{ n: number }>): number {
+ *   return pool.use((obj) => (obj.n = 2) + 1);
+ * }
+ * console.log(sum(new FixedPool({ capacity: 1, factory: () => ({ n: 0 }) }))); // 3
+ * ```
+ */
+export interface Pool<T extends object> {
+  /**
+   * An idle object, else a new one while `inUse < capacity`.
+   * Throws `PoolEmptyError` when none can be had, `PoolClosedError` once closed.
+   */
+  acquire(): T;
+  /** The same as {@linkcode Pool.acquire}. */
+  get(): T;
+  /** As `acquire`, but `undefined` instead of `PoolEmptyError`. */
+  tryAcquire(): T | undefined;
+  /**
+   * Returns `obj` to the pool. Throws `AlreadyReleasedError` on a double
+   * release, `ForeignObjectError` for an object this pool never lent, and
+   * `TypeMismatchError` when the pool has a type and `obj` is not an instance.
+   */
+  release(obj: T): void;
+  /**
+   * Acquires, calls `fn`, releases (when the returned promise settles, if it
+   * returns one). Allocation-free: the fast scoped form.
+   */
+  use<R>(fn: (obj: T) => R): R;
+  /** A handle for `using h = pool.allocate()`. */
+  allocate(): ContextHandle<T>;
+  /** A leak-tracked handle. */
+  allocateOwned(): OwnedHandle<T>;
+  /** A non-owning watcher of a currently borrowed object. */
+  weak(obj: T): WeakHandle<T>;
+  /** How many objects may be lent at once. */
+  readonly capacity: number;
+  /** Objects lent now. */
+  readonly inUse: number;
+  /** Idle objects already created. */
+  readonly available: number;
+  /** Whether {@linkcode Pool.close} was called. */
+  readonly closed: boolean;
+  /** A frozen statistics snapshot. */
+  stats(): PoolStats;
+  /** Stops lending and destroys idle objects. */
+  close(): void;
+  /** The same as {@linkcode Pool.close}, for `using pool = ...`. */
+  [Symbol.dispose](): void;
+}

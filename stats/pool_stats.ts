@@ -1,0 +1,114 @@
+/**
+ * {@linkcode PoolStats}: the frozen statistics snapshot every pool's
+ * `stats()` returns.
+ *
+ * @module
+ */
+
+/**
+ * A frozen snapshot of a pool's statistics. With statistics off, `enabled`,
+ * `currentInUse` and `currentCapacity` are right and every other field is 0.
+ *
+ * Invariant while statistics are on from the start:
+ * `currentInUse === totalAllocations - totalReleases`, where a release is
+ * every return of a borrowed object (by the user, a reclaimed leak, or a
+ * failed reset that discarded it).
+ *
+ * @example
+ * ```ts
+ * import { FixedPool, type PoolStats } from "@fastalloc/fastalloc";
+ *
+ * const pool = new FixedPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+ * pool.release(pool.acquire());
+ * const stats: PoolStats = pool.stats();
+ * console.log(stats.totalAllocations, stats.totalReleases); // 1 1
+ * ```
+ */
+export interface PoolStats {
+  /** Whether statistics were collected. */
+  readonly enabled: boolean;
+  /** Successful acquires. */
+  readonly totalAllocations: number;
+  /** Returns of borrowed objects (user releases, reclaimed leaks, failed resets). */
+  readonly totalReleases: number;
+  /** Successful resets. */
+  readonly totalResets: number;
+  /** How many times the pool grew. */
+  readonly growthEvents: number;
+  /** The most objects lent at once. */
+  readonly peakInUse: number;
+  /** The highest capacity the pool had. */
+  readonly peakCapacity: number;
+  /** Objects lent now. */
+  readonly currentInUse: number;
+  /** The capacity now. */
+  readonly currentCapacity: number;
+  /**
+   * Estimated total time spent in acquire, in nanoseconds: the sampled mean
+   * times `totalAllocations`. 0 unless statistics were enabled with `{ timing: true }`.
+   */
+  readonly totalAllocationTimeNs: number;
+  /** Estimated total time spent in release, in nanoseconds (sampled, as above). */
+  readonly totalReleaseTimeNs: number;
+  /** Mean acquire time of the sampled operations, in nanoseconds. */
+  readonly avgAllocationTimeNs: number;
+  /** Mean release time of the sampled operations, in nanoseconds. */
+  readonly avgReleaseTimeNs: number;
+  /** Acquires that found nothing idle and failed or had to wait. */
+  readonly exhaustions: number;
+  /** Objects created. */
+  readonly created: number;
+  /** Objects destroyed (close, trim, failed reset, failed validation, eviction). */
+  readonly destroyed: number;
+  /** `OwnedHandle`s garbage-collected unreleased. */
+  readonly leaks: number;
+  /** Resets that threw. */
+  readonly resetFailures: number;
+  /** Acquires that waited for an object. */
+  readonly waits: number;
+  /** Acquires that gave up because their timeout ran out. */
+  readonly timeouts: number;
+  /** Total time acquires spent waiting, in nanoseconds. */
+  readonly totalWaitTimeNs: number;
+}
+
+/**
+ * The snapshot of a pool whose statistics are off: only `currentInUse` and
+ * `currentCapacity` are filled in.
+ *
+ * @param inUse Objects lent now.
+ * @param capacity The capacity now.
+ * @returns A frozen {@linkcode PoolStats} with `enabled: false`.
+ *
+ * @example
+ * ```ts
+ * import { disabledStats } from "@fastalloc/fastalloc/stats";
+ *
+ * console.log(disabledStats(2, 8).currentInUse); // 2
+ * ```
+ */
+export function disabledStats(inUse: number, capacity: number): PoolStats {
+  return Object.freeze({
+    enabled: false,
+    totalAllocations: 0,
+    totalReleases: 0,
+    totalResets: 0,
+    growthEvents: 0,
+    peakInUse: 0,
+    peakCapacity: 0,
+    currentInUse: inUse,
+    currentCapacity: capacity,
+    totalAllocationTimeNs: 0,
+    totalReleaseTimeNs: 0,
+    avgAllocationTimeNs: 0,
+    avgReleaseTimeNs: 0,
+    exhaustions: 0,
+    created: 0,
+    destroyed: 0,
+    leaks: 0,
+    resetFailures: 0,
+    waits: 0,
+    timeouts: 0,
+    totalWaitTimeNs: 0,
+  });
+}

@@ -1,0 +1,287 @@
+/**
+ * {@linkcode StatsCollector}: the counters behind `pool.stats()`, usable on
+ * its own to total the statistics of several pools.
+ *
+ * @module
+ */
+
+import type { PoolStats } from "./pool_stats.ts";
+import type { StatisticsOptions } from "../config/options.ts";
+import { validateStatistics } from "../config/options.ts";
+
+/** Options of a {@linkcode StatsCollector}. */
+export interface StatsCollectorOptions extends StatisticsOptions {
+  /** The capacity to start with (default 0). */
+  capacity?: number;
+}
+
+/**
+ * Counts what a pool does. Pools call the `record*` methods; `snapshot()`
+ * returns a frozen {@linkcode PoolStats}. Timing is sampled: when `timing` is
+ * on, {@linkcode StatsCollector.sample} answers `true` for one operation in
+ * `1 / sampleRate`, and only those are timed, because a clock read costs far
+ * more than a pooled acquire.
+ *
+ * @example Total two pools' statistics
+ * ```ts
+ * import { FixedPool, StatsCollector } from "@fastalloc/fastalloc";
+ *
+ * const a = new FixedPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+ * const b = new FixedPool({ capacity: 3, factory: () => ({}), enableStatistics: true });
+ * a.acquire();
+ * b.acquire();
+ * const total = new StatsCollector().merge(a.stats()).merge(b.stats()).snapshot();
+ * console.log(total.totalAllocations, total.currentCapacity); // 2 5
+ * ```
+ */
+export class StatsCollector {
+  /** Whether sampled timing is on. */
+  readonly timing: boolean;
+  /** The fraction of operations timed. */
+  readonly sampleRate: number;
+  #interval: number;
+  #countdown: number;
+  #allocations = 0;
+  #releases = 0;
+  #resets = 0;
+  #growthEvents = 0;
+  #inUse = 0;
+  #peakInUse = 0;
+  #capacity = 0;
+  #peakCapacity = 0;
+  #allocationTimeNs = 0;
+  #timedAllocations = 0;
+  #releaseTimeNs = 0;
+  #timedReleases = 0;
+  #exhaustions = 0;
+  #created = 0;
+  #destroyed = 0;
+  #leaks = 0;
+  #resetFailures = 0;
+  #waits = 0;
+  #timeouts = 0;
+  #waitTimeNs = 0;
+
+  /**
+   * Makes an empty collector.
+   *
+   * @param options Timing, sample rate and starting capacity.
+   * @throws {PoolConfigurationError} For a bad `sampleRate` or `timing`.
+   */
+  constructor(options: StatsCollectorOptions = {}) {
+    const { capacity = 0, ...statistics } = options;
+    const settings = validateStatistics(statistics, "StatsCollector");
+    this.timing = settings.timing;
+    this.sampleRate = settings.sampleRate;
+    this.#interval = Math.max(1, Math.round(1 / settings.sampleRate));
+    this.#countdown = this.#interval;
+    this.recordCapacity(capacity);
+  }
+
+  /**
+   * Whether to time the next operation: `true` once every `1 / sampleRate`
+   * calls when timing is on, never otherwise.
+   *
+   * @returns Whether the caller should time this operation.
+   */
+  sample(): boolean {
+    if (!this.timing) return false;
+    if (--this.#countdown !== 0) return false;
+    this.#countdown = this.#interval;
+    return true;
+  }
+
+  /** Records a successful acquire. */
+  recordAllocation(): void {
+    this.#allocations++;
+    if (++this.#inUse > this.#peakInUse) this.#peakInUse = this.#inUse;
+  }
+
+  /** Records a borrowed object coming back (release, reclaimed leak or discard). */
+  recordRelease(): void {
+    this.#releases++;
+    this.#inUse--;
+  }
+
+  /**
+   * Records how long a sampled acquire took.
+   *
+   * @param ns The time in nanoseconds.
+   */
+  recordAllocationTime(ns: number): void {
+    this.#allocationTimeNs += ns;
+    this.#timedAllocations++;
+  }
+
+  /**
+   * Records how long a sampled release took.
+   *
+   * @param ns The time in nanoseconds.
+   */
+  recordReleaseTime(ns: number): void {
+    this.#releaseTimeNs += ns;
+    this.#timedReleases++;
+  }
+
+  /** Records a successful reset. */
+  recordReset(): void {
+    this.#resets++;
+  }
+
+  /** Records a reset that threw. */
+  recordResetFailure(): void {
+    this.#resetFailures++;
+  }
+
+  /**
+   * Records a growth to a new capacity.
+   *
+   * @param capacity The capacity after growing.
+   */
+  recordGrowth(capacity: number): void {
+    this.#growthEvents++;
+    this.recordCapacity(capacity);
+  }
+
+  /**
+   * Records the capacity now (after a trim, say), keeping the peak.
+   *
+   * @param capacity The capacity now.
+   */
+  recordCapacity(capacity: number): void {
+    this.#capacity = capacity;
+    if (capacity > this.#peakCapacity) this.#peakCapacity = capacity;
+  }
+
+  /** Records an acquire that found nothing and failed or waited. */
+  recordExhaustion(): void {
+    this.#exhaustions++;
+  }
+
+  /** Records an object created. */
+  recordCreated(): void {
+    this.#created++;
+  }
+
+  /** Records an object destroyed. */
+  recordDestroyed(): void {
+    this.#destroyed++;
+  }
+
+  /** Records a leaked handle. */
+  recordLeak(): void {
+    this.#leaks++;
+  }
+
+  /**
+   * Records an acquire that waited, and for how long.
+   *
+   * @param ns The wait in nanoseconds.
+   */
+  recordWait(ns: number): void {
+    this.#waits++;
+    this.#waitTimeNs += ns;
+  }
+
+  /** Records an acquire that timed out. */
+  recordTimeout(): void {
+    this.#timeouts++;
+  }
+
+  /**
+   * Adds another collector's or snapshot's counts to this one: counts and
+   * current values are summed, peaks take the maximum, averages are weighted.
+   *
+   * @param other A collector, or a snapshot from `stats()`.
+   * @returns This collector, for chaining.
+   */
+  merge(other: StatsCollector | PoolStats): this {
+    const s = other instanceof StatsCollector ? other.snapshot() : other;
+    if (!s.enabled) {
+      this.#inUse += s.currentInUse;
+      this.#capacity += s.currentCapacity;
+      this.#peakCapacity = Math.max(this.#peakCapacity, this.#capacity);
+      return this;
+    }
+    this.#allocations += s.totalAllocations;
+    this.#releases += s.totalReleases;
+    this.#resets += s.totalResets;
+    this.#growthEvents += s.growthEvents;
+    this.#inUse += s.currentInUse;
+    this.#peakInUse = Math.max(this.#peakInUse, s.peakInUse);
+    this.#capacity += s.currentCapacity;
+    this.#peakCapacity = Math.max(this.#peakCapacity, s.peakCapacity);
+    if (s.avgAllocationTimeNs > 0) {
+      this.#allocationTimeNs += s.avgAllocationTimeNs * s.totalAllocations;
+      this.#timedAllocations += s.totalAllocations;
+    }
+    if (s.avgReleaseTimeNs > 0) {
+      this.#releaseTimeNs += s.avgReleaseTimeNs * s.totalReleases;
+      this.#timedReleases += s.totalReleases;
+    }
+    this.#exhaustions += s.exhaustions;
+    this.#created += s.created;
+    this.#destroyed += s.destroyed;
+    this.#leaks += s.leaks;
+    this.#resetFailures += s.resetFailures;
+    this.#waits += s.waits;
+    this.#timeouts += s.timeouts;
+    this.#waitTimeNs += s.totalWaitTimeNs;
+    return this;
+  }
+
+  /** Sets every counter back to 0, keeping the current capacity. */
+  reset(): void {
+    const capacity = this.#capacity;
+    const inUse = this.#inUse;
+    this.#allocations = this.#releases = this.#resets = 0;
+    this.#growthEvents = this.#allocationTimeNs = this.#timedAllocations = 0;
+    this.#releaseTimeNs = this.#timedReleases = this.#exhaustions = 0;
+    this.#created =
+      this.#destroyed =
+      this.#leaks =
+      this.#resetFailures =
+        0;
+    this.#waits = this.#timeouts = this.#waitTimeNs = 0;
+    this.#inUse = this.#peakInUse = inUse;
+    this.#capacity = this.#peakCapacity = capacity;
+    this.#countdown = this.#interval;
+  }
+
+  /**
+   * A frozen snapshot of the counters.
+   *
+   * @returns The statistics, `enabled: true`.
+   */
+  snapshot(): PoolStats {
+    const avgAllocation = this.#timedAllocations === 0
+      ? 0
+      : this.#allocationTimeNs / this.#timedAllocations;
+    const avgRelease = this.#timedReleases === 0
+      ? 0
+      : this.#releaseTimeNs / this.#timedReleases;
+    return Object.freeze({
+      enabled: true,
+      totalAllocations: this.#allocations,
+      totalReleases: this.#releases,
+      totalResets: this.#resets,
+      growthEvents: this.#growthEvents,
+      peakInUse: this.#peakInUse,
+      peakCapacity: this.#peakCapacity,
+      currentInUse: this.#inUse,
+      currentCapacity: this.#capacity,
+      totalAllocationTimeNs: avgAllocation * this.#allocations,
+      totalReleaseTimeNs: avgRelease * this.#releases,
+      avgAllocationTimeNs: avgAllocation,
+      avgReleaseTimeNs: avgRelease,
+      exhaustions: this.#exhaustions,
+      created: this.#created,
+      destroyed: this.#destroyed,
+      leaks: this.#leaks,
+      resetFailures: this.#resetFailures,
+      waits: this.#waits,
+      timeouts: this.#timeouts,
+      totalWaitTimeNs: this.#waitTimeNs,
+    });
+  }
+}
