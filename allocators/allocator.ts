@@ -1,40 +1,37 @@
 /**
- * The interface every allocator implements. An allocator keeps the slot
- * numbers of a pool's idle objects and decides which one is lent next; the
- * pool maps a slot number to its object. Slot numbers are small non-negative
- * integers, so allocators store them in typed arrays and never allocate on
- * `push` or `pop` (they grow only when asked to).
+ * The interface every allocator implements. An allocator keeps a pool's idle
+ * objects and decides which one is lent next. None allocates on `push` or
+ * `pop` once warm: the stack and the deque reuse their arrays, and the free
+ * list threads its links through the objects themselves.
  *
  * @module
  */
 
 /**
- * A container of slot numbers (non-negative integers below its capacity).
+ * A container of idle objects.
+ *
+ * @typeParam T The item type.
  *
  * @example
  * ```ts
  * import { type Allocator, StackAllocator } from "@fastalloc/fastalloc/allocators";
  *
- * const free: Allocator = new StackAllocator(4);
- * free.push(2);
- * console.log(free.pop(), free.pop()); // 2 undefined
+ * const idle: Allocator<{ id: number }> = new StackAllocator();
+ * idle.push({ id: 2 });
+ * console.log(idle.pop()?.id, idle.pop()); // 2 undefined
  * ```
  */
-export interface Allocator {
+export interface Allocator<T> {
   /** `"stack"`, `"freelist"` or `"deque"`. */
   readonly kind: string;
-  /** How many slot numbers it holds now. */
+  /** How many items it holds now. */
   readonly size: number;
   /** Whether it holds none. */
   readonly isEmpty: boolean;
-  /** The largest slot number it can hold, plus one. */
-  readonly capacity: number;
-  /** Adds a slot number. */
-  push(slot: number): void;
-  /** Removes and returns the next slot number, or `undefined` when empty. */
-  pop(): number | undefined;
-  /** Removes every slot number. */
+  /** Adds an item. */
+  push(item: T): void;
+  /** Removes and returns the next item, or `undefined` when empty. */
+  pop(): T | undefined;
+  /** Removes every item. */
   clear(): void;
-  /** Raises the capacity, keeping every slot number held. */
-  grow(capacity: number): void;
 }

@@ -16,8 +16,8 @@ import { quote } from "../_quote.ts";
 /**
  * Makes an empty allocator of the given kind.
  *
- * @param kind `"stack"` (LIFO), `"freelist"` (LIFO, linked) or `"deque"` (FIFO).
- * @param capacity How many slot numbers it can hold.
+ * @typeParam T The item type.
+ * @param kind `"stack"` (LIFO), `"freelist"` (LIFO, linked through the items) or `"deque"` (FIFO).
  * @returns The allocator.
  * @throws {PoolConfigurationError} For an unknown kind.
  *
@@ -25,21 +25,20 @@ import { quote } from "../_quote.ts";
  * ```ts
  * import { createAllocator } from "@fastalloc/fastalloc/allocators";
  *
- * const queue = createAllocator("deque", 8);
+ * const queue = createAllocator<object>("deque");
  * console.log(queue.kind); // deque
  * ```
  */
-export function createAllocator(
+export function createAllocator<T extends object>(
   kind: AllocatorKind,
-  capacity: number,
-): Allocator {
+): Allocator<T> {
   switch (kind) {
     case "stack":
-      return new StackAllocator(capacity);
+      return new StackAllocator<T>();
     case "freelist":
-      return new FreelistAllocator(capacity);
+      return new FreelistAllocator<T>();
     case "deque":
-      return new DequeAllocator(capacity);
+      return new DequeAllocator<T>();
     default:
       throw new PoolConfigurationError(
         `Cannot create allocator: kind ${

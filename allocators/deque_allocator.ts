@@ -1,50 +1,41 @@
 /**
- * {@linkcode DequeAllocator}: a FIFO ring buffer of slot numbers. The object
- * idle the longest is lent next, which spreads wear evenly over every object
- * (useful with `maxUses`-style policies or when objects warm caches).
+ * {@linkcode DequeAllocator}: a FIFO ring buffer. The object idle the longest
+ * is lent next, which spreads use evenly over every object (useful when
+ * objects age, warm caches, or hold connections that time out when unused).
  *
  * @module
  */
 
 import type { Allocator } from "./allocator.ts";
-import { checkAllocatorCapacity, checkGrowth, full } from "./_check.ts";
 
 /**
- * A FIFO ring buffer of slot numbers; `push` appends at the back, `pop` takes
- * from the front, `pushFront`/`popBack` work the other ends.
+ * A ring buffer: `push` appends at the back and `pop` takes from the front
+ * (FIFO); `pushFront` and `popBack` work the other ends. It doubles its
+ * storage when full and never shrinks it, so a warm deque never allocates.
+ *
+ * @typeParam T The item type.
  *
  * @example
  * ```ts
  * import { DequeAllocator } from "@fastalloc/fastalloc/allocators";
  *
- * const queue = new DequeAllocator(4);
+ * const queue = new DequeAllocator<number>();
  * queue.push(1);
  * queue.push(2);
  * console.log(queue.pop(), queue.pop()); // 1 2
  * ```
  */
-export class DequeAllocator implements Allocator {
-  #slots: Int32Array;
+export class DequeAllocator<T> implements Allocator<T> {
+  #items: (T | undefined)[] = [undefined, undefined, undefined, undefined];
   #head = 0;
   #size = 0;
-
-  /**
-   * Makes an empty deque.
-   *
-   * @param capacity How many slot numbers it can hold (it can {@linkcode DequeAllocator.grow}).
-   */
-  constructor(capacity: number) {
-    this.#slots = new Int32Array(
-      checkAllocatorCapacity(capacity, "DequeAllocator"),
-    );
-  }
 
   /** Always `"deque"`. */
   get kind(): string {
     return "deque";
   }
 
-  /** How many slot numbers it holds. */
+  /** How many items it holds. */
   get size(): number {
     return this.#size;
   }
@@ -54,86 +45,72 @@ export class DequeAllocator implements Allocator {
     return this.#size === 0;
   }
 
-  /** How many slot numbers it can hold. */
-  get capacity(): number {
-    return this.#slots.length;
-  }
-
   /**
-   * Appends a slot number at the back.
+   * Appends an item at the back.
    *
-   * @param slot The slot number.
-   * @throws {InvalidCapacityError} If the deque is full.
+   * @param item The item.
    */
-  push(slot: number): void {
-    const length = this.#slots.length;
-    if (this.#size === length) throw full("DequeAllocator", slot);
-    let tail = this.#head + this.#size;
-    if (tail >= length) tail -= length;
-    this.#slots[tail] = slot;
+  push(item: T): void {
+    if (this.#size === this.#items.length) this.#grow();
+    this.#items[(this.#head + this.#size) & (this.#items.length - 1)] = item;
     this.#size++;
   }
 
   /**
-   * Prepends a slot number at the front.
+   * Prepends an item at the front.
    *
-   * @param slot The slot number.
-   * @throws {InvalidCapacityError} If the deque is full.
+   * @param item The item.
    */
-  pushFront(slot: number): void {
-    if (this.#size === this.#slots.length) {
-      throw full("DequeAllocator", slot);
-    }
-    const head = this.#head === 0 ? this.#slots.length - 1 : this.#head - 1;
-    this.#slots[head] = slot;
-    this.#head = head;
+  pushFront(item: T): void {
+    if (this.#size === this.#items.length) this.#grow();
+    this.#head = (this.#head - 1) & (this.#items.length - 1);
+    this.#items[this.#head] = item;
     this.#size++;
   }
 
   /**
-   * Takes the slot number at the front (the oldest).
+   * Takes the item at the front (the oldest).
    *
-   * @returns The slot number, or `undefined` when empty.
+   * @returns The item, or `undefined` when empty.
    */
-  pop(): number | undefined {
+  pop(): T | undefined {
     if (this.#size === 0) return undefined;
-    const slot = this.#slots[this.#head];
-    this.#head = this.#head + 1 === this.#slots.length ? 0 : this.#head + 1;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head = (this.#head + 1) & (this.#items.length - 1);
     this.#size--;
-    return slot;
+    return item;
   }
 
   /**
-   * Takes the slot number at the back (the newest).
+   * Takes the item at the back (the newest).
    *
-   * @returns The slot number, or `undefined` when empty.
+   * @returns The item, or `undefined` when empty.
    */
-  popBack(): number | undefined {
+  popBack(): T | undefined {
     if (this.#size === 0) return undefined;
     this.#size--;
-    let index = this.#head + this.#size;
-    if (index >= this.#slots.length) index -= this.#slots.length;
-    return this.#slots[index];
+    const index = (this.#head + this.#size) & (this.#items.length - 1);
+    const item = this.#items[index];
+    this.#items[index] = undefined;
+    return item;
   }
 
-  /** Removes every slot number. */
+  /** Removes every item. */
   clear(): void {
+    this.#items.fill(undefined);
     this.#head = 0;
     this.#size = 0;
   }
 
-  /**
-   * Raises the capacity, keeping the order.
-   *
-   * @param capacity The new capacity, at least the current one.
-   */
-  grow(capacity: number): void {
-    checkGrowth(capacity, this.#slots.length, "DequeAllocator");
-    const slots = new Int32Array(capacity);
+  /** Doubles the storage, unrolling the ring so the front is at 0. */
+  #grow(): void {
+    const old = this.#items;
+    const items = new Array<T | undefined>(old.length * 2).fill(undefined);
     for (let i = 0; i < this.#size; i++) {
-      slots[i] = this.#slots[(this.#head + i) % this.#slots.length]!;
+      items[i] = old[(this.#head + i) & (old.length - 1)];
     }
-    this.#slots = slots;
+    this.#items = items;
     this.#head = 0;
   }
 }

@@ -1,56 +1,48 @@
 /**
- * {@linkcode FreelistAllocator}: an intrusive singly linked free list of slot
- * numbers. Each slot's `next` link lives in one `Int32Array`, so `push` and
- * `pop` touch a single link, and membership is known per slot: pushing a slot
- * that is already free is refused instead of corrupting the list.
+ * {@linkcode FreelistAllocator}: an intrusive singly linked free list. The
+ * link to the next idle object is stored on each object itself (under a
+ * private symbol), so the list needs no array at all, `push` and `pop` write
+ * one link each, and membership is known per object: pushing an object that
+ * is already in the list is refused instead of corrupting it.
  *
  * @module
  */
 
 import type { Allocator } from "./allocator.ts";
-import { checkAllocatorCapacity, checkGrowth } from "./_check.ts";
-import { AlreadyReleasedError, InvalidCapacityError } from "../errors.ts";
+import { AlreadyReleasedError } from "../errors.ts";
 import { quote } from "../_quote.ts";
 
-const END = -1;
-/** Marks a slot that is not in the list. */
-const ABSENT = -2;
+/** The link to the next item; `null` ends the list, absent/`undefined` means not in it. */
+const NEXT: unique symbol = Symbol("fastalloc.next");
+
+type Linked = { [NEXT]?: object | null | undefined };
 
 /**
- * A LIFO free list threaded through a `next` array, one link per slot.
+ * A LIFO free list threaded through the items.
+ *
+ * @typeParam T The item type (objects: the link is stored on them).
  *
  * @example
  * ```ts
  * import { FreelistAllocator } from "@fastalloc/fastalloc/allocators";
  *
- * const free = new FreelistAllocator(4);
- * free.push(3);
- * free.push(1);
- * console.log(free.has(3), free.pop(), free.pop(), free.pop()); // true 1 3 undefined
+ * const free = new FreelistAllocator<{ id: number }>();
+ * const a = { id: 1 }, b = { id: 2 };
+ * free.push(a);
+ * free.push(b);
+ * console.log(free.has(a), free.pop()?.id, free.pop()?.id, free.pop()); // true 2 1 undefined
  * ```
  */
-export class FreelistAllocator implements Allocator {
-  #next: Int32Array;
-  #head = END;
+export class FreelistAllocator<T extends object> implements Allocator<T> {
+  #head: T | null = null;
   #size = 0;
-
-  /**
-   * Makes an empty free list.
-   *
-   * @param capacity The number of slots (slot numbers run from 0 to capacity - 1).
-   */
-  constructor(capacity: number) {
-    this.#next = new Int32Array(
-      checkAllocatorCapacity(capacity, "FreelistAllocator"),
-    ).fill(ABSENT);
-  }
 
   /** Always `"freelist"`. */
   get kind(): string {
     return "freelist";
   }
 
-  /** How many slot numbers it holds. */
+  /** How many items it holds. */
   get size(): number {
     return this.#size;
   }
@@ -60,78 +52,51 @@ export class FreelistAllocator implements Allocator {
     return this.#size === 0;
   }
 
-  /** The number of slots. */
-  get capacity(): number {
-    return this.#next.length;
+  /**
+   * Whether `item` is in this list (or another free list).
+   *
+   * @param item An item.
+   * @returns `true` when it is linked in.
+   */
+  has(item: T): boolean {
+    return (item as Linked)[NEXT] !== undefined;
   }
 
   /**
-   * Whether `slot` is in the list.
+   * Adds an item at the head.
    *
-   * @param slot A slot number.
-   * @returns `true` when it is free.
+   * @param item The item.
+   * @throws {AlreadyReleasedError} If `item` is already in a free list.
    */
-  has(slot: number): boolean {
-    return this.#next[slot] !== undefined && this.#next[slot] !== ABSENT;
-  }
-
-  /**
-   * Adds a slot at the head.
-   *
-   * @param slot A slot number below `capacity`.
-   * @throws {InvalidCapacityError} If `slot` is out of range.
-   * @throws {AlreadyReleasedError} If `slot` is already in the list.
-   */
-  push(slot: number): void {
-    const link = this.#next[slot];
-    if (link !== ABSENT) {
-      if (link === undefined || !Number.isInteger(slot)) {
-        throw new InvalidCapacityError(
-          `Cannot push slot ${quote(slot)}: it is outside 0..${
-            this.#next.length - 1
-          }`,
-          slot,
-        );
-      }
+  push(item: T): void {
+    const linked = item as Linked;
+    if (linked[NEXT] !== undefined) {
       throw new AlreadyReleasedError(
-        `Cannot push slot ${quote(slot)}: it is already free`,
+        `Cannot push ${quote(item)}: it is already in a free list`,
       );
     }
-    this.#next[slot] = this.#head;
-    this.#head = slot;
+    linked[NEXT] = this.#head;
+    this.#head = item;
     this.#size++;
   }
 
   /**
-   * Removes the slot at the head.
+   * Removes the item at the head.
    *
-   * @returns The slot number, or `undefined` when empty.
+   * @returns The item, or `undefined` when empty.
    */
-  pop(): number | undefined {
-    const slot = this.#head;
-    if (slot === END) return undefined;
-    this.#head = this.#next[slot]!;
-    this.#next[slot] = ABSENT;
+  pop(): T | undefined {
+    const item = this.#head;
+    if (item === null) return undefined;
+    const linked = item as Linked;
+    this.#head = linked[NEXT] as T | null;
+    linked[NEXT] = undefined;
     this.#size--;
-    return slot;
+    return item;
   }
 
-  /** Removes every slot number. */
+  /** Removes every item (unlinking each, so they can be pushed again). */
   clear(): void {
-    this.#next.fill(ABSENT);
-    this.#head = END;
-    this.#size = 0;
-  }
-
-  /**
-   * Raises the number of slots, keeping the list.
-   *
-   * @param capacity The new number of slots, at least the current one.
-   */
-  grow(capacity: number): void {
-    checkGrowth(capacity, this.#next.length, "FreelistAllocator");
-    const next = new Int32Array(capacity).fill(ABSENT);
-    next.set(this.#next);
-    this.#next = next;
+    while (this.pop() !== undefined) { /* unlink */ }
   }
 }

@@ -1,14 +1,14 @@
 /**
- * Allocators: the structures that keep a pool's idle slots and decide which
- * object is lent next — {@linkcode StackAllocator} (LIFO, default),
- * {@linkcode FreelistAllocator} (linked LIFO with membership checks) and
- * {@linkcode DequeAllocator} (FIFO).
+ * Allocators: the structures that keep a pool's idle objects and decide which
+ * one is lent next — {@linkcode StackAllocator} (LIFO, default),
+ * {@linkcode FreelistAllocator} (LIFO linked through the objects, with
+ * membership checks) and {@linkcode DequeAllocator} (FIFO).
  *
  * ```ts
  * import { DequeAllocator, StackAllocator } from "@fastalloc/fastalloc/allocators";
  *
- * const lifo = new StackAllocator(2);
- * const fifo = new DequeAllocator(2);
+ * const lifo = new StackAllocator<number>();
+ * const fifo = new DequeAllocator<number>();
  * for (const a of [lifo, fifo]) { a.push(0); a.push(1); }
  * console.log(lifo.pop(), fifo.pop()); // 1 0
  * ```
