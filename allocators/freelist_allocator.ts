@@ -3,7 +3,10 @@
  * link to the next idle object is stored on each object itself (under a
  * private symbol), so the list needs no array at all, `push` and `pop` write
  * one link each, and membership is known per object: pushing an object that
- * is already in the list is refused instead of corrupting it.
+ * is already in the list is refused instead of corrupting it. The link is a
+ * non-enumerable property, so it never shows in `Object.keys`, spreads,
+ * `JSON.stringify` or `console.log`; items must therefore be extensible the
+ * first time they are pushed.
  *
  * @module
  */
@@ -12,7 +15,10 @@ import type { Allocator } from "./allocator.ts";
 import { AlreadyReleasedError } from "../errors.ts";
 import { quote } from "../_quote.ts";
 
-/** The link to the next item; `null` ends the list, absent/`undefined` means not in it. */
+/**
+ * The link to the next item: an object or `null` (the end) while in a list,
+ * `undefined` once popped, absent before the first push.
+ */
 const NEXT: unique symbol = Symbol("fastalloc.next");
 
 type Linked = { [NEXT]?: object | null | undefined };
@@ -65,8 +71,9 @@ export class FreelistAllocator<T extends object> implements Allocator<T> {
   /**
    * Adds an item at the head.
    *
-   * @param item The item.
+   * @param item The item (extensible, the first time it is pushed).
    * @throws {AlreadyReleasedError} If `item` is already in a free list.
+   * @throws {TypeError} If `item` was never pushed and is not extensible.
    */
   push(item: T): void {
     const linked = item as Linked;
@@ -75,7 +82,17 @@ export class FreelistAllocator<T extends object> implements Allocator<T> {
         `Cannot push ${quote(item)}: it is already in a free list`,
       );
     }
-    linked[NEXT] = this.#head;
+    if (NEXT in linked) {
+      linked[NEXT] = this.#head;
+    } else {
+      // First push: add the link once, hidden from enumeration.
+      Object.defineProperty(item, NEXT, {
+        value: this.#head,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
     this.#head = item;
     this.#size++;
   }

@@ -60,14 +60,21 @@ export interface PoolOptions<T> {
    * Cleans an object on release, so idle objects hold no stale references:
    * a function, or the name of a method on the object. If it throws, the
    * object is destroyed, its place freed, the error rethrown from `release`
-   * and counted in `stats().resetFailures`.
+   * and counted in `stats().resetFailures`. A method name is checked on the
+   * type's prototype when the pool is built from a type, and on every new
+   * object: an object without that method fails its acquire with a
+   * `PoolConfigurationError` instead of being lent.
    */
   reset?: ((obj: T) => void) | string;
   /** Called for every object the pool drops (close, trim, failed reset). */
   destroy?: (obj: T) => void;
   /** Create every object in the constructor (default `false`). */
   preInitialize?: boolean;
-  /** The idle-object structure (default `"stack"`). */
+  /**
+   * The idle-object structure (default `"stack"`). `"freelist"` links idle
+   * objects through a hidden property, so it needs extensible objects (not
+   * frozen, sealed or made non-extensible).
+   */
   allocator?: AllocatorKind;
   /** Collect statistics (default `false`). */
   enableStatistics?: boolean | StatisticsOptions;

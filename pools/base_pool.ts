@@ -51,6 +51,15 @@ const OWNER: unique symbol = Symbol("fastalloc.owner");
 
 type Stamped = { [GEN]: number; [OWNER]: object | null | undefined };
 
+/**
+ * Objects a pool dropped (close, trim, failed reset), mapped to the token of
+ * the pool that dropped them last, so releasing one there again is reported
+ * as the double release it is, not as a foreign object. Written only when
+ * dropping, read only when rejecting (an adopted object keeps its entry: to
+ * the pool that dropped it, it stays released).
+ */
+const DROPPED = new WeakMap<object, object>();
+
 const MODE_CLOSED = 1;
 const MODE_STATS = 2;
 const MODE_RESET = 4;
@@ -112,6 +121,8 @@ export abstract class BasePool<T extends object> implements Pool<T> {
   #create: () => T;
   #type: PoolType<T> | undefined;
   #reset: ((obj: T) => void) | undefined;
+  /** The reset method's name when `reset` was given as one: checked on each new object. */
+  #resetMethod: string | undefined;
   #destroy: ((obj: T) => void) | undefined;
   #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
   #growth: GrowthConfig | undefined;
@@ -131,6 +142,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     this.#create = settings.create;
     this.#type = settings.type;
     this.#reset = settings.reset;
+    this.#resetMethod = settings.resetMethod;
     this.#destroy = settings.destroy;
     this.#onLeak = settings.onLeak;
     this.#growth = growth?.growth;
@@ -164,12 +176,22 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     if (settings.preInitialize) this.#fill();
   }
 
-  /** Creates every object up front; on a factory error, undoes and rethrows. */
+  /**
+   * Creates every object up front; on a factory error, destroys what it made
+   * and rethrows (together with any destroy errors, which must not hide it).
+   */
   #fill(): void {
     try {
       while (this.#created < this.#capacity) this.#idle.push(this.#createOne());
     } catch (error) {
-      this.#destroyIdle();
+      try {
+        this.#destroyIdle();
+      } catch (destroyError) {
+        throw new AggregateError(
+          [error, destroyError],
+          "Cannot pre-initialize pool: the factory and then destroy threw",
+        );
+      }
       throw error;
     }
   }
@@ -178,11 +200,17 @@ export abstract class BasePool<T extends object> implements Pool<T> {
 
   /**
    * Lends an idle object, or creates one while fewer than `capacity` are
-   * lent; a growing pool grows first when full.
+   * lent; a growing pool grows first when full. If creating the object fails
+   * (the factory throws), the error is rethrown and the pool, its capacity
+   * and its counters are unchanged.
    *
    * @returns The object, now borrowed.
    * @throws {PoolEmptyError} If nothing is idle and no object can be created.
    * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolConfigurationError} If the factory returned something that
+   * cannot be pooled (not an object, an object another pool owns, an object
+   * without the `reset` method, a non-extensible object with the `"freelist"`
+   * allocator), or a custom growth strategy returned a bad capacity.
    *
    * @example
    * ```ts
@@ -260,16 +288,25 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     const started = stats !== undefined && stats.sample() ? nowNs() : 0;
     let obj = this.#idle.pop();
     if (obj === undefined) {
-      if (this.#created >= this.#capacity && !this.#grow()) {
-        stats?.recordExhaustion();
-        if (!throwWhenEmpty) return undefined;
-        throw new PoolEmptyError(
-          `Cannot acquire from pool: all ${
-            quote(this.#capacity)
-          } objects are in use`,
-        );
+      let grownTo = 0;
+      if (this.#created >= this.#capacity) {
+        grownTo = this.#nextCapacity();
+        if (grownTo === 0) {
+          stats?.recordExhaustion();
+          if (!throwWhenEmpty) return undefined;
+          throw new PoolEmptyError(
+            `Cannot acquire from pool: all ${
+              quote(this.#capacity)
+            } objects are in use`,
+          );
+        }
       }
       obj = this.#createOne();
+      // Grow only once the new object exists: a failing factory changes nothing.
+      if (grownTo !== 0) {
+        this.#capacity = grownTo;
+        stats?.recordGrowth(grownTo);
+      }
     }
     this.#setGeneration(obj, this.#generationOf(obj) + 1);
     if (stats !== undefined) {
@@ -291,6 +328,17 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         }, not an object`,
       );
     }
+    const method = this.#resetMethod;
+    if (
+      method !== undefined &&
+      typeof (obj as Record<string, unknown>)[method] !== "function"
+    ) {
+      throw new PoolConfigurationError(
+        `Cannot create object: reset method ${
+          quote(method)
+        } is not a method of ${quote(obj)}`,
+      );
+    }
     const stamped = obj as unknown as Stamped;
     if (stamped[OWNER] != null || this.#unstamped?.has(obj)) {
       throw new PoolConfigurationError(
@@ -307,6 +355,13 @@ export abstract class BasePool<T extends object> implements Pool<T> {
       Object.defineProperty(obj, GEN, hidden(0));
       Object.defineProperty(obj, OWNER, hidden(this.#token));
     } else {
+      if (this.#idle.kind === "freelist") {
+        throw new PoolConfigurationError(
+          `Cannot create object: the factory returned ${
+            quote(obj)
+          }, which is not extensible, and the "freelist" allocator links idle objects through a property`,
+        );
+      }
       (this.#unstamped ??= new Map()).set(obj, 0);
       this.#acquireMode |= MODE_UNSTAMPED;
       this.#releaseMode |= MODE_UNSTAMPED;
@@ -316,15 +371,18 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     return obj;
   }
 
-  /** Raises the capacity by the growth strategy; `false` when it cannot. */
-  #grow(): boolean {
+  /**
+   * The capacity the growth strategy allows next, or 0 when the pool cannot
+   * grow. Changes nothing: the caller commits the growth.
+   */
+  #nextCapacity(): number {
     const growth = this.#growth;
     const current = this.#capacity;
     if (
       growth === undefined || current >= this.#maxCapacity ||
       !growth.canGrow(current)
     ) {
-      return false;
+      return 0;
     }
     const proposed = growth.nextCapacity(current);
     if (!Number.isSafeInteger(proposed) || proposed <= current) {
@@ -334,9 +392,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         }, not an integer above ${current}`,
       );
     }
-    this.#capacity = Math.min(proposed, this.#maxCapacity);
-    this.#stats?.recordGrowth(this.#capacity);
-    return true;
+    return Math.min(proposed, this.#maxCapacity);
   }
 
   /** The generation of `obj` if this pool owns it (lent or idle), else -1. */
@@ -360,7 +416,8 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * rethrown. After `close()` the object is destroyed instead of kept.
    *
    * @param obj An object this pool lent and that is still borrowed.
-   * @throws {AlreadyReleasedError} If `obj` was already released.
+   * @throws {AlreadyReleasedError} If `obj` was already released (also when
+   * the pool has since dropped it: after `close`, `trim` or a failed reset).
    * @throws {ForeignObjectError} If this pool never lent `obj`.
    * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
    *
@@ -415,7 +472,10 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         { expectedType: type.name, actualType: typeName(obj) },
       );
     }
-    if (this.#generationOf(obj) >= 0) {
+    if (
+      this.#generationOf(obj) >= 0 ||
+      DROPPED.get(obj as object) === this.#token
+    ) {
       throw new AlreadyReleasedError(
         `Cannot ${action} object: it was already released`,
       );
@@ -456,6 +516,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     if (this.#unstamped?.delete(obj) !== true) {
       (obj as unknown as Stamped)[OWNER] = null;
     }
+    DROPPED.set(obj, this.#token);
     this.#created--;
     this.#stats?.recordDestroyed();
     if (this.#destroy === undefined) return;

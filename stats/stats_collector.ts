@@ -190,7 +190,9 @@ export class StatsCollector {
 
   /**
    * Adds another collector's or snapshot's counts to this one: counts and
-   * current values are summed, peaks take the maximum, averages are weighted.
+   * current values are summed, averages are weighted, and peaks take the
+   * maximum of the two peaks and the summed current value (so a peak is never
+   * below its current value).
    *
    * @param other A collector, or a snapshot from `stats()`.
    * @returns This collector, for chaining.
@@ -199,6 +201,7 @@ export class StatsCollector {
     const s = other instanceof StatsCollector ? other.snapshot() : other;
     if (!s.enabled) {
       this.#inUse += s.currentInUse;
+      this.#peakInUse = Math.max(this.#peakInUse, this.#inUse);
       this.#capacity += s.currentCapacity;
       this.#peakCapacity = Math.max(this.#peakCapacity, this.#capacity);
       return this;
@@ -208,9 +211,13 @@ export class StatsCollector {
     this.#resets += s.totalResets;
     this.#growthEvents += s.growthEvents;
     this.#inUse += s.currentInUse;
-    this.#peakInUse = Math.max(this.#peakInUse, s.peakInUse);
+    this.#peakInUse = Math.max(this.#peakInUse, s.peakInUse, this.#inUse);
     this.#capacity += s.currentCapacity;
-    this.#peakCapacity = Math.max(this.#peakCapacity, s.peakCapacity);
+    this.#peakCapacity = Math.max(
+      this.#peakCapacity,
+      s.peakCapacity,
+      this.#capacity,
+    );
     if (s.avgAllocationTimeNs > 0) {
       this.#allocationTimeNs += s.avgAllocationTimeNs * s.totalAllocations;
       this.#timedAllocations += s.totalAllocations;

@@ -1,0 +1,54 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { FixedPool } from "../pools/fixed_pool.ts";
+import { BasePool } from "../pools/base_pool.ts";
+import type { PoolOptions, PoolType } from "../config/options.ts";
+import type { Pool } from "../pools/pool.ts";
+import { PoolEmptyError } from "../errors.ts";
+import { poolContract, Vec } from "./_pool_contract.ts";
+import { throwsUnchanged } from "./_state.ts";
+
+poolContract("FixedPool", <T extends object>(
+  options: PoolOptions<T>,
+  type?: PoolType<T>,
+) =>
+  type === undefined
+    ? new FixedPool(options as PoolOptions<T> & { factory: () => T })
+    : new FixedPool(type, options));
+
+describe("FixedPool", () => {
+  it("is a BasePool and a Pool", () => {
+    const pool: Pool<Vec> = new FixedPool(Vec, { capacity: 1 });
+    assert.ok(pool instanceof BasePool);
+    assert.equal(pool.use((v) => v instanceof Vec), true);
+  });
+
+  it("never grows", () => {
+    const pool = new FixedPool({
+      capacity: 3,
+      factory: () => ({}),
+      enableStatistics: true,
+    });
+    for (let i = 0; i < 3; i++) pool.acquire();
+    for (let i = 0; i < 5; i++) {
+      throwsUnchanged(
+        pool,
+        () => pool.acquire(),
+        PoolEmptyError,
+        "PoolEmptyError",
+      );
+    }
+    assert.equal(pool.capacity, 3);
+    const s = pool.stats();
+    assert.equal(s.growthEvents, 0);
+    assert.equal(s.peakCapacity, 3);
+    assert.equal(s.exhaustions, 5);
+  });
+
+  it("infers T from the factory", () => {
+    const pool = new FixedPool({ capacity: 1, factory: () => ({ hp: 10 }) });
+    const enemy = pool.acquire();
+    const hp: number = enemy.hp;
+    assert.equal(hp, 10);
+  });
+});

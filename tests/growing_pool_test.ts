@@ -1,0 +1,368 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { GrowingPool } from "../pools/growing_pool.ts";
+import { BasePool } from "../pools/base_pool.ts";
+import {
+  exponentialGrowth,
+  type GrowthConfig,
+  linearGrowth,
+} from "../config/growth.ts";
+import type {
+  GrowingPoolOptions,
+  PoolOptions,
+  PoolType,
+} from "../config/options.ts";
+import { PoolConfigurationError, PoolEmptyError } from "../errors.ts";
+import { poolContract, Vec } from "./_pool_contract.ts";
+import { throwsUnchanged } from "./_state.ts";
+
+// With maxCapacity === capacity a growing pool must behave as a fixed one.
+poolContract("GrowingPool", <T extends object>(
+  options: PoolOptions<T>,
+  type?: PoolType<T>,
+) => {
+  const bounded: GrowingPoolOptions<T> = {
+    ...options,
+    maxCapacity: options.capacity,
+  };
+  return type === undefined
+    ? new GrowingPool(bounded as GrowingPoolOptions<T> & { factory: () => T })
+    : new GrowingPool(type, bounded);
+});
+
+type Obj = { id: number };
+
+function numbered(options: Omit<GrowingPoolOptions<Obj>, "factory">): {
+  pool: GrowingPool<Obj>;
+  made: () => number;
+} {
+  let n = 0;
+  const pool = new GrowingPool({ ...options, factory: () => ({ id: n++ }) });
+  return { pool, made: () => n };
+}
+
+/** Acquires until `count` are held, returning the capacity seen after each acquire. */
+function capacities(
+  pool: GrowingPool<Obj>,
+  count: number,
+  held: Obj[] = [],
+): number[] {
+  const seen: number[] = [];
+  while (held.length < count) {
+    held.push(pool.acquire());
+    seen.push(pool.capacity);
+  }
+  return seen;
+}
+
+/** The distinct capacities, in order. */
+const steps = (seen: number[]): number[] =>
+  seen.filter((c, i) => i === 0 || c !== seen[i - 1]);
+
+describe("GrowingPool growth", () => {
+  it("linear growth 5 -> 10 -> 15 -> 20 up to its maximum, then PoolEmptyError", () => {
+    for (
+      const options of [
+        { growth: linearGrowth({ increment: 5, maxCapacity: 20 }) },
+        { growth: linearGrowth({ increment: 5 }), maxCapacity: 20 },
+      ]
+    ) {
+      const { pool, made } = numbered({
+        capacity: 5,
+        enableStatistics: true,
+        ...options,
+      });
+      const seen = capacities(pool, 20);
+      assert.deepEqual(steps(seen), [5, 10, 15, 20]);
+      assert.equal(seen[4], 5); // full at 5 ...
+      assert.equal(seen[5], 10); // ... grows on the 6th acquire
+      assert.equal(seen[10], 15);
+      assert.equal(seen[15], 20);
+      assert.equal(made(), 20);
+      throwsUnchanged(
+        pool,
+        () => pool.acquire(),
+        PoolEmptyError,
+        "PoolEmptyError",
+        /^Cannot acquire from pool: all "20" objects are in use$/,
+      );
+      assert.equal(pool.tryAcquire(), undefined);
+      const s = pool.stats();
+      assert.equal(s.growthEvents, 3);
+      assert.equal(s.peakCapacity, 20);
+      assert.equal(s.currentCapacity, 20);
+      assert.equal(s.exhaustions, 2);
+      assert.equal(s.created, 20);
+    }
+  });
+
+  it("linear growth is clamped to maxCapacity", () => {
+    const { pool } = numbered({
+      capacity: 5,
+      maxCapacity: 12,
+      growth: linearGrowth({ increment: 5 }),
+    });
+    assert.deepEqual(steps(capacities(pool, 12)), [5, 10, 12]);
+    throwsUnchanged(
+      pool,
+      () => pool.acquire(),
+      PoolEmptyError,
+      "PoolEmptyError",
+    );
+  });
+
+  it("the default grows linearly by max(1, floor(capacity / 2))", () => {
+    const cases: [number, number | undefined, number, number[]][] = [
+      [4, undefined, 10, [4, 6, 8, 10]],
+      [5, undefined, 11, [5, 7, 9, 11]],
+      [1, undefined, 4, [1, 2, 3, 4]],
+      [3, undefined, 6, [3, 4, 5, 6]],
+      [4, 7, 7, [4, 6, 7]],
+    ];
+    for (const [capacity, maxCapacity, count, expected] of cases) {
+      const { pool } = numbered(
+        maxCapacity === undefined ? { capacity } : { capacity, maxCapacity },
+      );
+      assert.equal(pool.growth.strategy, "linear");
+      assert.deepEqual(
+        steps(capacities(pool, count)),
+        expected,
+        `capacity ${capacity}`,
+      );
+    }
+    const typed = new GrowingPool(Vec, { capacity: 2 });
+    for (let i = 0; i < 3; i++) typed.acquire();
+    assert.equal(typed.capacity, 3);
+  });
+
+  it("is unbounded when no maximum is given anywhere", () => {
+    const { pool } = numbered({ capacity: 1, enableStatistics: true });
+    assert.equal(pool.maxCapacity, Number.MAX_SAFE_INTEGER);
+    capacities(pool, 1000);
+    assert.equal(pool.capacity, 1000);
+    assert.equal(pool.inUse, 1000);
+    assert.equal(pool.stats().growthEvents, 999);
+  });
+
+  it("exponential growth with factor 2, clamped to the maximum", () => {
+    const { pool } = numbered({
+      capacity: 1,
+      growth: exponentialGrowth({ factor: 2 }),
+      maxCapacity: 10,
+      enableStatistics: true,
+    });
+    assert.deepEqual(steps(capacities(pool, 10)), [1, 2, 4, 8, 10]);
+    throwsUnchanged(
+      pool,
+      () => pool.acquire(),
+      PoolEmptyError,
+      "PoolEmptyError",
+    );
+    assert.equal(pool.stats().growthEvents, 4);
+  });
+
+  it("exponential growth with factor 1.5 grows by at least one", () => {
+    const { pool } = numbered({
+      capacity: 1,
+      growth: exponentialGrowth({ factor: 1.5 }),
+    });
+    assert.deepEqual(steps(capacities(pool, 13)), [1, 2, 3, 4, 6, 9, 13]);
+  });
+
+  it("accepts a custom strategy object and asks it with the current capacity", () => {
+    const asked: number[] = [];
+    const triple: GrowthConfig = {
+      strategy: "triple",
+      nextCapacity: (current) => {
+        asked.push(current);
+        return current * 3;
+      },
+      canGrow: (current) => current < 50,
+    };
+    const { pool } = numbered({ capacity: 2, growth: triple, maxCapacity: 40 });
+    assert.equal(pool.growth, triple);
+    assert.deepEqual(steps(capacities(pool, 40)), [2, 6, 18, 40]);
+    assert.deepEqual(asked, [2, 6, 18]);
+    // 40 is the pool's maximum.
+    throwsUnchanged(
+      pool,
+      () => pool.acquire(),
+      PoolEmptyError,
+      "PoolEmptyError",
+    );
+
+    const stopper: GrowthConfig = {
+      nextCapacity: (current) => current + 1,
+      canGrow: (current) => current < 3,
+    };
+    const { pool: small } = numbered({ capacity: 2, growth: stopper });
+    assert.deepEqual(steps(capacities(small, 3)), [2, 3]);
+    throwsUnchanged(
+      small,
+      () => small.acquire(),
+      PoolEmptyError,
+      "PoolEmptyError",
+    );
+    assert.equal(small.tryAcquire(), undefined);
+  });
+
+  it("a custom strategy returning a bad next capacity throws PoolConfigurationError", () => {
+    for (const bad of [2, 1, 2.5, Number.NaN, Infinity, "7", undefined]) {
+      const { pool, made } = numbered({
+        capacity: 2,
+        enableStatistics: true,
+        growth: { nextCapacity: () => bad as number, canGrow: () => true },
+      });
+      pool.acquire();
+      pool.acquire();
+      const error = throwsUnchanged(
+        pool,
+        () => pool.acquire(),
+        PoolConfigurationError,
+        "PoolConfigurationError",
+        /^Cannot grow pool: growth\.nextCapacity\(2\) returned ".*", not an integer above 2$/,
+      );
+      assert.ok(error.message.includes(`"${String(bad)}"`));
+      throwsUnchanged(
+        pool,
+        () => pool.tryAcquire(),
+        PoolConfigurationError,
+        "PoolConfigurationError",
+      );
+      assert.equal(pool.capacity, 2);
+      assert.equal(made(), 2);
+      assert.equal(pool.stats().growthEvents, 0);
+    }
+  });
+
+  it("a factory failing while growing leaves the capacity and counters unchanged", () => {
+    let fail = false;
+    let n = 0;
+    const pool = new GrowingPool({
+      capacity: 2,
+      growth: linearGrowth({ increment: 2 }),
+      enableStatistics: true,
+      factory: () => {
+        if (fail) throw new Error("no resource");
+        return { id: n++ };
+      },
+    });
+    pool.acquire();
+    pool.acquire();
+    fail = true;
+    throwsUnchanged(pool, () => pool.acquire(), Error, "Error", /no resource/);
+    assert.equal(pool.capacity, 2);
+    assert.equal(pool.stats().growthEvents, 0);
+    fail = false;
+    pool.acquire();
+    assert.equal(pool.capacity, 4);
+    assert.equal(pool.stats().growthEvents, 1);
+  });
+
+  it("grows only when nothing is idle", () => {
+    const { pool } = numbered({ capacity: 2, enableStatistics: true });
+    const a = pool.acquire();
+    pool.acquire();
+    pool.release(a);
+    pool.acquire(); // reuses a: no growth
+    assert.equal(pool.capacity, 2);
+    assert.equal(pool.stats().growthEvents, 0);
+  });
+});
+
+describe("GrowingPool.trim", () => {
+  it("destroys idle objects above the initial capacity and lowers the capacity", () => {
+    const destroyed: Obj[] = [];
+    const { pool } = numbered({
+      capacity: 5,
+      growth: linearGrowth({ increment: 5 }),
+      maxCapacity: 20,
+      destroy: (o) => destroyed.push(o),
+      enableStatistics: true,
+    });
+    assert.equal(pool.initialCapacity, 5);
+    assert.equal(pool.trim(), 0); // nothing to trim yet
+    const held: Obj[] = [];
+    capacities(pool, 10, held);
+    assert.equal(pool.capacity, 10);
+    // Release 3: 10 alive, 3 idle. Trim keeps max(initial, alive after trim).
+    for (const o of held.splice(0, 3)) pool.release(o);
+    assert.equal(pool.trim(), 3);
+    assert.equal(destroyed.length, 3);
+    assert.equal(pool.capacity, 7);
+    assert.equal(pool.available, 0);
+    assert.equal(pool.inUse, 7);
+    // Release the rest: trim back to the initial capacity.
+    for (const o of held.splice(0)) pool.release(o);
+    assert.equal(pool.available, 7);
+    assert.equal(pool.trim(), 2);
+    assert.equal(destroyed.length, 5);
+    assert.equal(new Set(destroyed).size, 5);
+    assert.equal(pool.capacity, 5);
+    assert.equal(pool.available, 5);
+    assert.equal(pool.trim(), 0);
+    let s = pool.stats();
+    assert.equal(s.destroyed, 5);
+    assert.equal(s.currentCapacity, 5);
+    assert.equal(s.peakCapacity, 10);
+    assert.equal(s.growthEvents, 1);
+    // The next burst grows again, and is counted.
+    capacities(pool, 6, held);
+    assert.equal(pool.capacity, 10);
+    s = pool.stats();
+    assert.equal(s.growthEvents, 2);
+  });
+
+  it("trims a pool that grew past its initial capacity with preInitialize", () => {
+    const { pool, made } = numbered({ capacity: 3, preInitialize: true });
+    assert.equal(made(), 3);
+    const held: Obj[] = [];
+    capacities(pool, 5, held);
+    for (const o of held) pool.release(o);
+    assert.equal(pool.trim(), 2);
+    assert.equal(pool.available, 3);
+    assert.equal(pool.capacity, 3);
+  });
+
+  it("a destroy error during trim is an AggregateError, and every object still goes", () => {
+    const { pool } = numbered({
+      capacity: 1,
+      growth: linearGrowth({ increment: 1 }),
+      destroy: (o) => {
+        if (o.id !== 1) throw new Error(`destroy ${o.id} failed`);
+      },
+    });
+    const held: Obj[] = [];
+    capacities(pool, 4, held);
+    for (const o of held) pool.release(o);
+    let caught: unknown;
+    try {
+      pool.trim();
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof AggregateError);
+    assert.equal(caught.errors.length, 2);
+    assert.match(
+      caught.message,
+      /^Cannot trim pool: destroy threw for "2" objects$/,
+    );
+    assert.equal(pool.available, 1);
+    assert.equal(pool.capacity, 1);
+    assert.equal(pool.trim(), 0);
+  });
+
+  it("exposes initialCapacity, maxCapacity and growth", () => {
+    const growth = exponentialGrowth({ factor: 2 });
+    const pool = new GrowingPool({
+      capacity: 3,
+      maxCapacity: 30,
+      growth,
+      factory: () => ({}),
+    });
+    assert.ok(pool instanceof BasePool);
+    assert.equal(pool.initialCapacity, 3);
+    assert.equal(pool.maxCapacity, 30);
+    assert.equal(pool.growth, growth);
+  });
+});
