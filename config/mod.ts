@@ -37,3 +37,10 @@ export {
   validatePoolOptions,
   validateStatistics,
 } from "./options.ts";
+export {
+  type AcquireOptions,
+  type AsyncPoolOptions,
+  type AsyncPoolSettings,
+  validateAcquireOptions,
+  validateAsyncPoolOptions,
+} from "./async_options.ts";

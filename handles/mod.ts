@@ -22,3 +22,4 @@ export type { Lender } from "./lender.ts";
 export { ContextHandle } from "./context_handle.ts";
 export { OwnedHandle } from "./owned_handle.ts";
 export { WeakHandle } from "./weak_handle.ts";
+export { AsyncContextHandle, AsyncOwnedHandle } from "./async_handle.ts";

@@ -17,3 +17,4 @@ export type { Pool } from "./pool.ts";
 export { BasePool } from "./base_pool.ts";
 export { FixedPool } from "./fixed_pool.ts";
 export { GrowingPool } from "./growing_pool.ts";
+export { AsyncPool } from "./async_pool.ts";

@@ -1,0 +1,423 @@
+/**
+ * The options of {@linkcode AsyncPool} and of its `acquire`, and their
+ * validation. The pool checks its options once, in its constructor, so a bad
+ * value fails early with a message that names the option and quotes the value.
+ *
+ * ```ts
+ * import { validateAsyncPoolOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const settings = validateAsyncPoolOptions(undefined, {
+ *   capacity: 4,
+ *   min: 1,
+ *   factory: async () => ({ open: true }),
+ * }, "AsyncPool");
+ * console.log(settings.capacity, settings.min, settings.maxWaiters); // 4 1 Infinity
+ * ```
+ *
+ * @module
+ */
+
+import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
+import { quote } from "../_quote.ts";
+import {
+  checkCapacity,
+  checkFunction,
+  checkNumber,
+  checkOptionKeys,
+  type LeakInfo,
+  type PoolType,
+  type StatisticsOptions,
+  type StatisticsSettings,
+  validateStatistics,
+} from "./options.ts";
+
+// Re-exported so this module's documentation is complete on its own.
+export type { LeakInfo, PoolType, StatisticsOptions, StatisticsSettings };
+
+/**
+ * The longest delay a timer can have (about 24.8 days): `setTimeout` fires at
+ * once for anything longer, so longer timeouts are rejected, not shortened.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Options of an {@linkcode AsyncPool}: the common pool options (whose
+ * callbacks may return promises) plus the resource-pool ones.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { AsyncPool, type AsyncPoolOptions } from "@fastalloc/fastalloc";
+ *
+ * interface Conn { open: boolean }
+ * const options = {
+ *   capacity: 10,
+ *   min: 2,
+ *   factory: async (): Promise<Conn> => ({ open: true }),
+ *   validate: (conn: Conn) => conn.open,
+ *   destroy: (conn: Conn) => { conn.open = false; },
+ *   acquireTimeout: 5_000,
+ *   idleTimeout: 30_000,
+ * } satisfies AsyncPoolOptions<Conn>;
+ * await using pool = new AsyncPool(options);
+ * ```
+ */
+export interface AsyncPoolOptions<T> {
+  /** How many objects may exist at once (lent, idle or being made): a positive safe integer. */
+  capacity: number;
+  /** Makes a new object, possibly asynchronously; overrides `new Type()`. */
+  factory?: () => T | Promise<T>;
+  /**
+   * Cleans an object on release, possibly asynchronously: a function, or the
+   * name of a method on the object. If it throws or rejects, the object is
+   * destroyed (and replaced when needed), `stats().resetFailures` counts it,
+   * and `release` still resolves.
+   */
+  reset?: ((obj: T) => void | Promise<void>) | string;
+  /** Called once for every object the pool drops; may return a promise. */
+  destroy?: (obj: T) => void | Promise<void>;
+  /** Collect statistics (default `false`). */
+  enableStatistics?: boolean | StatisticsOptions;
+  /** Called when an owned handle is garbage-collected unreleased. */
+  onLeak?: (info: LeakInfo<T>) => void;
+  /**
+   * How many objects to create at construction and keep at least (default 0):
+   * a non-negative safe integer, at most `capacity`. Idle objects are never
+   * evicted below it, and objects destroyed below it are replaced.
+   */
+  min?: number;
+  /**
+   * Checks an object before it is lent again (objects fresh from the factory
+   * are not checked). A falsy result, a throw or a rejection destroys the
+   * object, and the acquire is served by another one or a new one.
+   */
+  validate?: (obj: T) => boolean | Promise<boolean>;
+  /**
+   * The default time limit of an acquire, in milliseconds (default: none).
+   * A positive number up to 2147483647, or `Infinity`. Its timer does not
+   * keep the process alive: on Node, a process with nothing else to do exits
+   * (code 13 for an unsettled top-level await) rather than wait for it.
+   */
+  acquireTimeout?: number;
+  /**
+   * How many acquires may wait at once (default `Infinity`): one that finds
+   * the pool at capacity with this many already waiting is rejected with
+   * `PoolEmptyError`. `0` forbids waiting for a release.
+   */
+  maxWaiters?: number;
+  /**
+   * Idle objects above `min` are destroyed once idle this long, in
+   * milliseconds (default: never). A positive number up to 2147483647, or `Infinity`.
+   */
+  idleTimeout?: number;
+  /** An object is destroyed when it comes back after this many borrows (default: no limit). */
+  maxUses?: number;
+  /**
+   * An object is destroyed instead of lent or kept once it is this old, in
+   * milliseconds (default: no limit). Checked when it is released or would be lent.
+   */
+  maxLifetime?: number;
+}
+
+/**
+ * The options of one `AsyncPool.acquire` call.
+ *
+ * @example
+ * ```ts
+ * import { AsyncPool, type AcquireOptions } from "@fastalloc/fastalloc";
+ *
+ * const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 1 }) });
+ * const options: AcquireOptions = { timeout: 100, signal: AbortSignal.timeout(1_000) };
+ * const conn = await pool.acquire(options);
+ * await pool.release(conn);
+ * await pool.close();
+ * ```
+ */
+export interface AcquireOptions {
+  /** Aborting it rejects the waiting acquire with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * The time limit in milliseconds, overriding the pool's `acquireTimeout`:
+   * a positive number up to 2147483647, or `Infinity` for none. Like every
+   * pool timer, it does not keep the process alive.
+   */
+  timeout?: number;
+}
+
+/** {@linkcode AsyncPoolOptions} after validation: every default filled in. */
+export interface AsyncPoolSettings<T> {
+  /** The validated capacity. */
+  readonly capacity: number;
+  /** The validated minimum. */
+  readonly min: number;
+  /** Makes one object: the factory, else `new Type()`. */
+  readonly create: () => T | Promise<T>;
+  /** The type objects must be instances of, when the pool was built from one. */
+  readonly type: PoolType<T> | undefined;
+  /** The reset function (a method name already turned into a call), if any. */
+  readonly reset: ((obj: T) => void | Promise<void>) | undefined;
+  /** The destroy callback, if any. */
+  readonly destroy: ((obj: T) => void | Promise<void>) | undefined;
+  /** The validate callback, if any. */
+  readonly validate: ((obj: T) => boolean | Promise<boolean>) | undefined;
+  /** The statistics settings. */
+  readonly statistics: StatisticsSettings;
+  /** The leak callback, if any. */
+  readonly onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
+  /** The default acquire time limit in ms; `undefined` for none. */
+  readonly acquireTimeout: number | undefined;
+  /** The most waiting acquires (`Infinity` for no limit). */
+  readonly maxWaiters: number;
+  /** The idle time limit in ms; `undefined` for none. */
+  readonly idleTimeout: number | undefined;
+  /** The most borrows per object; `undefined` for no limit. */
+  readonly maxUses: number | undefined;
+  /** The longest an object lives in ms; `undefined` for no limit. */
+  readonly maxLifetime: number | undefined;
+}
+
+const ASYNC_KEYS: readonly string[] = [
+  "capacity",
+  "factory",
+  "reset",
+  "destroy",
+  "enableStatistics",
+  "onLeak",
+  "min",
+  "validate",
+  "acquireTimeout",
+  "maxWaiters",
+  "idleTimeout",
+  "maxUses",
+  "maxLifetime",
+];
+
+const ACQUIRE_KEYS: readonly string[] = ["signal", "timeout"];
+
+/**
+ * Returns a timer delay in milliseconds: `undefined` when absent or
+ * `Infinity`, else a positive number no longer than a timer can wait.
+ */
+function checkDelay(
+  value: unknown,
+  name: string,
+  where: string,
+): number | undefined {
+  const ms = checkNumber(value, name, where, {
+    positive: true,
+    allowInfinity: true,
+  });
+  if (ms === undefined || ms === Infinity) return undefined;
+  if (ms > MAX_TIMER_MS) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: ${name} ${quote(ms)} is longer than ${
+        quote(MAX_TIMER_MS)
+      } ms, the longest a timer can wait`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * Validates an {@linkcode AsyncPoolOptions} and the type.
+ *
+ * @typeParam T The pooled object type.
+ * @param type The class objects are made from, if the pool was given one.
+ * @param options The options as given.
+ * @param where The pool's class name, for messages (default `"AsyncPool"`).
+ * @returns The settings with defaults filled in.
+ * @throws {InvalidCapacityError} For a bad `capacity` or `min`, or `min > capacity`.
+ * @throws {PoolConfigurationError} For any other bad option, an unknown
+ * option, or neither a type nor a factory.
+ *
+ * @example
+ * ```ts
+ * import { validateAsyncPoolOptions } from "@fastalloc/fastalloc/config";
+ *
+ * try {
+ *   validateAsyncPoolOptions(undefined, { capacity: 2, factory: () => ({}), idleTimout: 5 } as never);
+ * } catch (error) {
+ *   console.log((error as Error).message); // Cannot create AsyncPool: option "idleTimout" is unknown
+ * }
+ * ```
+ */
+export function validateAsyncPoolOptions<T>(
+  type: PoolType<T> | undefined,
+  options: AsyncPoolOptions<T>,
+  where: string = "AsyncPool",
+): AsyncPoolSettings<T> {
+  checkOptionKeys(options, ASYNC_KEYS, where);
+  if (type !== undefined && typeof type !== "function") {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: type ${quote(type)} is not a class`,
+    );
+  }
+  const capacity = checkCapacity(options.capacity, "capacity", where);
+  const min = options.min ?? 0;
+  if (typeof min !== "number" || !Number.isSafeInteger(min) || min < 0) {
+    throw new InvalidCapacityError(
+      `Cannot create ${where}: min ${
+        quote(min)
+      } is not a non-negative safe integer`,
+      min,
+    );
+  }
+  if (min > capacity) {
+    throw new InvalidCapacityError(
+      `Cannot create ${where}: min ${quote(min)} is more than capacity ${
+        quote(capacity)
+      }`,
+      min,
+    );
+  }
+  const factory = checkFunction<() => T | Promise<T>>(
+    options.factory,
+    "factory",
+    where,
+  );
+  if (factory === undefined && type === undefined) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: it needs a type or a factory`,
+    );
+  }
+  const create = factory ?? ((): T => new (type as PoolType<T>)());
+  const maxWaiters = checkNumber(options.maxWaiters, "maxWaiters", where, {
+    integer: true,
+    allowInfinity: true,
+  }) ?? Infinity;
+  const maxUses = checkNumber(options.maxUses, "maxUses", where, {
+    integer: true,
+    positive: true,
+    allowInfinity: true,
+  });
+  const maxLifetime = checkNumber(options.maxLifetime, "maxLifetime", where, {
+    positive: true,
+    allowInfinity: true,
+  });
+  return {
+    capacity,
+    min,
+    create,
+    type,
+    reset: checkReset(type, factory, options.reset, where),
+    destroy: checkFunction<(obj: T) => void | Promise<void>>(
+      options.destroy,
+      "destroy",
+      where,
+    ),
+    validate: checkFunction<(obj: T) => boolean | Promise<boolean>>(
+      options.validate,
+      "validate",
+      where,
+    ),
+    statistics: validateStatistics(options.enableStatistics, where),
+    onLeak: checkFunction<(info: LeakInfo<unknown>) => void>(
+      options.onLeak,
+      "onLeak",
+      where,
+    ),
+    acquireTimeout: checkDelay(options.acquireTimeout, "acquireTimeout", where),
+    maxWaiters,
+    idleTimeout: checkDelay(options.idleTimeout, "idleTimeout", where),
+    maxUses: maxUses === Infinity ? undefined : maxUses,
+    maxLifetime: maxLifetime === Infinity ? undefined : maxLifetime,
+  };
+}
+
+/** Turns `reset` into a function; a method name becomes a call that keeps its promise. */
+function checkReset<T>(
+  type: PoolType<T> | undefined,
+  factory: unknown,
+  reset: unknown,
+  where: string,
+): ((obj: T) => void | Promise<void>) | undefined {
+  if (typeof reset !== "string") {
+    return checkFunction<(obj: T) => void | Promise<void>>(
+      reset,
+      "reset",
+      where,
+    );
+  }
+  if (
+    type !== undefined && factory === undefined &&
+    typeof type.prototype?.[reset] !== "function"
+  ) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: reset method ${
+        quote(reset)
+      } is not a method of ${quote(type.name)}`,
+    );
+  }
+  return (obj: T): void | Promise<void> => {
+    const fn = (obj as Record<string, unknown>)[reset];
+    if (typeof fn !== "function") {
+      throw new PoolConfigurationError(
+        `Cannot reset object: ${quote(reset)} is not a method of it`,
+      );
+    }
+    return fn.call(obj) as void | Promise<void>;
+  };
+}
+
+/**
+ * Validates the options of one `AsyncPool.acquire` call.
+ *
+ * @param options The options as given (`undefined` for none).
+ * @param fallbackTimeout The pool's `acquireTimeout`, used when none is given.
+ * @returns The signal, if any, and the time limit in ms (`undefined` for none).
+ * @throws {TypeError} If `options` is not an object, has an unknown key, or
+ * `signal` is not an `AbortSignal`.
+ * @throws {RangeError} If `timeout` is not a positive number up to 2147483647 or `Infinity`.
+ *
+ * @example
+ * ```ts
+ * import { validateAcquireOptions } from "@fastalloc/fastalloc/config";
+ *
+ * console.log(validateAcquireOptions({ timeout: Infinity }, 50).timeout); // undefined
+ * console.log(validateAcquireOptions(undefined, 50).timeout); // 50
+ * ```
+ */
+export function validateAcquireOptions(
+  options: AcquireOptions | undefined,
+  fallbackTimeout: number | undefined,
+): { signal: AbortSignal | undefined; timeout: number | undefined } {
+  if (options === undefined) {
+    return { signal: undefined, timeout: fallbackTimeout };
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot acquire from pool: options ${quote(options)} are not an object`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!ACQUIRE_KEYS.includes(key)) {
+      throw new TypeError(
+        `Cannot acquire from pool: option ${quote(key)} is unknown`,
+      );
+    }
+  }
+  const { signal, timeout } = options;
+  if (
+    signal !== undefined &&
+    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
+  ) {
+    throw new TypeError(
+      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
+    );
+  }
+  if (timeout === undefined) return { signal, timeout: fallbackTimeout };
+  if (
+    typeof timeout !== "number" || !(timeout > 0) ||
+    (timeout > MAX_TIMER_MS && timeout !== Infinity)
+  ) {
+    throw new RangeError(
+      `Cannot acquire from pool: timeout ${
+        quote(timeout)
+      } is not a positive number of ms up to ${
+        quote(MAX_TIMER_MS)
+      } or Infinity`,
+    );
+  }
+  return { signal, timeout: timeout === Infinity ? undefined : timeout };
+}
