@@ -21,3 +21,8 @@ export { StackAllocator } from "./stack_allocator.ts";
 export { FreelistAllocator } from "./freelist_allocator.ts";
 export { DequeAllocator } from "./deque_allocator.ts";
 export { createAllocator } from "./create_allocator.ts";
+export {
+  SharedFreeList,
+  type SharedFreeListOptions,
+  type SharedFreeListWaitOptions,
+} from "./shared_freelist.ts";

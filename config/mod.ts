@@ -44,3 +44,14 @@ export {
   validateAcquireOptions,
   validateAsyncPoolOptions,
 } from "./async_options.ts";
+export {
+  slotByteLength,
+  type SlotFactory,
+  type SlotType,
+  type ThreadSafeAttachOptions,
+  type ThreadSafeAttachSettings,
+  type ThreadSafePoolOptions,
+  type ThreadSafePoolSettings,
+  validateThreadSafeAttachOptions,
+  validateThreadSafePoolOptions,
+} from "./thread_safe_options.ts";

@@ -18,3 +18,8 @@ export { BasePool } from "./base_pool.ts";
 export { FixedPool } from "./fixed_pool.ts";
 export { GrowingPool } from "./growing_pool.ts";
 export { AsyncPool } from "./async_pool.ts";
+export {
+  type AcquireAsyncOptions,
+  ThreadSafePool,
+  type ThreadSafePoolDescriptor,
+} from "./thread_safe_pool.ts";

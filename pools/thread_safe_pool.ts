@@ -1,0 +1,1433 @@
+/**
+ * {@linkcode ThreadSafePool}: one pool shared by many workers, in a
+ * `SharedArrayBuffer` changed only with `Atomics`.
+ *
+ * JavaScript objects cannot cross threads; shared memory can. The pool's
+ * buffer holds `capacity` slots of `slotBytes` bytes plus its bookkeeping:
+ * a lock-free free list ({@linkcode SharedFreeList}, a bitmap: see its module
+ * documentation for the design and the measurements behind it), one record
+ * per slot (borrow generation, acquiring thread), the closed flag, and with
+ * statistics one row of counters per thread. Each thread makes its own
+ * wrapper object per slot (`new Type(buffer, byteOffset)`) once, the first
+ * time the slot is lent there, so `acquire` allocates nothing afterwards; the
+ * slot's data is the same memory in every thread.
+ *
+ * Costs: an acquire is one atomic compare-exchange, a release one atomic
+ * or (which is also the double-release check), and a release wakes a waiting
+ * thread only when one waits. Statistics add one shared atomic add per
+ * operation for the in-use count.
+ *
+ * Closing is shared: `close()` in any thread sets a closed flag in shared
+ * memory, so acquires in every thread fail with `PoolClosedError` from then
+ * on and every waiting thread wakes with that error. Releases are still
+ * accepted everywhere; the released wrapper is destroyed. Each thread's own
+ * idle wrappers are destroyed when that thread calls `close()` on its
+ * instance (calling it in a thread whose pool another thread closed does just
+ * that).
+ *
+ * @module
+ */
+
+import { SharedFreeList } from "../allocators/shared_freelist.ts";
+import type { LeakInfo, PoolType } from "../config/options.ts";
+import {
+  slotByteLength,
+  type SlotFactory,
+  type SlotType,
+  type ThreadSafeAttachOptions,
+  type ThreadSafeAttachSettings,
+  type ThreadSafePoolOptions,
+  validateThreadSafeAttachOptions,
+  validateThreadSafePoolOptions,
+} from "../config/thread_safe_options.ts";
+import {
+  AlreadyReleasedError,
+  FastAllocError,
+  ForeignObjectError,
+  PoolClosedError,
+  PoolConfigurationError,
+  PoolEmptyError,
+  PoolTimeoutError,
+  TypeMismatchError,
+} from "../errors.ts";
+import { ContextHandle } from "../handles/context_handle.ts";
+import type { Lender } from "../handles/lender.ts";
+import { OwnedHandle } from "../handles/owned_handle.ts";
+import { WeakHandle } from "../handles/weak_handle.ts";
+import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
+import { quote, typeName } from "../_quote.ts";
+import type { Pool } from "./pool.ts";
+import {
+  FLAG_STATS,
+  FLAG_TIMING,
+  H_CAPACITY,
+  H_CLOSED,
+  H_FLAGS,
+  H_IN_USE,
+  H_MAGIC,
+  H_MAX_THREADS,
+  H_PEAK,
+  H_SAMPLE_INTERVAL,
+  H_SLOT_BYTES,
+  H_THREADS,
+  H_VERSION,
+  HEADER_WORDS,
+  type Layout,
+  layout,
+  MAGIC,
+  ROW,
+  S_ALLOCATION_NS,
+  S_ALLOCATIONS,
+  S_CREATED,
+  S_DESTROYED,
+  S_EXHAUSTIONS,
+  S_LEAKS,
+  S_RELEASE_NS,
+  S_RELEASES,
+  S_RESET_FAILURES,
+  S_RESETS,
+  S_TIMED_ALLOCATIONS,
+  S_TIMED_RELEASES,
+  S_TIMEOUTS,
+  S_WAIT_NS,
+  S_WAITS,
+  totalStats,
+  VERSION,
+} from "./_thread_safe_layout.ts";
+
+/** Where a wrapper's slot number is kept. */
+const SLOT: unique symbol = Symbol("fastalloc.threadSafeSlot");
+type Stamped = { [SLOT]?: number };
+
+const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
+
+/**
+ * What {@linkcode ThreadSafePool.share} returns: a structured-cloneable
+ * description of a pool (its buffer and shape) to `postMessage` to a worker,
+ * which opens it with {@linkcode ThreadSafePool.attach}.
+ */
+export interface ThreadSafePoolDescriptor {
+  /** Always `"fastalloc.ThreadSafePool"`. */
+  readonly kind: "fastalloc.ThreadSafePool";
+  /** The layout version. */
+  readonly version: number;
+  /** The pool's shared memory. */
+  readonly buffer: SharedArrayBuffer;
+  /** The number of slots. */
+  readonly capacity: number;
+  /** Bytes of shared state per slot. */
+  readonly slotBytes: number;
+}
+
+/** How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it. */
+export interface AcquireAsyncOptions {
+  /** Reject with `signal.reason` when aborted; no slot is lost. */
+  signal?: AbortSignal;
+  /** Reject with `PoolTimeoutError` after this many milliseconds (default: no limit). */
+  timeout?: number;
+}
+
+/** Set while {@linkcode ThreadSafePool.attach} constructs. */
+let attaching: ThreadSafePoolDescriptor | undefined;
+
+function nowNs(): number {
+  return performance.now() * 1e6;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === "object" &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+function checkTimeout(value: unknown, action: string): number {
+  if (value === undefined) return Infinity;
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw new RangeError(
+      `Cannot ${action}: timeout ${quote(value)} is not a non-negative number`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A pool of shared-memory slots that any number of threads acquire from and
+ * release to at once. Create it in one thread, send
+ * {@linkcode ThreadSafePool.share} to workers, and open it there with
+ * {@linkcode ThreadSafePool.attach}. A borrowed slot can be handed to another
+ * thread by index ({@linkcode ThreadSafePool.indexOf} /
+ * {@linkcode ThreadSafePool.at}) and released there; double releases are
+ * detected across threads.
+ *
+ * It implements {@linkcode Pool}, plus blocking and async waits, thread ids
+ * and {@linkcode ThreadSafePool.reclaim} for the slots of a dead worker.
+ * `reset` runs in the releasing thread. All slots exist from the start, so
+ * `available` is the number of free slots and `capacity` never changes.
+ * See the module documentation for what `close()` means across threads.
+ *
+ * @typeParam T The wrapper type: what `new Type(buffer, byteOffset)` makes,
+ * `Uint8Array` for a byte pool.
+ *
+ * @example Slots with typed views, shared with a worker
+ * ```ts
+ * import { ThreadSafePool } from "@fastalloc/fastalloc";
+ *
+ * class Particle {
+ *   static readonly byteLength = 24; // three float64s of shared state
+ *   readonly data: Float64Array;
+ *   constructor(buffer: SharedArrayBuffer, byteOffset: number) {
+ *     this.data = new Float64Array(buffer, byteOffset, 3);
+ *   }
+ * }
+ * const pool = new ThreadSafePool(Particle, { capacity: 1024 });
+ * const p = pool.acquire();
+ * p.data[0] = 1.5;
+ * const descriptor = pool.share(); // worker.postMessage(descriptor)
+ * // in a worker: ThreadSafePool.attach(Particle, descriptor).at(index)
+ * const seen = ThreadSafePool.attach(Particle, descriptor).at(pool.indexOf(p));
+ * console.log(seen.data[0]); // 1.5
+ * pool.release(p);
+ * ```
+ *
+ * @example A pool of byte views
+ * ```ts
+ * import { ThreadSafePool } from "@fastalloc/fastalloc";
+ *
+ * const pool = new ThreadSafePool({ capacity: 16, slotBytes: 64 });
+ * const bytes = pool.acquire(); // a Uint8Array of 64 shared bytes
+ * bytes[0] = 255;
+ * pool.release(bytes);
+ * ```
+ */
+export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
+  /** Non-zero when acquire must take the general path (statistics). */
+  #acquireMode: number;
+  /** Non-zero when release must take the general path (statistics, reset). */
+  #releaseMode: number;
+  #header: Int32Array;
+  #records: Int32Array;
+  #rows: Float64Array | undefined;
+  #row: number;
+  #free: SharedFreeList;
+  #objects: (T | undefined)[];
+  /** Slots of wrappers that cannot carry the slot symbol (non-extensible). */
+  #slotsByObject: Map<T, number> | undefined;
+  #buffer: SharedArrayBuffer;
+  #bytes: Uint8Array;
+  #layout: Layout;
+  #capacity: number;
+  #slotBytes: number;
+  #threadId: number;
+  #create: SlotFactory<T>;
+  #type: PoolType<T> | undefined;
+  #reset: ((obj: T) => void) | undefined;
+  #destroy: ((obj: T) => void) | undefined;
+  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
+  #timing: boolean;
+  #interval: number;
+  #countdown: number;
+  /** Whether this thread's instance ran `close()` (its wrappers are gone). */
+  #closedHere = false;
+  #lender: Lender<T>;
+
+  /**
+   * Creates a pool of `options.capacity` slots whose wrappers are
+   * `new type(buffer, byteOffset)`, with `type.byteLength` shared bytes each.
+   *
+   * @param type The slot class; `release` rejects other types.
+   * @param options Capacity, statistics and this thread's callbacks.
+   * @throws {InvalidCapacityError} If `capacity` is not a positive safe integer.
+   * @throws {PoolConfigurationError} For any other bad option.
+   */
+  constructor(type: SlotType<T>, options: ThreadSafePoolOptions<T>);
+  /**
+   * Creates a pool whose wrappers come from `options.factory(buffer, byteOffset)`
+   * (`options.slotBytes` shared bytes each, default 0).
+   *
+   * @param options Capacity, factory, statistics and this thread's callbacks.
+   * @throws {InvalidCapacityError} If `capacity` is not a positive safe integer.
+   * @throws {PoolConfigurationError} For any other bad option.
+   */
+  constructor(options: ThreadSafePoolOptions<T> & { factory: SlotFactory<T> });
+  /**
+   * Creates a pool lending `Uint8Array` views of `options.slotBytes` bytes.
+   *
+   * @param options Capacity, slot size, statistics and callbacks.
+   * @throws {InvalidCapacityError} If `capacity` is not a positive safe integer.
+   * @throws {PoolConfigurationError} For any other bad option.
+   */
+  constructor(options: ThreadSafePoolOptions<T> & { slotBytes: number });
+  constructor(
+    typeOrOptions: SlotType<T> | ThreadSafePoolOptions<T>,
+    options?: ThreadSafePoolOptions<T> | ThreadSafeAttachOptions<T>,
+  ) {
+    const type = typeof typeOrOptions === "function"
+      ? typeOrOptions
+      : undefined;
+    const given = type === undefined ? typeOrOptions : options;
+    const descriptor = attaching;
+    attaching = undefined;
+    let settings: ThreadSafeAttachSettings<T>;
+    if (descriptor === undefined) {
+      const full = validateThreadSafePoolOptions(
+        type,
+        given as ThreadSafePoolOptions<T>,
+        "ThreadSafePool",
+      );
+      const stats = full.statistics;
+      const shape = layout(
+        full.capacity,
+        full.slotBytes,
+        stats.enabled ? full.maxThreads : 0,
+      );
+      this.#buffer = new SharedArrayBuffer(shape.byteLength);
+      const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
+      header[H_CAPACITY] = full.capacity;
+      header[H_SLOT_BYTES] = full.slotBytes;
+      header[H_FLAGS] = (stats.enabled ? FLAG_STATS : 0) |
+        (stats.timing ? FLAG_TIMING : 0);
+      header[H_SAMPLE_INTERVAL] = Math.max(1, Math.round(1 / stats.sampleRate));
+      header[H_MAX_THREADS] = shape.rowCount;
+      header[H_THREADS] = 1;
+      header[H_VERSION] = VERSION;
+      new SharedFreeList(full.capacity, {
+        buffer: this.#buffer,
+        byteOffset: shape.freeList,
+      });
+      Atomics.store(header, H_MAGIC, MAGIC);
+      this.#threadId = 1;
+      settings = full;
+    } else {
+      this.#buffer = descriptor.buffer;
+      const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
+      settings = validateThreadSafeAttachOptions(
+        type,
+        (given ?? {}) as ThreadSafeAttachOptions<T>,
+        header[H_SLOT_BYTES]!,
+        "ThreadSafePool.attach",
+      );
+      this.#threadId = ThreadSafePool.#joinThread(header);
+    }
+    const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
+    this.#header = header;
+    this.#capacity = header[H_CAPACITY]!;
+    this.#slotBytes = header[H_SLOT_BYTES]!;
+    const flags = header[H_FLAGS]!;
+    const shape = layout(
+      this.#capacity,
+      this.#slotBytes,
+      header[H_MAX_THREADS]!,
+    );
+    this.#layout = shape;
+    this.#free = SharedFreeList.attach(this.#buffer, {
+      byteOffset: shape.freeList,
+      home: this.#threadId - 1,
+    });
+    this.#records = new Int32Array(
+      this.#buffer,
+      shape.records,
+      this.#capacity * 2,
+    );
+    this.#bytes = new Uint8Array(this.#buffer, shape.data);
+    if ((flags & FLAG_STATS) !== 0) {
+      this.#rows = new Float64Array(
+        this.#buffer,
+        shape.rows,
+        shape.rowCount * ROW,
+      );
+    }
+    this.#row = (this.#threadId - 1) * ROW;
+    this.#timing = (flags & FLAG_TIMING) !== 0;
+    this.#interval = header[H_SAMPLE_INTERVAL]!;
+    this.#countdown = this.#interval;
+    this.#objects = new Array<T | undefined>(this.#capacity).fill(undefined);
+    this.#create = settings.create;
+    this.#type = settings.type;
+    this.#reset = settings.reset;
+    this.#destroy = settings.destroy;
+    this.#onLeak = settings.onLeak;
+    this.#acquireMode = this.#rows !== undefined ? 1 : 0;
+    this.#releaseMode = this.#acquireMode | (this.#reset !== undefined ? 2 : 0);
+    this.#lender = {
+      isLive: (obj: T, generation: number): boolean =>
+        this.#isLive(obj, generation),
+      release: (obj: T, generation: number): void => {
+        if (!this.#isLive(obj, generation)) {
+          throw new AlreadyReleasedError(
+            `Cannot release handle: its borrow (generation ${
+              quote(generation)
+            }) was already released`,
+          );
+        }
+        this.release(obj);
+      },
+      reclaim: (obj: T, generation: number): void =>
+        this.#reclaimLeak(obj, generation),
+    };
+    if (settings.preInitialize) this.#fill();
+  }
+
+  /** Takes the next thread id, within the statistics rows when there are any. */
+  static #joinThread(header: Int32Array): number {
+    const limit = (header[H_FLAGS]! & FLAG_STATS) !== 0
+      ? header[H_MAX_THREADS]!
+      : 0x7fffffff;
+    let last = Atomics.load(header, H_THREADS);
+    for (;;) {
+      if (last >= limit) {
+        throw new PoolConfigurationError(
+          `Cannot attach ThreadSafePool: all ${
+            quote(limit)
+          } statistics rows (maxThreads) are taken`,
+        );
+      }
+      const seen = Atomics.compareExchange(header, H_THREADS, last, last + 1);
+      if (seen === last) return last + 1;
+      last = seen;
+    }
+  }
+
+  /**
+   * Opens, in this thread, a pool another thread created, from its
+   * {@linkcode ThreadSafePool.share} descriptor. Wrappers are made with
+   * `new type(buffer, byteOffset)`, so `type` must have the creator's
+   * `byteLength`.
+   *
+   * @typeParam T The wrapper type.
+   * @param type The slot class (the same as the creator's, or one with the same layout).
+   * @param descriptor What `share()` returned, received by `postMessage`.
+   * @param options This thread's callbacks (reset, destroy, factory, onLeak, preInitialize).
+   * @returns This thread's view of the pool, with its own `threadId`.
+   * @throws {PoolConfigurationError} For a bad descriptor, a `byteLength`
+   * that differs from the pool's slot size, a bad option, or (with
+   * statistics) more threads than `maxThreads`.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * class Cell {
+   *   static readonly byteLength = 4;
+   *   readonly value: Int32Array;
+   *   constructor(buffer: SharedArrayBuffer, byteOffset: number) {
+   *     this.value = new Int32Array(buffer, byteOffset, 1);
+   *   }
+   * }
+   * const pool = new ThreadSafePool(Cell, { capacity: 8 });
+   * // In a worker, with the descriptor from postMessage:
+   * const shared = ThreadSafePool.attach(Cell, pool.share());
+   * console.log(shared.threadId, shared.capacity); // 2 8
+   * ```
+   */
+  static attach<T extends object>(
+    type: SlotType<T>,
+    descriptor: ThreadSafePoolDescriptor,
+    options?: ThreadSafeAttachOptions<T>,
+  ): ThreadSafePool<T>;
+  /**
+   * Opens a factory pool: wrappers come from `options.factory`.
+   *
+   * @typeParam T The wrapper type.
+   * @param descriptor What `share()` returned.
+   * @param options This thread's callbacks, `factory` included.
+   * @returns This thread's view of the pool.
+   * @throws {PoolConfigurationError} For a bad descriptor or option.
+   */
+  static attach<T extends object>(
+    descriptor: ThreadSafePoolDescriptor,
+    options: ThreadSafeAttachOptions<T> & { factory: SlotFactory<T> },
+  ): ThreadSafePool<T>;
+  /**
+   * Opens a byte pool: wrappers are `Uint8Array` views of each slot.
+   *
+   * @param descriptor What `share()` returned.
+   * @param options This thread's callbacks.
+   * @returns This thread's view of the pool.
+   * @throws {PoolConfigurationError} For a bad descriptor or option.
+   */
+  static attach(
+    descriptor: ThreadSafePoolDescriptor,
+    options?: ThreadSafeAttachOptions<Uint8Array>,
+  ): ThreadSafePool<Uint8Array>;
+  static attach<T extends object>(
+    typeOrDescriptor: SlotType<T> | ThreadSafePoolDescriptor,
+    descriptorOrOptions?: ThreadSafePoolDescriptor | ThreadSafeAttachOptions<T>,
+    options?: ThreadSafeAttachOptions<T>,
+  ): ThreadSafePool<T> {
+    const where = "Cannot attach ThreadSafePool";
+    const type = typeof typeOrDescriptor === "function"
+      ? typeOrDescriptor
+      : undefined;
+    const descriptor =
+      (type === undefined
+        ? typeOrDescriptor
+        : descriptorOrOptions) as ThreadSafePoolDescriptor;
+    const given = type === undefined ? descriptorOrOptions : options;
+    const buffer = (descriptor as { buffer?: unknown } | null)?.buffer;
+    if (
+      descriptor === null || typeof descriptor !== "object" ||
+      descriptor.kind !== DESCRIPTOR_KIND ||
+      !(buffer instanceof SharedArrayBuffer) ||
+      buffer.byteLength < HEADER_WORDS * 4
+    ) {
+      throw new PoolConfigurationError(
+        `${where}: ${
+          quote(descriptor)
+        } is not a descriptor from ThreadSafePool.share()`,
+      );
+    }
+    const header = new Int32Array(buffer, 0, HEADER_WORDS);
+    if (
+      Atomics.load(header, H_MAGIC) !== MAGIC ||
+      header[H_VERSION] !== descriptor.version ||
+      header[H_CAPACITY] !== descriptor.capacity ||
+      header[H_SLOT_BYTES] !== descriptor.slotBytes
+    ) {
+      throw new PoolConfigurationError(
+        `${where}: the descriptor does not match its buffer (version ${
+          quote(descriptor.version)
+        }, expected ${quote(VERSION)})`,
+      );
+    }
+    if (type !== undefined) {
+      const length = slotByteLength(type, "ThreadSafePool.attach");
+      if (length !== descriptor.slotBytes) {
+        throw new PoolConfigurationError(
+          `${where}: ${type.name}.byteLength ${
+            quote(length)
+          } differs from the pool's slotBytes ${quote(descriptor.slotBytes)}`,
+        );
+      }
+    }
+    attaching = descriptor;
+    try {
+      return type === undefined
+        ? new ThreadSafePool<T>(
+          (given ?? {}) as ThreadSafePoolOptions<T> & { slotBytes: number },
+        )
+        : new ThreadSafePool<T>(type, given as ThreadSafePoolOptions<T>);
+    } finally {
+      attaching = undefined;
+    }
+  }
+
+  /** Makes this thread's wrapper of every slot; on a factory error, undoes and rethrows. */
+  #fill(): void {
+    try {
+      for (let slot = 0; slot < this.#capacity; slot++) {
+        if (this.#objects[slot] === undefined) this.#wrap(slot);
+      }
+    } catch (error) {
+      for (let slot = 0; slot < this.#capacity; slot++) {
+        if (this.#objects[slot] !== undefined) {
+          this.#callDestroy(this.#detach(slot), error);
+        }
+      }
+      throw error;
+    }
+  }
+
+  // ---- acquire -----------------------------------------------------------
+
+  /**
+   * Lends a free slot's wrapper. Safe from any thread at once.
+   *
+   * @returns This thread's wrapper of the slot, now borrowed.
+   * @throws {PoolEmptyError} If every slot is taken.
+   * @throws {PoolClosedError} If the pool is closed (in any thread).
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+   * const view = pool.acquire();
+   * view[0] = 1;
+   * pool.release(view);
+   * ```
+   */
+  acquire(): T {
+    if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
+      const slot = this.#free.pop();
+      if (slot >= 0) return this.#lend(slot);
+    }
+    return this.#acquireGeneral(true)!;
+  }
+
+  /**
+   * The same as {@linkcode ThreadSafePool.acquire}.
+   *
+   * @returns The wrapper, now borrowed.
+   * @throws {PoolEmptyError} If every slot is taken.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * pool.release(pool.get());
+   * ```
+   */
+  get(): T {
+    return this.acquire();
+  }
+
+  /**
+   * As {@linkcode ThreadSafePool.acquire}, but `undefined` when every slot
+   * is taken.
+   *
+   * @returns The wrapper, or `undefined`.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * pool.acquire();
+   * console.log(pool.tryAcquire()); // undefined
+   * ```
+   */
+  tryAcquire(): T | undefined {
+    if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
+      const slot = this.#free.pop();
+      if (slot >= 0) return this.#lend(slot);
+    }
+    return this.#acquireGeneral(false);
+  }
+
+  /** Records the borrow of a slot just taken, and returns its wrapper. */
+  #lend(slot: number): T {
+    const records = this.#records;
+    const at = slot << 1;
+    // The slot is exclusively ours now: plain writes suffice.
+    records[at] = (records[at]! + 1) | 0;
+    records[at + 1] = this.#threadId;
+    return this.#objects[slot] ?? this.#wrapLent(slot);
+  }
+
+  /** Makes the wrapper of a slot just taken; gives the slot back if that fails. */
+  #wrapLent(slot: number): T {
+    try {
+      return this.#wrap(slot);
+    } catch (error) {
+      this.#free.push(slot);
+      throw error;
+    }
+  }
+
+  /** Makes this thread's wrapper of `slot`. */
+  #wrap(slot: number): T {
+    const obj = this.#create(
+      this.#buffer,
+      this.#layout.data + slot * this.#layout.stride,
+    );
+    if (
+      obj === null || (typeof obj !== "object" && typeof obj !== "function")
+    ) {
+      throw new PoolConfigurationError(
+        `Cannot create object: the factory returned ${
+          quote(obj)
+        }, not an object`,
+      );
+    }
+    if ((obj as Stamped)[SLOT] !== undefined || this.#slotsByObject?.has(obj)) {
+      throw new PoolConfigurationError(
+        "Cannot create object: the factory returned an object that already belongs to a pool",
+      );
+    }
+    if (Object.isExtensible(obj)) {
+      Object.defineProperty(obj, SLOT, {
+        value: slot,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    } else {
+      (this.#slotsByObject ??= new Map()).set(obj, slot);
+    }
+    this.#objects[slot] = obj;
+    this.#count(S_CREATED);
+    return obj;
+  }
+
+  /** Every case the plain path does not take: closed, statistics, empty. */
+  #acquireGeneral(throwWhenEmpty: boolean): T | undefined {
+    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
+    }
+    const started = this.#sample() ? nowNs() : 0;
+    const slot = this.#free.pop();
+    if (slot < 0) {
+      this.#count(S_EXHAUSTIONS);
+      if (!throwWhenEmpty) return undefined;
+      throw new PoolEmptyError(
+        `Cannot acquire from pool: all ${
+          quote(this.#capacity)
+        } slots are in use`,
+      );
+    }
+    return this.#lendCounted(slot, started);
+  }
+
+  /** Lends `slot` and counts it; `started` is the sampled start time or 0. */
+  #lendCounted(slot: number, started: number): T {
+    const obj = this.#lend(slot);
+    const rows = this.#rows;
+    if (rows !== undefined) {
+      rows[this.#row + S_ALLOCATIONS]!++;
+      const header = this.#header;
+      const inUse = Atomics.add(header, H_IN_USE, 1) + 1;
+      let peak = Atomics.load(header, H_PEAK);
+      while (inUse > peak) {
+        const seen = Atomics.compareExchange(header, H_PEAK, peak, inUse);
+        if (seen === peak) break;
+        peak = seen;
+      }
+      if (started !== 0) {
+        rows[this.#row + S_ALLOCATION_NS]! += nowNs() - started;
+        rows[this.#row + S_TIMED_ALLOCATIONS]!++;
+      }
+    }
+    return obj;
+  }
+
+  #count(counter: number): void {
+    const rows = this.#rows;
+    if (rows !== undefined) rows[this.#row + counter]!++;
+  }
+
+  #sample(): boolean {
+    if (!this.#timing || --this.#countdown !== 0) return false;
+    this.#countdown = this.#interval;
+    return true;
+  }
+
+  /**
+   * As {@linkcode ThreadSafePool.acquire}, but when every slot is taken,
+   * blocks this thread (`Atomics.wait`) until another thread releases one,
+   * the timeout runs out, or the pool closes. Counted in `stats().waits`.
+   *
+   * @param timeoutMs The longest wait in milliseconds (default: no limit).
+   * @returns The wrapper, now borrowed.
+   * @throws {PoolTimeoutError} If no slot came free in time.
+   * @throws {PoolClosedError} If the pool is or becomes closed.
+   * @throws {FastAllocError} Where this thread may not block (a browser's
+   * main thread): use {@linkcode ThreadSafePool.acquireAsync} there.
+   * @throws {RangeError} If `timeoutMs` is not a non-negative number.
+   *
+   * @example
+   * ```ts
+   * import { PoolTimeoutError, ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * pool.acquire();
+   * try {
+   *   pool.acquireWait(20);
+   * } catch (e) {
+   *   console.log(e instanceof PoolTimeoutError); // true
+   * }
+   * ```
+   */
+  acquireWait(timeoutMs?: number): T {
+    const timeout = checkTimeout(timeoutMs, "acquire from pool");
+    const obj = this.tryAcquire();
+    if (obj !== undefined) return obj;
+    if (!SharedFreeList.canBlock) {
+      throw new FastAllocError(
+        "Cannot acquire and wait: this thread may not block (Atomics.wait is not allowed here, as on a browser main thread); use acquireAsync",
+      );
+    }
+    const start = performance.now();
+    for (;;) {
+      const left = start + timeout - performance.now();
+      this.#checkWaitEnd(left, timeout, start);
+      const slot = this.#free.popWait(left);
+      if (slot >= 0) return this.#lendAfterWait(slot, undefined, start);
+    }
+  }
+
+  /**
+   * As {@linkcode ThreadSafePool.acquire}, but when every slot is taken,
+   * waits without blocking (`Atomics.waitAsync`; polling where that is
+   * missing) until another thread releases one. Counted in `stats().waits`.
+   *
+   * @param options `timeout` in milliseconds and an abort `signal`.
+   * @returns The wrapper, now borrowed.
+   * @throws {PoolTimeoutError} If no slot came free in time (rejects).
+   * @throws {PoolClosedError} If the pool is or becomes closed (rejects).
+   * @throws {unknown} `signal.reason` if the signal aborts (rejects); no slot
+   * is taken because of it.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const held = pool.acquire();
+   * setTimeout(() => pool.release(held), 10);
+   * const next = await pool.acquireAsync({ timeout: 1000 });
+   * console.log(next === held); // true: the same slot, lent again
+   * pool.release(next);
+   * ```
+   */
+  async acquireAsync(options: AcquireAsyncOptions = {}): Promise<T> {
+    const timeout = checkTimeout(options.timeout, "acquire from pool");
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const obj = this.tryAcquire();
+    if (obj !== undefined) return obj;
+    const start = performance.now();
+    for (;;) {
+      const left = start + timeout - performance.now();
+      this.#checkWaitEnd(left, timeout, start);
+      let slot: number;
+      try {
+        slot = await this.#free.popAsync({
+          timeout: left,
+          ...(signal === undefined ? {} : { signal }),
+        });
+      } catch (error) {
+        this.#recordWait(start);
+        throw error;
+      }
+      if (slot >= 0) return this.#lendAfterWait(slot, signal, start);
+    }
+  }
+
+  /** Throws when a wait must end without a slot: closed or out of time. */
+  #checkWaitEnd(left: number, timeout: number, start: number): void {
+    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
+      this.#recordWait(start);
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
+    }
+    if (left <= 0) {
+      this.#recordWait(start);
+      this.#count(S_TIMEOUTS);
+      throw new PoolTimeoutError(
+        `Cannot acquire from pool: timed out after ${quote(timeout)} ms`,
+        timeout,
+      );
+    }
+  }
+
+  /** Lends a slot a wait got, unless the waiter gave up or the pool closed meanwhile. */
+  #lendAfterWait(
+    slot: number,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): T {
+    if (
+      signal?.aborted === true || Atomics.load(this.#header, H_CLOSED) !== 0
+    ) {
+      this.#free.push(slot);
+      this.#recordWait(start);
+      signal?.throwIfAborted();
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
+    }
+    this.#recordWait(start);
+    return this.#lendCounted(slot, 0);
+  }
+
+  #recordWait(start: number): void {
+    const rows = this.#rows;
+    if (rows === undefined) return;
+    rows[this.#row + S_WAITS]!++;
+    rows[this.#row + S_WAIT_NS]! += (performance.now() - start) * 1e6;
+  }
+
+  // ---- release -----------------------------------------------------------
+
+  /**
+   * Returns a borrowed wrapper's slot, from any thread. With a `reset`, it
+   * runs first, in this thread; if it throws, the slot's bytes are zeroed,
+   * this thread's wrapper is destroyed, the slot is freed and the error
+   * rethrown. After `close()` the wrapper is destroyed and the slot freed.
+   *
+   * @param obj This thread's wrapper of a borrowed slot (see
+   * {@linkcode ThreadSafePool.at} for slots borrowed in another thread).
+   * @throws {AlreadyReleasedError} If the slot is not borrowed (released
+   * already, in this thread or another).
+   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   *
+   * @example
+   * ```ts
+   * import { AlreadyReleasedError, ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const view = pool.acquire();
+   * pool.release(view);
+   * try { pool.release(view); } catch (e) { console.log(e instanceof AlreadyReleasedError); } // true
+   * ```
+   */
+  release(obj: T): void {
+    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
+    if (
+      slot !== undefined && this.#objects[slot] === obj &&
+      this.#releaseMode === 0 && this.#header[H_CLOSED] === 0 &&
+      this.#free.push(slot)
+    ) {
+      return;
+    }
+    this.#releaseGeneral(obj);
+  }
+
+  /** Release with statistics, reset, a closed pool, or an error to explain. */
+  #releaseGeneral(obj: T): void {
+    const slot = this.#slotOf(obj);
+    if (slot < 0) return this.#reject(obj, "release");
+    if (this.#free.isFree(slot)) {
+      throw new AlreadyReleasedError(
+        "Cannot release object: it was already released",
+      );
+    }
+    const started = this.#sample() ? nowNs() : 0;
+    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
+      this.#returnSlot(slot);
+      this.#callDestroy(this.#detach(slot));
+      return;
+    }
+    if (this.#reset !== undefined) {
+      try {
+        this.#reset(obj);
+      } catch (error) {
+        this.#count(S_RESET_FAILURES);
+        this.#zero(slot);
+        const dropped = this.#detach(slot);
+        this.#returnSlot(slot);
+        this.#callDestroy(dropped, error);
+        throw error;
+      }
+      this.#count(S_RESETS);
+    }
+    this.#returnSlot(slot);
+    if (started !== 0) {
+      const rows = this.#rows!;
+      rows[this.#row + S_RELEASE_NS]! += nowNs() - started;
+      rows[this.#row + S_TIMED_RELEASES]!++;
+    }
+  }
+
+  /** Frees a borrowed slot and counts it; throws if another thread freed it first. */
+  #returnSlot(slot: number): void {
+    if (!this.#freeCounted(slot)) {
+      throw new AlreadyReleasedError(
+        "Cannot release object: it was already released",
+      );
+    }
+  }
+
+  /** Frees a borrowed slot and counts it; `false` if it was already free. */
+  #freeCounted(slot: number): boolean {
+    const rows = this.#rows;
+    if (rows === undefined) return this.#free.push(slot);
+    // Lower the in-use count first, so it never exceeds the slots really lent.
+    Atomics.sub(this.#header, H_IN_USE, 1);
+    if (!this.#free.push(slot)) {
+      Atomics.add(this.#header, H_IN_USE, 1);
+      return false;
+    }
+    rows[this.#row + S_RELEASES]!++;
+    return true;
+  }
+
+  /** The slot of `obj` if it is this thread's wrapper of a slot, else -1. */
+  #slotOf(obj: T): number {
+    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
+    if (slot !== undefined && slot >= 0 && this.#objects[slot] === obj) {
+      return slot;
+    }
+    return this.#slotsByObject?.get(obj) ?? -1;
+  }
+
+  /** Throws the error that explains why `obj` is not a wrapper of this pool. */
+  #reject(obj: unknown, action: "release" | "watch"): never {
+    const type = this.#type;
+    if (type !== undefined && !(obj instanceof type)) {
+      throw new TypeMismatchError(
+        `Cannot ${action} object: expected a ${
+          quote(type.name)
+        } instance, got ${quote(typeName(obj))}`,
+        { expectedType: type.name, actualType: typeName(obj) },
+      );
+    }
+    throw new ForeignObjectError(
+      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
+    );
+  }
+
+  /** Removes this thread's wrapper of `slot` and counts it destroyed. */
+  #detach(slot: number): T {
+    const obj = this.#objects[slot]!;
+    this.#objects[slot] = undefined;
+    if (this.#slotsByObject?.delete(obj) !== true) {
+      delete (obj as Stamped)[SLOT];
+    }
+    this.#count(S_DESTROYED);
+    return obj;
+  }
+
+  /**
+   * Calls `destroy`. When `cause` is given (an error being rethrown), a
+   * destroy error is combined with it instead of hiding it.
+   */
+  #callDestroy(obj: T, cause?: unknown): void {
+    if (this.#destroy === undefined) return;
+    try {
+      this.#destroy(obj);
+    } catch (error) {
+      if (cause === undefined) throw error;
+      throw new AggregateError(
+        [cause, error],
+        "Cannot release object: its reset and then its destroy threw",
+      );
+    }
+  }
+
+  #zero(slot: number): void {
+    const stride = this.#layout.stride;
+    this.#bytes.fill(0, slot * stride, (slot + 1) * stride);
+  }
+
+  #isLive(obj: T, generation: number): boolean {
+    const slot = this.#slotOf(obj);
+    return slot >= 0 && !this.#free.isFree(slot) &&
+      Atomics.load(this.#records, slot << 1) === generation;
+  }
+
+  /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
+  #reclaimLeak(obj: T, generation: number): void {
+    if (!this.#isLive(obj, generation)) return;
+    this.#count(S_LEAKS);
+    try {
+      this.#onLeak?.({ object: obj, generation, pool: "ThreadSafePool" });
+    } catch (error) {
+      console.error("fastalloc: onLeak threw", error);
+    }
+    try {
+      this.release(obj);
+    } catch (error) {
+      console.error("fastalloc: releasing a leaked object failed", error);
+    }
+  }
+
+  // ---- threads -----------------------------------------------------------
+
+  /**
+   * A structured-cloneable description of the pool, to `postMessage` to a
+   * worker that opens it with {@linkcode ThreadSafePool.attach}.
+   *
+   * @returns The descriptor (the buffer is shared, not copied).
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 8 });
+   * const descriptor = structuredClone(pool.share());
+   * console.log(ThreadSafePool.attach(descriptor).capacity); // 2
+   * ```
+   */
+  share(): ThreadSafePoolDescriptor {
+    return {
+      kind: DESCRIPTOR_KIND,
+      version: VERSION,
+      buffer: this.#buffer,
+      capacity: this.#capacity,
+      slotBytes: this.#slotBytes,
+    };
+  }
+
+  /**
+   * The slot index of one of this thread's wrappers, to hand the borrowed
+   * slot to another thread (which calls {@linkcode ThreadSafePool.at}).
+   *
+   * @param obj A wrapper of this pool.
+   * @returns Its slot index, or `-1` if `obj` is not a wrapper of this pool
+   * in this thread.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+   * const view = pool.acquire();
+   * console.log(pool.indexOf(view), pool.indexOf(new Uint8Array(8))); // 0 -1
+   * ```
+   */
+  indexOf(obj: T): number {
+    return this.#slotOf(obj);
+  }
+
+  /**
+   * This thread's wrapper of a borrowed slot, by index: how a thread takes
+   * over a slot another thread acquired. It may be released here.
+   *
+   * @param index A slot index from {@linkcode ThreadSafePool.indexOf}.
+   * @returns The wrapper (made now if this thread has none yet).
+   * @throws {RangeError} If `index` is not an integer in `[0, capacity)`.
+   * @throws {AlreadyReleasedError} If the slot is not borrowed.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+   * const index = pool.indexOf(pool.acquire()); // sent to another thread
+   * const there = ThreadSafePool.attach(pool.share()); // that thread's view
+   * there.release(there.at(index));
+   * console.log(pool.inUse); // 0
+   * ```
+   */
+  at(index: number): T {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.#capacity) {
+      throw new RangeError(
+        `Cannot get slot: index ${quote(index)} is not an integer in [0, ${
+          quote(this.#capacity)
+        })`,
+      );
+    }
+    if (this.#free.isFree(index)) {
+      throw new AlreadyReleasedError(
+        `Cannot get slot ${quote(index)}: it is not borrowed`,
+      );
+    }
+    return this.#objects[index] ?? this.#wrap(index);
+  }
+
+  /**
+   * This thread's id in the pool: 1 in the creating thread, 2, 3, … in
+   * attaching ones (each `attach` takes a new id). Pass it to
+   * {@linkcode ThreadSafePool.reclaim} when the thread dies.
+   */
+  get threadId(): number {
+    return this.#threadId;
+  }
+
+  /** Bytes of shared state per slot. */
+  get slotBytes(): number {
+    return this.#slotBytes;
+  }
+
+  /**
+   * Takes back every slot the thread `threadId` acquired and still holds,
+   * after that thread died (e.g. `worker.terminate()`): their bytes are
+   * zeroed (no `reset` runs: the borrow was abandoned mid-use) and they
+   * become free. A slot counts as held by the thread that acquired it, even
+   * if it was handed to another thread by index. Call it only for a thread
+   * that no longer runs, and not while other threads release its slots.
+   *
+   * @param threadId The dead thread's {@linkcode ThreadSafePool.threadId}.
+   * @returns How many slots were taken back.
+   * @throws {RangeError} If `threadId` is not a positive integer, or is this
+   * thread's own id.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+   * const worker = ThreadSafePool.attach(pool.share()); // stands in for a worker
+   * worker.acquire();
+   * worker.acquire();
+   * console.log(pool.reclaim(worker.threadId), pool.available); // 2 4
+   * ```
+   */
+  reclaim(threadId: number): number {
+    if (!Number.isSafeInteger(threadId) || threadId < 1) {
+      throw new RangeError(
+        `Cannot reclaim slots: threadId ${
+          quote(threadId)
+        } is not a positive integer`,
+      );
+    }
+    if (threadId === this.#threadId) {
+      throw new RangeError(
+        `Cannot reclaim slots: threadId ${
+          quote(threadId)
+        } is this thread's own`,
+      );
+    }
+    const records = this.#records;
+    let taken = 0;
+    for (let slot = 0; slot < this.#capacity; slot++) {
+      if (
+        Atomics.load(records, (slot << 1) + 1) === threadId &&
+        !this.#free.isFree(slot)
+      ) {
+        this.#zero(slot);
+        if (this.#freeCounted(slot)) taken++;
+      }
+    }
+    return taken;
+  }
+
+  // ---- scoped use and handles -------------------------------------------
+
+  /**
+   * Acquires, calls `fn`, and releases afterwards even if `fn` throws; when
+   * `fn` returns a promise, releases when it settles. The fast scoped form.
+   * If `fn` throws and the release fails too, `fn`'s error is thrown.
+   *
+   * @typeParam R What `fn` returns.
+   * @param fn Works with the wrapper; must not keep it after returning.
+   * @returns What `fn` returned.
+   * @throws {TypeError} If `fn` is not a function.
+   * @throws {PoolEmptyError} If every slot is taken.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * console.log(pool.use((view) => view.length), pool.inUse); // 4 0
+   * ```
+   */
+  use<R>(fn: (obj: T) => R): R {
+    if (typeof fn !== "function") {
+      throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
+    }
+    const obj = this.acquire();
+    let result: R;
+    try {
+      result = fn(obj);
+    } catch (error) {
+      this.#releaseQuietly(obj);
+      throw error;
+    }
+    if (isThenable(result)) return this.#releaseWhenSettled(obj, result) as R;
+    this.release(obj);
+    return result;
+  }
+
+  #releaseQuietly(obj: T): void {
+    try {
+      this.release(obj);
+    } catch {
+      // fn's error is the one to report; a failed reset is counted in stats.
+    }
+  }
+
+  #releaseWhenSettled(obj: T, pending: PromiseLike<unknown>): Promise<unknown> {
+    return Promise.resolve(pending).then(
+      (value) => {
+        this.release(obj);
+        return value;
+      },
+      (error) => {
+        this.#releaseQuietly(obj);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Borrows a slot through a handle, for `using`.
+   *
+   * @returns A handle; disposing it releases the slot.
+   * @throws {PoolEmptyError} If every slot is taken.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * {
+   *   using h = pool.allocate();
+   *   h.value[0] = 1;
+   * }
+   * console.log(pool.available); // 1
+   * ```
+   */
+  allocate(): ContextHandle<T> {
+    const obj = this.acquire();
+    return new ContextHandle(this.#lender, obj, this.#generationOf(obj));
+  }
+
+  /**
+   * Borrows a slot through a leak-tracked handle: if the handle is
+   * garbage-collected unreleased, the pool counts a leak, calls `onLeak`
+   * and frees the slot (in this thread).
+   *
+   * @returns The handle.
+   * @throws {PoolEmptyError} If every slot is taken.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const owned = pool.allocateOwned();
+   * owned.release();
+   * ```
+   */
+  allocateOwned(): OwnedHandle<T> {
+    const obj = this.acquire();
+    return new OwnedHandle(this.#lender, obj, this.#generationOf(obj));
+  }
+
+  /**
+   * Watches the current borrow of a slot without owning it. The borrow may
+   * end in any thread; the handle sees it.
+   *
+   * @param obj This thread's wrapper of a borrowed slot.
+   * @returns A weak handle to that borrow.
+   * @throws {AlreadyReleasedError} If the slot is not borrowed.
+   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const view = pool.acquire();
+   * const watcher = pool.weak(view);
+   * pool.release(view);
+   * console.log(watcher.alive); // false
+   * ```
+   */
+  weak(obj: T): WeakHandle<T> {
+    const slot = this.#slotOf(obj);
+    if (slot < 0) return this.#reject(obj, "watch");
+    if (this.#free.isFree(slot)) {
+      throw new AlreadyReleasedError(
+        "Cannot watch object: it was already released",
+      );
+    }
+    return new WeakHandle(this.#lender, obj, this.#generationOf(obj));
+  }
+
+  #generationOf(obj: T): number {
+    return Atomics.load(this.#records, this.#slotOf(obj) << 1);
+  }
+
+  // ---- state -------------------------------------------------------------
+
+  /** The number of slots; it never changes. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /**
+   * Slots borrowed now, in all threads. Exact with statistics on; otherwise
+   * counted from the free list (O(capacity / 32)). A snapshot while other
+   * threads work.
+   */
+  get inUse(): number {
+    return this.#rows !== undefined
+      ? Atomics.load(this.#header, H_IN_USE)
+      : this.#capacity - this.#free.size;
+  }
+
+  /** Free slots now, in all threads (a snapshot); 0 once closed. */
+  get available(): number {
+    return this.closed ? 0 : this.#free.size;
+  }
+
+  /** Whether the pool was closed, in any thread. */
+  get closed(): boolean {
+    return Atomics.load(this.#header, H_CLOSED) !== 0;
+  }
+
+  /**
+   * A frozen statistics snapshot, totalled over every thread (sums; the
+   * in-use count and its peak are shared). With statistics off, only
+   * `enabled`, `currentInUse` and `currentCapacity` are filled in.
+   *
+   * @returns The statistics.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4, enableStatistics: true });
+   * const other = ThreadSafePool.attach(pool.share()); // as in a worker
+   * pool.release(pool.acquire());
+   * other.release(other.acquire());
+   * console.log(pool.stats().totalAllocations); // 2
+   * ```
+   */
+  stats(): PoolStats {
+    const rows = this.#rows;
+    return rows === undefined
+      ? disabledStats(this.inUse, this.#capacity)
+      : totalStats(rows, this.#header, this.#capacity);
+  }
+
+  /**
+   * Closes the pool for every thread: acquires fail from now on everywhere,
+   * threads waiting to acquire wake with `PoolClosedError`, and this
+   * thread's idle wrappers are destroyed. Borrowed slots may still be
+   * released (their wrappers are destroyed then). Other threads' idle
+   * wrappers are destroyed when they call `close()` on their own instance.
+   * Calling it again in the same thread does nothing.
+   *
+   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
+   *
+   * @example
+   * ```ts
+   * import { PoolClosedError, ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const other = ThreadSafePool.attach(pool.share());
+   * pool.close();
+   * try {
+   *   other.acquire();
+   * } catch (e) {
+   *   console.log(other.closed, e instanceof PoolClosedError); // true true
+   * }
+   * ```
+   */
+  close(): void {
+    if (this.#closedHere) return;
+    this.#closedHere = true;
+    if (Atomics.compareExchange(this.#header, H_CLOSED, 0, 1) === 0) {
+      this.#free.interrupt();
+    }
+    const errors: unknown[] = [];
+    for (let slot = 0; slot < this.#capacity; slot++) {
+      if (this.#objects[slot] === undefined || !this.#free.isFree(slot)) {
+        continue;
+      }
+      try {
+        this.#callDestroy(this.#detach(slot));
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) {
+      throw new AggregateError(
+        errors,
+        `Cannot destroy objects: destroy threw for ${
+          quote(errors.length)
+        } of them`,
+      );
+    }
+  }
+
+  /** Closes the pool, for `using pool = new ThreadSafePool(...)`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #describe(): string {
+    return `ThreadSafePool { capacity: ${this.#capacity}, inUse: ${this.inUse}, available: ${this.available}, closed: ${this.closed}, threadId: ${this.#threadId}, slotBytes: ${this.#slotBytes}, statistics: ${
+      this.#rows !== undefined
+    } }`;
+  }
+
+  /** Node's and Bun's `console.log` show the pool's state. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#describe();
+  }
+
+  /** Deno's `console.log` shows the pool's state. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.#describe();
+  }
+}

@@ -1,0 +1,747 @@
+/**
+ * ThreadSafePool: behaviour across real workers (Deno, Bun and Node), and
+ * every Pool<T> member in one thread. Every worker wait is bounded.
+ *
+ * @module
+ */
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  AlreadyReleasedError,
+  ForeignObjectError,
+  InvalidCapacityError,
+  PoolClosedError,
+  PoolConfigurationError,
+  PoolEmptyError,
+  PoolTimeoutError,
+  TypeMismatchError,
+} from "../errors.ts";
+import { SharedFreeList } from "../allocators/shared_freelist.ts";
+import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
+import { type SpawnedWorker, spawnWorker } from "./_spawn_worker.ts";
+import { Cell } from "./workers/_cell.ts";
+
+const WORKER = new URL("./workers/thread_safe_worker.ts", import.meta.url);
+
+interface Reply {
+  ok: boolean;
+  value?: unknown;
+  name?: string;
+  message?: string;
+}
+
+/** Runs `fn` with `count` workers attached to `pool`; always terminates them. */
+async function withWorkers(
+  pool: ThreadSafePool<Cell>,
+  count: number,
+  fn: (workers: SpawnedWorker[], ids: number[]) => Promise<void>,
+): Promise<void> {
+  const workers: SpawnedWorker[] = [];
+  try {
+    for (let i = 0; i < count; i++) workers.push(await spawnWorker(WORKER));
+    const ids: number[] = [];
+    for (const w of workers) {
+      ids.push(
+        await call(w, { cmd: "attach", descriptor: pool.share() }) as number,
+      );
+    }
+    await fn(workers, ids);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Sends a request and gives its value; fails the test if the worker threw. */
+async function call(worker: SpawnedWorker, request: unknown): Promise<unknown> {
+  const reply = await worker.request(request) as Reply;
+  if (!reply.ok) {
+    assert.fail(`worker threw ${reply.name}: ${reply.message}`);
+  }
+  return reply.value;
+}
+
+/** Sends a request that must fail; gives the error's name and message. */
+async function callFailing(
+  worker: SpawnedWorker,
+  request: unknown,
+): Promise<Reply> {
+  const reply = await worker.request(request) as Reply;
+  assert.equal(reply.ok, false, "the worker's call should have thrown");
+  return reply;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("ThreadSafePool across workers", () => {
+  it("shows data written into a slot in one worker to another", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 8 });
+    await withWorkers(pool, 2, async ([a, b]) => {
+      const [index] = await call(a!, { cmd: "acquire" }) as number[];
+      await call(a!, { cmd: "write", index, value: 1234 });
+      assert.equal(await call(b!, { cmd: "read", index }), 1234);
+      assert.equal(pool.at(index!).value[0], 1234);
+      pool.at(index!).value[0] = 99;
+      assert.equal(await call(b!, { cmd: "read", index }), 99);
+    });
+  });
+
+  it("releases in one thread what another acquired, by index", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 4,
+      enableStatistics: true,
+    });
+    await withWorkers(pool, 2, async ([a, b]) => {
+      const [index] = await call(a!, { cmd: "acquire" }) as number[];
+      assert.equal(pool.inUse, 1);
+      await call(b!, { cmd: "release", index });
+      assert.equal(pool.inUse, 0);
+      assert.equal(pool.available, 4);
+      assert.throws(() => pool.at(index!), AlreadyReleasedError);
+      // And a slot acquired here is released in a worker.
+      const mine = pool.acquire();
+      await call(a!, { cmd: "release", index: pool.indexOf(mine) });
+      assert.equal(pool.available, 4);
+      const stats = pool.stats();
+      assert.equal(stats.totalAllocations, 2);
+      assert.equal(stats.totalReleases, 2);
+    });
+  });
+
+  it("never lends one slot twice: 4 workers x 20,000 cycles", async () => {
+    const capacity = 6;
+    const cycles = 20_000;
+    const pool = new ThreadSafePool(Cell, { capacity, enableStatistics: true });
+    const marks = new SharedArrayBuffer(capacity * 4);
+    await withWorkers(pool, 4, async (workers) => {
+      const results = await Promise.all(
+        workers.map((w) => call(w, { cmd: "hammer", cycles, hold: 2, marks })),
+      ) as { violations: number; empties: number; touched: number }[];
+      for (const r of results) assert.equal(r.violations, 0);
+      assert.equal(pool.available, capacity);
+      assert.equal(pool.inUse, 0);
+      assert.deepEqual([...new Int32Array(marks)], new Array(capacity).fill(0));
+      const stats = pool.stats();
+      assert.equal(stats.totalAllocations, 4 * cycles);
+      assert.equal(stats.totalReleases, 4 * cycles);
+      assert.equal(stats.currentInUse, 0);
+      assert.equal(
+        stats.exhaustions,
+        results.reduce((sum, r) => sum + r.empties, 0),
+      );
+      assert.equal(
+        stats.created,
+        results.reduce((sum, r) => sum + r.touched, 0),
+      );
+      assert.ok(stats.peakInUse >= 2 && stats.peakInUse <= capacity);
+      assert.equal(stats.destroyed, 0);
+      // Any thread sees the same totals.
+      const seen = await call(workers[0]!, { cmd: "stats" }) as {
+        totalAllocations: number;
+      };
+      assert.equal(seen.totalAllocations, 4 * cycles);
+    });
+  });
+
+  it("rejects a double release from a second thread", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 4,
+      enableStatistics: true,
+    });
+    await withWorkers(pool, 1, async ([w]) => {
+      const cell = pool.acquire();
+      const index = pool.indexOf(cell);
+      const reply = await callFailing(w!, { cmd: "releaseTwice", index });
+      assert.equal(reply.name, "AlreadyReleasedError");
+      assert.throws(() => pool.release(cell), AlreadyReleasedError);
+      const stats = pool.stats();
+      assert.equal(stats.totalReleases, 1);
+      assert.equal(pool.available, 4);
+    });
+  });
+
+  it("reclaims exactly a terminated worker's slots", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 8,
+      enableStatistics: true,
+    });
+    const mine = pool.acquire();
+    await withWorkers(pool, 2, async ([dying, living], [dyingId, livingId]) => {
+      await call(dying!, { cmd: "acquire", count: 3 });
+      const [kept] = await call(living!, { cmd: "acquire" }) as number[];
+      await dying!.terminate();
+      assert.equal(pool.available, 3);
+      assert.equal(pool.reclaim(dyingId!), 3);
+      assert.equal(pool.available, 7 - 1);
+      assert.equal(pool.reclaim(dyingId!), 0);
+      assert.equal(pool.stats().currentInUse, 2);
+      // The living worker's and this thread's borrows are untouched.
+      assert.equal(pool.at(kept!) !== undefined, true);
+      pool.release(mine);
+      await call(living!, { cmd: "release", index: kept });
+      assert.equal(pool.available, 8);
+      assert.notEqual(livingId, dyingId);
+    });
+  });
+
+  it("wakes acquireWait in a worker when this thread releases, and times out", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 2 });
+    await withWorkers(pool, 1, async ([w]) => {
+      const a = pool.acquire();
+      pool.acquire();
+      const timedOut = await callFailing(w!, {
+        cmd: "acquireWait",
+        timeoutMs: 30,
+      });
+      assert.equal(timedOut.name, "PoolTimeoutError");
+      w!.postMessage({ cmd: "acquireWait", timeoutMs: 15_000 });
+      await delay(50);
+      const index = pool.indexOf(a);
+      pool.release(a);
+      const reply = await w!.nextMessage() as Reply;
+      assert.deepEqual(reply, { ok: true, value: index });
+      assert.equal(pool.available, 0);
+    });
+  });
+
+  it("wakes acquireWait in this thread when a worker releases", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+    });
+    await withWorkers(pool, 1, async ([w]) => {
+      const [first] = await call(w!, { cmd: "acquire", count: 2 }) as number[];
+      await call(w!, { cmd: "releaseLater", index: first, delayMs: 30 });
+      const cell = pool.acquireWait(15_000);
+      assert.equal(pool.indexOf(cell), first);
+      assert.throws(() => pool.acquireWait(20), PoolTimeoutError);
+      const stats = pool.stats();
+      assert.equal(stats.waits, 2);
+      assert.equal(stats.timeouts, 1);
+      assert.ok(stats.totalWaitTimeNs > 0);
+    });
+  });
+
+  it("wakes acquireAsync when another thread releases, and times out", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 2 });
+    await withWorkers(pool, 1, async ([w]) => {
+      const [first] = await call(w!, { cmd: "acquire", count: 2 }) as number[];
+      await assert.rejects(
+        pool.acquireAsync({ timeout: 20 }),
+        PoolTimeoutError,
+      );
+      await call(w!, { cmd: "releaseLater", index: first, delayMs: 30 });
+      const cell = await pool.acquireAsync({ timeout: 15_000 });
+      assert.equal(pool.indexOf(cell), first);
+      // And in the worker, woken by this thread.
+      w!.postMessage({ cmd: "acquireAsync", timeoutMs: 15_000 });
+      await delay(30);
+      pool.release(cell);
+      assert.deepEqual(await w!.nextMessage(), { ok: true, value: first });
+      const timedOut = await callFailing(w!, {
+        cmd: "acquireAsync",
+        timeoutMs: 20,
+      });
+      assert.equal(timedOut.name, "PoolTimeoutError");
+    });
+  });
+
+  it("rejects an aborted acquireAsync with the reason and loses no slot", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+    });
+    await withWorkers(pool, 1, async ([w]) => {
+      const [first, second] = await call(w!, {
+        cmd: "acquire",
+        count: 2,
+      }) as number[];
+      const controller = new AbortController();
+      const reason = new Error("no longer needed");
+      const aborted = pool.acquireAsync({ signal: controller.signal });
+      const patient = pool.acquireAsync({ timeout: 15_000 });
+      await delay(20);
+      controller.abort(reason);
+      await assert.rejects(aborted, (error) => error === reason);
+      assert.equal(pool.inUse, 2);
+      assert.equal(pool.available, 0);
+      await call(w!, { cmd: "release", index: first });
+      const cell = await patient;
+      assert.equal(pool.indexOf(cell), first);
+      pool.release(cell);
+      await call(w!, { cmd: "release", index: second });
+      assert.equal(pool.available, 2);
+      const stats = pool.stats();
+      assert.equal(stats.currentInUse, 0);
+      assert.equal(stats.totalAllocations, stats.totalReleases);
+      // An already aborted signal rejects at once.
+      await assert.rejects(
+        pool.acquireAsync({ signal: AbortSignal.abort(reason) }),
+        (error) => error === reason,
+      );
+      assert.equal(pool.available, 2);
+    });
+  });
+
+  it("wakes waiting threads with PoolClosedError when closed", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 1 });
+    await withWorkers(pool, 1, async ([w]) => {
+      const held = pool.acquire();
+      w!.postMessage({ cmd: "acquireWait", timeoutMs: 15_000 });
+      const waiting = assert.rejects(
+        pool.acquireAsync({ timeout: 15_000 }),
+        PoolClosedError,
+      );
+      await delay(40);
+      pool.close();
+      const reply = await w!.nextMessage() as Reply;
+      assert.equal(reply.name, "PoolClosedError");
+      await waiting;
+      pool.release(held);
+      assert.equal(pool.inUse, 0);
+    });
+  });
+});
+
+describe("ThreadSafePool in one thread", () => {
+  it("lends wrappers of shared slots: acquire, get, tryAcquire, release", () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 3 });
+    assert.equal(pool.capacity, 3);
+    assert.equal(pool.available, 3);
+    assert.equal(pool.threadId, 1);
+    assert.equal(pool.slotBytes, 8);
+    const a = pool.acquire();
+    const b = pool.get();
+    const c = pool.tryAcquire()!;
+    assert.ok(a instanceof Cell && b instanceof Cell && c instanceof Cell);
+    assert.equal(new Set([a, b, c]).size, 3);
+    assert.equal(pool.inUse, 3);
+    assert.equal(pool.available, 0);
+    assert.equal(pool.tryAcquire(), undefined);
+    assert.throws(() => pool.acquire(), PoolEmptyError);
+    a.value[0] = 7;
+    pool.release(a);
+    const again = pool.acquire();
+    assert.equal(again, a, "the wrapper is made once per slot");
+    assert.equal(again.value[0], 7);
+    for (const x of [again, b, c]) pool.release(x);
+    assert.equal(pool.available, 3);
+  });
+
+  it("pools Uint8Array views with slotBytes, and factory objects", () => {
+    const bytes = new ThreadSafePool({ capacity: 2, slotBytes: 16 });
+    const view = bytes.acquire();
+    assert.ok(view instanceof Uint8Array);
+    assert.equal(view.length, 16);
+    assert.equal(view.buffer, bytes.share().buffer);
+    bytes.release(view);
+    let made = 0;
+    const ids = new ThreadSafePool({
+      capacity: 2,
+      factory: () => ({ made: ++made }),
+    });
+    const id = ids.acquire();
+    assert.equal(id.made, 1);
+    ids.release(id);
+    assert.throws(() => ids.release({ made: 9 }), ForeignObjectError);
+    // A type without byteLength lends slot identities.
+    class Token {}
+    const tokens = new ThreadSafePool(Token, { capacity: 2 });
+    const t = tokens.acquire();
+    assert.ok(t instanceof Token);
+    assert.equal(tokens.slotBytes, 0);
+    assert.equal(
+      ThreadSafePool.attach(Token, tokens.share()).at(
+        tokens.indexOf(t),
+      ) instanceof Token,
+      true,
+    );
+  });
+
+  it("shares a structured-cloneable descriptor that attach opens", () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 4 });
+    const descriptor = structuredClone(pool.share());
+    assert.ok(descriptor.buffer instanceof SharedArrayBuffer);
+    assert.equal(descriptor.kind, "fastalloc.ThreadSafePool");
+    const other = ThreadSafePool.attach(Cell, descriptor);
+    assert.equal(other.threadId, 2);
+    assert.equal(ThreadSafePool.attach(Cell, descriptor).threadId, 3);
+    const cell = pool.acquire();
+    cell.value[1] = 5;
+    assert.equal(other.at(pool.indexOf(cell)).value[1], 5);
+    assert.equal(other.inUse, 1);
+    const bytes = new ThreadSafePool({ capacity: 1, slotBytes: 3 });
+    assert.ok(
+      ThreadSafePool.attach(bytes.share()).acquire() instanceof Uint8Array,
+    );
+  });
+
+  it("rejects bad releases and leaves the pool unchanged", () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+    });
+    const other = new ThreadSafePool(Cell, { capacity: 2 });
+    const cell = pool.acquire();
+    const before = { ...pool.stats(), available: pool.available };
+    const foreign = other.acquire();
+    assert.throws(() => pool.release(foreign), ForeignObjectError);
+    assert.throws(
+      () => pool.release({ value: new Int32Array(2) } as Cell),
+      (e: unknown) =>
+        e instanceof TypeMismatchError && e.expectedType === "Cell" &&
+        e.actualType === "Object",
+    );
+    assert.throws(
+      () => pool.release(null as unknown as Cell),
+      TypeMismatchError,
+    );
+    const spare = pool.acquire();
+    pool.release(spare);
+    assert.throws(() => pool.release(spare), AlreadyReleasedError);
+    assert.throws(() => pool.weak(spare), AlreadyReleasedError);
+    const after = pool.stats();
+    assert.equal(pool.available, before.available);
+    assert.equal(after.currentInUse, before.currentInUse);
+    assert.equal(after.totalReleases, before.totalReleases + 1);
+    pool.release(cell);
+    assert.equal(pool.available, 2);
+  });
+
+  it("rejects bad arguments to at, reclaim, acquireWait and acquireAsync", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 2 });
+    const cell = pool.acquire();
+    assert.throws(() => pool.at(2), RangeError);
+    assert.throws(() => pool.at(-1), RangeError);
+    assert.throws(() => pool.at(0.5), RangeError);
+    assert.throws(() => pool.at(1), AlreadyReleasedError);
+    assert.equal(pool.at(0), cell);
+    assert.equal(pool.indexOf(new Cell(new SharedArrayBuffer(8), 0)), -1);
+    assert.throws(() => pool.reclaim(0), RangeError);
+    assert.throws(() => pool.reclaim(1.5), RangeError);
+    assert.throws(() => pool.reclaim(pool.threadId), RangeError);
+    assert.equal(pool.reclaim(7), 0);
+    assert.throws(() => pool.acquireWait(-1), RangeError);
+    await assert.rejects(
+      pool.acquireAsync({ timeout: Number.NaN }),
+      RangeError,
+    );
+    assert.equal(pool.inUse, 1);
+    assert.equal(pool.available, 1);
+  });
+
+  it("rejects bad options with the documented errors", () => {
+    assert.throws(
+      () => new ThreadSafePool(Cell, { capacity: 0 }),
+      InvalidCapacityError,
+    );
+    assert.throws(
+      () => new ThreadSafePool(Cell, { capacity: 1.5 }),
+      InvalidCapacityError,
+    );
+    assert.throws(
+      () =>
+        new ThreadSafePool(Cell, { capacity: 2, allocator: "stack" } as never),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () => new ThreadSafePool(Cell, { capacity: 2, slotBytes: 4 }),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () => new ThreadSafePool({ capacity: 2 } as never),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () => new ThreadSafePool({ capacity: 2, slotBytes: -1 }),
+      PoolConfigurationError,
+    );
+    class Bad {
+      static byteLength = "8";
+    }
+    assert.throws(
+      () => new ThreadSafePool(Bad as never, { capacity: 2 }),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () => new ThreadSafePool(Cell, { capacity: 2, reset: "nope" }),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () =>
+        new ThreadSafePool(Cell, {
+          capacity: 2,
+          enableStatistics: { sampleRate: 2 },
+        }),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () => ThreadSafePool.attach(Cell, {} as never),
+      PoolConfigurationError,
+    );
+    const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+    assert.throws(
+      () => ThreadSafePool.attach(Cell, pool.share()),
+      PoolConfigurationError,
+    );
+    assert.throws(
+      () => ThreadSafePool.attach(pool.share(), { capacity: 3 } as never),
+      PoolConfigurationError,
+    );
+    const limited = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+      maxThreads: 2,
+    });
+    ThreadSafePool.attach(Cell, limited.share());
+    assert.throws(
+      () => ThreadSafePool.attach(Cell, limited.share()),
+      PoolConfigurationError,
+    );
+  });
+
+  it("runs reset on release, and discards the slot's object when reset throws", () => {
+    const destroyed: Cell[] = [];
+    let failNext = false;
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 1,
+      enableStatistics: true,
+      reset: (cell) => {
+        if (failNext) throw new Error("reset failed");
+        cell.value[0] = 0;
+      },
+      destroy: (cell) => destroyed.push(cell),
+    });
+    const cell = pool.acquire();
+    cell.value[0] = 5;
+    pool.release(cell);
+    assert.equal(cell.value[0], 0);
+    const again = pool.acquire();
+    again.value[1] = 9;
+    failNext = true;
+    assert.throws(() => pool.release(again), /reset failed/);
+    failNext = false;
+    assert.deepEqual(destroyed, [again]);
+    assert.equal(pool.available, 1);
+    const fresh = pool.acquire();
+    assert.notEqual(fresh, again, "a new wrapper replaces the discarded one");
+    assert.equal(fresh.value[1], 0, "the slot's bytes were zeroed");
+    const stats = pool.stats();
+    assert.equal(stats.resetFailures, 1);
+    assert.equal(stats.totalResets, 1);
+    assert.equal(stats.destroyed, 1);
+    assert.equal(stats.created, 2);
+    assert.equal(stats.currentInUse, 1);
+    class Resettable extends Cell {
+      reset(): void {
+        this.value[0] = -1;
+      }
+    }
+    const named = new ThreadSafePool(Resettable, {
+      capacity: 1,
+      reset: "reset",
+    });
+    const r = named.acquire();
+    named.release(r);
+    assert.equal(r.value[0], -1);
+  });
+
+  it("use() releases after fn returns, throws, or its promise settles", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 1 });
+    assert.equal(pool.use((cell) => (cell.value[0] = 3)), 3);
+    assert.equal(pool.available, 1);
+    assert.throws(() =>
+      pool.use(() => {
+        throw new Error("boom");
+      }), /boom/);
+    assert.equal(pool.available, 1);
+    const pending = pool.use(async (cell) => {
+      await delay(1);
+      return cell.value[0];
+    });
+    assert.equal(pool.available, 0);
+    assert.equal(await pending, 3);
+    assert.equal(pool.available, 1);
+    assert.throws(() => pool.use(5 as never), TypeError);
+  });
+
+  it("lends through generation-checked handles", () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 1 });
+    const handle = pool.allocate();
+    const cell = handle.value;
+    assert.equal(handle.get(), cell);
+    assert.equal(handle.released, false);
+    const watcher = pool.weak(cell);
+    assert.equal(watcher.deref(), cell);
+    handle.release();
+    assert.equal(handle.released, true);
+    assert.throws(() => handle.value, AlreadyReleasedError);
+    assert.throws(() => handle.release(), AlreadyReleasedError);
+    const relent = pool.acquire();
+    assert.equal(relent, cell, "the same wrapper, lent again");
+    assert.equal(
+      watcher.deref(),
+      undefined,
+      "a new borrow is not the watched one",
+    );
+    assert.throws(() => watcher.get(), AlreadyReleasedError);
+    const next = pool.weak(relent);
+    assert.equal(next.release(), true);
+    assert.equal(pool.available, 1);
+    {
+      const owned = pool.allocateOwned();
+      owned.value.value[0] = 1;
+      owned[Symbol.dispose]();
+      assert.equal(owned.released, true);
+    }
+    const scoped = pool.allocate();
+    scoped[Symbol.dispose]();
+    scoped[Symbol.dispose]();
+    assert.equal(pool.available, 1);
+  });
+
+  it("counts a leaked OwnedHandle and takes its slot back", async (t) => {
+    const gc = (globalThis as { gc?: () => void }).gc ??
+      (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc.bind(
+        null,
+        true,
+      );
+    if (gc === undefined) {
+      t.skip("needs --expose-gc");
+      return;
+    }
+    const leaked: number[] = [];
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 1,
+      enableStatistics: true,
+      onLeak: (info) => leaked.push(info.generation),
+    });
+    (() => {
+      pool.allocateOwned();
+    })();
+    for (let i = 0; i < 100 && pool.available === 0; i++) {
+      gc();
+      await delay(10);
+    }
+    assert.equal(pool.available, 1);
+    assert.equal(pool.stats().leaks, 1);
+    assert.equal(leaked.length, 1);
+  });
+
+  it("closes for every thread: acquires fail, releases destroy", async () => {
+    const destroyed: Cell[] = [];
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 3,
+      preInitialize: true,
+      destroy: (cell) => destroyed.push(cell),
+    });
+    const other = ThreadSafePool.attach(Cell, pool.share());
+    const held = pool.acquire();
+    pool.close();
+    assert.equal(pool.closed, true);
+    assert.equal(other.closed, true);
+    assert.equal(destroyed.length, 2, "idle wrappers destroyed");
+    assert.equal(pool.available, 0);
+    assert.throws(() => pool.acquire(), PoolClosedError);
+    assert.throws(() => other.tryAcquire(), PoolClosedError);
+    assert.throws(() => other.acquireWait(10), PoolClosedError);
+    await assert.rejects(other.acquireAsync(), PoolClosedError);
+    pool.release(held);
+    assert.equal(destroyed.length, 3);
+    assert.equal(pool.inUse, 0);
+    pool.close();
+    pool[Symbol.dispose]();
+    assert.equal(destroyed.length, 3);
+  });
+
+  it("reports statistics, or only the current state when they are off", () => {
+    const off = new ThreadSafePool(Cell, { capacity: 4 });
+    off.acquire();
+    const s = off.stats();
+    assert.equal(s.enabled, false);
+    assert.equal(s.currentInUse, 1);
+    assert.equal(s.currentCapacity, 4);
+    assert.equal(s.totalAllocations, 0);
+    assert.ok(Object.isFrozen(s));
+    const on = new ThreadSafePool(Cell, {
+      capacity: 4,
+      enableStatistics: { timing: true, sampleRate: 1 },
+    });
+    for (let i = 0; i < 100; i++) on.release(on.acquire());
+    on.acquire();
+    const t = on.stats();
+    assert.equal(t.enabled, true);
+    assert.equal(t.totalAllocations, 101);
+    assert.equal(t.totalReleases, 100);
+    assert.equal(t.peakInUse, 1);
+    assert.equal(t.peakCapacity, 4);
+    assert.equal(t.created, 1);
+    assert.ok(t.avgAllocationTimeNs >= 0);
+    assert.equal(t.totalAllocationTimeNs, t.avgAllocationTimeNs * 101);
+  });
+
+  it("prints its state in console.log", () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 4 });
+    pool.acquire();
+    const inspect = (pool as unknown as Record<symbol, () => string>)[
+      Symbol.for("nodejs.util.inspect.custom")
+    ]!;
+    const text = inspect.call(pool);
+    assert.match(
+      text,
+      /^ThreadSafePool \{ capacity: 4, inUse: 1, available: 3, closed: false, threadId: 1/,
+    );
+    const deno = (pool as unknown as Record<symbol, () => string>)[
+      Symbol.for("Deno.customInspect")
+    ]!;
+    assert.equal(deno.call(pool), text);
+  });
+
+  it("waits asynchronously by polling where Atomics.waitAsync is missing", async () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 1 });
+    const held = pool.acquire();
+    const atomics = Atomics as { waitAsync?: unknown };
+    const original = atomics.waitAsync;
+    atomics.waitAsync = undefined;
+    try {
+      setTimeout(() => pool.release(held), 20);
+      const cell = await pool.acquireAsync({ timeout: 15_000 });
+      assert.equal(cell, held);
+      await assert.rejects(
+        pool.acquireAsync({ timeout: 10 }),
+        PoolTimeoutError,
+      );
+      const controller = new AbortController();
+      const waiting = pool.acquireAsync({ signal: controller.signal });
+      controller.abort("stop");
+      await assert.rejects(waiting, (e) => e === "stop");
+      assert.equal(pool.inUse, 1);
+    } finally {
+      atomics.waitAsync = original;
+    }
+  });
+
+  it("SharedFreeList hands each slot out once and detects double frees", () => {
+    const list = new SharedFreeList(70, { home: 3 });
+    const other = SharedFreeList.attach(list.buffer, {
+      byteOffset: list.byteOffset,
+    });
+    const seen = new Set<number>();
+    for (let slot = list.pop(); slot >= 0; slot = list.pop()) seen.add(slot);
+    assert.equal(seen.size, 70);
+    assert.equal(Math.max(...seen), 69);
+    assert.equal(other.size, 0);
+    assert.equal(other.push(69), true);
+    assert.equal(list.push(69), false);
+    assert.equal(list.isFree(69), true);
+    assert.throws(() => list.push(70), RangeError);
+    assert.equal(list.popWait(5), 69);
+    assert.equal(list.popWait(5), -1);
+    assert.throws(
+      () => SharedFreeList.attach(new SharedArrayBuffer(1024)),
+      PoolConfigurationError,
+    );
+  });
+});
