@@ -9,11 +9,16 @@
 
 import {
   AlreadyReleasedError,
+  AsyncPool,
   exponentialGrowth,
   FixedPool,
   GrowingPool,
+  Pool,
   PoolEmptyError,
+  PoolTimeoutError,
   StatsReporter,
+  ThreadLocalPool,
+  ThreadSafePool,
 } from "../mod.ts";
 
 // 1. FixedPool: a particle system that allocates nothing per frame.
@@ -138,3 +143,92 @@ console.log(
 console.log(buffers); // pools print their state on Deno, Node and Bun
 particles.close();
 buffers.close();
+
+// 3. AsyncPool: expensive connections, waiters served first come first served.
+let opened = 0;
+const connections = new AsyncPool({
+  capacity: 2,
+  min: 1,
+  factory: () => Promise.resolve({ id: ++opened, queries: 0 }),
+  destroy: (conn) => {
+    conn.queries = -1;
+  },
+  enableStatistics: true,
+});
+// Five requests share two connections; three of them wait their turn.
+const served = await Promise.all(
+  [1, 2, 3, 4, 5].map((n) =>
+    connections.use(async (conn) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      conn.queries++;
+      return `request ${n} on connection ${conn.id}`;
+    })
+  ),
+);
+console.log(`\n${served.join("\n")}`);
+const busy = await connections.acquire();
+const other = await connections.acquire();
+// The pool's own timers never keep a process alive; in a real service other
+// work does. Here a plain timer stands in for it while the acquire waits.
+const keepAlive = setTimeout(() => {}, 1_000);
+try {
+  await connections.acquire({ timeout: 20 }); // both are lent: this one gives up
+} catch (error) {
+  if (!(error instanceof PoolTimeoutError)) throw error;
+  console.log(`Timed out: ${error.message}`);
+} finally {
+  clearTimeout(keepAlive);
+}
+await connections.release(busy);
+await connections.release(other);
+console.log(
+  `\n${
+    new StatsReporter(connections.stats(), { title: "AsyncPool (connections)" })
+      .toText()
+  }`,
+);
+await connections.close();
+
+// 4. ThreadSafePool: objects whose state lives in shared memory, so any worker
+// can use them (see examples/shared_particles.ts for real workers).
+class Body {
+  static readonly byteLength = 16;
+  readonly position: Float64Array;
+  constructor(buffer: SharedArrayBuffer, byteOffset: number) {
+    this.position = new Float64Array(buffer, byteOffset, 2);
+  }
+}
+const bodies = Pool.builder<Body>().type(Body).capacity(64).threadSafe(true)
+  .enableStatistics(true).build() as ThreadSafePool<Body>;
+const body = bodies.acquire();
+body.position.set([3, 4]);
+const descriptor = { pool: bodies.share(), index: bodies.indexOf(body) }; // postMessage-able
+const elsewhere = ThreadSafePool.attach(Body, descriptor.pool);
+console.log(
+  `\nSlot ${descriptor.index} seen through another view: ${
+    elsewhere.at(descriptor.index).position.join(", ")
+  }`,
+);
+elsewhere.release(elsewhere.at(descriptor.index));
+console.log(
+  new StatsReporter(bodies.stats(), { title: "ThreadSafePool (bodies)" })
+    .toText(),
+);
+
+// 5. ThreadLocalPool: a pool per thread, statistics for all.
+const scratch = new ThreadLocalPool({
+  capacity: 16,
+  factory: () => ({ sum: 0 }),
+  enableStatistics: true,
+});
+const workerSide = ThreadLocalPool.attach(scratch.share(), {
+  factory: () => ({ sum: 0 }),
+}); // as a worker would
+for (let i = 0; i < 10; i++) scratch.use((s) => (s.sum = i));
+for (let i = 0; i < 5; i++) workerSide.use((s) => (s.sum = i));
+console.log(
+  `\n${
+    new StatsReporter(scratch.stats(), { title: "ThreadLocalPool (2 threads)" })
+      .summary()
+  }`,
+);

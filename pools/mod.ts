@@ -13,13 +13,25 @@
  * @module
  */
 
-export type { Pool } from "./pool.ts";
+export type { PoolStatic } from "./pool.ts";
+export { Pool } from "./pool.ts";
 export { BasePool } from "./base_pool.ts";
 export { FixedPool } from "./fixed_pool.ts";
 export { GrowingPool } from "./growing_pool.ts";
 export { AsyncPool } from "./async_pool.ts";
+export type {
+  ThreadLocalAttachOptions,
+  ThreadLocalPoolDescriptor,
+  ThreadLocalPoolOptions,
+  ThreadPoolStats,
+} from "./thread_local_pool.ts";
+export { ThreadLocalPool } from "./thread_local_pool.ts";
 export {
   type AcquireAsyncOptions,
   ThreadSafePool,
   type ThreadSafePoolDescriptor,
 } from "./thread_safe_pool.ts";
+export type { BuiltPool, PoolBlueprint } from "./builder.ts";
+export { buildPool, checkBlueprint, PoolBuilder } from "./builder.ts";
+export type { PooledDecorator, PooledOptions, PooledPool } from "./pooled.ts";
+export { pooled } from "./pooled.ts";

@@ -1,6 +1,7 @@
 /**
  * {@linkcode Pool}: the synchronous pool interface that `FixedPool`,
- * `GrowingPool`, `ThreadSafePool` and `ThreadLocalPool` implement.
+ * `GrowingPool`, `ThreadSafePool` and `ThreadLocalPool` implement, and the
+ * `Pool.builder()` entry point.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { ContextHandle } from "../handles/context_handle.ts";
 import type { OwnedHandle } from "../handles/owned_handle.ts";
 import type { WeakHandle } from "../handles/weak_handle.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
+import { PoolBuilder } from "./builder.ts";
 
 /**
  * A synchronous object pool.
@@ -67,3 +69,33 @@ export interface Pool<T extends object> {
   /** The same as {@linkcode Pool.close}, for `using pool = ...`. */
   [Symbol.dispose](): void;
 }
+
+/** The `Pool` value: where builders come from. */
+export interface PoolStatic {
+  /**
+   * Starts a fluent pool description.
+   *
+   * @typeParam T The pooled object type (or let `type()`/`factory()` infer it).
+   * @returns A new builder.
+   */
+  builder<T extends object = object>(): PoolBuilder<T>;
+}
+
+/**
+ * Both the synchronous pool interface (as a type) and the entry point to
+ * {@linkcode PoolBuilder} (as a value).
+ *
+ * @example
+ * ```ts
+ * import { FixedPool, Pool } from "@fastalloc/fastalloc";
+ *
+ * const pool: Pool<{ n: number }> = Pool.builder()
+ *   .factory(() => ({ n: 0 })).capacity(8).build();
+ * console.log(pool instanceof FixedPool); // true
+ * ```
+ */
+export const Pool: PoolStatic = Object.freeze({
+  builder<T extends object = object>(): PoolBuilder<T> {
+    return new PoolBuilder<T>();
+  },
+});

