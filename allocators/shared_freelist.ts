@@ -62,6 +62,9 @@ import { FastAllocError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../_quote.ts";
 
 /** Int32 words per 64-byte cache line. */
+/** Does nothing: the callback of a timer that only keeps the event loop alive. */
+function noop(): void {}
+
 const LINE = 16;
 const MAGIC = 0x46534c31; // "FSL1"
 // Control words, each on its own cache line.
@@ -515,9 +518,15 @@ export class SharedFreeList {
     }
     return new Promise<number>((resolve, reject) => {
       let done = false;
+      // Deno does not count a pending waitAsync as work, so a wake from this
+      // very thread (a timer that releases) would be lost when the event loop
+      // ends first. An awaited acquire is real work: keep the loop alive for
+      // the slice.
+      const keepAlive = setTimeout(noop, WAIT_SLICE_MS + 1);
       const onAbort = (): void => {
         if (done) return;
         done = true;
+        clearTimeout(keepAlive);
         Atomics.sub(control, C_WAITERS, 1);
         // The abandoned wait cannot be cancelled, and it might swallow a
         // wake meant for a live waiter: wake everyone; they look again.
@@ -528,6 +537,7 @@ export class SharedFreeList {
       void result.value.then(() => {
         if (done) return;
         done = true;
+        clearTimeout(keepAlive);
         signal?.removeEventListener("abort", onAbort);
         Atomics.sub(control, C_WAITERS, 1);
         resolve(this.pop());

@@ -752,6 +752,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * waits without blocking (`Atomics.waitAsync`; polling where that is
    * missing) until another thread releases one. Counted in `stats().waits`.
    *
+   * While it waits, it keeps the event loop alive (it is work the caller
+   * awaits), so a release from a timer in this same thread is never missed.
+   *
    * @param options `timeout` in milliseconds and an abort `signal`.
    * @returns The wrapper, now borrowed.
    * @throws {PoolTimeoutError} If no slot came free in time (rejects).
