@@ -11,9 +11,9 @@
  * generations. That measured about 1.9× a bare array pop + push, where slot
  * numbers with side arrays cost 2.1–2.4× and a `WeakMap` 2×+. Objects that
  * cannot take a property (sealed, frozen) are tracked in a `Map` instead, on
- * the general path. Everything optional (statistics, timing, reset, the
- * closed state) sits behind one mode check, so the plain path does no extra
- * work.
+ * the general path. Everything optional (timing, reset, the closed state)
+ * sits behind one mode check, so the plain path does no extra work; plain
+ * statistics counting rides the fast path behind one more predictable branch.
  *
  * @module
  */
@@ -60,11 +60,15 @@ type Stamped = { [GEN]: number; [OWNER]: object | null | undefined };
  */
 const DROPPED = new WeakMap<object, object>();
 
-const MODE_CLOSED = 1;
-const MODE_STATS = 2;
+// MODE_STATS is the lowest bit so the fast paths test `mode <= MODE_STATS`:
+// plain counting stays on them; everything else takes the general path.
+const MODE_STATS = 1;
+const MODE_CLOSED = 2;
 const MODE_RESET = 4;
 /** Some objects are tracked in a Map (they cannot carry the stamp). */
 const MODE_UNSTAMPED = 8;
+/** Sampled timing is on (it needs the clock, so the general path). */
+const MODE_TIMING = 16;
 
 /** What a growing pool adds to the settings. */
 type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
@@ -155,7 +159,8 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         capacity: settings.capacity,
       });
     }
-    this.#acquireMode = this.#stats ? MODE_STATS : 0;
+    this.#acquireMode = (this.#stats ? MODE_STATS : 0) |
+      (settings.statistics.timing ? MODE_TIMING : 0);
     this.#releaseMode = this.#acquireMode | (this.#reset ? MODE_RESET : 0);
     this.#lender = {
       isLive: (obj: T, generation: number): boolean =>
@@ -223,10 +228,12 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   acquire(): T {
-    if (this.#acquireMode === 0) {
+    const mode = this.#acquireMode;
+    if (mode <= MODE_STATS) {
       const obj = this.#idle.pop();
       if (obj !== undefined) {
         (obj as unknown as Stamped)[GEN]++;
+        if (mode !== 0) this.#stats!.recordAllocation();
         return obj;
       }
     }
@@ -269,10 +276,12 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   tryAcquire(): T | undefined {
-    if (this.#acquireMode === 0) {
+    const mode = this.#acquireMode;
+    if (mode <= MODE_STATS) {
       const obj = this.#idle.pop();
       if (obj !== undefined) {
         (obj as unknown as Stamped)[GEN]++;
+        if (mode !== 0) this.#stats!.recordAllocation();
         return obj;
       }
     }
@@ -432,12 +441,14 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   release(obj: T): void {
-    if (this.#releaseMode === 0 && obj !== null && obj !== undefined) {
+    const mode = this.#releaseMode;
+    if (mode <= MODE_STATS && obj !== null && obj !== undefined) {
       const stamped = obj as unknown as Stamped;
       const generation = stamped[GEN];
       if ((generation & 1) === 1 && stamped[OWNER] === this.#token) {
         stamped[GEN] = generation + 1;
         this.#idle.push(obj);
+        if (mode !== 0) this.#stats!.recordRelease();
         return;
       }
     }

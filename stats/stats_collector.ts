@@ -45,7 +45,8 @@ export class StatsCollector {
   #releases = 0;
   #resets = 0;
   #growthEvents = 0;
-  #inUse = 0;
+  /** In use = allocations - releases + this (merges and resets move it). */
+  #inUseOffset = 0;
   #peakInUse = 0;
   #capacity = 0;
   #peakCapacity = 0;
@@ -93,14 +94,19 @@ export class StatsCollector {
 
   /** Records a successful acquire. */
   recordAllocation(): void {
-    this.#allocations++;
-    if (++this.#inUse > this.#peakInUse) this.#peakInUse = this.#inUse;
+    // In use is derived, so the hot path writes one counter, not two.
+    const inUse = ++this.#allocations - this.#releases + this.#inUseOffset;
+    if (inUse > this.#peakInUse) this.#peakInUse = inUse;
   }
 
   /** Records a borrowed object coming back (release, reclaimed leak or discard). */
   recordRelease(): void {
     this.#releases++;
-    this.#inUse--;
+  }
+
+  /** Objects lent now, by these counts. */
+  get #inUse(): number {
+    return this.#allocations - this.#releases + this.#inUseOffset;
   }
 
   /**
@@ -200,7 +206,7 @@ export class StatsCollector {
   merge(other: StatsCollector | PoolStats): this {
     const s = other instanceof StatsCollector ? other.snapshot() : other;
     if (!s.enabled) {
-      this.#inUse += s.currentInUse;
+      this.#inUseOffset += s.currentInUse;
       this.#peakInUse = Math.max(this.#peakInUse, this.#inUse);
       this.#capacity += s.currentCapacity;
       this.#peakCapacity = Math.max(this.#peakCapacity, this.#capacity);
@@ -210,7 +216,8 @@ export class StatsCollector {
     this.#releases += s.totalReleases;
     this.#resets += s.totalResets;
     this.#growthEvents += s.growthEvents;
-    this.#inUse += s.currentInUse;
+    this.#inUseOffset += s.currentInUse -
+      (s.totalAllocations - s.totalReleases);
     this.#peakInUse = Math.max(this.#peakInUse, s.peakInUse, this.#inUse);
     this.#capacity += s.currentCapacity;
     this.#peakCapacity = Math.max(
@@ -250,7 +257,7 @@ export class StatsCollector {
       this.#resetFailures =
         0;
     this.#waits = this.#timeouts = this.#waitTimeNs = 0;
-    this.#inUse = this.#peakInUse = inUse;
+    this.#inUseOffset = this.#peakInUse = inUse;
     this.#capacity = this.#peakCapacity = capacity;
     this.#countdown = this.#interval;
   }
