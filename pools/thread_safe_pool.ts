@@ -211,6 +211,11 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #objects: (T | undefined)[];
   /** Slots of wrappers that cannot carry the slot symbol (non-extensible). */
   #slotsByObject: Map<T, number> | undefined;
+  /**
+   * Wrappers this thread dropped (close, failed reset), so releasing one
+   * again is reported as the double release it is, not as a foreign object.
+   */
+  #dropped: WeakSet<object> = new WeakSet();
   #buffer: SharedArrayBuffer;
   #bytes: Uint8Array;
   #layout: Layout;
@@ -510,19 +515,29 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     }
   }
 
-  /** Makes this thread's wrapper of every slot; on a factory error, undoes and rethrows. */
+  /**
+   * Makes this thread's wrapper of every slot; on a factory error, destroys
+   * every wrapper made and rethrows (combined with a destroy error, if any).
+   */
   #fill(): void {
     try {
       for (let slot = 0; slot < this.#capacity; slot++) {
         if (this.#objects[slot] === undefined) this.#wrap(slot);
       }
     } catch (error) {
+      // Drop every wrapper even if a destroy throws; report the first such
+      // failure (an AggregateError that carries the factory's error first).
+      let failure: unknown = error;
       for (let slot = 0; slot < this.#capacity; slot++) {
         if (this.#objects[slot] !== undefined) {
-          this.#callDestroy(this.#detach(slot), error);
+          try {
+            this.#callDestroy(this.#detach(slot), error);
+          } catch (destroyError) {
+            if (failure === error) failure = destroyError;
+          }
         }
       }
-      throw error;
+      throw failure;
     }
   }
 
@@ -955,6 +970,11 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         { expectedType: type.name, actualType: typeName(obj) },
       );
     }
+    if (obj !== null && typeof obj === "object" && this.#dropped.has(obj)) {
+      throw new AlreadyReleasedError(
+        `Cannot ${action} object: it was already released`,
+      );
+    }
     throw new ForeignObjectError(
       `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
     );
@@ -967,6 +987,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (this.#slotsByObject?.delete(obj) !== true) {
       delete (obj as Stamped)[SLOT];
     }
+    this.#dropped.add(obj);
     this.#count(S_DESTROYED);
     return obj;
   }
