@@ -37,6 +37,11 @@ export interface GrowthConfig {
   /** A short name for reports: `"linear"`, `"exponential"` or your own. */
   readonly strategy?: string;
   /**
+   * The capacity this strategy never grows past, if it has one; a growing
+   * pool's `maxCapacity` is the smaller of this and its own option.
+   */
+  readonly maxCapacity?: number | undefined;
+  /**
    * The capacity to grow to from `current`. Must be greater than `current`
    * whenever {@linkcode GrowthConfig.canGrow} says the pool can grow.
    */
@@ -110,6 +115,7 @@ export function linearGrowth(options: LinearGrowthOptions): GrowthConfig {
   const max = checkMax(options.maxCapacity, "linear growth");
   return Object.freeze({
     strategy: "linear",
+    maxCapacity: options.maxCapacity,
     nextCapacity: (current: number): number =>
       Math.min(max, current + increment),
     canGrow: (current: number): boolean => current < max,
@@ -148,6 +154,7 @@ export function exponentialGrowth(
   const max = checkMax(options.maxCapacity, "exponential growth");
   return Object.freeze({
     strategy: "exponential",
+    maxCapacity: options.maxCapacity,
     nextCapacity: (current: number): number =>
       Math.min(max, Math.max(current + 1, Math.floor(current * factor))),
     canGrow: (current: number): boolean => current < max,

@@ -513,5 +513,13 @@ export function validateGrowingPoolOptions<T>(
       maxCapacity,
     })
     : validateGrowth(options.growth);
+  // A strategy's own cap counts too, so `pool.maxCapacity` is the real limit.
+  const strategyMax = growth.maxCapacity;
+  if (
+    typeof strategyMax === "number" && Number.isSafeInteger(strategyMax) &&
+    strategyMax < maxCapacity
+  ) {
+    maxCapacity = Math.max(strategyMax, base.capacity);
+  }
   return { ...base, maxCapacity, growth };
 }
