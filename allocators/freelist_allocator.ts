@@ -73,28 +73,48 @@ export class FreelistAllocator<T extends object> implements Allocator<T> {
    *
    * @param item The item (extensible, the first time it is pushed).
    * @throws {AlreadyReleasedError} If `item` is already in a free list.
-   * @throws {TypeError} If `item` was never pushed and is not extensible.
+   * @throws {TypeError} If `item` is not an object, or was never pushed and
+   * is not extensible.
    */
   push(item: T): void {
     const linked = item as Linked;
-    if (linked[NEXT] !== undefined) {
-      throw new AlreadyReleasedError(
-        `Cannot push ${quote(item)}: it is already in a free list`,
-      );
-    }
-    if (NEXT in linked) {
+    if (item !== null && typeof item === "object" && NEXT in linked) {
+      if (linked[NEXT] !== undefined) throw alreadyLinked(item);
       linked[NEXT] = this.#head;
     } else {
-      // First push: add the link once, hidden from enumeration.
-      Object.defineProperty(item, NEXT, {
-        value: this.#head,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
+      this.#link(item);
     }
     this.#head = item;
     this.#size++;
+  }
+
+  /** Links an item that carries no link yet (or a function): checks it first. */
+  #link(item: T): void {
+    if (
+      item === null || (typeof item !== "object" && typeof item !== "function")
+    ) {
+      throw new TypeError(`Cannot push ${quote(item)}: it is not an object`);
+    }
+    const linked = item as Linked;
+    if (NEXT in linked) {
+      if (linked[NEXT] !== undefined) throw alreadyLinked(item);
+      linked[NEXT] = this.#head;
+      return;
+    }
+    if (!Object.isExtensible(item)) {
+      throw new TypeError(
+        `Cannot push ${
+          quote(item)
+        }: it is not extensible, and the free list links items through a property`,
+      );
+    }
+    // First push: add the link once, hidden from enumeration.
+    Object.defineProperty(item, NEXT, {
+      value: this.#head,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 
   /**
@@ -116,4 +136,10 @@ export class FreelistAllocator<T extends object> implements Allocator<T> {
   clear(): void {
     while (this.pop() !== undefined) { /* unlink */ }
   }
+}
+
+function alreadyLinked(item: unknown): AlreadyReleasedError {
+  return new AlreadyReleasedError(
+    `Cannot push ${quote(item)}: it is already in a free list`,
+  );
 }

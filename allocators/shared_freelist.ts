@@ -155,7 +155,8 @@ export class SharedFreeList {
    * @param buffer The buffer the list was created in.
    * @param options Its `byteOffset` and this thread's `home` number.
    * @returns A view of the same list.
-   * @throws {PoolConfigurationError} If no list is at that offset.
+   * @throws {PoolConfigurationError} If `options` is not an object, or no
+   * list is at that offset.
    *
    * @example
    * ```ts
@@ -170,6 +171,13 @@ export class SharedFreeList {
     buffer: SharedArrayBuffer,
     options: Omit<SharedFreeListOptions, "buffer"> = {},
   ): SharedFreeList {
+    if (options === null || typeof options !== "object") {
+      throw new PoolConfigurationError(
+        `Cannot attach SharedFreeList: options ${
+          quote(options)
+        } are not an object`,
+      );
+    }
     const byteOffset = checkOffset(options.byteOffset, buffer);
     if (buffer.byteLength - byteOffset < CONTROL_WORDS * 4) {
       throw new PoolConfigurationError(
@@ -192,7 +200,7 @@ export class SharedFreeList {
       return new SharedFreeList(capacity, {
         buffer,
         byteOffset,
-        home: options.home ?? 0,
+        home: options.home === undefined ? 0 : options.home,
       });
     } finally {
       attaching = false;
@@ -219,7 +227,7 @@ export class SharedFreeList {
         } do not fit in a buffer of ${quote(buffer.byteLength)}`,
       );
     }
-    const home = options.home ?? 0;
+    const home = options.home === undefined ? 0 : options.home;
     if (!Number.isSafeInteger(home) || home < 0) {
       throw new PoolConfigurationError(
         `Cannot create SharedFreeList: home ${
@@ -375,7 +383,10 @@ export class SharedFreeList {
    * ```
    */
   push(slot: number): boolean {
-    if (!((slot >>> 0) === slot && slot < this.#capacity)) {
+    if (
+      typeof slot !== "number" ||
+      !((slot >>> 0) === slot && slot < this.#capacity)
+    ) {
       throw outOfRange(slot, this.#capacity);
     }
     const bit = 1 << (slot & 31);
@@ -411,7 +422,10 @@ export class SharedFreeList {
    * ```
    */
   isFree(slot: number): boolean {
-    if (!((slot >>> 0) === slot && slot < this.#capacity)) {
+    if (
+      typeof slot !== "number" ||
+      !((slot >>> 0) === slot && slot < this.#capacity)
+    ) {
       throw outOfRange(slot, this.#capacity);
     }
     const bit = 1 << (slot & 31);
@@ -427,6 +441,7 @@ export class SharedFreeList {
    *
    * @param timeoutMs The longest wait in milliseconds (default: no limit).
    * @returns The slot number, or `-1` if none was had.
+   * @throws {RangeError} If `timeoutMs` is not a non-negative number.
    * @throws {FastAllocError} Where this thread may not block (see
    * {@linkcode SharedFreeList.canBlock}).
    *
@@ -440,6 +455,8 @@ export class SharedFreeList {
    * ```
    */
   popWait(timeoutMs: number = Infinity): number {
+    // NaN would make Atomics.wait wait forever.
+    checkWaitTimeout(timeoutMs);
     let slot = this.pop();
     if (slot >= 0) return slot;
     if (!SharedFreeList.canBlock) {
@@ -473,7 +490,10 @@ export class SharedFreeList {
    * the time left.
    *
    * @param options `timeout` in milliseconds and an abort `signal`.
-   * @returns The slot number, or `-1` if none was had.
+   * @returns The slot number, or `-1` if none was had. It rejects with
+   * `TypeError` if `options` is not an object, has an unknown key, or
+   * `signal` is not an `AbortSignal`, and with `RangeError` if `timeout` is
+   * not a non-negative number.
    *
    * @example
    * ```ts
@@ -486,6 +506,11 @@ export class SharedFreeList {
    * ```
    */
   popAsync(options: SharedFreeListWaitOptions = {}): Promise<number> {
+    try {
+      checkWaitOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const slot = this.pop();
@@ -590,6 +615,45 @@ export class SharedFreeList {
   }
 }
 
+function checkWaitTimeout(timeoutMs: unknown): void {
+  if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
+    throw new RangeError(
+      `Cannot wait for a free slot: timeout ${
+        quote(timeoutMs)
+      } is not a non-negative number`,
+    );
+  }
+}
+
+function checkWaitOptions(options: unknown): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot wait for a free slot: options ${
+        quote(options)
+      } are not an object`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== "signal" && key !== "timeout") {
+      throw new TypeError(
+        `Cannot wait for a free slot: option ${quote(key)} is unknown`,
+      );
+    }
+  }
+  const { signal, timeout } = options as SharedFreeListWaitOptions;
+  if (
+    signal !== undefined &&
+    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
+  ) {
+    throw new TypeError(
+      `Cannot wait for a free slot: signal ${
+        quote(signal)
+      } is not an AbortSignal`,
+    );
+  }
+  if (timeout !== undefined) checkWaitTimeout(timeout);
+}
+
 function checkListCapacity(capacity: number): void {
   if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 2 ** 30) {
     throw new PoolConfigurationError(
@@ -611,7 +675,7 @@ function checkOffset(
       } is not a SharedArrayBuffer`,
     );
   }
-  const offset = byteOffset ?? 0;
+  const offset = byteOffset === undefined ? 0 : byteOffset;
   if (
     !Number.isSafeInteger(offset) || offset < 0 || offset % 4 !== 0 ||
     offset > buffer.byteLength
@@ -625,7 +689,7 @@ function checkOffset(
   return offset;
 }
 
-function outOfRange(slot: number, capacity: number): RangeError {
+function outOfRange(slot: unknown, capacity: number): RangeError {
   return new RangeError(
     `Cannot use slot ${quote(slot)}: it is not an integer in [0, ${capacity})`,
   );

@@ -254,7 +254,7 @@ export function validateAsyncPoolOptions<T>(
     );
   }
   const capacity = checkCapacity(options.capacity, "capacity", where);
-  const min = options.min ?? 0;
+  const min = options.min === undefined ? 0 : options.min;
   if (typeof min !== "number" || !Number.isSafeInteger(min) || min < 0) {
     throw new InvalidCapacityError(
       `Cannot create ${where}: min ${

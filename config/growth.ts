@@ -78,11 +78,23 @@ function checkMax(maxCapacity: number | undefined, where: string): number {
   return maxCapacity;
 }
 
-function checkOptionsObject(options: unknown, where: string): void {
+function checkOptionsObject(
+  options: unknown,
+  where: string,
+  allowed: readonly string[],
+): void {
   if (options === null || typeof options !== "object") {
     throw new PoolConfigurationError(
       `Cannot create ${where}: options ${quote(options)} are not an object`,
     );
+  }
+  // A misspelt option (say `maxCapcity`) is an error, not silently ignored.
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new PoolConfigurationError(
+        `Cannot create ${where}: option ${quote(key)} is unknown`,
+      );
+    }
   }
 }
 
@@ -91,8 +103,9 @@ function checkOptionsObject(options: unknown, where: string): void {
  *
  * @param options The increment and the optional maximum.
  * @returns A growth config.
- * @throws {PoolConfigurationError} If `increment` is not a positive safe
- * integer or `maxCapacity` is not a positive safe integer.
+ * @throws {PoolConfigurationError} If `options` is not an object or has an
+ * unknown key, `increment` is not a positive safe integer or `maxCapacity`
+ * is not a positive safe integer.
  *
  * @example
  * ```ts
@@ -103,7 +116,7 @@ function checkOptionsObject(options: unknown, where: string): void {
  * ```
  */
 export function linearGrowth(options: LinearGrowthOptions): GrowthConfig {
-  checkOptionsObject(options, "linear growth");
+  checkOptionsObject(options, "linear growth", ["increment", "maxCapacity"]);
   const { increment } = options;
   if (!Number.isSafeInteger(increment) || increment < 1) {
     throw new PoolConfigurationError(
@@ -128,8 +141,9 @@ export function linearGrowth(options: LinearGrowthOptions): GrowthConfig {
  *
  * @param options The factor and the optional maximum.
  * @returns A growth config.
- * @throws {PoolConfigurationError} If `factor` is not a finite number above 1
- * or `maxCapacity` is not a positive safe integer.
+ * @throws {PoolConfigurationError} If `options` is not an object or has an
+ * unknown key, `factor` is not a finite number above 1 or `maxCapacity` is
+ * not a positive safe integer.
  *
  * @example
  * ```ts
@@ -142,7 +156,7 @@ export function linearGrowth(options: LinearGrowthOptions): GrowthConfig {
 export function exponentialGrowth(
   options: ExponentialGrowthOptions,
 ): GrowthConfig {
-  checkOptionsObject(options, "exponential growth");
+  checkOptionsObject(options, "exponential growth", ["factor", "maxCapacity"]);
   const { factor } = options;
   if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 1) {
     throw new PoolConfigurationError(

@@ -434,7 +434,9 @@ export function validatePoolOptions<T>(
   } else {
     reset = checkFunction<(obj: T) => void>(resetOption, "reset", where);
   }
-  const allocator = options.allocator ?? "stack";
+  const allocator = options.allocator === undefined
+    ? "stack"
+    : options.allocator;
   if (!ALLOCATORS.includes(allocator)) {
     throw new PoolConfigurationError(
       `Cannot create ${where}: allocator ${

@@ -150,6 +150,9 @@ export interface ThreadSafePoolSettings<T> extends ThreadSafeAttachSettings<T> {
   readonly maxThreads: number;
 }
 
+/** The most shared memory one pool may take. */
+const MAX_SHARED_BYTES = 2 ** 31;
+
 const ATTACH_KEYS = [
   "factory",
   "reset",
@@ -282,7 +285,8 @@ function attachSettings<T>(
  * @returns The settings, defaults filled in.
  * @throws {InvalidCapacityError} For a bad `capacity`.
  * @throws {PoolConfigurationError} For any other bad or unknown option
- * (`allocator` included: the shared free list is the only one).
+ * (`allocator` included: the shared free list is the only one), or a pool
+ * that would need more than 2 GiB of shared memory.
  *
  * @example
  * ```ts
@@ -323,18 +327,25 @@ export function validateThreadSafePoolOptions<T>(
     slotBytes = length;
   }
   slotBytes ??= 0;
-  if (slotBytes * capacity > 2 ** 31) {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: ${quote(capacity)} slots of ${
-        quote(slotBytes)
-      } bytes exceed 2 GiB`,
-    );
-  }
   const maxThreads = checkNumber(options.maxThreads, "maxThreads", where, {
     integer: true,
     positive: true,
   }) ?? 64;
   const statistics = validateStatistics(options.enableStatistics, where);
+  // Checked before anything is allocated: per slot its data (rounded up to
+  // 8 bytes), its record (8) and its share of the free list (2); per thread
+  // a row of statistics counters (128).
+  const rows = statistics.enabled ? maxThreads : 0;
+  const bytes = capacity * (Math.ceil(slotBytes / 8) * 8 + 10) + rows * 128;
+  if (bytes > MAX_SHARED_BYTES) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: ${quote(capacity)} slots of ${
+        quote(slotBytes)
+      } bytes${
+        rows === 0 ? "" : ` and ${quote(rows)} statistics rows (maxThreads)`
+      } need more than 2 GiB of shared memory`,
+    );
+  }
   return {
     ...attachSettings(type, options, slotBytes, where),
     capacity,

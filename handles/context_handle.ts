@@ -6,6 +6,7 @@
 
 import { AlreadyReleasedError } from "../errors.ts";
 import type { Lender } from "./lender.ts";
+import { checkBorrow } from "./_check_borrow.ts";
 
 /**
  * One borrow of a pooled object. `value`/`get()` give the object while the
@@ -42,8 +43,11 @@ export class ContextHandle<T> {
    * @param lender The pool's borrow ledger.
    * @param object The borrowed object.
    * @param generation The borrow's generation number.
+   * @throws {TypeError} If `lender` lacks a {@linkcode Lender} method,
+   * `object` is `undefined`, or `generation` is not an integer.
    */
   constructor(lender: Lender<T>, object: T, generation: number) {
+    checkBorrow("handle", lender, object, generation, false);
     this.#lender = lender;
     this.#object = object;
     this.#generation = generation;

@@ -6,6 +6,7 @@
 
 import { AlreadyReleasedError } from "../errors.ts";
 import type { Lender } from "./lender.ts";
+import { checkBorrow } from "./_check_borrow.ts";
 
 /**
  * Watches one borrow without owning it: `deref()` gives the object while that
@@ -38,8 +39,11 @@ export class WeakHandle<T extends object> {
    * @param lender The pool's borrow ledger (held weakly).
    * @param object The borrowed object (held weakly).
    * @param generation The borrow's generation number.
+   * @throws {TypeError} If `lender` lacks a {@linkcode Lender} method,
+   * `object` is not an object, or `generation` is not an integer.
    */
   constructor(lender: Lender<T>, object: T, generation: number) {
+    checkBorrow("weak handle", lender, object, generation, true);
     this.#object = new WeakRef(object);
     this.#lender = new WeakRef(lender);
     this.#generation = generation;

@@ -66,15 +66,26 @@ const OPTION_KEYS = [
   "enableStatistics",
 ] as const;
 
+/** Every setting a blueprint may have. */
+const BLUEPRINT_KEYS: readonly string[] = [
+  "type",
+  ...OPTION_KEYS,
+  "threadSafe",
+  "threadLocal",
+  "async",
+];
+
 /**
  * Checks a blueprint for missing and conflicting settings.
  *
  * @typeParam T The pooled object type.
  * @param blueprint The settings.
  * @param where What is being built, for messages (e.g. `"pool"`, `"@pooled class"`).
- * @throws {PoolConfigurationError} When type and factory are both missing,
- * capacity is missing, both thread flags are set, async is combined with a
- * thread flag, or growth/maxCapacity is combined with a thread flag or async.
+ * @throws {PoolConfigurationError} When a setting is unknown, the type is not
+ * a class, a flag (threadSafe, threadLocal, async) is not a boolean, type and
+ * factory are both missing, capacity is missing, both thread flags are set,
+ * async is combined with a thread flag, or growth/maxCapacity is combined
+ * with a thread flag or async.
  *
  * @example
  * ```ts
@@ -94,6 +105,18 @@ export function checkBlueprint<T>(
   const fail = (why: string): never => {
     throw new PoolConfigurationError(`Cannot build ${where}: ${why}`);
   };
+  for (const key of Object.keys(blueprint)) {
+    if (!BLUEPRINT_KEYS.includes(key)) fail(`setting ${quote(key)} is unknown`);
+  }
+  if (blueprint.type !== undefined && typeof blueprint.type !== "function") {
+    fail(`type ${quote(blueprint.type)} is not a class`);
+  }
+  for (const flag of ["threadSafe", "threadLocal", "async"] as const) {
+    const value: unknown = blueprint[flag];
+    if (value !== undefined && typeof value !== "boolean") {
+      fail(`${flag} ${quote(value)} is not a boolean`);
+    }
+  }
   if (blueprint.type === undefined && blueprint.factory === undefined) {
     fail("it needs a type or a factory");
   }

@@ -6,6 +6,8 @@
  */
 
 import type { PoolType } from "../config/options.ts";
+import { PoolConfigurationError } from "../errors.ts";
+import { quote } from "../_quote.ts";
 import type { AsyncPool } from "./async_pool.ts";
 import type { Pool } from "./pool.ts";
 import {
@@ -44,7 +46,8 @@ export type PooledDecorator<O> = <C extends PoolType<object>>(
  * @typeParam O The settings' type (so `async: true` types the pool as `AsyncPool`).
  * @param options The pool settings.
  * @returns The class decorator.
- * @throws {PoolConfigurationError} For missing or conflicting settings.
+ * @throws {PoolConfigurationError} If `options` is not an object, or for
+ * unknown, missing or conflicting settings.
  *
  * @example With decorator syntax (Deno, Bun)
  * ```ts
@@ -79,6 +82,11 @@ export type PooledDecorator<O> = <C extends PoolType<object>>(
 export function pooled<const O extends PooledOptions<object>>(
   options: O,
 ): PooledDecorator<O> {
+  if (options === null || typeof options !== "object") {
+    throw new PoolConfigurationError(
+      `Cannot build @pooled class: options ${quote(options)} are not an object`,
+    );
+  }
   const settings = { ...options, type: Object } as PoolBlueprint<object>;
   checkBlueprint(settings, "@pooled class");
   return <C extends PoolType<object>>(

@@ -21,14 +21,18 @@ import {
   validatePoolOptions,
 } from "../config/options.ts";
 import type { AllocatorKind, LeakInfo } from "../config/options.ts";
-import { PoolConfigurationError, PoolEmptyError } from "../errors.ts";
+import {
+  InvalidCapacityError,
+  PoolConfigurationError,
+  PoolEmptyError,
+} from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../_quote.ts";
 import { BasePool } from "./base_pool.ts";
 
 /** Options of a {@linkcode ThreadLocalPool}: the common ones, per thread. */
 export interface ThreadLocalPoolOptions<T> extends PoolOptions<T> {
-  /** How many threads may attach, the creating one included (default 64). */
+  /** How many threads may attach, the creating one included (default 64, at most 65536). */
   maxThreads?: number;
 }
 
@@ -94,6 +98,8 @@ const FIELDS = 16;
 const HEADER_BYTES = 8;
 
 const KIND = "fastalloc.ThreadLocalPool";
+/** The most threads a family may have (its rows take 128 bytes each). */
+const MAX_THREADS = 65_536;
 const OWN_KEYS = ["maxThreads"];
 
 /** Set by `attach` for the constructor it calls: the family to join. */
@@ -596,6 +602,14 @@ function createFamily<T>(
   const threads = maxThreads === undefined
     ? 64
     : checkCapacity(maxThreads, "maxThreads", "ThreadLocalPool");
+  if (threads > MAX_THREADS) {
+    throw new InvalidCapacityError(
+      `Cannot create ThreadLocalPool: maxThreads ${
+        quote(threads)
+      } is more than ${quote(MAX_THREADS)}`,
+      threads,
+    );
+  }
   if (typeof SharedArrayBuffer !== "function") {
     throw new PoolConfigurationError(
       "Cannot create ThreadLocalPool: SharedArrayBuffer is not available (browsers need cross-origin isolation)",

@@ -139,6 +139,36 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === "function";
 }
 
+/**
+ * Checks the options of `acquireAsync` the way `AsyncPool.acquire` does:
+ * `TypeError` for a non-object, an unknown key or a signal that is not an
+ * `AbortSignal`.
+ */
+function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot acquire from pool: options ${quote(options)} are not an object`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== "signal" && key !== "timeout") {
+      throw new TypeError(
+        `Cannot acquire from pool: option ${quote(key)} is unknown`,
+      );
+    }
+  }
+  const { signal } = options as AcquireAsyncOptions;
+  if (
+    signal !== undefined &&
+    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
+  ) {
+    throw new TypeError(
+      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
+    );
+  }
+  return options as AcquireAsyncOptions;
+}
+
 function checkTimeout(value: unknown, action: string): number {
   if (value === undefined) return Infinity;
   if (typeof value !== "number" || !(value >= 0)) {
@@ -488,9 +518,11 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       header[H_SLOT_BYTES] !== descriptor.slotBytes
     ) {
       throw new PoolConfigurationError(
-        `${where}: the descriptor does not match its buffer (version ${
+        `${where}: the descriptor (capacity ${
+          quote(descriptor.capacity)
+        }, slotBytes ${quote(descriptor.slotBytes)}, version ${
           quote(descriptor.version)
-        }, expected ${quote(VERSION)})`,
+        }) does not match its buffer`,
       );
     }
     if (type !== undefined) {
@@ -776,6 +808,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * @throws {PoolClosedError} If the pool is or becomes closed (rejects).
    * @throws {unknown} `signal.reason` if the signal aborts (rejects); no slot
    * is taken because of it.
+   * @throws {TypeError} If `options` is not an object, has an unknown key, or
+   * `signal` is not an `AbortSignal` (rejects).
+   * @throws {RangeError} If `timeout` is not a non-negative number (rejects).
    *
    * @example
    * ```ts
@@ -790,6 +825,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   async acquireAsync(options: AcquireAsyncOptions = {}): Promise<T> {
+    checkAsyncOptions(options);
     const timeout = checkTimeout(options.timeout, "acquire from pool");
     const signal = options.signal;
     signal?.throwIfAborted();
@@ -1141,6 +1177,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * become free. A slot counts as held by the thread that acquired it, even
    * if it was handed to another thread by index. Call it only for a thread
    * that no longer runs, and not while other threads release its slots.
+   *
+   * On Deno, `worker.terminate()` takes effect only when the worker next
+   * returns to its event loop: a worker blocked in
+   * {@linkcode ThreadSafePool.acquireWait} keeps waiting, and may still take
+   * a slot, until that wait ends. Give waits in workers a timeout, and
+   * reclaim once the worker has stopped (or reclaim again afterwards).
    *
    * @param threadId The dead thread's {@linkcode ThreadSafePool.threadId}.
    * @returns How many slots were taken back.

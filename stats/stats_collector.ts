@@ -7,7 +7,28 @@
 
 import type { PoolStats } from "./pool_stats.ts";
 import type { StatisticsOptions } from "../config/options.ts";
-import { validateStatistics } from "../config/options.ts";
+import {
+  checkNumber,
+  checkOptionKeys,
+  validateStatistics,
+} from "../config/options.ts";
+import { quote } from "../_quote.ts";
+import { checkStats } from "./_check_stats.ts";
+
+/**
+ * Throws unless `value` is a non-negative finite number (a count, a capacity
+ * or a duration). Only the `record*` methods that take a value check it, off
+ * every pool's plain path.
+ */
+function checkAmount(value: unknown, name: string, action: string): void {
+  if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+    throw new RangeError(
+      `Cannot record ${action}: ${name} ${
+        quote(value)
+      } is not a non-negative finite number`,
+    );
+  }
+}
 
 /** Options of a {@linkcode StatsCollector}. */
 export interface StatsCollectorOptions extends StatisticsOptions {
@@ -67,10 +88,20 @@ export class StatsCollector {
    * Makes an empty collector.
    *
    * @param options Timing, sample rate and starting capacity.
-   * @throws {PoolConfigurationError} For a bad `sampleRate` or `timing`.
+   * @throws {PoolConfigurationError} If `options` is not an object or has an
+   * unknown key, or for a bad `sampleRate`, `timing` or `capacity` (a
+   * non-negative safe integer).
    */
   constructor(options: StatsCollectorOptions = {}) {
-    const { capacity = 0, ...statistics } = options;
+    checkOptionKeys(
+      options,
+      ["timing", "sampleRate", "capacity"],
+      "StatsCollector",
+    );
+    const { capacity: given, ...statistics } = options;
+    const capacity = checkNumber(given, "capacity", "StatsCollector", {
+      integer: true,
+    }) ?? 0;
     const settings = validateStatistics(statistics, "StatsCollector");
     this.timing = settings.timing;
     this.sampleRate = settings.sampleRate;
@@ -113,8 +144,10 @@ export class StatsCollector {
    * Records how long a sampled acquire took.
    *
    * @param ns The time in nanoseconds.
+   * @throws {RangeError} If `ns` is not a non-negative finite number.
    */
   recordAllocationTime(ns: number): void {
+    checkAmount(ns, "ns", "allocation time");
     this.#allocationTimeNs += ns;
     this.#timedAllocations++;
   }
@@ -123,8 +156,10 @@ export class StatsCollector {
    * Records how long a sampled release took.
    *
    * @param ns The time in nanoseconds.
+   * @throws {RangeError} If `ns` is not a non-negative finite number.
    */
   recordReleaseTime(ns: number): void {
+    checkAmount(ns, "ns", "release time");
     this.#releaseTimeNs += ns;
     this.#timedReleases++;
   }
@@ -143,8 +178,10 @@ export class StatsCollector {
    * Records a growth to a new capacity.
    *
    * @param capacity The capacity after growing.
+   * @throws {RangeError} If `capacity` is not a non-negative finite number.
    */
   recordGrowth(capacity: number): void {
+    checkAmount(capacity, "capacity", "growth");
     this.#growthEvents++;
     this.recordCapacity(capacity);
   }
@@ -153,8 +190,10 @@ export class StatsCollector {
    * Records the capacity now (after a trim, say), keeping the peak.
    *
    * @param capacity The capacity now.
+   * @throws {RangeError} If `capacity` is not a non-negative finite number.
    */
   recordCapacity(capacity: number): void {
+    checkAmount(capacity, "capacity", "capacity");
     this.#capacity = capacity;
     if (capacity > this.#peakCapacity) this.#peakCapacity = capacity;
   }
@@ -183,8 +222,10 @@ export class StatsCollector {
    * Records an acquire that waited, and for how long.
    *
    * @param ns The wait in nanoseconds.
+   * @throws {RangeError} If `ns` is not a non-negative finite number.
    */
   recordWait(ns: number): void {
+    checkAmount(ns, "ns", "wait");
     this.#waits++;
     this.#waitTimeNs += ns;
   }
@@ -202,9 +243,13 @@ export class StatsCollector {
    *
    * @param other A collector, or a snapshot from `stats()`.
    * @returns This collector, for chaining.
+   * @throws {TypeError} If `other` is neither a collector nor a statistics
+   * snapshot (nothing is merged then).
    */
   merge(other: StatsCollector | PoolStats): this {
-    const s = other instanceof StatsCollector ? other.snapshot() : other;
+    const s = other instanceof StatsCollector
+      ? other.snapshot()
+      : checkStats(other, "merge statistics");
     if (!s.enabled) {
       this.#inUseOffset += s.currentInUse;
       this.#peakInUse = Math.max(this.#peakInUse, this.#inUse);

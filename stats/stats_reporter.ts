@@ -6,6 +6,10 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
+import { checkOptionKeys } from "../config/options.ts";
+import { PoolConfigurationError } from "../errors.ts";
+import { quote } from "../_quote.ts";
+import { checkStats } from "./_check_stats.ts";
 
 /** Options of a {@linkcode StatsReporter}. */
 export interface StatsReporterOptions {
@@ -47,10 +51,20 @@ export class StatsReporter {
    *
    * @param stats A snapshot from `pool.stats()`.
    * @param options The report's title.
+   * @throws {TypeError} If `stats` is not a statistics snapshot.
+   * @throws {PoolConfigurationError} If `options` is not an object, has an
+   * unknown key, or `title` is not a string.
    */
   constructor(stats: PoolStats, options: StatsReporterOptions = {}) {
-    this.#stats = stats;
-    this.#title = options.title ?? "Pool statistics";
+    this.#stats = checkStats(stats, "create StatsReporter");
+    checkOptionKeys(options, ["title"], "StatsReporter");
+    const { title } = options;
+    if (title !== undefined && typeof title !== "string") {
+      throw new PoolConfigurationError(
+        `Cannot create StatsReporter: title ${quote(title)} is not a string`,
+      );
+    }
+    this.#title = title ?? "Pool statistics";
   }
 
   /**

@@ -22,11 +22,20 @@ export interface SpawnedWorker {
   request(message: unknown, timeoutMs?: number): Promise<unknown>;
   /** Stops the worker at once; resolves when it is gone. */
   terminate(): Promise<void>;
+  /**
+   * Resolves `true` once the runtime reports that the worker's thread has
+   * stopped (Node's `exit`, Bun's `close` event), `false` after `timeoutMs`
+   * without such a report. Deno reports nothing, and its `terminate()` only
+   * takes effect when the worker next returns to its event loop: a worker
+   * blocked in synchronous code keeps running until then.
+   */
+  stopped(timeoutMs?: number): Promise<boolean>;
 }
 
 interface Endpoint {
   post(message: unknown): void;
   terminate(): Promise<void>;
+  stopped: Promise<void>;
 }
 
 /**
@@ -96,6 +105,15 @@ export async function spawnWorker(
       return nextMessage(ms);
     },
     terminate: () => endpoint.terminate(),
+    stopped: (ms = DEFAULT_TIMEOUT_MS) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      });
+      return Promise.race([endpoint.stopped.then(() => true), late]).finally(
+        () => clearTimeout(timer),
+      );
+    },
   };
   try {
     const ready = await nextMessage(timeoutMs) as { ready?: boolean };
@@ -117,6 +135,12 @@ async function open(
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
   if (typeof WebWorker === "function") {
     const worker = new WebWorker(url, { type: "module" });
+    let reportStopped = (): void => {};
+    const stopped = new Promise<void>((resolve) => {
+      reportStopped = resolve;
+    });
+    // Bun fires "close" once the thread is gone; Deno fires nothing.
+    worker.addEventListener("close", () => reportStopped());
     worker.onmessage = (event: MessageEvent) => deliver(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault?.();
@@ -131,10 +155,14 @@ async function open(
         fail(new Error("Worker was terminated"));
         return Promise.resolve();
       },
+      stopped,
     };
   }
   const { Worker: NodeWorker } = await import("node:worker_threads");
   const worker = new NodeWorker(url);
+  const stopped = new Promise<void>((resolve) => {
+    worker.once("exit", () => resolve());
+  });
   worker.on("message", deliver);
   worker.on("error", (error: Error) => fail(error));
   worker.on(
@@ -146,5 +174,6 @@ async function open(
     terminate: async () => {
       await worker.terminate();
     },
+    stopped,
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * Checks the arguments of a handle's constructor. Private to `handles/`.
+ *
+ * @module
+ */
+
+import { quote } from "../_quote.ts";
+
+/**
+ * Throws unless `lender` has the three {@linkcode Lender} methods, `object`
+ * is present (an object, for a weak handle) and `generation` is an integer.
+ *
+ * @throws {TypeError} Otherwise.
+ */
+export function checkBorrow(
+  kind: string,
+  lender: unknown,
+  object: unknown,
+  generation: unknown,
+  needsObject: boolean,
+): void {
+  const l = lender as Record<string, unknown> | null;
+  if (
+    l === null || typeof l !== "object" || typeof l.isLive !== "function" ||
+    typeof l.release !== "function" || typeof l.reclaim !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot create ${kind}: lender ${
+        quote(lender)
+      } does not have isLive, release and reclaim methods`,
+    );
+  }
+  if (
+    object === undefined ||
+    (needsObject &&
+      (object === null ||
+        (typeof object !== "object" && typeof object !== "function")))
+  ) {
+    throw new TypeError(
+      `Cannot create ${kind}: object ${quote(object)} is not ${
+        needsObject ? "an object" : "a borrowed value"
+      }`,
+    );
+  }
+  if (typeof generation !== "number" || !Number.isInteger(generation)) {
+    throw new TypeError(
+      `Cannot create ${kind}: generation ${
+        quote(generation)
+      } is not an integer`,
+    );
+  }
+}

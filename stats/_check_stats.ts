@@ -1,0 +1,61 @@
+/**
+ * Checks that a value is a statistics snapshot. Private to `stats/`.
+ *
+ * @module
+ */
+
+import type { PoolStats } from "./pool_stats.ts";
+import { quote } from "../_quote.ts";
+
+/** The numeric fields of a {@linkcode PoolStats}, checked by `checkStats`. */
+const STAT_FIELDS = [
+  "totalAllocations",
+  "totalReleases",
+  "totalResets",
+  "growthEvents",
+  "peakInUse",
+  "peakCapacity",
+  "currentInUse",
+  "currentCapacity",
+  "totalAllocationTimeNs",
+  "totalReleaseTimeNs",
+  "avgAllocationTimeNs",
+  "avgReleaseTimeNs",
+  "exhaustions",
+  "created",
+  "destroyed",
+  "leaks",
+  "resetFailures",
+  "waits",
+  "timeouts",
+  "totalWaitTimeNs",
+] as const;
+
+/**
+ * Throws unless `value` looks like a {@linkcode PoolStats}: an object with
+ * a boolean `enabled` and every counter a non-negative finite number.
+ */
+export function checkStats(value: unknown, action: string): PoolStats {
+  if (value === null || typeof value !== "object") {
+    throw new TypeError(
+      `Cannot ${action}: ${quote(value)} is not a statistics snapshot`,
+    );
+  }
+  const s = value as Record<string, unknown>;
+  if (typeof s.enabled !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: its enabled ${quote(s.enabled)} is not a boolean`,
+    );
+  }
+  for (const field of STAT_FIELDS) {
+    const n = s[field];
+    if (typeof n !== "number" || !(n >= 0) || n === Infinity) {
+      throw new TypeError(
+        `Cannot ${action}: its ${field} ${
+          quote(n)
+        } is not a non-negative finite number`,
+      );
+    }
+  }
+  return value as PoolStats;
+}
