@@ -44,6 +44,7 @@ import type { Lender } from "../handles/lender.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../_quote.ts";
+import { isThenable } from "./_scoped.ts";
 
 // Re-exported so this module's documentation is complete on its own.
 export type { AcquireOptions, AsyncPoolOptions, PoolStats };
@@ -65,12 +66,6 @@ const MODE_IDLE = 32;
 
 /** Shared by every release that finishes synchronously: no allocation. */
 const RESOLVED: Promise<void> = Promise.resolve();
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function";
-}
 
 function nowNs(): number {
   return performance.now() * 1e6;

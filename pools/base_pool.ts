@@ -43,6 +43,7 @@ import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../_quote.ts";
 import type { Pool } from "./pool.ts";
+import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 
 /** The borrow generation: odd while lent, even while idle. */
 const GEN: unique symbol = Symbol("fastalloc.generation");
@@ -72,11 +73,6 @@ const MODE_TIMING = 16;
 
 /** What a growing pool adds to the settings. */
 type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" &&
-    typeof (value as { then?: unknown }).then === "function";
-}
 
 /** Whether a generation from `#generationOf` is a live borrow (odd; -1 is "not ours"). */
 function isLent(generation: number): boolean {
@@ -593,33 +589,12 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     try {
       result = fn(obj);
     } catch (error) {
-      this.#releaseQuietly(obj);
+      releaseQuietly(this, obj);
       throw error;
     }
-    if (isThenable(result)) return this.#releaseWhenSettled(obj, result) as R;
+    if (isThenable(result)) return releaseWhenSettled(this, obj, result) as R;
     this.release(obj);
     return result;
-  }
-
-  #releaseQuietly(obj: T): void {
-    try {
-      this.release(obj);
-    } catch {
-      // fn's error is the one to report; a failed reset is counted in stats.
-    }
-  }
-
-  #releaseWhenSettled(obj: T, pending: PromiseLike<unknown>): Promise<unknown> {
-    return Promise.resolve(pending).then(
-      (value) => {
-        this.release(obj);
-        return value;
-      },
-      (error) => {
-        this.#releaseQuietly(obj);
-        throw error;
-      },
-    );
   }
 
   /**

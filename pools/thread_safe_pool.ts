@@ -57,6 +57,7 @@ import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import { quote, typeName } from "../_quote.ts";
 import type { Pool } from "./pool.ts";
+import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {
   FLAG_STATS,
   FLAG_TIMING,
@@ -132,11 +133,6 @@ let attaching: ThreadSafePoolDescriptor | undefined;
 
 function nowNs(): number {
   return performance.now() * 1e6;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" &&
-    typeof (value as { then?: unknown }).then === "function";
 }
 
 /**
@@ -1260,33 +1256,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     try {
       result = fn(obj);
     } catch (error) {
-      this.#releaseQuietly(obj);
+      releaseQuietly(this, obj);
       throw error;
     }
-    if (isThenable(result)) return this.#releaseWhenSettled(obj, result) as R;
+    if (isThenable(result)) return releaseWhenSettled(this, obj, result) as R;
     this.release(obj);
     return result;
-  }
-
-  #releaseQuietly(obj: T): void {
-    try {
-      this.release(obj);
-    } catch {
-      // fn's error is the one to report; a failed reset is counted in stats.
-    }
-  }
-
-  #releaseWhenSettled(obj: T, pending: PromiseLike<unknown>): Promise<unknown> {
-    return Promise.resolve(pending).then(
-      (value) => {
-        this.release(obj);
-        return value;
-      },
-      (error) => {
-        this.#releaseQuietly(obj);
-        throw error;
-      },
-    );
   }
 
   /**
