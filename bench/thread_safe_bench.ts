@@ -101,6 +101,26 @@ Deno.bench({
   },
 });
 
+// The floor of any lock-free shared pool that detects double releases across
+// threads: one compare-exchange to take a slot and one atomic OR to give it
+// back, uncontended, on a word of shared memory.
+const floorBits = new Int32Array(new SharedArrayBuffer(64));
+floorBits[0] = -1;
+
+Deno.bench({
+  name: "Atomics.compareExchange + Atomics.or (the floor of a shared pool)",
+  group: "thread-safe single thread",
+  fn() {
+    for (let i = 0; i < INNER; i++) {
+      const v = floorBits[0]!;
+      const low = v & -v;
+      Atomics.compareExchange(floorBits, 0, v, v ^ low);
+      sink += i;
+      Atomics.or(floorBits, 0, low);
+    }
+  },
+});
+
 Deno.bench({
   name: "ThreadSafePool acquire + release",
   group: "thread-safe single thread",
