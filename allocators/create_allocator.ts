@@ -11,7 +11,7 @@ import { FreelistAllocator } from "./freelist_allocator.ts";
 import { StackAllocator } from "./stack_allocator.ts";
 import type { AllocatorKind } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 
 /**
  * Makes an empty allocator of the given kind.

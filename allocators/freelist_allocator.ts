@@ -13,7 +13,7 @@
 
 import type { Allocator } from "./allocator.ts";
 import { AlreadyReleasedError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 
 /**
  * The link to the next item: an object or `null` (the end) while in a list,

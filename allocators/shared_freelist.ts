@@ -59,7 +59,7 @@
  */
 
 import { FastAllocError, PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 
 /** Int32 words per 64-byte cache line. */
 /** Does nothing: the callback of a timer that only keeps the event loop alive. */

@@ -16,7 +16,7 @@
  */
 
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { Particle, SpinLockPool } from "./workers/_bench_particle.ts";
+import { Particle, SpinLockPool } from "./workers/spin_lock_pool.ts";
 
 const INNER = 1000;
 const CAPACITY = 1024;

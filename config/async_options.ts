@@ -18,7 +18,7 @@
  */
 
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import {
   checkCapacity,
   checkFunction,

@@ -14,7 +14,7 @@
  */
 
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 
 /**
  * How a growing pool chooses its next capacity. A user object with

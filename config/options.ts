@@ -14,7 +14,7 @@
  */
 
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { type GrowthConfig, linearGrowth, validateGrowth } from "./growth.ts";
 
 /** Which structure keeps a pool's idle objects: LIFO stack (default), LIFO free list or FIFO deque. */

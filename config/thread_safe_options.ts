@@ -16,7 +16,7 @@
  */
 
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import {
   checkCapacity,
   checkFunction,

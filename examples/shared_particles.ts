@@ -14,8 +14,8 @@
 
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 import { StatsReporter } from "../stats/stats_reporter.ts";
-import { type SpawnedWorker, spawnWorker } from "../tests/_spawn_worker.ts";
-import { Particle } from "./workers/_particle.ts";
+import { type SpawnedWorker, spawnWorker } from "../tests/spawn_worker.ts";
+import { Particle } from "./workers/particle.ts";
 
 const pool = new ThreadSafePool(Particle, {
   capacity: 64,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 
 /**
  * Throws unless `lender` has the three {@linkcode Lender} methods, `object`

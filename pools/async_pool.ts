@@ -43,7 +43,7 @@ import {
 import type { Lender } from "../handles/lender.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
-import { quote, typeName } from "../_quote.ts";
+import { quote, typeName } from "../quote.ts";
 import { isThenable } from "./_scoped.ts";
 
 // Re-exported so this module's documentation is complete on its own.

@@ -41,7 +41,7 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
-import { quote, typeName } from "../_quote.ts";
+import { quote, typeName } from "../quote.ts";
 import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 

@@ -12,7 +12,7 @@ import type {
   StatisticsOptions,
 } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { AsyncPool } from "./async_pool.ts";
 import { FixedPool } from "./fixed_pool.ts";
 import { GrowingPool } from "./growing_pool.ts";

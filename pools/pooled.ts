@@ -7,7 +7,7 @@
 
 import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import type { AsyncPool } from "./async_pool.ts";
 import type { Pool } from "./pool.ts";
 import {

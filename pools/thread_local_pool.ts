@@ -27,7 +27,7 @@ import {
   PoolEmptyError,
 } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { BasePool } from "./base_pool.ts";
 
 /** Options of a {@linkcode ThreadLocalPool}: the common ones, per thread. */

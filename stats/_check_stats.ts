@@ -5,7 +5,7 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 
 /** The numeric fields of a {@linkcode PoolStats}, checked by `checkStats`. */
 const STAT_FIELDS = [

@@ -12,7 +12,7 @@ import {
   checkOptionKeys,
   validateStatistics,
 } from "../config/options.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
 
 /**

@@ -8,7 +8,7 @@
 import type { PoolStats } from "./pool_stats.ts";
 import { checkOptionKeys } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
 
 /** Options of a {@linkcode StatsReporter}. */

@@ -11,7 +11,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { type BadInput, badInputs } from "./_bad_inputs.ts";
 import { stateOf } from "./_state.ts";
 

@@ -19,7 +19,7 @@ import {
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import { GrowingPool } from "../pools/growing_pool.ts";
-import { quote } from "../_quote.ts";
+import { quote } from "../quote.ts";
 import { throwsExactly } from "./_state.ts";
 
 class Vec {

@@ -13,7 +13,7 @@ import {
 } from "../errors.ts";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import * as errorsModule from "../errors.ts";
-import { quote, typeName } from "../_quote.ts";
+import { quote, typeName } from "../quote.ts";
 
 describe("error classes", () => {
   const simple = [

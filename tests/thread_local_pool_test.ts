@@ -9,7 +9,7 @@ import {
   ThreadLocalPool,
   type ThreadPoolStats,
 } from "../mod.ts";
-import { spawnWorker } from "./_spawn_worker.ts";
+import { spawnWorker } from "./spawn_worker.ts";
 
 const WORKER = new URL("./workers/thread_local_worker.ts", import.meta.url);
 

@@ -19,8 +19,8 @@ import {
 } from "../errors.ts";
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { type SpawnedWorker, spawnWorker } from "./_spawn_worker.ts";
-import { Cell } from "./workers/_cell.ts";
+import { type SpawnedWorker, spawnWorker } from "./spawn_worker.ts";
+import { Cell } from "./workers/cell.ts";
 
 const WORKER = new URL("./workers/thread_safe_worker.ts", import.meta.url);
 

@@ -20,8 +20,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { type SpawnedWorker, spawnWorker } from "./_spawn_worker.ts";
-import { Cell } from "./workers/_cell.ts";
+import { type SpawnedWorker, spawnWorker } from "./spawn_worker.ts";
+import { Cell } from "./workers/cell.ts";
 import type { SoakRequest, SoakResult } from "./workers/reliability_worker.ts";
 
 const WORKER = new URL("./workers/reliability_worker.ts", import.meta.url);

@@ -11,7 +11,7 @@ import {
   ThreadSafePool,
   type ThreadSafePoolDescriptor,
 } from "../../pools/thread_safe_pool.ts";
-import { Particle, SpinLockPool } from "./_bench_particle.ts";
+import { Particle, SpinLockPool } from "./spin_lock_pool.ts";
 
 let pool: ThreadSafePool<Particle> | undefined;
 let spin: SpinLockPool | undefined;

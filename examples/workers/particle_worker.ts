@@ -11,8 +11,8 @@ import {
   ThreadSafePool,
   type ThreadSafePoolDescriptor,
 } from "../../pools/thread_safe_pool.ts";
-import { listen, type Port } from "../../tests/workers/_port.ts";
-import { Particle } from "./_particle.ts";
+import { listen, type Port } from "../../tests/workers/listen.ts";
+import { Particle } from "./particle.ts";
 
 type Request =
   | { cmd: "attach"; descriptor: ThreadSafePoolDescriptor }

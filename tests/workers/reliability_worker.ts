@@ -16,8 +16,8 @@ import {
   ThreadSafePool,
   type ThreadSafePoolDescriptor,
 } from "../../pools/thread_safe_pool.ts";
-import { Cell } from "./_cell.ts";
-import { listen, type Port } from "./_port.ts";
+import { Cell } from "./cell.ts";
+import { listen, type Port } from "./listen.ts";
 
 /** What the soak of one worker is told. */
 export interface SoakRequest {

@@ -6,7 +6,7 @@
  */
 
 import { ThreadLocalPool } from "../../mod.ts";
-import { listen } from "./_port.ts";
+import { listen } from "./listen.ts";
 
 interface Item {
   id: number;

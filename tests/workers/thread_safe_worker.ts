@@ -10,8 +10,8 @@ import {
   ThreadSafePool,
   type ThreadSafePoolDescriptor,
 } from "../../pools/thread_safe_pool.ts";
-import { Cell } from "./_cell.ts";
-import { listen, type Port } from "./_port.ts";
+import { Cell } from "./cell.ts";
+import { listen, type Port } from "./listen.ts";
 
 type Request =
   | { cmd: "attach"; descriptor: ThreadSafePoolDescriptor }

@@ -1,5 +1,7 @@
 /**
  * Formats values for error messages, in the std style: every value quoted.
+ * Shared by every folder of the library, so it is not folder-private; it is
+ * not exported from `mod.ts` and not part of the public API.
  *
  * @module
  */

@@ -3,7 +3,7 @@
  * examples: the web `Worker` (`type: "module"`) where there is one, else
  * `node:worker_threads` (Node 24 runs the `.ts` entry by type stripping).
  * Every wait is bounded, so a hung worker fails a test instead of blocking
- * CI. The worker side uses `tests/workers/_port.ts` and first posts
+ * CI. The worker side uses `tests/workers/listen.ts` and first posts
  * `{ ready: true }`, which `spawnWorker` waits for.
  *
  * @module

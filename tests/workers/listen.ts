@@ -1,5 +1,5 @@
 /**
- * The worker side of `tests/_spawn_worker.ts`: one message API in a web
+ * The worker side of `tests/spawn_worker.ts`: one message API in a web
  * worker (Deno, Bun) and a `node:worker_threads` worker (Node). Listens
  * first, then posts `{ ready: true }`.
  *

@@ -1,0 +1,18 @@
+/**
+ * Runnable programs, each a real use of fastalloc:
+ *
+ * - `quickstart.ts`: a tour of every pool with its statistics report
+ *   (`deno run examples/quickstart.ts`; Node 24 and Bun run it too).
+ * - `http_service.ts`: a `Deno.serve` service that pools an expensive
+ *   resource per request with `await using` and reports statistics at `/stats`
+ *   (`deno run -A examples/http_service.ts`).
+ * - `shared_particles.ts`: a main thread and two workers updating particles in
+ *   one `ThreadSafePool`, handing them over by index
+ *   (`deno run -A examples/shared_particles.ts`).
+ *
+ * They are programs, so this module exports only the pieces they share.
+ *
+ * @module
+ */
+
+export { Particle } from "./workers/particle.ts";
