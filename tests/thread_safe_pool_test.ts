@@ -19,57 +19,11 @@ import {
 } from "../errors.ts";
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { type SpawnedWorker, spawnWorker } from "./spawn_worker.ts";
+
+import { call, callFailing, type Reply, withWorkers } from "./_worker_calls.ts";
 import { Cell } from "./workers/cell.ts";
 
 const WORKER = new URL("./workers/thread_safe_worker.ts", import.meta.url);
-
-interface Reply {
-  ok: boolean;
-  value?: unknown;
-  name?: string;
-  message?: string;
-}
-
-/** Runs `fn` with `count` workers attached to `pool`; always terminates them. */
-async function withWorkers(
-  pool: ThreadSafePool<Cell>,
-  count: number,
-  fn: (workers: SpawnedWorker[], ids: number[]) => Promise<void>,
-): Promise<void> {
-  const workers: SpawnedWorker[] = [];
-  try {
-    for (let i = 0; i < count; i++) workers.push(await spawnWorker(WORKER));
-    const ids: number[] = [];
-    for (const w of workers) {
-      ids.push(
-        await call(w, { cmd: "attach", descriptor: pool.share() }) as number,
-      );
-    }
-    await fn(workers, ids);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-}
-
-/** Sends a request and gives its value; fails the test if the worker threw. */
-async function call(worker: SpawnedWorker, request: unknown): Promise<unknown> {
-  const reply = await worker.request(request) as Reply;
-  if (!reply.ok) {
-    assert.fail(`worker threw ${reply.name}: ${reply.message}`);
-  }
-  return reply.value;
-}
-
-/** Sends a request that must fail; gives the error's name and message. */
-async function callFailing(
-  worker: SpawnedWorker,
-  request: unknown,
-): Promise<Reply> {
-  const reply = await worker.request(request) as Reply;
-  assert.equal(reply.ok, false, "the worker's call should have thrown");
-  return reply;
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +32,7 @@ function delay(ms: number): Promise<void> {
 describe("ThreadSafePool across workers", () => {
   it("shows data written into a slot in one worker to another", async () => {
     const pool = new ThreadSafePool(Cell, { capacity: 8 });
-    await withWorkers(pool, 2, async ([a, b]) => {
+    await withWorkers(WORKER, pool, 2, async ([a, b]) => {
       const [index] = await call(a!, { cmd: "acquire" }) as number[];
       await call(a!, { cmd: "write", index, value: 1234 });
       assert.equal(await call(b!, { cmd: "read", index }), 1234);
@@ -93,7 +47,7 @@ describe("ThreadSafePool across workers", () => {
       capacity: 4,
       enableStatistics: true,
     });
-    await withWorkers(pool, 2, async ([a, b]) => {
+    await withWorkers(WORKER, pool, 2, async ([a, b]) => {
       const [index] = await call(a!, { cmd: "acquire" }) as number[];
       assert.equal(pool.inUse, 1);
       await call(b!, { cmd: "release", index });
@@ -115,7 +69,7 @@ describe("ThreadSafePool across workers", () => {
     const cycles = 20_000;
     const pool = new ThreadSafePool(Cell, { capacity, enableStatistics: true });
     const marks = new SharedArrayBuffer(capacity * 4);
-    await withWorkers(pool, 4, async (workers) => {
+    await withWorkers(WORKER, pool, 4, async (workers) => {
       const results = await Promise.all(
         workers.map((w) => call(w, { cmd: "hammer", cycles, hold: 2, marks })),
       ) as { violations: number; empties: number; touched: number }[];
@@ -150,7 +104,7 @@ describe("ThreadSafePool across workers", () => {
       capacity: 4,
       enableStatistics: true,
     });
-    await withWorkers(pool, 1, async ([w]) => {
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
       const cell = pool.acquire();
       const index = pool.indexOf(cell);
       const reply = await callFailing(w!, { cmd: "releaseTwice", index });
@@ -168,27 +122,32 @@ describe("ThreadSafePool across workers", () => {
       enableStatistics: true,
     });
     const mine = pool.acquire();
-    await withWorkers(pool, 2, async ([dying, living], [dyingId, livingId]) => {
-      await call(dying!, { cmd: "acquire", count: 3 });
-      const [kept] = await call(living!, { cmd: "acquire" }) as number[];
-      await dying!.terminate();
-      assert.equal(pool.available, 3);
-      assert.equal(pool.reclaim(dyingId!), 3);
-      assert.equal(pool.available, 7 - 1);
-      assert.equal(pool.reclaim(dyingId!), 0);
-      assert.equal(pool.stats().currentInUse, 2);
-      // The living worker's and this thread's borrows are untouched.
-      assert.equal(pool.at(kept!) !== undefined, true);
-      pool.release(mine);
-      await call(living!, { cmd: "release", index: kept });
-      assert.equal(pool.available, 8);
-      assert.notEqual(livingId, dyingId);
-    });
+    await withWorkers(
+      WORKER,
+      pool,
+      2,
+      async ([dying, living], [dyingId, livingId]) => {
+        await call(dying!, { cmd: "acquire", count: 3 });
+        const [kept] = await call(living!, { cmd: "acquire" }) as number[];
+        await dying!.terminate();
+        assert.equal(pool.available, 3);
+        assert.equal(pool.reclaim(dyingId!), 3);
+        assert.equal(pool.available, 7 - 1);
+        assert.equal(pool.reclaim(dyingId!), 0);
+        assert.equal(pool.stats().currentInUse, 2);
+        // The living worker's and this thread's borrows are untouched.
+        assert.equal(pool.at(kept!) !== undefined, true);
+        pool.release(mine);
+        await call(living!, { cmd: "release", index: kept });
+        assert.equal(pool.available, 8);
+        assert.notEqual(livingId, dyingId);
+      },
+    );
   });
 
   it("wakes acquireWait in a worker when this thread releases, and times out", async () => {
     const pool = new ThreadSafePool(Cell, { capacity: 2 });
-    await withWorkers(pool, 1, async ([w]) => {
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
       const a = pool.acquire();
       pool.acquire();
       const timedOut = await callFailing(w!, {
@@ -211,7 +170,7 @@ describe("ThreadSafePool across workers", () => {
       capacity: 2,
       enableStatistics: true,
     });
-    await withWorkers(pool, 1, async ([w]) => {
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
       const [first] = await call(w!, { cmd: "acquire", count: 2 }) as number[];
       await call(w!, { cmd: "releaseLater", index: first, delayMs: 30 });
       const cell = pool.acquireWait(15_000);
@@ -226,7 +185,7 @@ describe("ThreadSafePool across workers", () => {
 
   it("wakes acquireAsync when another thread releases, and times out", async () => {
     const pool = new ThreadSafePool(Cell, { capacity: 2 });
-    await withWorkers(pool, 1, async ([w]) => {
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
       const [first] = await call(w!, { cmd: "acquire", count: 2 }) as number[];
       await assert.rejects(
         pool.acquireAsync({ timeout: 20 }),
@@ -253,7 +212,7 @@ describe("ThreadSafePool across workers", () => {
       capacity: 2,
       enableStatistics: true,
     });
-    await withWorkers(pool, 1, async ([w]) => {
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
       const [first, second] = await call(w!, {
         cmd: "acquire",
         count: 2,
@@ -287,7 +246,7 @@ describe("ThreadSafePool across workers", () => {
 
   it("wakes waiting threads with PoolClosedError when closed", async () => {
     const pool = new ThreadSafePool(Cell, { capacity: 1 });
-    await withWorkers(pool, 1, async ([w]) => {
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
       const held = pool.acquire();
       w!.postMessage({ cmd: "acquireWait", timeoutMs: 15_000 });
       const waiting = assert.rejects(

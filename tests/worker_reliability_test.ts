@@ -20,7 +20,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { type SpawnedWorker, spawnWorker } from "./spawn_worker.ts";
+import type { SpawnedWorker } from "./spawn_worker.ts";
+import { call, withWorkers } from "./_worker_calls.ts";
 import { Cell } from "./workers/cell.ts";
 import type { SoakRequest, SoakResult } from "./workers/reliability_worker.ts";
 
@@ -42,47 +43,8 @@ function soakCycles(): number {
   return cycles;
 }
 
-interface Reply {
-  ok: boolean;
-  value?: unknown;
-  name?: string;
-  message?: string;
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Sends a request and gives its value; fails the test if the worker threw. */
-async function call(
-  worker: SpawnedWorker,
-  request: unknown,
-  timeoutMs?: number,
-): Promise<unknown> {
-  const reply = await worker.request(request, timeoutMs) as Reply;
-  if (!reply.ok) assert.fail(`worker threw ${reply.name}: ${reply.message}`);
-  return reply.value;
-}
-
-/** Runs `fn` with `count` attached workers; always terminates them. */
-async function withWorkers(
-  pool: ThreadSafePool<Cell>,
-  count: number,
-  fn: (workers: SpawnedWorker[], ids: number[]) => Promise<void>,
-): Promise<void> {
-  const workers: SpawnedWorker[] = [];
-  try {
-    for (let i = 0; i < count; i++) workers.push(await spawnWorker(WORKER));
-    const ids: number[] = [];
-    for (const w of workers) {
-      ids.push(
-        await call(w, { cmd: "attach", descriptor: pool.share() }) as number,
-      );
-    }
-    await fn(workers, ids);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
 }
 
 /** Polls `done` every few ms, up to `timeoutMs`; never hangs. */
@@ -127,66 +89,71 @@ describe("ThreadSafePool when a worker dies", () => {
       enableStatistics: true,
     });
     const mine = pool.acquire();
-    await withWorkers(pool, 2, async ([dying, living], [dyingId, livingId]) => {
-      const taken = await call(dying!, {
-        cmd: "acquire",
-        count: 4,
-      }) as number[];
-      const kept = await call(living!, {
-        cmd: "acquire",
-        count: 2,
-      }) as number[];
-      // One of the dying worker's slots was handed over and released already.
-      const [handed, ...held] = taken as [number, ...number[]];
-      assert.deepEqual(await call(living!, { cmd: "read", index: handed }), [
-        dyingId,
-        0,
-      ]);
-      await call(living!, { cmd: "release", index: handed });
-      await dying!.terminate();
-      assert.equal(pool.available, 8 - 1 - 2 - 3);
-
-      assert.equal(pool.reclaim(dyingId!), 3);
-      assert.equal(pool.available, 8 - 1 - 2);
-      assert.equal(pool.reclaim(dyingId!), 0, "nothing is reclaimed twice");
-      assertConsistent(pool);
-      assert.equal(pool.stats().totalReleases, 1 + 3);
-      // The others' borrows are untouched.
-      assert.equal(pool.at(pool.indexOf(mine)), mine);
-      for (const index of kept) {
-        assert.deepEqual(await call(living!, { cmd: "read", index }), [
-          livingId,
+    await withWorkers(
+      WORKER,
+      pool,
+      2,
+      async ([dying, living], [dyingId, livingId]) => {
+        const taken = await call(dying!, {
+          cmd: "acquire",
+          count: 4,
+        }) as number[];
+        const kept = await call(living!, {
+          cmd: "acquire",
+          count: 2,
+        }) as number[];
+        // One of the dying worker's slots was handed over and released already.
+        const [handed, ...held] = taken as [number, ...number[]];
+        assert.deepEqual(await call(living!, { cmd: "read", index: handed }), [
+          dyingId,
           0,
         ]);
-      }
-      // The reclaimed slots are lent again, with their bytes zeroed.
-      const again = [];
-      for (let i = 0; i < 5; i++) again.push(pool.acquire());
-      const indices = again.map((cell) => pool.indexOf(cell));
-      for (const index of held) assert.ok(indices.includes(index));
-      for (const cell of again) assert.deepEqual([...cell.value], [0, 0]);
-      assert.equal(pool.tryAcquire(), undefined);
-      for (const cell of again) pool.release(cell);
-      // And another worker can take them.
-      const theirs = await call(living!, {
-        cmd: "acquire",
-        count: 5,
-      }) as number[];
-      assert.deepEqual(
-        [...theirs].sort(),
-        [...indices].sort(),
-        "the living worker gets exactly the free slots",
-      );
-      for (const index of [...theirs, ...kept]) {
-        await call(living!, { cmd: "release", index });
-      }
-      pool.release(mine);
-      assert.equal(pool.available, 8);
-      assertConsistent(pool);
-      const s = pool.stats();
-      assert.equal(s.totalAllocations, 1 + 4 + 2 + 5 + 5);
-      assert.equal(s.totalReleases, s.totalAllocations);
-    });
+        await call(living!, { cmd: "release", index: handed });
+        await dying!.terminate();
+        assert.equal(pool.available, 8 - 1 - 2 - 3);
+
+        assert.equal(pool.reclaim(dyingId!), 3);
+        assert.equal(pool.available, 8 - 1 - 2);
+        assert.equal(pool.reclaim(dyingId!), 0, "nothing is reclaimed twice");
+        assertConsistent(pool);
+        assert.equal(pool.stats().totalReleases, 1 + 3);
+        // The others' borrows are untouched.
+        assert.equal(pool.at(pool.indexOf(mine)), mine);
+        for (const index of kept) {
+          assert.deepEqual(await call(living!, { cmd: "read", index }), [
+            livingId,
+            0,
+          ]);
+        }
+        // The reclaimed slots are lent again, with their bytes zeroed.
+        const again = [];
+        for (let i = 0; i < 5; i++) again.push(pool.acquire());
+        const indices = again.map((cell) => pool.indexOf(cell));
+        for (const index of held) assert.ok(indices.includes(index));
+        for (const cell of again) assert.deepEqual([...cell.value], [0, 0]);
+        assert.equal(pool.tryAcquire(), undefined);
+        for (const cell of again) pool.release(cell);
+        // And another worker can take them.
+        const theirs = await call(living!, {
+          cmd: "acquire",
+          count: 5,
+        }) as number[];
+        assert.deepEqual(
+          [...theirs].sort(),
+          [...indices].sort(),
+          "the living worker gets exactly the free slots",
+        );
+        for (const index of [...theirs, ...kept]) {
+          await call(living!, { cmd: "release", index });
+        }
+        pool.release(mine);
+        assert.equal(pool.available, 8);
+        assertConsistent(pool);
+        const s = pool.stats();
+        assert.equal(s.totalAllocations, 1 + 4 + 2 + 5 + 5);
+        assert.equal(s.totalReleases, s.totalAllocations);
+      },
+    );
   });
 
   it("reclaims the slots of a worker terminated while blocked in acquireWait", async () => {
@@ -196,7 +163,7 @@ describe("ThreadSafePool when a worker dies", () => {
     });
     const mine = [pool.acquire(), pool.acquire()];
     const state = new Int32Array(new SharedArrayBuffer(4));
-    await withWorkers(pool, 2, async ([dying, living], [dyingId]) => {
+    await withWorkers(WORKER, pool, 2, async ([dying, living], [dyingId]) => {
       const taken = await call(dying!, {
         cmd: "acquire",
         count: 2,
@@ -248,7 +215,7 @@ describe("ThreadSafePool when a worker dies", () => {
     });
     const mine = [pool.acquire(), pool.acquire()];
     const state = new Int32Array(new SharedArrayBuffer(4));
-    await withWorkers(pool, 1, async ([dying], [dyingId]) => {
+    await withWorkers(WORKER, pool, 1, async ([dying], [dyingId]) => {
       await call(dying!, { cmd: "acquire", count: 2 });
       dying!.postMessage({
         cmd: "blockInAcquireWait",
@@ -286,81 +253,89 @@ describe("ThreadSafePool soak", () => {
     const control = new SharedArrayBuffer(4);
     // Generous bounds: a stuck soak fails instead of hanging.
     const deadlineMs = Math.max(60_000, SOAK_CYCLES * 2);
-    await withWorkers(pool, SOAK_WORKERS, async (workers, threadIds) => {
-      const started = performance.now();
-      const results = await Promise.all(
-        workers.map((w, worker) =>
-          call(
-            w,
-            {
-              cmd: "soak",
-              cycles: SOAK_CYCLES,
-              worker,
-              threadIds,
-              marks,
-              mailboxes,
-              control,
-              seed: 0x9e3779b9 * (worker + 1),
-              deadlineMs,
-            } satisfies SoakRequest,
-            deadlineMs + 15_000,
-          )
-        ),
-      ) as SoakResult[];
-      const ms = performance.now() - started;
-      const sum = (key: keyof SoakResult): number =>
-        results.reduce((total, r) => total + (r[key] as number), 0);
+    await withWorkers(
+      WORKER,
+      pool,
+      SOAK_WORKERS,
+      async (workers, threadIds) => {
+        const started = performance.now();
+        const results = await Promise.all(
+          workers.map((w, worker) =>
+            call(
+              w,
+              {
+                cmd: "soak",
+                cycles: SOAK_CYCLES,
+                worker,
+                threadIds,
+                marks,
+                mailboxes,
+                control,
+                seed: 0x9e3779b9 * (worker + 1),
+                deadlineMs,
+              } satisfies SoakRequest,
+              deadlineMs + 15_000,
+            )
+          ),
+        ) as SoakResult[];
+        const ms = performance.now() - started;
+        const sum = (key: keyof SoakResult): number =>
+          results.reduce((total, r) => total + (r[key] as number), 0);
 
-      for (const r of results) {
-        assert.deepEqual(r.notes, []);
-        assert.equal(r.violations, 0);
-        assert.equal(r.acquired, SOAK_CYCLES);
-      }
-      assert.equal(sum("sent"), sum("received"), "every hand-over arrived");
-      assert.ok(sum("sent") > 0, "slots were handed between workers");
-      assert.ok(
-        Math.max(...results.map((r) => r.maxHeld)) >= 2,
-        "several slots were held at once",
-      );
-      assert.deepEqual([...new Int32Array(marks)], new Array(capacity).fill(0));
-      assert.deepEqual(
-        [...new Int32Array(mailboxes)],
-        new Array(SOAK_WORKERS).fill(0),
-      );
-      assert.equal(pool.available, capacity);
-      assert.equal(pool.inUse, 0);
+        for (const r of results) {
+          assert.deepEqual(r.notes, []);
+          assert.equal(r.violations, 0);
+          assert.equal(r.acquired, SOAK_CYCLES);
+        }
+        assert.equal(sum("sent"), sum("received"), "every hand-over arrived");
+        assert.ok(sum("sent") > 0, "slots were handed between workers");
+        assert.ok(
+          Math.max(...results.map((r) => r.maxHeld)) >= 2,
+          "several slots were held at once",
+        );
+        assert.deepEqual(
+          [...new Int32Array(marks)],
+          new Array(capacity).fill(0),
+        );
+        assert.deepEqual(
+          [...new Int32Array(mailboxes)],
+          new Array(SOAK_WORKERS).fill(0),
+        );
+        assert.equal(pool.available, capacity);
+        assert.equal(pool.inUse, 0);
 
-      const s = pool.stats();
-      const total = SOAK_WORKERS * SOAK_CYCLES;
-      assert.equal(s.totalAllocations, total);
-      assert.equal(sum("acquired"), total);
-      assert.equal(s.totalReleases, total);
-      assert.equal(sum("released"), total);
-      assert.equal(s.totalResets, total, "every release ran the reset");
-      assert.equal(s.currentInUse, 0);
-      assert.ok(s.peakInUse >= 2 && s.peakInUse <= capacity);
-      assert.equal(s.created, sum("touched"));
-      assert.equal(s.destroyed, 0);
-      assert.equal(s.leaks, 0);
-      assert.equal(s.resetFailures, 0);
-      assert.equal(s.timeouts, sum("timeouts"));
-      assert.ok(s.waits >= s.timeouts && s.waits <= sum("waitCalls"));
-      // An exhaustion is a tryAcquire that found nothing, or an acquireWait
-      // that had to wait.
-      assert.equal(s.exhaustions, sum("empties") + s.waits);
+        const s = pool.stats();
+        const total = SOAK_WORKERS * SOAK_CYCLES;
+        assert.equal(s.totalAllocations, total);
+        assert.equal(sum("acquired"), total);
+        assert.equal(s.totalReleases, total);
+        assert.equal(sum("released"), total);
+        assert.equal(s.totalResets, total, "every release ran the reset");
+        assert.equal(s.currentInUse, 0);
+        assert.ok(s.peakInUse >= 2 && s.peakInUse <= capacity);
+        assert.equal(s.created, sum("touched"));
+        assert.equal(s.destroyed, 0);
+        assert.equal(s.leaks, 0);
+        assert.equal(s.resetFailures, 0);
+        assert.equal(s.timeouts, sum("timeouts"));
+        assert.ok(s.waits >= s.timeouts && s.waits <= sum("waitCalls"));
+        // An exhaustion is a tryAcquire that found nothing, or an acquireWait
+        // that had to wait.
+        assert.equal(s.exhaustions, sum("empties") + s.waits);
 
-      // The slots come back clean: every stamp was cleared by the reset.
-      const cells = Array.from({ length: capacity }, () => pool.acquire());
-      for (const cell of cells) assert.deepEqual([...cell.value], [0, 0]);
-      for (const cell of cells) pool.release(cell);
-      assert.equal(pool.available, capacity);
-      console.log(
-        `soak: ${SOAK_WORKERS} workers x ${SOAK_CYCLES} cycles = ${total} acquires in ${
-          Math.round(ms)
-        } ms; ${sum("sent")} hand-overs, ${
-          sum("empties")
-        } empty tries, ${s.waits} waits (${s.timeouts} timed out), peak ${s.peakInUse}/${capacity} in use; 0 violations, ${pool.available}/${capacity} slots back`,
-      );
-    });
+        // The slots come back clean: every stamp was cleared by the reset.
+        const cells = Array.from({ length: capacity }, () => pool.acquire());
+        for (const cell of cells) assert.deepEqual([...cell.value], [0, 0]);
+        for (const cell of cells) pool.release(cell);
+        assert.equal(pool.available, capacity);
+        console.log(
+          `soak: ${SOAK_WORKERS} workers x ${SOAK_CYCLES} cycles = ${total} acquires in ${
+            Math.round(ms)
+          } ms; ${sum("sent")} hand-overs, ${
+            sum("empties")
+          } empty tries, ${s.waits} waits (${s.timeouts} timed out), peak ${s.peakInUse}/${capacity} in use; 0 violations, ${pool.available}/${capacity} slots back`,
+        );
+      },
+    );
   });
 });
