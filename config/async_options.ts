@@ -24,6 +24,7 @@ import {
   checkFunction,
   checkNumber,
   checkOptionKeys,
+  checkType,
   type LeakInfo,
   type PoolType,
   type StatisticsOptions,
@@ -248,11 +249,7 @@ export function validateAsyncPoolOptions<T>(
   where: string = "AsyncPool",
 ): AsyncPoolSettings<T> {
   checkOptionKeys(options, ASYNC_KEYS, where);
-  if (type !== undefined && typeof type !== "function") {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: type ${quote(type)} is not a class`,
-    );
-  }
+  if (type !== undefined) checkType(type, where);
   const capacity = checkCapacity(options.capacity, "capacity", where);
   const min = options.min === undefined ? 0 : options.min;
   if (typeof min !== "number" || !Number.isSafeInteger(min) || min < 0) {

@@ -33,6 +33,7 @@ export {
   checkFunction,
   checkNumber,
   checkOptionKeys,
+  checkType,
   validateGrowingPoolOptions,
   validatePoolOptions,
   validateStatistics,

@@ -184,6 +184,33 @@ export function checkOptionKeys(
 }
 
 /**
+ * Throws unless `type` is a class (or another function `new` can call): an
+ * arrow function or a method would fail only at the first acquire.
+ *
+ * @param type The candidate type.
+ * @param where The name of what is being created.
+ * @throws {PoolConfigurationError} If `type` cannot be constructed.
+ *
+ * @example
+ * ```ts
+ * import { checkType } from "@fastalloc/fastalloc/config";
+ *
+ * class Vec { x = 0; }
+ * checkType(Vec, "FixedPool"); // fine
+ * ```
+ */
+export function checkType(type: unknown, where: string): void {
+  if (
+    typeof type !== "function" ||
+    typeof (type as { prototype?: unknown }).prototype !== "object"
+  ) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: type ${quote(type)} is not a class`,
+    );
+  }
+}
+
+/**
  * Returns `value` if it is a positive safe integer.
  *
  * @param value The candidate capacity.
@@ -348,6 +375,13 @@ export function validateStatistics(
     return { enabled: false, timing: false, sampleRate: 0.01 };
   }
   if (value === true) return { enabled: true, timing: false, sampleRate: 0.01 };
+  if (value === null || typeof value !== "object") {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: enableStatistics ${
+        quote(value)
+      } is not a boolean or a statistics options object`,
+    );
+  }
   checkOptionKeys(value, ["timing", "sampleRate"], `${where} statistics`);
   const timing = checkBoolean(value.timing, "timing", where, false);
   const rate = value.sampleRate;
@@ -393,11 +427,7 @@ export function validatePoolOptions<T>(
   extraKeys: readonly string[] = [],
 ): PoolSettings<T> {
   checkOptionKeys(options, [...COMMON_KEYS, ...extraKeys], where);
-  if (type !== undefined && typeof type !== "function") {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: type ${quote(type)} is not a class`,
-    );
-  }
+  if (type !== undefined) checkType(type, where);
   const capacity = checkCapacity(options.capacity, "capacity", where);
   const factory = checkFunction<() => T>(options.factory, "factory", where);
   if (factory === undefined && type === undefined) {
@@ -419,7 +449,9 @@ export function validatePoolOptions<T>(
       throw new PoolConfigurationError(
         `Cannot create ${where}: reset method ${
           quote(resetOption)
-        } is not a method of ${quote(type.name)}`,
+        } is not a method of ${
+          quote(type.name)
+        } (for a function stored in an instance field, pass reset: (obj) => obj.${resetOption}())`,
       );
     }
     reset = (obj: T): void => {

@@ -22,6 +22,7 @@ import {
   checkFunction,
   checkNumber,
   checkOptionKeys,
+  checkType,
   type LeakInfo,
   type PoolOptions,
   type PoolType,
@@ -179,18 +180,14 @@ const ATTACH_KEYS = [
  * ```
  */
 export function slotByteLength(type: unknown, where: string): number {
-  if (typeof type !== "function") {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: type ${quote(type)} is not a class`,
-    );
-  }
+  checkType(type, where);
   const length = (type as { byteLength?: unknown }).byteLength;
   if (length === undefined) return 0;
   if (
     typeof length !== "number" || !Number.isSafeInteger(length) || length < 0
   ) {
     throw new PoolConfigurationError(
-      `Cannot create ${where}: ${type.name}.byteLength ${
+      `Cannot create ${where}: ${(type as { name: string }).name}.byteLength ${
         quote(length)
       } is not a non-negative integer`,
     );

@@ -98,7 +98,7 @@ export class ContextHandle<T> {
    * @returns What the pool's release returns (a promise for async pools).
    * @throws {AlreadyReleasedError} If the borrow already ended.
    */
-  release(): void | Promise<void> {
+  release(): void {
     const object = this.#object;
     if (
       object === undefined || !this.#lender.isLive(object, this.#generation)
@@ -110,7 +110,8 @@ export class ContextHandle<T> {
     }
     this.#object = undefined;
     this.ended();
-    return this.#lender.release(object, this.#generation);
+    // An async pool's ledger returns a promise; AsyncContextHandle passes it on.
+    return this.#lender.release(object, this.#generation) as void;
   }
 
   /** Called once when this handle releases its borrow; subclasses hook it. */
@@ -119,5 +120,19 @@ export class ContextHandle<T> {
   /** Releases unless already released: what `using` calls. */
   [Symbol.dispose](): void {
     if (!this.released) void this.release();
+  }
+
+  /** Node's and Bun's `console.log` show the borrow, not the handle's internals. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#describe();
+  }
+
+  /** Deno's `console.log` shows the borrow. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.#describe();
+  }
+
+  #describe(): string {
+    return `${this.constructor.name} { generation: ${this.#generation}, released: ${this.released} }`;
   }
 }

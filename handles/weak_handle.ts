@@ -98,4 +98,18 @@ export class WeakHandle<T extends object> {
     void this.#lender.deref()?.release(object, this.#generation);
     return true;
   }
+
+  /** Node's and Bun's `console.log` show the watched borrow. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#describe();
+  }
+
+  /** Deno's `console.log` shows the watched borrow. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.#describe();
+  }
+
+  #describe(): string {
+    return `WeakHandle { generation: ${this.#generation}, alive: ${this.alive} }`;
+  }
 }

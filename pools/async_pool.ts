@@ -320,8 +320,10 @@ export class AsyncPool<T extends object> {
     typeOrOptions: PoolType<T> | AsyncPoolOptions<T>,
     options?: AsyncPoolOptions<T>,
   ) {
-    const type = typeof typeOrOptions === "function"
-      ? typeOrOptions
+    // With a second argument the first is the type, even when it is not a
+    // class, so validation names the real mistake.
+    const type = typeof typeOrOptions === "function" || options !== undefined
+      ? typeOrOptions as PoolType<T>
       : undefined;
     const settings = validateAsyncPoolOptions(
       type,
@@ -482,7 +484,7 @@ export class AsyncPool<T extends object> {
     const stats = this.#stats;
     const timing = stats === undefined
       ? NO_TIMING
-      : { started: nowNs(), sampled: stats.sample() };
+      : { started: nowNs(), sampled: stats.sampleAllocation() };
     const promise = this.#acquireOrWait(signal, timeout, timing);
     // Objects dropped on the way (expired, invalid) are replaced up to min.
     if (this.#live + this.#creating < this.#min) this.#fillToMin(false);
@@ -594,7 +596,7 @@ export class AsyncPool<T extends object> {
     const stats = this.#stats;
     const timing = stats === undefined
       ? NO_TIMING
-      : { started: nowNs(), sampled: stats.sample() };
+      : { started: nowNs(), sampled: stats.sampleAllocation() };
     while (this.#idleCount > 0) {
       const slot = this.#popIdle();
       if (this.#expired(slot)) {
@@ -1063,7 +1065,7 @@ export class AsyncPool<T extends object> {
   /** Release with statistics, reset, limits, idle timing, or while closing. */
   #releaseGeneral(obj: T, slot: number): Promise<void> {
     const stats = this.#stats;
-    const started = stats !== undefined && stats.sample() ? nowNs() : 0;
+    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
     this.#generations[slot]! += 1;
     this.#inUse--;
     stats?.recordRelease();

@@ -290,7 +290,9 @@ export abstract class BasePool<T extends object> implements Pool<T> {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
     const stats = this.#stats;
-    const started = stats !== undefined && stats.sample() ? nowNs() : 0;
+    const started = stats !== undefined && stats.sampleAllocation()
+      ? nowNs()
+      : 0;
     let obj = this.#idle.pop();
     if (obj === undefined) {
       let grownTo = 0;
@@ -331,6 +333,16 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         `Cannot create object: the factory returned ${
           quote(obj)
         }, not an object`,
+      );
+    }
+    const type = this.#type;
+    if (type !== undefined && !(obj instanceof type)) {
+      // A typed pool promises instances of its type: release checks it.
+      throw new TypeMismatchError(
+        `Cannot create object: the factory returned a ${
+          quote(typeName(obj))
+        } instance, not a ${quote(type.name)} instance`,
+        { expectedType: type.name, actualType: typeName(obj) },
       );
     }
     const method = this.#resetMethod;
@@ -392,9 +404,9 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     const proposed = growth.nextCapacity(current);
     if (!Number.isSafeInteger(proposed) || proposed <= current) {
       throw new PoolConfigurationError(
-        `Cannot grow pool: growth.nextCapacity(${current}) returned ${
+        `Cannot grow pool: growth.nextCapacity(${quote(current)}) returned ${
           quote(proposed)
-        }, not an integer above ${current}`,
+        }, not an integer above ${quote(current)}`,
       );
     }
     return Math.min(proposed, this.#maxCapacity);
@@ -456,7 +468,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     const generation = this.#generationOf(obj);
     if (!isLent(generation)) return this.#reject(obj, "release");
     const stats = this.#stats;
-    const started = stats !== undefined && stats.sample() ? nowNs() : 0;
+    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
     if (this.#closed) {
       this.#endBorrow(obj, generation);
       this.#discard(obj);

@@ -65,8 +65,10 @@ export class FixedPool<T extends object> extends BasePool<T> {
     typeOrOptions: PoolType<T> | PoolOptions<T>,
     options?: PoolOptions<T>,
   ) {
-    const type = typeof typeOrOptions === "function"
-      ? typeOrOptions
+    // With a second argument the first is the type, even when it is not a
+    // class, so validation names the real mistake.
+    const type = typeof typeOrOptions === "function" || options !== undefined
+      ? typeOrOptions as PoolType<T>
       : undefined;
     super(
       validatePoolOptions(

@@ -62,8 +62,10 @@ export class GrowingPool<T extends object> extends BasePool<T> {
     typeOrOptions: PoolType<T> | GrowingPoolOptions<T>,
     options?: GrowingPoolOptions<T>,
   ) {
-    const type = typeof typeOrOptions === "function"
-      ? typeOrOptions
+    // With a second argument the first is the type, even when it is not a
+    // class, so validation names the real mistake.
+    const type = typeof typeOrOptions === "function" || options !== undefined
+      ? typeOrOptions as PoolType<T>
       : undefined;
     const settings = validateGrowingPoolOptions(
       type,

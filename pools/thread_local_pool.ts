@@ -157,7 +157,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   #counting: boolean;
   #timing: boolean;
   #interval: number;
-  #countdown: number;
+  #acquireCountdown: number;
+  #releaseCountdown: number;
 
   /**
    * Makes the first pool of a thread-local family (the calling thread's),
@@ -181,8 +182,10 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     typeOrOptions: PoolType<T> | ThreadLocalPoolOptions<T>,
     options?: ThreadLocalPoolOptions<T>,
   ) {
-    const type = typeof typeOrOptions === "function"
-      ? typeOrOptions
+    // With a second argument the first is the type, even when it is not a
+    // class, so validation names the real mistake.
+    const type = typeof typeOrOptions === "function" || options !== undefined
+      ? typeOrOptions as PoolType<T>
       : undefined;
     const given = (type === undefined ? typeOrOptions : options) as
       | ThreadLocalPoolOptions<T>
@@ -211,7 +214,7 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       1,
       Math.round(1 / settings.statistics.sampleRate),
     );
-    this.#countdown = this.#interval;
+    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
     rows[base + CAPACITY] = settings.capacity;
     // Objects made up front were counted by the factory wrapper already.
     rows[base + STATE] = 1;
@@ -328,7 +331,9 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * @throws {PoolClosedError} If this thread's pool is closed.
    */
   override acquire(): T {
-    if (this.#timing && --this.#countdown === 0) return this.#timedAcquire();
+    if (this.#timing && --this.#acquireCountdown === 0) {
+      return this.#timedAcquire();
+    }
     const obj = super.tryAcquire();
     if (obj === undefined) return this.#exhausted();
     this.#countAcquire();
@@ -360,7 +365,7 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * (including a copy of another thread's object).
    */
   override release(obj: T): void {
-    if (this.#timing && --this.#countdown === 0) {
+    if (this.#timing && --this.#releaseCountdown === 0) {
       return this.#timedRelease(obj);
     }
     super.release(obj);
@@ -395,7 +400,7 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   }
 
   #timedAcquire(): T {
-    this.#countdown = this.#interval;
+    this.#acquireCountdown = this.#interval;
     const started = nowNs();
     const obj = super.tryAcquire();
     if (obj === undefined) return this.#exhausted();
@@ -406,7 +411,7 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   }
 
   #timedRelease(obj: T): void {
-    this.#countdown = this.#interval;
+    this.#releaseCountdown = this.#interval;
     const started = nowNs();
     super.release(obj);
     this.#countRelease();

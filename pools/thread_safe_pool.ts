@@ -255,7 +255,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
   #timing: boolean;
   #interval: number;
-  #countdown: number;
+  #acquireCountdown: number;
+  #releaseCountdown: number;
   /** Whether this thread's instance ran `close()` (its wrappers are gone). */
   #closedHere = false;
   #lender: Lender<T>;
@@ -291,8 +292,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     typeOrOptions: SlotType<T> | ThreadSafePoolOptions<T>,
     options?: ThreadSafePoolOptions<T> | ThreadSafeAttachOptions<T>,
   ) {
-    const type = typeof typeOrOptions === "function"
-      ? typeOrOptions
+    // With a second argument the first is the type, even when it is not a
+    // class, so validation names the real mistake.
+    const type = typeof typeOrOptions === "function" || options !== undefined
+      ? typeOrOptions as PoolType<T>
       : undefined;
     const given = type === undefined ? typeOrOptions : options;
     const descriptor = attaching;
@@ -369,7 +372,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#row = (this.#threadId - 1) * ROW;
     this.#timing = (flags & FLAG_TIMING) !== 0;
     this.#interval = header[H_SAMPLE_INTERVAL]!;
-    this.#countdown = this.#interval;
+    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
     this.#objects = new Array<T | undefined>(this.#capacity).fill(undefined);
     this.#create = settings.create;
     this.#type = settings.type;
@@ -699,7 +702,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (Atomics.load(this.#header, H_CLOSED) !== 0) {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
-    const started = this.#sample() ? nowNs() : 0;
+    const started = this.#sampleAcquire() ? nowNs() : 0;
     const slot = this.#free.pop();
     if (slot < 0) {
       this.#count(S_EXHAUSTIONS);
@@ -740,9 +743,17 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (rows !== undefined) rows[this.#row + counter]!++;
   }
 
-  #sample(): boolean {
-    if (!this.#timing || --this.#countdown !== 0) return false;
-    this.#countdown = this.#interval;
+  /** Whether to time this acquire (its own countdown, apart from releases). */
+  #sampleAcquire(): boolean {
+    if (!this.#timing || --this.#acquireCountdown !== 0) return false;
+    this.#acquireCountdown = this.#interval;
+    return true;
+  }
+
+  /** Whether to time this release. */
+  #sampleRelease(): boolean {
+    if (!this.#timing || --this.#releaseCountdown !== 0) return false;
+    this.#releaseCountdown = this.#interval;
     return true;
   }
 
@@ -932,7 +943,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         "Cannot release object: it was already released",
       );
     }
-    const started = this.#sample() ? nowNs() : 0;
+    const started = this.#sampleRelease() ? nowNs() : 0;
     if (Atomics.load(this.#header, H_CLOSED) !== 0) {
       this.#returnSlot(slot);
       this.#callDestroy(this.#detach(slot));

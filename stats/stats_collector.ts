@@ -39,8 +39,11 @@ export interface StatsCollectorOptions extends StatisticsOptions {
 /**
  * Counts what a pool does. Pools call the `record*` methods; `snapshot()`
  * returns a frozen {@linkcode PoolStats}. Timing is sampled: when `timing` is
- * on, {@linkcode StatsCollector.sample} answers `true` for one operation in
- * `1 / sampleRate`, and only those are timed, because a clock read costs far
+ * on, {@linkcode StatsCollector.sampleAllocation} and
+ * {@linkcode StatsCollector.sampleRelease} each answer `true` for one
+ * operation in every `round(1 / sampleRate)` of their kind (so the rate
+ * actually used is `1 / round(1 / sampleRate)`: 0.3 times one in 3), and only
+ * those are timed, because a clock read costs far
  * more than a pooled acquire.
  *
  * @example Total two pools' statistics
@@ -61,7 +64,8 @@ export class StatsCollector {
   /** The fraction of operations timed. */
   readonly sampleRate: number;
   #interval: number;
-  #countdown: number;
+  #allocationCountdown: number;
+  #releaseCountdown: number;
   #allocations = 0;
   #releases = 0;
   #resets = 0;
@@ -106,20 +110,32 @@ export class StatsCollector {
     this.timing = settings.timing;
     this.sampleRate = settings.sampleRate;
     this.#interval = Math.max(1, Math.round(1 / settings.sampleRate));
-    this.#countdown = this.#interval;
+    this.#allocationCountdown = this.#releaseCountdown = this.#interval;
     this.recordCapacity(capacity);
   }
 
   /**
-   * Whether to time the next operation: `true` once every `1 / sampleRate`
+   * Whether to time the next acquire: `true` once every `round(1 / sampleRate)`
    * calls when timing is on, never otherwise.
    *
    * @returns Whether the caller should time this operation.
    */
-  sample(): boolean {
-    if (!this.timing) return false;
-    if (--this.#countdown !== 0) return false;
-    this.#countdown = this.#interval;
+  sampleAllocation(): boolean {
+    if (!this.timing || --this.#allocationCountdown !== 0) return false;
+    this.#allocationCountdown = this.#interval;
+    return true;
+  }
+
+  /**
+   * Whether to time the next release: as
+   * {@linkcode StatsCollector.sampleAllocation}, with its own countdown, so
+   * alternating acquires and releases are both sampled.
+   *
+   * @returns Whether the caller should time this release.
+   */
+  sampleRelease(): boolean {
+    if (!this.timing || --this.#releaseCountdown !== 0) return false;
+    this.#releaseCountdown = this.#interval;
     return true;
   }
 
@@ -289,7 +305,11 @@ export class StatsCollector {
     return this;
   }
 
-  /** Sets every counter back to 0, keeping the current capacity. */
+  /**
+   * Starts counting afresh: every count and time goes back to 0, while the
+   * current state stays (objects in use and capacity), and the peaks restart
+   * from it.
+   */
   reset(): void {
     const capacity = this.#capacity;
     const inUse = this.#inUse;
@@ -304,7 +324,7 @@ export class StatsCollector {
     this.#waits = this.#timeouts = this.#waitTimeNs = 0;
     this.#inUseOffset = this.#peakInUse = inUse;
     this.#capacity = this.#peakCapacity = capacity;
-    this.#countdown = this.#interval;
+    this.#allocationCountdown = this.#releaseCountdown = this.#interval;
   }
 
   /**
@@ -343,4 +363,19 @@ export class StatsCollector {
       totalWaitTimeNs: this.#waitTimeNs,
     });
   }
+
+  /** Node's and Bun's `console.log` show the counters. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return describeCollector(this);
+  }
+
+  /** Deno's `console.log` shows the counters. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return describeCollector(this);
+  }
+}
+
+function describeCollector(collector: StatsCollector): string {
+  const s = collector.snapshot();
+  return `StatsCollector { inUse: ${s.currentInUse}, capacity: ${s.currentCapacity}, allocations: ${s.totalAllocations}, releases: ${s.totalReleases}, exhaustions: ${s.exhaustions}, leaks: ${s.leaks}, timing: ${collector.timing} }`;
 }

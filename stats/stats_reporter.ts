@@ -84,15 +84,21 @@ export class StatsReporter {
   toText(): string {
     const s = this.#stats;
     const lines = [`${this.#title}`];
+    if (!s.enabled) {
+      // Peaks were never collected: show only what is known.
+      lines.push(
+        `  in use       ${count(s.currentInUse)} of ${
+          count(s.currentCapacity)
+        }`,
+        "  statistics   off (enable with enableStatistics: true)",
+      );
+      return lines.join("\n");
+    }
     lines.push(
       `  in use       ${count(s.currentInUse)} of ${
         count(s.currentCapacity)
       } (peak ${count(s.peakInUse)}, peak capacity ${count(s.peakCapacity)})`,
     );
-    if (!s.enabled) {
-      lines.push("  statistics   off (enable with enableStatistics: true)");
-      return lines.join("\n");
-    }
     lines.push(
       `  acquires     ${count(s.totalAllocations)}, releases ${
         count(s.totalReleases)

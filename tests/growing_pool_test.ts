@@ -220,7 +220,7 @@ describe("GrowingPool growth", () => {
         () => pool.acquire(),
         PoolConfigurationError,
         "PoolConfigurationError",
-        /^Cannot grow pool: growth\.nextCapacity\(2\) returned ".*", not an integer above 2$/,
+        /^Cannot grow pool: growth\.nextCapacity\("2"\) returned ".*", not an integer above "2"$/,
       );
       assert.ok(error.message.includes(`"${String(bad)}"`));
       throwsUnchanged(

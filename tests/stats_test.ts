@@ -227,9 +227,9 @@ describe("StatsCollector on its own", () => {
     assert.equal(c.snapshot().peakInUse, 3);
   });
 
-  it("sample() picks one operation in 1 / sampleRate, only with timing", () => {
+  it("sampleAllocation() picks one acquire in 1 / sampleRate, only with timing", () => {
     const calls = (c: StatsCollector, n: number) =>
-      Array.from({ length: n }, () => c.sample());
+      Array.from({ length: n }, () => c.sampleAllocation());
     assert.deepEqual(calls(new StatsCollector(), 5), Array(5).fill(false));
     assert.deepEqual(
       calls(new StatsCollector({ sampleRate: 1 }), 3),
@@ -250,12 +250,29 @@ describe("StatsCollector on its own", () => {
       false,
       true,
     ]);
-    quarter.sample();
+    quarter.sampleAllocation();
     quarter.reset(); // restarts the countdown
     assert.deepEqual(calls(quarter, 4), [false, false, false, true]);
     const fallback = new StatsCollector({ timing: true });
     assert.equal(fallback.sampleRate, 0.01);
     assert.equal(calls(fallback, 100).filter(Boolean).length, 1);
+  });
+
+  it("samples acquires and releases on separate countdowns", () => {
+    // One shared countdown put every sample on a release when the interval
+    // was even and acquires and releases alternated (the normal loop).
+    for (const sampleRate of [0.5, 0.25, 0.01]) {
+      const c = new StatsCollector({ timing: true, sampleRate });
+      let acquires = 0;
+      let releases = 0;
+      for (let i = 0; i < 400; i++) {
+        if (c.sampleAllocation()) acquires++;
+        if (c.sampleRelease()) releases++;
+      }
+      const expected = Math.floor(400 / Math.round(1 / sampleRate));
+      assert.equal(acquires, expected, `acquires at ${sampleRate}`);
+      assert.equal(releases, expected, `releases at ${sampleRate}`);
+    }
   });
 
   it("rejects bad options", () => {
@@ -514,7 +531,7 @@ describe("StatsReporter", () => {
     });
     assert.equal(
       reporter.toText(),
-      "bullets\n  in use       2 of 8 (peak 0, peak capacity 0)\n  statistics   off (enable with enableStatistics: true)",
+      "bullets\n  in use       2 of 8\n  statistics   off (enable with enableStatistics: true)",
     );
     assert.equal(reporter.summary(), "bullets: 2/8 in use (statistics off)");
   });
