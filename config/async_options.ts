@@ -146,7 +146,18 @@ export interface AcquireOptions {
   timeout?: number;
 }
 
-/** {@linkcode AsyncPoolOptions} after validation: every default filled in. */
+/**
+ * {@linkcode AsyncPoolOptions} after validation: every default filled in.
+ *
+ * @example
+ * ```ts
+ * import { type AsyncPoolSettings, validateAsyncPoolOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const options = { capacity: 4, factory: () => ({ id: 1 }), acquireTimeout: 500 };
+ * const settings: AsyncPoolSettings<{ id: number }> = validateAsyncPoolOptions(undefined, options);
+ * console.log(settings.min, settings.acquireTimeout, settings.maxWaiters); // 0 500 Infinity
+ * ```
+ */
 export interface AsyncPoolSettings<T> {
   /** The validated capacity. */
   readonly capacity: number;

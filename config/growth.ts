@@ -50,7 +50,18 @@ export interface GrowthConfig {
   canGrow(current: number): boolean;
 }
 
-/** Options of {@linkcode linearGrowth}. */
+/**
+ * Options of {@linkcode linearGrowth}.
+ *
+ * @example Grow by 10, never past 25
+ * ```ts
+ * import { linearGrowth, type LinearGrowthOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const options: LinearGrowthOptions = { increment: 10, maxCapacity: 25 };
+ * const growth = linearGrowth(options);
+ * console.log(growth.nextCapacity(10), growth.nextCapacity(20)); // 20 25
+ * ```
+ */
 export interface LinearGrowthOptions {
   /** How many objects to add at each growth: a positive safe integer. */
   increment: number;
@@ -58,7 +69,18 @@ export interface LinearGrowthOptions {
   maxCapacity?: number;
 }
 
-/** Options of {@linkcode exponentialGrowth}. */
+/**
+ * Options of {@linkcode exponentialGrowth}.
+ *
+ * @example Grow by half, never past 100
+ * ```ts
+ * import { exponentialGrowth, type ExponentialGrowthOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const options: ExponentialGrowthOptions = { factor: 1.5, maxCapacity: 100 };
+ * const growth = exponentialGrowth(options);
+ * console.log(growth.nextCapacity(10), growth.canGrow(100)); // 15 false
+ * ```
+ */
 export interface ExponentialGrowthOptions {
   /** The capacity is multiplied by this (> 1) at each growth, adding at least 1. */
   factor: number;

@@ -17,14 +17,53 @@ import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { type GrowthConfig, linearGrowth, validateGrowth } from "./growth.ts";
 
-/** Which structure keeps a pool's idle objects: LIFO stack (default), LIFO free list or FIFO deque. */
+/**
+ * Which structure keeps a pool's idle objects: LIFO stack (default), LIFO free list or FIFO deque.
+ *
+ * @example A FIFO pool lends the longest-idle object first
+ * ```ts
+ * import { type AllocatorKind, FixedPool } from "@fastalloc/fastalloc";
+ *
+ * const allocator: AllocatorKind = "deque";
+ * const pool = new FixedPool({ capacity: 2, allocator, factory: () => ({}) });
+ * const a = pool.acquire();
+ * const b = pool.acquire();
+ * pool.release(a);
+ * pool.release(b);
+ * console.log(pool.acquire() === a); // true
+ * ```
+ */
 export type AllocatorKind = "stack" | "freelist" | "deque";
 
-/** A class whose instances a pool makes with `new Type()`. */
+/**
+ * A class whose instances a pool makes with `new Type()`.
+ *
+ * @example
+ * ```ts
+ * import { FixedPool, type PoolType } from "@fastalloc/fastalloc";
+ *
+ * class Vec { x = 0; y = 0; }
+ * const type: PoolType<Vec> = Vec;
+ * const pool = new FixedPool(type, { capacity: 8 });
+ * console.log(pool.acquire() instanceof Vec); // true
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type PoolType<T> = new (...args: any[]) => T;
 
-/** Fine-grained statistics settings. */
+/**
+ * Fine-grained statistics settings.
+ *
+ * @example Time one operation in two
+ * ```ts
+ * import { FixedPool, type StatisticsOptions } from "@fastalloc/fastalloc";
+ *
+ * const statistics: StatisticsOptions = { timing: true, sampleRate: 0.5 };
+ * const pool = new FixedPool({ capacity: 4, factory: () => ({}), enableStatistics: statistics });
+ * pool.release(pool.acquire());
+ * console.log(pool.stats().totalAllocations); // 1
+ * ```
+ */
 export interface StatisticsOptions {
   /**
    * Measure acquire and release times with `performance.now()`. Off by
@@ -40,7 +79,21 @@ export interface StatisticsOptions {
   sampleRate?: number;
 }
 
-/** What a pool tells `onLeak` about an `OwnedHandle` collected unreleased. */
+/**
+ * What a pool tells `onLeak` about an `OwnedHandle` collected unreleased.
+ *
+ * @example A leak handler
+ * ```ts
+ * import { FixedPool, type LeakInfo } from "@fastalloc/fastalloc";
+ *
+ * function onLeak(info: LeakInfo<{ id: number }>): void {
+ *   console.warn(`${info.pool} leaked #${info.object.id} (borrow ${info.generation})`);
+ * }
+ * const pool = new FixedPool({ capacity: 4, factory: () => ({ id: 1 }), onLeak });
+ * using handle = pool.allocateOwned(); // released at the end of the scope: no leak
+ * console.log(handle.value.id); // 1
+ * ```
+ */
 export interface LeakInfo<T> {
   /** The object that was leaked; the pool has already taken it back. */
   readonly object: T;
@@ -50,7 +103,19 @@ export interface LeakInfo<T> {
   readonly pool: string;
 }
 
-/** Options common to all synchronous pools. */
+/**
+ * Options common to all synchronous pools.
+ *
+ * @example
+ * ```ts
+ * import { FixedPool, type PoolOptions } from "@fastalloc/fastalloc";
+ *
+ * class Vec { x = 0; y = 0; reset() { this.x = this.y = 0; } }
+ * const options: PoolOptions<Vec> = { capacity: 64, reset: "reset", preInitialize: true };
+ * const pool = new FixedPool(Vec, options);
+ * console.log(pool.available); // 64
+ * ```
+ */
 export interface PoolOptions<T> {
   /** How many objects the pool may lend at once: a positive safe integer. */
   capacity: number;
@@ -82,7 +147,22 @@ export interface PoolOptions<T> {
   onLeak?: (info: LeakInfo<T>) => void;
 }
 
-/** Options of a {@linkcode GrowingPool}: the common ones plus how it grows. */
+/**
+ * Options of a {@linkcode GrowingPool}: the common ones plus how it grows.
+ *
+ * @example
+ * ```ts
+ * import { GrowingPool, type GrowingPoolOptions, linearGrowth } from "@fastalloc/fastalloc";
+ *
+ * class Vec { x = 0; }
+ * const options: GrowingPoolOptions<Vec> = {
+ *   capacity: 2, maxCapacity: 8, growth: linearGrowth({ increment: 2 }),
+ * };
+ * const pool = new GrowingPool(Vec, options);
+ * for (let i = 0; i < 3; i++) pool.acquire(); // the third acquire grows the pool
+ * console.log(pool.capacity, pool.maxCapacity); // 4 8
+ * ```
+ */
 export interface GrowingPoolOptions<T> extends PoolOptions<T> {
   /** The capacity never grows past this (unbounded when absent everywhere). */
   maxCapacity?: number;
@@ -93,7 +173,17 @@ export interface GrowingPoolOptions<T> extends PoolOptions<T> {
   growth?: GrowthConfig;
 }
 
-/** Statistics settings after validation. */
+/**
+ * Statistics settings after validation.
+ *
+ * @example
+ * ```ts
+ * import { type StatisticsSettings, validateStatistics } from "@fastalloc/fastalloc/config";
+ *
+ * const settings: StatisticsSettings = validateStatistics(true, "FixedPool");
+ * console.log(settings.enabled, settings.timing, settings.sampleRate); // true false 0.01
+ * ```
+ */
 export interface StatisticsSettings {
   /** Whether counters are collected. */
   readonly enabled: boolean;
@@ -103,7 +193,18 @@ export interface StatisticsSettings {
   readonly sampleRate: number;
 }
 
-/** Pool options after validation: every default filled in. */
+/**
+ * Pool options after validation: every default filled in.
+ *
+ * @example
+ * ```ts
+ * import { type PoolSettings, validatePoolOptions } from "@fastalloc/fastalloc/config";
+ *
+ * class Vec { x = 0; }
+ * const settings: PoolSettings<Vec> = validatePoolOptions(Vec, { capacity: 16 }, "FixedPool");
+ * console.log(settings.allocator, settings.create() instanceof Vec); // stack true
+ * ```
+ */
 export interface PoolSettings<T> {
   /** The validated capacity. */
   readonly capacity: number;
@@ -127,7 +228,18 @@ export interface PoolSettings<T> {
   readonly onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
 }
 
-/** Growing-pool options after validation. */
+/**
+ * Growing-pool options after validation.
+ *
+ * @example
+ * ```ts
+ * import { type GrowingPoolSettings, validateGrowingPoolOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const options = { capacity: 4, maxCapacity: 10, factory: () => ({}) };
+ * const settings: GrowingPoolSettings<object> = validateGrowingPoolOptions(undefined, options, "GrowingPool");
+ * console.log(settings.maxCapacity, settings.growth.nextCapacity(4)); // 10 6
+ * ```
+ */
 export interface GrowingPoolSettings<T> extends PoolSettings<T> {
   /** The effective maximum capacity. */
   readonly maxCapacity: number;

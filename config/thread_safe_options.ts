@@ -71,13 +71,40 @@ export interface SlotType<T> {
  * write the slot's bytes.
  *
  * @typeParam T The wrapper type.
+ *
+ * @example Two int32 cells per slot
+ * ```ts
+ * import { type SlotFactory, ThreadSafePool } from "@fastalloc/fastalloc";
+ *
+ * const pair: SlotFactory<Int32Array> = (buffer, byteOffset) => new Int32Array(buffer, byteOffset, 2);
+ * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8, factory: pair });
+ * const cells = pool.acquire();
+ * console.log(cells.length); // 2
+ * pool.release(cells);
+ * ```
  */
 export type SlotFactory<T> = (
   buffer: SharedArrayBuffer,
   byteOffset: number,
 ) => T;
 
-/** The callbacks each thread gives for its own wrappers of a thread-safe pool's slots. */
+/**
+ * The callbacks each thread gives for its own wrappers of a thread-safe pool's slots.
+ *
+ * @example
+ * ```ts
+ * import { type ThreadSafeAttachOptions, ThreadSafePool } from "@fastalloc/fastalloc";
+ *
+ * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+ * // In a worker, with the descriptor from postMessage: functions cannot be posted.
+ * const options: ThreadSafeAttachOptions<Uint8Array> = { reset: (bytes) => bytes.fill(0) };
+ * const view = ThreadSafePool.attach(pool.share(), options);
+ * const bytes = view.acquire();
+ * bytes[0] = 9;
+ * view.release(bytes);
+ * console.log(bytes[0]); // 0: reset in the releasing thread
+ * ```
+ */
 export interface ThreadSafeAttachOptions<T> {
   /**
    * Makes this thread's wrapper of a slot; overrides `new Type(buffer,
@@ -100,7 +127,19 @@ export interface ThreadSafeAttachOptions<T> {
   onLeak?: (info: LeakInfo<T>) => void;
 }
 
-/** Options of a new `ThreadSafePool`: its shape, plus this thread's callbacks. */
+/**
+ * Options of a new `ThreadSafePool`: its shape, plus this thread's callbacks.
+ *
+ * @example A byte pool with statistics
+ * ```ts
+ * import { ThreadSafePool, type ThreadSafePoolOptions } from "@fastalloc/fastalloc";
+ *
+ * const options = { capacity: 8, slotBytes: 32, enableStatistics: true, maxThreads: 4 };
+ * const pool = new ThreadSafePool(options satisfies ThreadSafePoolOptions<Uint8Array>);
+ * pool.release(pool.acquire());
+ * console.log(pool.stats().totalAllocations); // 1
+ * ```
+ */
 export interface ThreadSafePoolOptions<T> extends ThreadSafeAttachOptions<T> {
   /** The number of slots: a positive safe integer. */
   capacity: number;
@@ -123,7 +162,19 @@ export interface ThreadSafePoolOptions<T> extends ThreadSafeAttachOptions<T> {
   maxThreads?: number;
 }
 
-/** Validated callbacks of one thread. */
+/**
+ * Validated callbacks of one thread.
+ *
+ * @example A byte pool's default wrapper
+ * ```ts
+ * import { type ThreadSafeAttachSettings, validateThreadSafeAttachOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const settings: ThreadSafeAttachSettings<Uint8Array> =
+ *   validateThreadSafeAttachOptions(undefined, { preInitialize: true }, 16, "ThreadSafePool.attach");
+ * const view = settings.create(new SharedArrayBuffer(64), 16);
+ * console.log(settings.preInitialize, view.byteOffset, view.length); // true 16 16
+ * ```
+ */
 export interface ThreadSafeAttachSettings<T> {
   /** Makes this thread's wrapper of a slot. */
   readonly create: SlotFactory<T>;
@@ -139,7 +190,18 @@ export interface ThreadSafeAttachSettings<T> {
   readonly onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
 }
 
-/** Validated options of a new thread-safe pool. */
+/**
+ * Validated options of a new thread-safe pool.
+ *
+ * @example
+ * ```ts
+ * import { type ThreadSafePoolSettings, validateThreadSafePoolOptions } from "@fastalloc/fastalloc/config";
+ *
+ * const options = { capacity: 8, slotBytes: 16, enableStatistics: true };
+ * const settings: ThreadSafePoolSettings<Uint8Array> = validateThreadSafePoolOptions(undefined, options, "ThreadSafePool");
+ * console.log(settings.capacity, settings.slotBytes, settings.maxThreads); // 8 16 64
+ * ```
+ */
 export interface ThreadSafePoolSettings<T> extends ThreadSafeAttachSettings<T> {
   /** The number of slots. */
   readonly capacity: number;

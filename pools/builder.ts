@@ -20,7 +20,22 @@ import type { Pool } from "./pool.ts";
 import { ThreadLocalPool } from "./thread_local_pool.ts";
 import { ThreadSafePool } from "./thread_safe_pool.ts";
 
-/** Everything a {@linkcode PoolBuilder} or `@pooled` can be told. */
+/**
+ * Everything a {@linkcode PoolBuilder} or `@pooled` can be told.
+ *
+ * @example
+ * ```ts
+ * import { buildPool, GrowingPool, type PoolBlueprint } from "@fastalloc/fastalloc";
+ *
+ * const blueprint: PoolBlueprint<{ id: number }> = {
+ *   factory: () => ({ id: 0 }),
+ *   capacity: 4,
+ *   maxCapacity: 16,
+ * };
+ * const pool = buildPool(blueprint, "pool");
+ * console.log(pool instanceof GrowingPool); // true
+ * ```
+ */
 export interface PoolBlueprint<T> {
   /** The class of the pooled objects. */
   type?: PoolType<T> | undefined;
@@ -50,7 +65,21 @@ export interface PoolBlueprint<T> {
   async?: boolean | undefined;
 }
 
-/** The pool `build()` returns: an `AsyncPool` when async, else a synchronous `Pool`. */
+/**
+ * The pool `build()` returns: an `AsyncPool` when async, else a synchronous `Pool`.
+ *
+ * @example
+ * ```ts
+ * import { type BuiltPool, Pool } from "@fastalloc/fastalloc";
+ *
+ * const builder = Pool.builder().factory(() => ({ n: 0 })).capacity(2);
+ * const sync: BuiltPool<{ n: number }, false> = builder.build();
+ * console.log(sync.use((obj) => obj.n)); // 0
+ * const pooled: BuiltPool<{ n: number }, true> = builder.async().build();
+ * console.log(await pooled.use((obj) => obj.n)); // 0
+ * await pooled.close();
+ * ```
+ */
 export type BuiltPool<T extends object, Async extends boolean> = Async extends
   true ? AsyncPool<T> : Pool<T>;
 

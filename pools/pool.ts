@@ -70,7 +70,18 @@ export interface Pool<T extends object> {
   [Symbol.dispose](): void;
 }
 
-/** The `Pool` value: where builders come from. */
+/**
+ * The `Pool` value: where builders come from.
+ *
+ * @example
+ * ```ts
+ * import { Pool, type PoolStatic } from "@fastalloc/fastalloc";
+ *
+ * const entry: PoolStatic = Pool;
+ * const pool = entry.builder().factory(() => ({ id: 1 })).capacity(4).build();
+ * console.log(pool.capacity); // 4
+ * ```
+ */
 export interface PoolStatic {
   /**
    * Starts a fluent pool description.

@@ -17,16 +17,63 @@ import {
   type PoolBlueprint,
 } from "./builder.ts";
 
-/** The settings of {@linkcode pooled}: a {@linkcode PoolBlueprint} without the type (the class is the type). */
+/**
+ * The settings of {@linkcode pooled}: a {@linkcode PoolBlueprint} without the type (the class is the type).
+ *
+ * @example
+ * ```ts
+ * import { type Pool, pooled, type PooledOptions } from "@fastalloc/fastalloc";
+ *
+ * const options: PooledOptions<object> = { capacity: 8, reset: "reset" };
+ * @pooled(options)
+ * class Job {
+ *   declare static pool: Pool<Job>;
+ *   id = 0;
+ *   reset() { this.id = 0; }
+ * }
+ * console.log(Job.pool.capacity); // 8
+ * ```
+ */
 export type PooledOptions<T> = Omit<PoolBlueprint<T>, "type">;
 
-/** The pool `@pooled(options)` installs for instances of type `I`. */
+/**
+ * The pool `@pooled(options)` installs for instances of type `I`.
+ *
+ * @example An async pool, from `async: true`
+ * ```ts
+ * import { pooled, type PooledPool } from "@fastalloc/fastalloc";
+ *
+ * const options = { capacity: 2, async: true } as const;
+ * @pooled(options)
+ * class Conn {
+ *   declare static pool: PooledPool<Conn, typeof options>; // an AsyncPool<Conn>
+ * }
+ * console.log(await Conn.pool.use((conn) => conn instanceof Conn)); // true
+ * await Conn.pool.close();
+ * ```
+ */
 export type PooledPool<I extends object, O> = BuiltPool<
   I,
   O extends { async: true } ? true : false
 >;
 
-/** The decorator `pooled(options)` returns. */
+/**
+ * The decorator `pooled(options)` returns.
+ *
+ * @example
+ * ```ts
+ * import { type Pool, pooled, type PooledDecorator } from "@fastalloc/fastalloc";
+ *
+ * const options = { capacity: 4 };
+ * const decorate: PooledDecorator<typeof options> = pooled(options);
+ * @decorate
+ * class Vec {
+ *   declare static pool: Pool<Vec>;
+ *   x = 0;
+ * }
+ * console.log(Vec.pool.acquire() instanceof Vec); // true
+ * ```
+ */
 export type PooledDecorator<O> = <C extends PoolType<object>>(
   target: C & { pool: PooledPool<InstanceType<C>, O> },
   context: ClassDecoratorContext<C>,

@@ -30,13 +30,41 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
 import { BasePool } from "./base_pool.ts";
 
-/** Options of a {@linkcode ThreadLocalPool}: the common ones, per thread. */
+/**
+ * Options of a {@linkcode ThreadLocalPool}: the common ones, per thread.
+ *
+ * @example
+ * ```ts
+ * import { ThreadLocalPool, type ThreadLocalPoolOptions } from "@fastalloc/fastalloc";
+ *
+ * class Scratch { sum = 0; }
+ * const options: ThreadLocalPoolOptions<Scratch> = { capacity: 32, maxThreads: 8, enableStatistics: true };
+ * const pool = new ThreadLocalPool(Scratch, options);
+ * console.log(pool.capacity, pool.share().maxThreads); // 32 8
+ * ```
+ */
 export interface ThreadLocalPoolOptions<T> extends PoolOptions<T> {
   /** How many threads may attach, the creating one included (default 64, at most 65536). */
   maxThreads?: number;
 }
 
-/** The options a worker may give {@linkcode ThreadLocalPool.attach}: the functions, which cannot be shared. */
+/**
+ * The options a worker may give {@linkcode ThreadLocalPool.attach}: the functions, which cannot be shared.
+ *
+ * @example
+ * ```ts
+ * import { type ThreadLocalAttachOptions, ThreadLocalPool } from "@fastalloc/fastalloc";
+ *
+ * class Scratch { sum = 0; }
+ * const pool = new ThreadLocalPool(Scratch, { capacity: 4 });
+ * const options: ThreadLocalAttachOptions<Scratch> = { reset: (s) => { s.sum = 0; } };
+ * const local = ThreadLocalPool.attach(Scratch, pool.share(), options); // as a worker would
+ * const s = local.acquire();
+ * s.sum = 5;
+ * local.release(s);
+ * console.log(s.sum); // 0
+ * ```
+ */
 export interface ThreadLocalAttachOptions<T> {
   /** Makes a new object in this thread; overrides `new Type()`. */
   factory?: () => T;
@@ -48,7 +76,20 @@ export interface ThreadLocalAttachOptions<T> {
   onLeak?: (info: LeakInfo<T>) => void;
 }
 
-/** What `share()` returns: structured-cloneable, for `postMessage`. */
+/**
+ * What `share()` returns: structured-cloneable, for `postMessage`.
+ *
+ * @example
+ * ```ts
+ * import { ThreadLocalPool, type ThreadLocalPoolDescriptor } from "@fastalloc/fastalloc";
+ *
+ * const pool = new ThreadLocalPool({ capacity: 8, factory: () => ({}) });
+ * const descriptor: ThreadLocalPoolDescriptor = structuredClone(pool.share()); // as postMessage delivers it
+ * console.log(descriptor.kind, descriptor.capacity, descriptor.allocator); // fastalloc.ThreadLocalPool 8 stack
+ * const local = ThreadLocalPool.attach(descriptor, { factory: () => ({}) }); // in the worker
+ * console.log(local.threadId); // 1
+ * ```
+ */
 export interface ThreadLocalPoolDescriptor {
   /** Always `"fastalloc.ThreadLocalPool"`. */
   readonly kind: "fastalloc.ThreadLocalPool";
@@ -68,7 +109,21 @@ export interface ThreadLocalPoolDescriptor {
   readonly resetMethod: string | undefined;
 }
 
-/** One thread's statistics, from {@linkcode ThreadLocalPool.threadStats}. */
+/**
+ * One thread's statistics, from {@linkcode ThreadLocalPool.threadStats}.
+ *
+ * @example
+ * ```ts
+ * import { ThreadLocalPool, type ThreadPoolStats } from "@fastalloc/fastalloc";
+ *
+ * class Scratch { sum = 0; }
+ * const pool = new ThreadLocalPool(Scratch, { capacity: 4, enableStatistics: true });
+ * const local = ThreadLocalPool.attach(Scratch, pool.share()); // as a worker would
+ * local.use((s) => (s.sum = 1));
+ * const rows: ThreadPoolStats[] = pool.threadStats();
+ * for (const row of rows) console.log(row.threadId, row.totalAllocations); // 0 0, then 1 1
+ * ```
+ */
 export interface ThreadPoolStats extends PoolStats {
   /** The thread's row number (0 for the creating thread). */
   readonly threadId: number;

@@ -30,7 +30,18 @@ function checkAmount(value: unknown, name: string, action: string): void {
   }
 }
 
-/** Options of a {@linkcode StatsCollector}. */
+/**
+ * Options of a {@linkcode StatsCollector}.
+ *
+ * @example
+ * ```ts
+ * import { StatsCollector, type StatsCollectorOptions } from "@fastalloc/fastalloc/stats";
+ *
+ * const options: StatsCollectorOptions = { capacity: 10, timing: true, sampleRate: 0.25 };
+ * const collector = new StatsCollector(options);
+ * console.log(collector.timing, collector.snapshot().currentCapacity); // true 10
+ * ```
+ */
 export interface StatsCollectorOptions extends StatisticsOptions {
   /** The capacity to start with (default 0). */
   capacity?: number;

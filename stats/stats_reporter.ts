@@ -11,7 +11,18 @@ import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
 
-/** Options of a {@linkcode StatsReporter}. */
+/**
+ * Options of a {@linkcode StatsReporter}.
+ *
+ * @example
+ * ```ts
+ * import { FixedPool, StatsReporter, type StatsReporterOptions } from "@fastalloc/fastalloc";
+ *
+ * const pool = new FixedPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+ * const options: StatsReporterOptions = { title: "bullets" };
+ * console.log(new StatsReporter(pool.stats(), options).summary()); // bullets: 0/2 in use (peak 0), ...
+ * ```
+ */
 export interface StatsReporterOptions {
   /** The report's heading (default `"Pool statistics"`). */
   title?: string;
