@@ -62,9 +62,6 @@ import { FastAllocError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 
 /** Int32 words per 64-byte cache line. */
-/** Does nothing: the callback of a timer that only keeps the event loop alive. */
-function noop(): void {}
-
 const LINE = 16;
 const MAGIC = 0x46534c31; // "FSL1"
 // Control words, each on its own cache line.
@@ -82,7 +79,19 @@ let blockingAllowed: boolean | undefined;
 /** Set while {@linkcode SharedFreeList.attach} constructs: open, don't initialize. */
 let attaching = false;
 
-/** Where a list lives and where a thread starts searching. */
+/**
+ * Where a list lives and where a thread starts searching.
+ *
+ * @example A list after a 64-byte header of your own
+ * ```ts
+ * import { SharedFreeList, type SharedFreeListOptions } from "@fastalloc/fastalloc/allocators";
+ *
+ * const buffer = new SharedArrayBuffer(64 + SharedFreeList.byteLengthFor(8));
+ * const options: SharedFreeListOptions = { buffer, byteOffset: 64, home: 0 };
+ * const list = new SharedFreeList(8, options);
+ * console.log(list.byteOffset, list.size); // 64 8
+ * ```
+ */
 export interface SharedFreeListOptions {
   /** The buffer to put the list in (default: a new one of the right size). */
   buffer?: SharedArrayBuffer;
@@ -96,7 +105,20 @@ export interface SharedFreeListOptions {
   home?: number;
 }
 
-/** How long {@linkcode SharedFreeList.popAsync} waits, and how to stop it. */
+/**
+ * How long {@linkcode SharedFreeList.popAsync} waits, and how to stop it.
+ *
+ * @example
+ * ```ts
+ * import { SharedFreeList, type SharedFreeListWaitOptions } from "@fastalloc/fastalloc/allocators";
+ *
+ * const list = new SharedFreeList(1);
+ * const slot = list.pop();
+ * const options: SharedFreeListWaitOptions = { timeout: 5 };
+ * console.log(await list.popAsync(options)); // -1: nothing came free in time
+ * list.push(slot);
+ * ```
+ */
 export interface SharedFreeListWaitOptions {
   /** Give up after this many milliseconds (default: no limit). */
   timeout?: number;
@@ -543,11 +565,23 @@ export class SharedFreeList {
     }
     return new Promise<number>((resolve, reject) => {
       let done = false;
-      // Deno does not count a pending waitAsync as work, so a wake from this
-      // very thread (a timer that releases) would be lost when the event loop
-      // ends first. An awaited acquire is real work: keep the loop alive for
-      // the slice.
-      const keepAlive = setTimeout(noop, WAIT_SLICE_MS + 1);
+      // Deno neither counts a pending waitAsync as work nor always delivers
+      // its timeout, so a wake from this very thread (a timer that releases)
+      // or the end of the slice could be lost when the event loop ends
+      // first. An awaited acquire is real work: a timer keeps the loop alive
+      // and, if the wait has not ended by then, ends the slice itself (the
+      // caller looks again and waits another slice until its deadline).
+      const endSlice = (): void => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener("abort", onAbort);
+        Atomics.sub(control, C_WAITERS, 1);
+        resolve(this.pop());
+      };
+      const keepAlive = setTimeout(
+        endSlice,
+        Math.min(timeout, WAIT_SLICE_MS) + 1,
+      );
       const onAbort = (): void => {
         if (done) return;
         done = true;
@@ -560,12 +594,8 @@ export class SharedFreeList {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       void result.value.then(() => {
-        if (done) return;
-        done = true;
         clearTimeout(keepAlive);
-        signal?.removeEventListener("abort", onAbort);
-        Atomics.sub(control, C_WAITERS, 1);
-        resolve(this.pop());
+        endSlice();
       });
     });
   }

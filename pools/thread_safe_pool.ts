@@ -106,6 +106,17 @@ const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
  * What {@linkcode ThreadSafePool.share} returns: a structured-cloneable
  * description of a pool (its buffer and shape) to `postMessage` to a worker,
  * which opens it with {@linkcode ThreadSafePool.attach}.
+ *
+ * @example
+ * ```ts
+ * import { ThreadSafePool, type ThreadSafePoolDescriptor } from "@fastalloc/fastalloc";
+ *
+ * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+ * const descriptor: ThreadSafePoolDescriptor = structuredClone(pool.share()); // as postMessage delivers it
+ * console.log(descriptor.kind, descriptor.capacity, descriptor.slotBytes); // fastalloc.ThreadSafePool 4 8
+ * const view = ThreadSafePool.attach(descriptor); // in the worker: the same slots
+ * console.log(view.available); // 4
+ * ```
  */
 export interface ThreadSafePoolDescriptor {
   /** Always `"fastalloc.ThreadSafePool"`. */
@@ -120,7 +131,23 @@ export interface ThreadSafePoolDescriptor {
   readonly slotBytes: number;
 }
 
-/** How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it. */
+/**
+ * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it.
+ *
+ * @example Abort a wait
+ * ```ts
+ * import { type AcquireAsyncOptions, ThreadSafePool } from "@fastalloc/fastalloc";
+ *
+ * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+ * const held = pool.acquire();
+ * const controller = new AbortController();
+ * const options: AcquireAsyncOptions = { signal: controller.signal, timeout: 1_000 };
+ * const waiting = pool.acquireAsync(options); // the only slot is lent: it waits
+ * controller.abort(new Error("shutting down"));
+ * await waiting.catch((error) => console.log(error.message)); // shutting down
+ * pool.release(held);
+ * ```
+ */
 export interface AcquireAsyncOptions {
   /** Reject with `signal.reason` when aborted; no slot is lost. */
   signal?: AbortSignal;
@@ -231,6 +258,11 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #releaseMode: number;
   #header: Int32Array;
   #records: Int32Array;
+  /**
+   * Per slot, the generation of the borrow this thread holds or was handed
+   * (`at`): a release whose slot has since been lent again is stale.
+   */
+  #borrowGenerations: Int32Array;
   #rows: Float64Array | undefined;
   #row: number;
   #free: SharedFreeList;
@@ -374,6 +406,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#interval = header[H_SAMPLE_INTERVAL]!;
     this.#acquireCountdown = this.#releaseCountdown = this.#interval;
     this.#objects = new Array<T | undefined>(this.#capacity).fill(undefined);
+    this.#borrowGenerations = new Int32Array(this.#capacity);
     this.#create = settings.create;
     this.#type = settings.type;
     this.#reset = settings.reset;
@@ -647,8 +680,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const records = this.#records;
     const at = slot << 1;
     // The slot is exclusively ours now: plain writes suffice.
-    records[at] = (records[at]! + 1) | 0;
+    const generation = (records[at]! + 1) | 0;
+    records[at] = generation;
     records[at + 1] = this.#threadId;
+    this.#borrowGenerations[slot] = generation;
     return this.#objects[slot] ?? this.#wrapLent(slot);
   }
 
@@ -927,6 +962,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (
       slot !== undefined && this.#objects[slot] === obj &&
       this.#releaseMode === 0 && this.#header[H_CLOSED] === 0 &&
+      this.#records[slot << 1] === this.#borrowGenerations[slot] &&
       this.#free.push(slot)
     ) {
       return;
@@ -941,6 +977,15 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (this.#free.isFree(slot)) {
       throw new AlreadyReleasedError(
         "Cannot release object: it was already released",
+      );
+    }
+    if (
+      Atomics.load(this.#records, slot << 1) !== this.#borrowGenerations[slot]
+    ) {
+      throw new AlreadyReleasedError(
+        `Cannot release object: slot ${
+          quote(slot)
+        } was released and lent again since this borrow (a stale release)`,
       );
     }
     const started = this.#sampleRelease() ? nowNs() : 0;
@@ -1160,6 +1205,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         `Cannot get slot ${quote(index)}: it is not borrowed`,
       );
     }
+    // This thread may release the borrow it was handed: remember which one.
+    this.#borrowGenerations[index] = Atomics.load(this.#records, index << 1);
     return this.#objects[index] ?? this.#wrap(index);
   }
 

@@ -13,11 +13,8 @@
  */
 
 import { describe, it } from "node:test";
+import { runModule, runtime } from "./_child.ts";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { inspect } from "node:util";
 import {
   AlreadyReleasedError,
@@ -136,12 +133,6 @@ function assertDestroyedOnce(
     assert.equal(destroyed.get(r), 1, `resource ${r.id} destroyed once`);
   }
   assert.equal(destroyed.size, made.length);
-}
-
-function runtime(): "deno" | "bun" | "node" {
-  if ("Deno" in globalThis) return "deno";
-  if ((process.versions as { bun?: string }).bun) return "bun";
-  return "node";
 }
 
 function collectGarbage(): boolean {
@@ -1409,11 +1400,8 @@ describe("AsyncPool under load and timers", () => {
   });
 
   it("a process whose pool has idle and acquire timers exits on its own", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fastalloc-"));
-    const script = join(dir, "child.mjs");
     const library = new URL("../pools/async_pool.ts", import.meta.url).href;
-    writeFileSync(
-      script,
+    const { code, output, ms } = await runModule(
       `import { AsyncPool } from ${JSON.stringify(library)};
 const idle = new AsyncPool({ capacity: 4, min: 1, idleTimeout: 60000, factory: () => ({}) });
 const objs = [await idle.acquire(), await idle.acquire(), await idle.acquire()];
@@ -1424,33 +1412,8 @@ full.acquire().catch(() => {}); // waits with a 60 s timer
 console.log("ready", idle.available, full.pending);
 `,
     );
-    const args = runtime() === "deno" ? ["run", "-A", script] : [script];
-    try {
-      const started = Date.now();
-      const { code, output } = await new Promise<
-        { code: number | null; output: string }
-      >((resolve, reject) => {
-        const child = spawn(process.execPath, args, {
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let output = "";
-        child.stdout.on("data", (chunk) => (output += chunk));
-        child.stderr.on("data", (chunk) => (output += chunk));
-        const killer = setTimeout(() => {
-          child.kill("SIGKILL");
-          reject(new Error(`child still running after 20 s: ${output}`));
-        }, 20_000);
-        child.on("error", reject);
-        child.on("exit", (exitCode) => {
-          clearTimeout(killer);
-          resolve({ code: exitCode, output });
-        });
-      });
-      assert.equal(code, 0, output);
-      assert.match(output, /ready 3 1/);
-      assert.ok(Date.now() - started < 20_000);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    assert.equal(code, 0, output);
+    assert.match(output, /ready 3 1/);
+    assert.ok(ms < 20_000);
   });
 });

@@ -22,6 +22,7 @@ import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 
 import { call, callFailing, type Reply, withWorkers } from "./_worker_calls.ts";
 import { Cell } from "./workers/cell.ts";
+import { runModule } from "./_child.ts";
 
 const WORKER = new URL("./workers/thread_safe_worker.ts", import.meta.url);
 
@@ -702,5 +703,48 @@ describe("ThreadSafePool in one thread", () => {
       () => SharedFreeList.attach(new SharedArrayBuffer(1024)),
       PoolConfigurationError,
     );
+  });
+});
+
+describe("ThreadSafePool: stale releases and lone waits", () => {
+  it("rejects a stale release after the slot was lent again elsewhere", () => {
+    const a = new ThreadSafePool({ capacity: 1, slotBytes: 8 });
+    const b = ThreadSafePool.attach(a.share()); // another thread's view
+    const x = a.acquire();
+    a.release(x);
+    const y = b.acquire(); // the same slot, a new borrow
+    assert.throws(
+      () => a.release(x),
+      (error: unknown) =>
+        error instanceof AlreadyReleasedError &&
+        /stale release/.test(error.message),
+    );
+    assert.equal(b.inUse, 1, "the other thread's borrow is untouched");
+    assert.equal(b.indexOf(y), 0);
+    b.release(y);
+    assert.equal(a.available, 1);
+  });
+
+  it("lets a thread release a borrow it was handed by index", () => {
+    const a = new ThreadSafePool({ capacity: 1, slotBytes: 8 });
+    const b = ThreadSafePool.attach(a.share());
+    const x = a.acquire();
+    b.release(b.at(a.indexOf(x)));
+    assert.equal(a.inUse, 0);
+    assert.throws(() => a.release(x), AlreadyReleasedError);
+  });
+
+  it("rejects an acquireAsync timeout even when nothing else keeps the process alive", async () => {
+    const library = new URL("../mod.ts", import.meta.url).href;
+    const { code, output } = await runModule(
+      `import { ThreadSafePool } from ${JSON.stringify(library)};
+const pool = new ThreadSafePool({ capacity: 1, slotBytes: 8 });
+pool.acquire();
+const outcome = await pool.acquireAsync({ timeout: 100 }).then(() => "got", (e) => e.name);
+console.log("outcome", outcome);
+`,
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /outcome PoolTimeoutError/);
   });
 });
