@@ -20,6 +20,9 @@
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import {
+  type AllocatorKind,
+  checkAllocator,
+  checkBoolean,
   checkCapacity,
   checkFunction,
   checkNumber,
@@ -33,7 +36,13 @@ import {
 } from "./options.ts";
 
 // Re-exported so this module's documentation is complete on its own.
-export type { LeakInfo, PoolType, StatisticsOptions, StatisticsSettings };
+export type {
+  AllocatorKind,
+  LeakInfo,
+  PoolType,
+  StatisticsOptions,
+  StatisticsSettings,
+};
 
 /**
  * The longest delay a timer can have (about 24.8 days): `setTimeout` fires at
@@ -69,6 +78,17 @@ export interface AsyncPoolOptions<T> {
   capacity: number;
   /** Makes a new object, possibly asynchronously; overrides `new Type()`. */
   factory?: () => T | Promise<T>;
+  /**
+   * Create `capacity` objects at construction (default `false`); above `min`
+   * they may still be evicted by `idleTimeout`.
+   */
+  preInitialize?: boolean;
+  /**
+   * Which idle object is lent next: the most recently returned (`"stack"`,
+   * the default, and `"freelist"`: both LIFO, keeping hot connections hot) or
+   * the one idle longest (`"deque"`, FIFO, spreading use over every object).
+   */
+  allocator?: AllocatorKind;
   /**
    * Cleans an object on release, possibly asynchronously: a function, or the
    * name of a method on the object. If it throws or rejects, the object is
@@ -187,10 +207,16 @@ export interface AsyncPoolSettings<T> {
   readonly maxUses: number | undefined;
   /** The longest an object lives in ms; `undefined` for no limit. */
   readonly maxLifetime: number | undefined;
+  /** Whether every object is created at construction. */
+  readonly preInitialize: boolean;
+  /** Which idle object is lent next: LIFO (`"stack"`, `"freelist"`) or FIFO (`"deque"`). */
+  readonly allocator: AllocatorKind;
 }
 
 const ASYNC_KEYS: readonly string[] = [
   "capacity",
+  "preInitialize",
+  "allocator",
   "factory",
   "reset",
   "destroy",
@@ -329,6 +355,13 @@ export function validateAsyncPoolOptions<T>(
     maxWaiters,
     idleTimeout: checkDelay(options.idleTimeout, "idleTimeout", where),
     maxUses: maxUses === Infinity ? undefined : maxUses,
+    preInitialize: checkBoolean(
+      options.preInitialize,
+      "preInitialize",
+      where,
+      false,
+    ),
+    allocator: checkAllocator(options.allocator, where),
     maxLifetime: maxLifetime === Infinity ? undefined : maxLifetime,
   };
 }

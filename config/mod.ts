@@ -28,6 +28,7 @@ export type {
   StatisticsSettings,
 } from "./options.ts";
 export {
+  checkAllocator,
   checkBoolean,
   checkCapacity,
   checkFunction,

@@ -296,6 +296,33 @@ export function checkOptionKeys(
 }
 
 /**
+ * Returns the allocator kind `value` names, `"stack"` when absent.
+ *
+ * @param value The candidate.
+ * @param where The name of what is being created.
+ * @returns The kind.
+ * @throws {PoolConfigurationError} For anything but `"stack"`, `"freelist"` or `"deque"`.
+ *
+ * @example
+ * ```ts
+ * import { checkAllocator } from "@fastalloc/fastalloc/config";
+ *
+ * console.log(checkAllocator(undefined, "FixedPool")); // stack
+ * ```
+ */
+export function checkAllocator(value: unknown, where: string): AllocatorKind {
+  if (value === undefined) return "stack";
+  if (typeof value !== "string" || !ALLOCATORS.includes(value)) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: allocator ${
+        quote(value)
+      } is not one of "stack", "freelist", "deque"`,
+    );
+  }
+  return value as AllocatorKind;
+}
+
+/**
  * Throws unless `type` is a class (or another function `new` can call): an
  * arrow function or a method would fail only at the first acquire.
  *
@@ -578,16 +605,7 @@ export function validatePoolOptions<T>(
   } else {
     reset = checkFunction<(obj: T) => void>(resetOption, "reset", where);
   }
-  const allocator = options.allocator === undefined
-    ? "stack"
-    : options.allocator;
-  if (!ALLOCATORS.includes(allocator)) {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: allocator ${
-        quote(allocator)
-      } is not one of "stack", "freelist", "deque"`,
-    );
-  }
+  const allocator = checkAllocator(options.allocator, where);
   return {
     capacity,
     create,

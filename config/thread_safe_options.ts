@@ -363,6 +363,17 @@ export function validateThreadSafePoolOptions<T>(
   options: ThreadSafePoolOptions<T>,
   where: string,
 ): ThreadSafePoolSettings<T> {
+  if (
+    options !== null && typeof options === "object" && "allocator" in options
+  ) {
+    // DESIGN lists allocator among the common options, but free slots live
+    // in one shared bitmap here: say so rather than "unknown option".
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: option ${
+        quote("allocator")
+      } does not apply (free slots are kept in a shared lock-free bitmap)`,
+    );
+  }
   checkOptionKeys(options, [
     ...ATTACH_KEYS,
     "capacity",

@@ -63,6 +63,8 @@ const MODE_VALIDATE = 4;
 const MODE_LIMITS = 8;
 const MODE_RESET = 16;
 const MODE_IDLE = 32;
+/** FIFO reuse: acquire takes the oldest idle object (the general path). */
+const MODE_FIFO = 64;
 
 /** Shared by every release that finishes synchronously: no allocation. */
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -259,6 +261,8 @@ export class AsyncPool<T extends object> {
   /** Idle slots, oldest at the bottom: LIFO reuse keeps hot objects hot. */
   #idle: Int32Array;
   #idleCount = 0;
+  /** `allocator: "deque"`: lend the object idle longest. */
+  #fifo: boolean;
   /** Slot numbers that hold no object. */
   #vacant: number[] = [];
   #nextSlot = 0;
@@ -368,7 +372,8 @@ export class AsyncPool<T extends object> {
       : 0;
     const common = (this.#stats ? MODE_STATS : 0) |
       (settings.validate ? MODE_VALIDATE : 0) | limits;
-    this.#acquireMode = common;
+    this.#fifo = settings.allocator === "deque";
+    this.#acquireMode = common | (this.#fifo ? MODE_FIFO : 0);
     this.#releaseMode = common | (settings.reset ? MODE_RESET : 0) |
       (settings.idleTimeout !== undefined ? MODE_IDLE : 0);
     this.#reapNow = (pool) => pool.#reap();
@@ -413,7 +418,8 @@ export class AsyncPool<T extends object> {
       new AsyncContextHandle(this.#lender, obj, this.#generationOf(obj));
     this.#wrapOwned = (obj) =>
       new AsyncOwnedHandle(this.#lender, obj, this.#generationOf(obj));
-    if (this.#min > 0) this.#fillToMin(true);
+    if (settings.preInitialize) this.#fillTo(capacity, true);
+    else if (this.#min > 0) this.#fillTo(this.#min, true);
   }
 
   // ---- acquire -----------------------------------------------------------
@@ -888,8 +894,13 @@ export class AsyncPool<T extends object> {
    * to meet (the pool never retries on its own).
    */
   #fillToMin(rethrow: boolean): void {
+    this.#fillTo(this.#min, rethrow);
+  }
+
+  /** Starts creations until `target` objects exist or are being made. */
+  #fillTo(target: number, rethrow: boolean): void {
     if (this.#draining) return;
-    while (this.#live + this.#creating < this.#min) {
+    while (this.#live + this.#creating < target) {
       let made: T | Promise<T>;
       try {
         made = this.#create();
@@ -1195,7 +1206,13 @@ export class AsyncPool<T extends object> {
   // ---- idle objects --------------------------------------------------------
 
   #popIdle(): number {
-    return this.#idle[--this.#idleCount]!;
+    if (!this.#fifo) return this.#idle[--this.#idleCount]!;
+    // FIFO: the bottom is the object idle longest (the reaper relies on
+    // that order too, so it is kept).
+    const idle = this.#idle;
+    const slot = idle[0]!;
+    idle.copyWithin(0, 1, this.#idleCount--);
+    return slot;
   }
 
   #pushIdle(slot: number): void {

@@ -772,10 +772,10 @@ export function badInputs(): BadInput[] {
     );
     add(
       target,
-      `option "preInitialize" (not an AsyncPool option)`,
-      () => make({ ...base, preInitialize: true }),
+      `preInitialize: "yes" (not a boolean)`,
+      () => make({ ...base, preInitialize: "yes" }),
       PCE,
-      q("preInitialize"),
+      q("yes"),
     );
     add(target, "no type and no factory", () => make({ capacity: 2 }), PCE);
     for (const v of NOT_OBJECTS) {

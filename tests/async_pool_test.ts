@@ -218,8 +218,8 @@ describe("AsyncPool construction", () => {
       { factory, maxUses: 0 },
       { factory, maxUses: 2.5 },
       { factory, maxLifetime: -1 },
-      { factory, preInitialize: true },
-      { factory, allocator: "stack" },
+      { factory, preInitialize: "yes" },
+      { factory, allocator: "heap" },
       { factory, idleTimout: 5 },
       {},
     ];
@@ -1415,5 +1415,43 @@ console.log("ready", idle.available, full.pending);
     assert.equal(code, 0, output);
     assert.match(output, /ready 3 1/);
     assert.ok(ms < 20_000);
+  });
+});
+
+describe("AsyncPool common options", () => {
+  it("preInitialize creates capacity objects at construction", async () => {
+    let made = 0;
+    const pool = new AsyncPool({
+      capacity: 3,
+      preInitialize: true,
+      factory: () => Promise.resolve({ id: made++ }),
+    });
+    for (let i = 0; i < 20 && pool.available < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    assert.equal(pool.available, 3);
+    assert.equal(made, 3);
+    await pool.close();
+  });
+
+  it("allocator deque lends the object idle longest; stack the newest", async () => {
+    for (const [allocator, expected] of [["deque", 0], ["stack", 2]] as const) {
+      let made = 0;
+      const pool = new AsyncPool({
+        capacity: 3,
+        allocator,
+        factory: () => ({ id: made++ }),
+      });
+      const objs = [
+        await pool.acquire(),
+        await pool.acquire(),
+        await pool.acquire(),
+      ];
+      for (const obj of objs) await pool.release(obj);
+      const next = await pool.acquire();
+      assert.equal(next.id, expected, allocator);
+      await pool.release(next);
+      await pool.close();
+    }
   });
 });
