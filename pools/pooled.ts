@@ -134,6 +134,14 @@ export function pooled<const O extends PooledOptions<object>>(
       `Cannot build @pooled class: options ${quote(options)} are not an object`,
     );
   }
+  if ("type" in options) {
+    // The decorated class is the type; a second one would be dropped.
+    throw new PoolConfigurationError(
+      `Cannot build @pooled class: option ${
+        quote("type")
+      } is unknown (the decorated class is the type)`,
+    );
+  }
   const settings = { ...options, type: Object } as PoolBlueprint<object>;
   checkBlueprint(settings, "@pooled class");
   return <C extends PoolType<object>>(

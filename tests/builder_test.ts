@@ -203,5 +203,9 @@ describe("pooled() without decorator syntax", () => {
       () => pooled({} as never),
       configError(/capacity was not set/),
     );
+    assert.throws(
+      () => pooled({ capacity: 2, type: Object } as never),
+      configError(/option "type" is unknown/),
+    );
   });
 });
