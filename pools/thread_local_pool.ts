@@ -149,10 +149,40 @@ const TIMED_ALLOCATIONS = 13;
 const RELEASE_NS = 14;
 const TIMED_RELEASES = 15;
 const FIELDS = 16;
-/** The Int32 header (the next free row) takes the first 8 bytes. */
-const HEADER_BYTES = 8;
+// Int32 header: the next never-used row, the retirement lock, then one claim
+// state per row (compare-exchanged, so a retired row can be claimed again).
+const H_NEXT = 0;
+const H_LOCK = 1;
+const H_STATES = 2;
+const ROW_TAKEN = 1;
+const ROW_RETIRED = 2;
+
+/** Header bytes for `maxThreads` rows, rounded up for the Float64 rows after it. */
+function headerBytes(maxThreads: number): number {
+  return Math.ceil(((H_STATES + maxThreads) * 4) / 8) * 8;
+}
+
+/** The whole buffer: header, one row per thread, one row of retired totals. */
+function familyBytes(maxThreads: number): number {
+  return headerBytes(maxThreads) + (maxThreads + 1) * FIELDS * 8;
+}
 
 const KIND = "fastalloc.ThreadLocalPool";
+/** The counters a retired row adds into the retired totals. */
+const RETIRED_SUMS = [
+  ALLOCATIONS,
+  RELEASES,
+  RESETS,
+  RESET_FAILURES,
+  CREATED,
+  DESTROYED,
+  EXHAUSTIONS,
+  LEAKS,
+  ALLOCATION_NS,
+  TIMED_ALLOCATIONS,
+  RELEASE_NS,
+  TIMED_RELEASES,
+];
 /** The most threads a family may have (its rows take 128 bytes each). */
 const MAX_THREADS = 65_536;
 const OWN_KEYS = ["maxThreads"];
@@ -170,7 +200,7 @@ function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
     d === null || typeof d !== "object" || d.kind !== KIND ||
     !(d.buffer instanceof SharedArrayBuffer) ||
     typeof d.maxThreads !== "number" ||
-    d.buffer.byteLength !== HEADER_BYTES + d.maxThreads * FIELDS * 8
+    d.buffer.byteLength !== familyBytes(d.maxThreads)
   ) {
     throw new PoolConfigurationError(
       `Cannot attach ThreadLocalPool: ${
@@ -212,6 +242,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   #counting: boolean;
   #timing: boolean;
   #interval: number;
+  /** Closed with objects still lent: retire the row when the last returns. */
+  #retirePending = false;
   #acquireCountdown: number;
   #releaseCountdown: number;
 
@@ -254,7 +286,10 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       OWN_KEYS,
     );
     const descriptor = join ?? createFamily(settings, given?.maxThreads);
-    const rows = new Float64Array(descriptor.buffer, HEADER_BYTES);
+    const rows = new Float64Array(
+      descriptor.buffer,
+      headerBytes(descriptor.maxThreads),
+    );
     const threadId = claimRow(descriptor);
     const base = threadId * FIELDS;
     const counting = settings.statistics.enabled;
@@ -425,6 +460,10 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     }
     super.release(obj);
     this.#countRelease();
+    if (this.#retirePending && this.inUse === 0) {
+      this.#retirePending = false;
+      this.#retireRow();
+    }
   }
 
   #countAcquire(): void {
@@ -523,14 +562,41 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       total.allocationNs += row.totalAllocationTimeNs;
       total.releaseNs += row.totalReleaseTimeNs;
     }
+    // Threads whose pools closed gave their rows back; their counts live on
+    // in the retired row (never current values: nothing of theirs is lent).
+    const retired = this.#descriptor.maxThreads * FIELDS;
+    const r = this.#rows;
+    total.allocations += r[retired + ALLOCATIONS]!;
+    total.releases += r[retired + RELEASES]!;
+    total.resets += r[retired + RESETS]!;
+    total.resetFailures += r[retired + RESET_FAILURES]!;
+    total.created += r[retired + CREATED]!;
+    total.destroyed += r[retired + DESTROYED]!;
+    total.exhaustions += r[retired + EXHAUSTIONS]!;
+    total.leaks += r[retired + LEAKS]!;
+    total.peakInUse = Math.max(total.peakInUse, r[retired + PEAK_IN_USE]!);
+    const timedAllocations = r[retired + TIMED_ALLOCATIONS]!;
+    const timedReleases = r[retired + TIMED_RELEASES]!;
+    if (timedAllocations > 0) {
+      total.allocationNs += (r[retired + ALLOCATION_NS]! / timedAllocations) *
+        r[retired + ALLOCATIONS]!;
+    }
+    if (timedReleases > 0) {
+      total.releaseNs += (r[retired + RELEASE_NS]! / timedReleases) *
+        r[retired + RELEASES]!;
+    }
     return makeStats(this.#counting, {
       ...total,
-      peakCapacity: rows.reduce((max, r) => Math.max(max, r.peakCapacity), 0),
+      peakCapacity: rows.reduce(
+        (max, row) => Math.max(max, row.peakCapacity),
+        r[retired + CAPACITY]!,
+      ),
     });
   }
 
   /**
-   * One row of statistics per attached thread.
+   * One row of statistics per attached thread (threads whose pools closed
+   * and gave their rows back are no longer listed; `stats()` still counts them).
    *
    * @returns The rows, by thread id.
    *
@@ -598,14 +664,53 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   }
 
   /**
-   * Closes this thread's pool (the other threads' pools stay open); its row
-   * stays in the totals.
+   * Closes this thread's pool (the other threads' pools stay open). Once
+   * nothing it lent is still out, its row is given back for the next
+   * `attach` and its counts move into the family's retired totals, so
+   * `stats()` stays exact while workers come and go.
    *
    * @throws {AggregateError} If `destroy` threw for any object.
    */
   override close(): void {
+    if (this.closed) return;
     this.#rows[this.#base + STATE] = 2;
-    super.close();
+    try {
+      super.close();
+    } finally {
+      // Once nothing lent can count into the row any more, give it back for
+      // the next attach, its counts kept in the retired totals.
+      if (this.inUse === 0) this.#retireRow();
+      else this.#retirePending = true;
+    }
+  }
+
+  /** Moves this row's counts into the retired totals and frees the row. */
+  #retireRow(): void {
+    const maxThreads = this.#descriptor.maxThreads;
+    const header = new Int32Array(
+      this.#descriptor.buffer,
+      0,
+      H_STATES + maxThreads,
+    );
+    const rows = this.#rows;
+    const base = this.#base;
+    const retired = maxThreads * FIELDS;
+    // A few additions, rarely: a spin lock is enough.
+    while (Atomics.compareExchange(header, H_LOCK, 0, 1) !== 0) { /* spin */ }
+    for (const field of RETIRED_SUMS) {
+      rows[retired + field]! += rows[base + field]!;
+    }
+    rows[retired + PEAK_IN_USE] = Math.max(
+      rows[retired + PEAK_IN_USE]!,
+      rows[base + PEAK_IN_USE]!,
+    );
+    rows[retired + CAPACITY] = Math.max(
+      rows[retired + CAPACITY]!,
+      rows[base + CAPACITY]!,
+    );
+    rows.fill(0, base, base + FIELDS);
+    Atomics.store(header, H_LOCK, 0);
+    Atomics.store(header, H_STATES + this.#threadId, ROW_RETIRED);
   }
 }
 
@@ -677,7 +782,7 @@ function createFamily<T>(
   }
   return {
     kind: KIND,
-    buffer: new SharedArrayBuffer(HEADER_BYTES + threads * FIELDS * 8),
+    buffer: new SharedArrayBuffer(familyBytes(threads)),
     capacity: settings.capacity,
     maxThreads: threads,
     allocator: settings.allocator,
@@ -687,12 +792,28 @@ function createFamily<T>(
   };
 }
 
-/** Claims the next free row for this thread. */
+/** Claims a row for this thread: a retired one if any, else the next unused. */
 function claimRow(descriptor: ThreadLocalPoolDescriptor): number {
-  const header = new Int32Array(descriptor.buffer, 0, 1);
-  const id = Atomics.add(header, 0, 1);
-  if (id >= descriptor.maxThreads) {
-    Atomics.sub(header, 0, 1);
+  const header = new Int32Array(
+    descriptor.buffer,
+    0,
+    H_STATES + descriptor.maxThreads,
+  );
+  const used = Math.min(Atomics.load(header, H_NEXT), descriptor.maxThreads);
+  for (let id = 0; id < used; id++) {
+    const state = H_STATES + id;
+    if (
+      Atomics.compareExchange(header, state, ROW_RETIRED, ROW_TAKEN) ===
+        ROW_RETIRED
+    ) {
+      return id;
+    }
+  }
+  const id = Atomics.add(header, H_NEXT, 1);
+  if (id < descriptor.maxThreads) {
+    Atomics.store(header, H_STATES + id, ROW_TAKEN);
+  } else {
+    Atomics.sub(header, H_NEXT, 1);
     throw new PoolConfigurationError(
       `Cannot attach ThreadLocalPool: all ${
         quote(descriptor.maxThreads)

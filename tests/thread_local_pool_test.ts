@@ -149,7 +149,7 @@ describe("ThreadLocalPool in one thread", () => {
     );
   });
 
-  it("closes one thread's pool and keeps its row in the totals", () => {
+  it("closes one thread's pool, keeps its counts in the totals and frees its row", () => {
     const first = new ThreadLocalPool({
       capacity: 2,
       factory: () => ({}),
@@ -163,9 +163,40 @@ describe("ThreadLocalPool in one thread", () => {
     assert.equal(second.closed, true);
     assert.equal(first.closed, false);
     first.acquire();
-    const rows = first.threadStats();
-    assert.deepEqual(rows.map((r) => r.closed), [false, true]);
-    assert.equal(first.stats().totalAllocations, 2);
+    // The closed thread's row was given back; its counts stay in the totals.
+    assert.deepEqual(first.threadStats().map((r) => r.threadId), [0]);
+    const stats = first.stats();
+    assert.equal(stats.totalAllocations, 2);
+    assert.equal(stats.totalReleases, 1);
+    assert.equal(stats.created, 2);
+    assert.equal(stats.currentInUse, 1);
+    assert.equal(stats.currentCapacity, 2);
+    const third = ThreadLocalPool.attach(first.share(), {
+      factory: () => ({}),
+    });
+    assert.equal(third.threadId, 1, "the freed row is claimed again");
+  });
+
+  it("lets workers come and go without running out of thread rows", () => {
+    const first = new ThreadLocalPool({
+      capacity: 2,
+      factory: () => ({}),
+      enableStatistics: true,
+      maxThreads: 4,
+    });
+    for (let i = 0; i < 200; i++) {
+      const worker = ThreadLocalPool.attach(first.share(), {
+        factory: () => ({}),
+      });
+      const held = worker.acquire();
+      worker.close(); // one object still lent: the row waits for it
+      worker.release(held);
+    }
+    const stats = first.stats();
+    assert.equal(stats.totalAllocations, 200);
+    assert.equal(stats.totalReleases, 200);
+    assert.equal(stats.currentInUse, 0);
+    assert.equal(first.threadStats().length, 1);
   });
 });
 
