@@ -175,4 +175,27 @@ export class AsyncStep<S extends { verify(): void | Promise<void> }>
   }
 }
 
+/** The error a poisoned object's reset throws in the model tests. */
+export class ResetFault extends Error {
+  readonly id: number;
+  constructor(id: number) {
+    super(`reset of object ${id} failed`);
+    this.name = "ResetFault";
+    this.id = id;
+  }
+}
+
+/** The error a `use` callback throws in the model tests. */
+export class UseFault extends Error {
+  constructor() {
+    super("fn failed");
+    this.name = "UseFault";
+  }
+}
+
+/** The value a command's random `index` picks from `values`, if any. */
+export function pick<V>(values: readonly V[], index: number): V | undefined {
+  return values.length === 0 ? undefined : values[index % values.length];
+}
+
 export { fc };

@@ -38,7 +38,7 @@ import type {
 import type { ContextHandle } from "../handles/context_handle.ts";
 import type { WeakHandle } from "../handles/weak_handle.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { fc, Step } from "./_fc.ts";
+import { fc, pick, ResetFault, Step, UseFault } from "./_fc.ts";
 import { throwsExactly } from "./_state.ts";
 
 /** The pooled class of typed pools; `clear` is the reset method by name. */
@@ -53,24 +53,6 @@ export class Item {
   clear(): void {
     this.#onReset(this);
     this.x = 0;
-  }
-}
-
-/** The error a poisoned object's reset throws. */
-export class ResetFault extends Error {
-  readonly id: number;
-  constructor(id: number) {
-    super(`reset of object ${id} failed`);
-    this.name = "ResetFault";
-    this.id = id;
-  }
-}
-
-/** The error a `use` callback throws. */
-class UseFault extends Error {
-  constructor() {
-    super("fn failed");
-    this.name = "UseFault";
   }
 }
 
@@ -487,10 +469,6 @@ export class SyncSim {
       : [ForeignObjectError, "ForeignObjectError"];
   }
 
-  #pick<V>(values: readonly V[], index: number): V | undefined {
-    return values.length === 0 ? undefined : values[index % values.length];
-  }
-
   #foreign(choice: number): unknown {
     switch (choice % 5) {
       case 0:
@@ -516,13 +494,13 @@ export class SyncSim {
   }
 
   releaseLent(index: number): void {
-    const id = this.#pick([...this.lent.keys()], index);
+    const id = pick([...this.lent.keys()], index);
     if (id === undefined) return;
     this.#expectRelease(id, () => this.pool.release(this.objects[id]!));
   }
 
   releaseAgain(index: number): void {
-    const id = this.#pick([...this.released], index);
+    const id = pick([...this.released], index);
     if (id === undefined) return;
     const obj = this.objects[id]!;
     const [type, name] = this.#rejection(obj, "double");
@@ -540,7 +518,7 @@ export class SyncSim {
   }
 
   poison(index: number): void {
-    const id = this.#pick([...this.lent.keys()], index);
+    const id = pick([...this.lent.keys()], index);
     if (id !== undefined) this.poisoned.add(id);
   }
 
@@ -562,7 +540,7 @@ export class SyncSim {
   }
 
   handleUse(index: number): void {
-    const entry = this.#pick(this.handles, index);
+    const entry = pick(this.handles, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.#isLive(entry)) {
@@ -587,7 +565,7 @@ export class SyncSim {
   }
 
   handleRelease(index: number, dispose: boolean): void {
-    const entry = this.#pick(this.handles, index);
+    const entry = pick(this.handles, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.#isLive(entry)) {
@@ -618,7 +596,7 @@ export class SyncSim {
       );
       return;
     }
-    const id = this.#pick(
+    const id = pick(
       which === "lent" ? [...this.lent.keys()] : [...this.released],
       index,
     );
@@ -636,7 +614,7 @@ export class SyncSim {
   }
 
   weakUse(index: number): void {
-    const entry = this.#pick(this.weaks, index);
+    const entry = pick(this.weaks, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.#isLive(entry)) {
@@ -657,7 +635,7 @@ export class SyncSim {
   }
 
   weakRelease(index: number): void {
-    const entry = this.#pick(this.weaks, index);
+    const entry = pick(this.weaks, index);
     if (entry === undefined) return;
     if (this.#isLive(entry)) {
       const result = this.#expectRelease(

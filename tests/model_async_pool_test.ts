@@ -35,7 +35,15 @@ import {
 import { AsyncPool } from "../pools/async_pool.ts";
 import type { AsyncPoolOptions } from "../config/async_options.ts";
 import type { AsyncContextHandle } from "../handles/async_handle.ts";
-import { AsyncStep, checkAsyncProperty, fc, runsFor } from "./_fc.ts";
+import {
+  AsyncStep,
+  checkAsyncProperty,
+  fc,
+  pick,
+  ResetFault,
+  runsFor,
+  UseFault,
+} from "./_fc.ts";
 import { throwsExactly } from "./_state.ts";
 
 const RUNS = 150;
@@ -77,20 +85,6 @@ class Conn {
 }
 
 type Obj = Conn | { id: number };
-
-class UseFault extends Error {
-  constructor() {
-    super("fn failed");
-    this.name = "UseFault";
-  }
-}
-
-class ResetFault extends Error {
-  constructor(id: number) {
-    super(`reset of object ${id} failed`);
-    this.name = "ResetFault";
-  }
-}
 
 /** Lets promise jobs run: enough hops for every chain these pools start. */
 async function settle(): Promise<void> {
@@ -660,10 +654,6 @@ class AsyncSim {
     };
   }
 
-  #pick<V>(values: readonly V[], index: number): V | undefined {
-    return values.length === 0 ? undefined : values[index % values.length];
-  }
-
   // ---- steps ------------------------------------------------------------------
 
   acquire(
@@ -746,14 +736,14 @@ class AsyncSim {
   }
 
   async release(index: number): Promise<void> {
-    const id = this.#pick([...this.lent.keys()], index);
+    const id = pick([...this.lent.keys()], index);
     if (id === undefined) return;
     this.#modelRelease(id);
     await this.pool.release(this.objects[id]!);
   }
 
   async releaseAgain(index: number): Promise<void> {
-    const id = this.#pick([...this.released], index);
+    const id = pick([...this.released], index);
     if (id === undefined) return;
     await assert.rejects(this.pool.release(this.objects[id]!), (e) => {
       assert.ok(e instanceof AlreadyReleasedError);
@@ -782,18 +772,18 @@ class AsyncSim {
   }
 
   poison(index: number): void {
-    const id = this.#pick([...this.lent.keys()], index);
+    const id = pick([...this.lent.keys()], index);
     if (id !== undefined) this.poisoned.add(id);
   }
 
   invalidate(index: number): void {
     const live = [...this.idle, ...this.lent.keys()];
-    const id = this.#pick(live, index);
+    const id = pick(live, index);
     if (id !== undefined) this.invalid.add(id);
   }
 
   abort(index: number): void {
-    const req = this.#pick(
+    const req = pick(
       this.requests.filter((r) =>
         r.controller !== undefined && !r.controller.signal.aborted
       ),
@@ -872,7 +862,7 @@ class AsyncSim {
   }
 
   handleUse(index: number): void {
-    const entry = this.#pick(this.handles, index);
+    const entry = pick(this.handles, index);
     if (entry === undefined) return;
     if (this.lent.get(entry.id) === entry.serial) {
       assert.equal(entry.handle.value, this.objects[entry.id]);
@@ -888,7 +878,7 @@ class AsyncSim {
   }
 
   async handleRelease(index: number, dispose: boolean): Promise<void> {
-    const entry = this.#pick(this.handles, index);
+    const entry = pick(this.handles, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.lent.get(entry.id) === entry.serial) {

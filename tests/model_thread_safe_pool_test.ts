@@ -34,7 +34,15 @@ import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import type { ThreadSafePoolOptions } from "../config/thread_safe_options.ts";
 import type { ContextHandle } from "../handles/context_handle.ts";
 import type { WeakHandle } from "../handles/weak_handle.ts";
-import { checkProperty, fc, runsFor, Step } from "./_fc.ts";
+import {
+  checkProperty,
+  fc,
+  pick,
+  ResetFault,
+  runsFor,
+  Step,
+  UseFault,
+} from "./_fc.ts";
 import { throwsExactly } from "./_state.ts";
 
 const RUNS = 200;
@@ -68,22 +76,6 @@ interface Cell {
   id: number;
   bytes: Uint8Array | undefined;
   clear?: () => void;
-}
-
-class ResetFault extends Error {
-  readonly id: number;
-  constructor(id: number) {
-    super(`reset of wrapper ${id} failed`);
-    this.name = "ResetFault";
-    this.id = id;
-  }
-}
-
-class UseFault extends Error {
-  constructor() {
-    super("fn failed");
-    this.name = "UseFault";
-  }
 }
 
 const TIMING_FIELDS = [
@@ -337,10 +329,6 @@ class TsSim {
       : [ForeignObjectError, "ForeignObjectError"];
   }
 
-  #pick<V>(values: readonly V[], index: number): V | undefined {
-    return values.length === 0 ? undefined : values[index % values.length];
-  }
-
   #foreign(choice: number): unknown {
     switch (choice % 4) {
       case 0:
@@ -414,14 +402,14 @@ class TsSim {
   }
 
   releaseLent(index: number): void {
-    const slot = this.#pick([...this.lent.keys()], index);
+    const slot = pick([...this.lent.keys()], index);
     if (slot === undefined) return;
     const cell = this.objects[this.lent.get(slot)!.id]!;
     this.#expectRelease(slot, () => this.pool.release(cell));
   }
 
   releaseAgain(index: number): void {
-    const id = this.#pick([...this.released], index);
+    const id = pick([...this.released], index);
     if (id === undefined) return;
     const cell = this.objects[id]!;
     const [type, name] = this.#rejection(cell, "double");
@@ -456,7 +444,7 @@ class TsSim {
   }
 
   poison(index: number): void {
-    const slot = this.#pick([...this.lent.keys()], index);
+    const slot = pick([...this.lent.keys()], index);
     if (slot !== undefined) this.poisoned.add(this.lent.get(slot)!.id);
   }
 
@@ -477,7 +465,7 @@ class TsSim {
   }
 
   handleUse(index: number): void {
-    const entry = this.#pick(this.handles, index);
+    const entry = pick(this.handles, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.#isLive(entry)) {
@@ -496,7 +484,7 @@ class TsSim {
   }
 
   handleRelease(index: number, dispose: boolean): void {
-    const entry = this.#pick(this.handles, index);
+    const entry = pick(this.handles, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.#isLive(entry)) {
@@ -519,7 +507,7 @@ class TsSim {
 
   weak(index: number, which: "lent" | "released"): void {
     if (which === "released") {
-      const id = this.#pick([...this.released], index);
+      const id = pick([...this.released], index);
       if (id === undefined) return;
       const cell = this.objects[id]!;
       const [type, name] = this.#rejection(cell, "double");
@@ -528,14 +516,14 @@ class TsSim {
       );
       return;
     }
-    const slot = this.#pick([...this.lent.keys()], index);
+    const slot = pick([...this.lent.keys()], index);
     if (slot === undefined) return;
     const { id, serial } = this.lent.get(slot)!;
     this.weaks.push({ handle: this.pool.weak(this.objects[id]!), id, serial });
   }
 
   weakUse(index: number): void {
-    const entry = this.#pick(this.weaks, index);
+    const entry = pick(this.weaks, index);
     if (entry === undefined) return;
     const { handle } = entry;
     if (this.#isLive(entry)) {
@@ -553,7 +541,7 @@ class TsSim {
   }
 
   weakRelease(index: number): void {
-    const entry = this.#pick(this.weaks, index);
+    const entry = pick(this.weaks, index);
     if (entry === undefined) return;
     if (this.#isLive(entry)) {
       this.#expectRelease(
