@@ -757,17 +757,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
   /** Destroys every idle object; collects destroy errors and throws them together. */
   #destroyIdle(): void {
     const errors: unknown[] = [];
-    for (
-      let obj = this.#idle.pop();
-      obj !== undefined;
-      obj = this.#idle.pop()
-    ) {
-      try {
-        this.#discard(obj);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
+    this.#discardIdle(0, errors);
     if (errors.length > 0) {
       throw new AggregateError(
         errors,
@@ -776,6 +766,27 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         } of them`,
       );
     }
+  }
+
+  /**
+   * Destroys idle objects while more than `keep` exist (lent ones count),
+   * collecting destroy errors into `errors` so every object is still dropped.
+   *
+   * @returns How many objects were destroyed.
+   */
+  #discardIdle(keep: number, errors: unknown[]): number {
+    let discarded = 0;
+    while (this.#created > keep) {
+      const obj = this.#idle.pop();
+      if (obj === undefined) break;
+      discarded++;
+      try {
+        this.#discard(obj);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return discarded;
   }
 
   /** Closes the pool, for `using pool = new FixedPool(...)`. */
@@ -791,17 +802,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    */
   protected trimTo(keep: number): number {
     const errors: unknown[] = [];
-    let trimmed = 0;
-    while (this.#created > keep) {
-      const obj = this.#idle.pop();
-      if (obj === undefined) break;
-      trimmed++;
-      try {
-        this.#discard(obj);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
+    const trimmed = this.#discardIdle(keep, errors);
     if (this.#capacity > keep) {
       this.#capacity = Math.max(keep, this.#created);
       this.#stats?.recordCapacity(this.#capacity);
