@@ -141,5 +141,7 @@ export function totalStats(
     waits: t[S_WAITS]!,
     timeouts: t[S_TIMEOUTS]!,
     totalWaitTimeNs: t[S_WAIT_NS]!,
+    pending: 0,
+    createFailures: 0,
   });
 }

@@ -757,6 +757,8 @@ function makeStats(enabled: boolean, t: Totals): PoolStats {
     waits: 0,
     timeouts: 0,
     totalWaitTimeNs: 0,
+    pending: 0,
+    createFailures: 0,
   });
 }
 

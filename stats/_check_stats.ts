@@ -29,6 +29,8 @@ const STAT_FIELDS = [
   "waits",
   "timeouts",
   "totalWaitTimeNs",
+  "pending",
+  "createFailures",
 ] as const;
 
 /**

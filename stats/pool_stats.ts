@@ -70,6 +70,10 @@ export interface PoolStats {
   readonly timeouts: number;
   /** Total time acquires spent waiting, in nanoseconds. */
   readonly totalWaitTimeNs: number;
+  /** Acquires waiting now (always 0 for the synchronous pools). */
+  readonly pending: number;
+  /** Factory calls that threw, rejected or timed out (background refills included). */
+  readonly createFailures: number;
 }
 
 /**
@@ -110,5 +114,7 @@ export function disabledStats(inUse: number, capacity: number): PoolStats {
     waits: 0,
     timeouts: 0,
     totalWaitTimeNs: 0,
+    pending: 0,
+    createFailures: 0,
   });
 }

@@ -98,6 +98,8 @@ export class StatsCollector {
   #waits = 0;
   #timeouts = 0;
   #waitTimeNs = 0;
+  #pending = 0;
+  #createFailures = 0;
 
   /**
    * Makes an empty collector.
@@ -262,6 +264,22 @@ export class StatsCollector {
     this.#timeouts++;
   }
 
+  /** Records a factory call that threw, rejected or timed out. */
+  recordCreateFailure(): void {
+    this.#createFailures++;
+  }
+
+  /**
+   * Records how many acquires are waiting now (a current value, not a count).
+   *
+   * @param count The number of waiting acquires.
+   * @throws {RangeError} If `count` is negative or not a finite number.
+   */
+  recordPending(count: number): void {
+    checkAmount(count, "count", "pending acquires");
+    this.#pending = count;
+  }
+
   /**
    * Adds another collector's or snapshot's counts to this one: counts and
    * current values are summed, averages are weighted, and peaks take the
@@ -313,6 +331,8 @@ export class StatsCollector {
     this.#waits += s.waits;
     this.#timeouts += s.timeouts;
     this.#waitTimeNs += s.totalWaitTimeNs;
+    this.#pending += s.pending;
+    this.#createFailures += s.createFailures;
     return this;
   }
 
@@ -332,7 +352,11 @@ export class StatsCollector {
       this.#leaks =
       this.#resetFailures =
         0;
-    this.#waits = this.#timeouts = this.#waitTimeNs = 0;
+    this.#waits =
+      this.#timeouts =
+      this.#waitTimeNs =
+      this.#createFailures =
+        0;
     this.#inUseOffset = this.#peakInUse = inUse;
     this.#capacity = this.#peakCapacity = capacity;
     this.#allocationCountdown = this.#releaseCountdown = this.#interval;
@@ -372,6 +396,8 @@ export class StatsCollector {
       waits: this.#waits,
       timeouts: this.#timeouts,
       totalWaitTimeNs: this.#waitTimeNs,
+      pending: this.#pending,
+      createFailures: this.#createFailures,
     });
   }
 

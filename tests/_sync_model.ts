@@ -772,6 +772,8 @@ export class SyncSim {
         waits: 0,
         timeouts: 0,
         totalWaitTimeNs: 0,
+        pending: 0,
+        createFailures: 0,
       };
     }
     return {
@@ -783,6 +785,8 @@ export class SyncSim {
       waits: 0,
       timeouts: 0,
       totalWaitTimeNs: 0,
+      pending: 0,
+      createFailures: 0,
     };
   }
 

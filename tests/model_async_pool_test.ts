@@ -951,6 +951,8 @@ class AsyncSim {
       avgReleaseTimeNs: 0,
       growthEvents: 0,
       leaks: 0,
+      pending: 0,
+      createFailures: 0,
     };
     const expected = this.config.statistics
       ? {

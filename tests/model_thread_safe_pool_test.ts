@@ -650,6 +650,8 @@ class TsSim {
         resetFailures: 0,
         waits: 0,
         timeouts: 0,
+        pending: 0,
+        createFailures: 0,
       }
       : {
         enabled: true,
@@ -659,6 +661,8 @@ class TsSim {
         currentInUse: this.lent.size,
         currentCapacity: capacity,
         leaks: 0,
+        pending: 0,
+        createFailures: 0,
       };
     assert.deepEqual(stats, expected);
     assert.deepEqual(

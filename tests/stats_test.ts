@@ -36,6 +36,8 @@ function zeroStats(capacity = 0): Mutable<PoolStats> {
     waits: 0,
     timeouts: 0,
     totalWaitTimeNs: 0,
+    pending: 0,
+    createFailures: 0,
   };
 }
 
