@@ -977,7 +977,7 @@ export function poolContract(name: string, make: MakePool): void {
   });
 
   describe(`${name}: objects that cannot be stamped (frozen)`, () => {
-    for (const allocator of ["stack", "deque"] as const) {
+    for (const allocator of ALLOCATORS) {
       it(`${allocator}: are tracked all the same`, () => {
         let n = 0;
         const pool = make({
@@ -1025,20 +1025,5 @@ export function poolContract(name: string, make: MakePool): void {
         );
       });
     }
-
-    it("freelist: refuses them at creation with PoolConfigurationError", () => {
-      const pool = make({
-        capacity: 2,
-        factory: () => Object.freeze({ id: 0 }),
-        allocator: "freelist",
-      });
-      throwsUnchanged(
-        pool,
-        () => pool.acquire(),
-        PoolConfigurationError,
-        "PoolConfigurationError",
-        /freelist/,
-      );
-    });
   });
 }

@@ -71,7 +71,7 @@ export interface SyncConfig {
   statistics: "off" | "on" | "timing";
   reset: "none" | "function" | "method";
   typed: boolean;
-  /** Non-extensible objects (tracked in a Map by the pool); never with "freelist". */
+  /** Non-extensible objects (tracked in a Map by the pool). */
   frozen: boolean;
   preInitialize: boolean;
   growth: GrowthChoice;
@@ -115,8 +115,7 @@ export function configArb(kind: "fixed" | "growing"): fc.Arbitrary<SyncConfig> {
     maxExtra: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
   }).map(({ maxExtra, ...config }) => ({
     ...config,
-    // Non-extensible objects cannot be linked by the "freelist" allocator.
-    frozen: config.frozen && config.allocator !== "freelist",
+    frozen: config.frozen,
     maxCapacity: kind === "growing" && maxExtra !== undefined
       ? config.capacity + maxExtra
       : undefined,
@@ -531,7 +530,13 @@ export class SyncSim {
     );
     if (handle === undefined) return;
     assert.equal(handle.released, false);
-    assert.equal(handle.generation % 2, 1, "a live borrow's generation is odd");
+    // A pool's handle carries its borrow's key.
+    assert.equal(
+      this.pool.isLive(handle.generation),
+      true,
+      "a handle's key is live",
+    );
+    assert.equal(this.pool.objectOf(handle.generation), handle.value);
     this.handles.push({ handle, id: handle.value.id, serial });
   }
 

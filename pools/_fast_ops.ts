@@ -1,0 +1,206 @@
+/**
+ * The plain `acquire`, `tryAcquire`, `release` and `use` of the synchronous
+ * pools, made once per pool. Private to `pools/`.
+ *
+ * Why per pool: V8 keeps one set of inline caches (and one inlining
+ * decision) per function for all of its callers, and closures made at the
+ * same site share them. `release` must read one property of the user's
+ * object (its slot number), so a function shared by every pool sees every
+ * pooled class and goes megamorphic past four. So where code generation
+ * from strings is allowed, each pool compiles its own copy of
+ * {@linkcode fastOps} with `new Function` (its source made unique by a
+ * serial number: identical source would share feedback through the eval
+ * cache), and every pool's functions see only that pool's class.
+ *
+ * Where code generation is forbidden (a Content-Security-Policy without
+ * `'unsafe-eval'`, `--disallow-code-generation-from-strings`, some embedded
+ * engines), the pool uses {@linkcode fastOps} itself: the same code, the
+ * same behaviour, only slower when a program pools many classes. The first
+ * refusal is remembered, so it is asked once per process.
+ *
+ * @module
+ */
+
+import { SLOT, type SlotCore } from "./_slot_core.ts";
+
+/** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
+export interface FastOps<T extends object> {
+  /** The plain acquire. */
+  acquire: () => T;
+  /** The plain tryAcquire. */
+  tryAcquire: () => T | undefined;
+  /** The plain release. */
+  release: (obj: T) => void;
+  /** The plain use. */
+  use: <R>(fn: (obj: T) => R) => R;
+}
+
+/**
+ * Makes the fast functions of one pool. Its source is compiled again per
+ * pool, so it must refer to nothing but its parameters and literals (no
+ * module constants, no imports), and keep the mode numbers of `_slot_core.ts`
+ * in sync by hand: 1 is MODE_STATS.
+ *
+ * @param core The pool's state.
+ * @param slotKey The slot property symbol.
+ * @returns The functions.
+ */
+export function fastOps<T extends object>(
+  core: SlotCore<T>,
+  slotKey: typeof SLOT,
+): FastOps<T> {
+  function acquire(): T {
+    const mode = core.amode;
+    if (mode <= 1) {
+      const top = core.top;
+      if (top > 0) {
+        const slot = core.idle[top - 1]!;
+        core.top = top - 1;
+        const gen = core.gen;
+        gen[slot] = gen[slot]! + 1;
+        const row = core.row;
+        if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
+        if (mode !== 0) core.stats!.recordAllocation();
+        return core.objects[slot]!;
+      }
+    }
+    return core.objects[core.acquireSlot(true)]!;
+  }
+
+  function tryAcquire(): T | undefined {
+    const mode = core.amode;
+    if (mode <= 1) {
+      const top = core.top;
+      if (top > 0) {
+        const slot = core.idle[top - 1]!;
+        core.top = top - 1;
+        const gen = core.gen;
+        gen[slot] = gen[slot]! + 1;
+        const row = core.row;
+        if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
+        if (mode !== 0) core.stats!.recordAllocation();
+        return core.objects[slot]!;
+      }
+    }
+    const slot = core.acquireSlot(false);
+    return slot < 0 ? undefined : core.objects[slot];
+  }
+
+  /** Makes `slot` idle again: the plain path of a release of a lent slot. */
+  function idle(slot: number, g: number, mode: number): void {
+    core.gen[slot] = g + 1;
+    const top = core.top;
+    core.idle[top] = slot;
+    core.top = top + 1;
+    const row = core.row;
+    if (row !== null) row[core.rowAt] = row[core.rowAt]! - 1;
+    if (mode !== 0) core.stats!.recordRelease();
+  }
+
+  function release(obj: T): void {
+    const mode = core.rmode;
+    if (mode <= 1) {
+      let slot: number;
+      try {
+        slot = (obj as unknown as { [SLOT]: number })[slotKey];
+      } catch {
+        // null, undefined, a revoked Proxy: the general path explains.
+        slot = -1;
+      }
+      const g = core.gen[slot]!;
+      if ((g & 1) === 1 && core.objects[slot] === obj) {
+        idle(slot, g, mode);
+        return;
+      }
+    }
+    core.releaseGeneral(obj);
+  }
+
+  function use<R>(fn: (obj: T) => R): R {
+    if (typeof fn !== "function") core.notAFunction(fn);
+    let slot: number;
+    const mode = core.amode;
+    const top = core.top;
+    if (mode <= 1 && top > 0) {
+      slot = core.idle[top - 1]!;
+      core.top = top - 1;
+      const gen = core.gen;
+      gen[slot] = gen[slot]! + 1;
+      const row = core.row;
+      if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
+      if (mode !== 0) core.stats!.recordAllocation();
+    } else {
+      slot = core.acquireSlot(true);
+    }
+    const g = core.gen[slot]!;
+    let result: R;
+    try {
+      result = fn(core.objects[slot]!);
+    } catch (error) {
+      core.endUse(slot, g, true);
+      throw error;
+    }
+    if (
+      result !== null &&
+      (typeof result === "object" || typeof result === "function") &&
+      typeof (result as { then?: unknown }).then === "function"
+    ) {
+      return core.settleUse(
+        slot,
+        g,
+        result as unknown as PromiseLike<unknown>,
+      ) as R;
+    }
+    const rmode = core.rmode;
+    // fn may have released or discarded the object itself: then it is not ours to release.
+    if (rmode <= 1 && core.gen[slot] === g) idle(slot, g, rmode);
+    else core.endUse(slot, g, false);
+    return result;
+  }
+
+  return { acquire, tryAcquire, release, use };
+}
+
+/** How many pools compiled their own copy (makes each source unique). */
+let serial = 0;
+/** Whether code generation works here: undefined until first asked. */
+let generating: boolean | undefined;
+/** The source of {@linkcode fastOps}, read once. */
+let source: string | undefined;
+
+/**
+ * The fast functions for one pool: its own compiled copy where code
+ * generation is allowed, else the shared {@linkcode fastOps}.
+ *
+ * @param core The pool's state.
+ * @returns The functions.
+ */
+export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
+  if (generating !== false) {
+    try {
+      source ??= fastOps.toString();
+      const make = new Function(
+        `"use strict";\nreturn (${source});\n// fastalloc pool ${++serial}`,
+      )() as typeof fastOps<T>;
+      const ops = make(core, SLOT);
+      generating = true;
+      return ops;
+    } catch {
+      // EvalError (CSP, --disallow-code-generation-from-strings) or an
+      // engine that hides function sources: use the shared copy.
+      generating = false;
+    }
+  }
+  return fastOps(core, SLOT);
+}
+
+/**
+ * Whether pools made so far compiled their own fast functions (`true`), use
+ * the shared ones because code generation is forbidden (`false`), or none
+ * was made yet (`undefined`). For tests and benchmarks.
+ *
+ * @returns The state.
+ */
+export function generatesCode(): boolean | undefined {
+  return generating;
+}
