@@ -56,8 +56,8 @@ export function fastOps<T extends object>(
       if (top > 0) {
         const slot = core.idle[top - 1]!;
         core.top = top - 1;
-        const gen = core.gen;
-        gen[slot] = gen[slot]! + 1;
+        const state = core.state;
+        state[slot] = ~state[slot]!;
         const row = core.row;
         if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
         if (mode !== 0) core.stats!.recordAllocation();
@@ -74,8 +74,8 @@ export function fastOps<T extends object>(
       if (top > 0) {
         const slot = core.idle[top - 1]!;
         core.top = top - 1;
-        const gen = core.gen;
-        gen[slot] = gen[slot]! + 1;
+        const state = core.state;
+        state[slot] = ~state[slot]!;
         const row = core.row;
         if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
         if (mode !== 0) core.stats!.recordAllocation();
@@ -87,8 +87,8 @@ export function fastOps<T extends object>(
   }
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
-  function idle(slot: number, g: number, mode: number): void {
-    core.gen[slot] = g + 1;
+  function idle(slot: number, key: number, mode: number): void {
+    core.state[slot] = ~((key + core.step) & 0x7fffffff);
     const top = core.top;
     core.idle[top] = slot;
     core.top = top + 1;
@@ -107,9 +107,9 @@ export function fastOps<T extends object>(
         // null, undefined, a revoked Proxy: the general path explains.
         slot = -1;
       }
-      const g = core.gen[slot]!;
-      if ((g & 1) === 1 && core.objects[slot] === obj) {
-        idle(slot, g, mode);
+      const key = core.state[slot]!;
+      if (key >= 0 && core.objects[slot] === obj) {
+        idle(slot, key, mode);
         return;
       }
     }
@@ -124,20 +124,20 @@ export function fastOps<T extends object>(
     if (mode <= 1 && top > 0) {
       slot = core.idle[top - 1]!;
       core.top = top - 1;
-      const gen = core.gen;
-      gen[slot] = gen[slot]! + 1;
+      const state = core.state;
+      state[slot] = ~state[slot]!;
       const row = core.row;
       if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
       if (mode !== 0) core.stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
     }
-    const g = core.gen[slot]!;
+    const key = core.state[slot]!;
     let result: R;
     try {
       result = fn(core.objects[slot]!);
     } catch (error) {
-      core.endUse(slot, g, true);
+      core.endUse(slot, key, true);
       throw error;
     }
     if (
@@ -147,14 +147,14 @@ export function fastOps<T extends object>(
     ) {
       return core.settleUse(
         slot,
-        g,
+        key,
         result as unknown as PromiseLike<unknown>,
       ) as R;
     }
     const rmode = core.rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
-    if (rmode <= 1 && core.gen[slot] === g) idle(slot, g, rmode);
-    else core.endUse(slot, g, false);
+    if (rmode <= 1 && core.state[slot] === key) idle(slot, key, rmode);
+    else core.endUse(slot, key, false);
     return result;
   }
 
@@ -179,8 +179,14 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
   if (generating !== false) {
     try {
       source ??= fastOps.toString();
+      // A pool without a shared row (all but ThreadLocalPool) compiles its
+      // row updates away: `row` becomes the constant null. If an engine
+      // printed the source differently, nothing is replaced: still correct.
+      const text = core.row === null
+        ? source.replace(/\bconst row = core\.row;/g, "const row = null;")
+        : source;
       const make = new Function(
-        `"use strict";\nreturn (${source});\n// fastalloc pool ${++serial}`,
+        `"use strict";\nreturn (${text});\n// fastalloc pool ${++serial}`,
       )() as typeof fastOps<T>;
       const ops = make(core, SLOT);
       generating = true;

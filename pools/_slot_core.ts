@@ -165,6 +165,12 @@ function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
   }
 }
 
+/** Fills `states` from `from` on with each slot's first state: `~slot` (next key: slot, generation 0). */
+function initialStates(states: Int32Array, from: number): Int32Array {
+  for (let slot = from; slot < states.length; slot++) states[slot] = ~slot;
+  return states;
+}
+
 function grownInt32(old: Int32Array, need: number): Int32Array {
   let length = Math.max(8, old.length);
   while (length < need) length *= 2;
@@ -187,8 +193,15 @@ export class SlotCore<T extends object> {
   rmode: number;
   /** The object in each slot (undefined while the slot is vacant or reserved). */
   objects: (T | undefined)[] = [];
-  /** One generation per slot: odd while lent, even otherwise (wraps). */
-  gen: Int32Array = new Int32Array(8);
+  /**
+   * One word per slot: while lent, the borrow's key (>= 0); otherwise
+   * `~next`, the complement of the key its next borrow will get (< 0). So a
+   * key is live exactly when `state[key & slotMask] === key`: one load and
+   * one comparison, no generation arithmetic. (A negative number never
+   * matches: `~next & slotMask` is `slotMask - slot`, never `slot`, as
+   * `slotMask` is odd.) Every entry, used or not, holds its slot's state.
+   */
+  state: Int32Array = initialStates(new Int32Array(8), 0);
   /** Idle slot numbers: a stack (`idle[top - 1]` next) or a ring from `head`. */
   idle: Int32Array = new Int32Array(8);
   /** How many slots are idle. */
@@ -224,6 +237,8 @@ export class SlotCore<T extends object> {
   slotBits: number;
   slotMask: number;
   genMask: number;
+  /** `1 << slotBits`: adds one generation to a key. */
+  step: number;
   onDrained: (() => void) | undefined;
   name: string;
   lender: Lender<T>;
@@ -270,6 +285,7 @@ export class SlotCore<T extends object> {
     this.slotBits = slotBitsFor(this.maxCapacity);
     this.slotMask = (1 << this.slotBits) - 1;
     this.genMask = 2 ** (31 - this.slotBits) - 1;
+    this.step = 1 << this.slotBits; // a Smi field (2 ** n would be a double)
     this.onDrained = extras.onDrained;
     this.name = extras.name;
     this.lender = {
@@ -341,7 +357,10 @@ export class SlotCore<T extends object> {
   #takeSlot(): number {
     if (this.vacantTop > 0) return this.vacant[--this.vacantTop]!;
     const slot = this.slots++;
-    if (slot >= this.gen.length) this.gen = grownInt32(this.gen, slot + 1);
+    if (slot >= this.state.length) {
+      const old = this.state.length;
+      this.state = initialStates(grownInt32(this.state, slot + 1), old);
+    }
     // The fast release stores into the stack without a bounds check: it
     // must always have room for every object.
     if (this.kind !== "deque" && slot >= this.idle.length) {
@@ -426,7 +445,7 @@ export class SlotCore<T extends object> {
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
     }
-    this.gen[slot] = this.gen[slot]! + 1;
+    this.state[slot] = ~this.state[slot]!;
     if (this.row !== null) this.row[this.rowAt] = this.row[this.rowAt]! + 1;
     if (stats !== undefined) {
       stats.recordAllocation();
@@ -561,17 +580,13 @@ export class SlotCore<T extends object> {
         } slots a key can name`,
       );
     }
-    return (((this.gen[slot]! >>> 1) & this.genMask) << this.slotBits) | slot;
+    return this.state[slot]!;
   }
 
   /** Whether `key` names a live borrow of this pool; never throws. */
   isLive(key: unknown): boolean {
-    if (key !== ((key as number) & 0x7fffffff)) return false;
-    const k = key as number;
-    const slot = k & this.slotMask;
-    if (slot >= this.slots) return false;
-    const g = this.gen[slot]!;
-    return (g & 1) === 1 && ((g >>> 1) & this.genMask) === k >>> this.slotBits;
+    return typeof key === "number" &&
+      this.state[key & this.slotMask] === key;
   }
 
   /**
@@ -581,15 +596,17 @@ export class SlotCore<T extends object> {
   liveSlot(key: unknown, action: string): number {
     if (this.isLive(key)) return (key as number) & this.slotMask;
     let issued = false;
-    if (key === ((key as number) & 0x7fffffff)) {
+    if (typeof key === "number" && key === (key & 0x7fffffff)) {
       const k = key as number;
       const slot = k & this.slotMask;
       if (slot < this.slots) {
-        const g = this.gen[slot]!;
-        // Borrows ever made of this slot; past the wrap every generation was issued.
-        const borrows = (g + 1) >>> 1;
-        issued = g < 0 || borrows > this.genMask ||
-          k >>> this.slotBits < borrows;
+        // Issued: the generations below the next one (in this lap: older
+        // laps are past the documented bound).
+        const state = this.state[slot]!;
+        const next = state >= 0
+          ? (state >>> this.slotBits) + 1
+          : ~state >>> this.slotBits;
+        issued = k >>> this.slotBits < next;
       }
     }
     if (issued) {
@@ -605,7 +622,7 @@ export class SlotCore<T extends object> {
   /** The slot of a lent `obj`; throws the error explaining why it is not one. */
   lentSlot(obj: T, action: string): number {
     const slot = this.slotOf(obj);
-    if (slot >= 0 && (this.gen[slot]! & 1) === 1) return slot;
+    if (slot >= 0 && this.state[slot]! >= 0) return slot;
     return this.reject(obj, slot, action);
   }
 
@@ -640,7 +657,7 @@ export class SlotCore<T extends object> {
   /** Release of anything the fast path did not take (checks failing, reset, closed…). */
   releaseGeneral(obj: T): void {
     const slot = this.slotOf(obj);
-    if (slot < 0 || (this.gen[slot]! & 1) !== 1) {
+    if (slot < 0 || this.state[slot]! < 0) {
       this.reject(obj, slot, "release");
     }
     this.releaseSlot(slot, "release", false);
@@ -655,7 +672,7 @@ export class SlotCore<T extends object> {
     const stats = this.stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
     const obj = this.objects[slot]!;
-    this.gen[slot] = this.gen[slot]! + 1;
+    this.endBorrow(slot);
     if (this.row !== null) this.row[this.rowAt] = this.row[this.rowAt]! - 1;
     stats?.recordRelease();
     if (discard || this.closed) {
@@ -686,6 +703,11 @@ export class SlotCore<T extends object> {
     }
     this.pushIdle(slot);
     if (started !== 0) stats!.recordReleaseTime(nowNs() - started);
+  }
+
+  /** Marks a lent slot idle: its state becomes `~` its next key. */
+  endBorrow(slot: number): void {
+    this.state[slot] = ~((this.state[slot]! + this.step) & 0x7fffffff);
   }
 
   /** Tells the owner a closed pool has nothing lent any more. */
@@ -757,7 +779,7 @@ export class SlotCore<T extends object> {
    * reset still shows in the statistics).
    */
   endUse(slot: number, g: number, quiet: boolean): void {
-    if (this.gen[slot] !== g) return;
+    if (this.state[slot] !== g) return;
     if (!quiet) return this.releaseSlot(slot, "release", false);
     try {
       this.releaseSlot(slot, "release", false);

@@ -253,24 +253,27 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     const c = this.#core;
     const mode = c.amode;
     const top = c.top;
-    let slot: number;
     if (mode <= 1 && top > 0) {
-      slot = c.idle[top - 1]!;
+      const slot = c.idle[top - 1]!;
       c.top = top - 1;
-      const gen = c.gen;
-      gen[slot] = gen[slot]! + 1;
+      const state = c.state;
+      const key = ~state[slot]!;
+      state[slot] = key;
       const row = c.row;
       if (row !== null) row[c.rowAt] = row[c.rowAt]! + 1;
       if (mode !== 0) c.stats!.recordAllocation();
-    } else {
-      slot = c.acquireSlot(true);
+      // Stack slots are below 2^21 but in pools that big (checked below).
+      if (slot <= c.slotMask) return key;
+      return this.#keyOrRefuse(slot);
     }
-    if (slot > c.slotMask) {
-      // Past what a key can name (pools above 2^21 objects): undo, refuse.
-      c.releaseSlot(slot, "release", false);
-      c.keyAt(slot);
-    }
-    return (((c.gen[slot]! >>> 1) & c.genMask) << c.slotBits) | slot;
+    return this.#keyOrRefuse(c.acquireSlot(true));
+  }
+
+  /** The key of a just-lent slot; a slot past what keys can name is given back and refused. */
+  #keyOrRefuse(slot: number): number {
+    const c = this.#core;
+    if (slot > c.slotMask) c.releaseSlot(slot, "release", false);
+    return c.keyAt(slot);
   }
 
   /**
@@ -294,12 +297,10 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    */
   objectOf(key: number): T {
     const c = this.#core;
-    if (key === (key & 0x7fffffff)) {
+    // Numbers only: `&` on an object would run its valueOf.
+    if (typeof key === "number") {
       const slot = key & c.slotMask;
-      const g = c.gen[slot]!;
-      if ((g & 1) === 1 && ((g >>> 1) & c.genMask) === key >>> c.slotBits) {
-        return c.objects[slot]!;
-      }
+      if (c.state[slot] === key) return c.objects[slot]!;
     }
     return c.objects[c.liveSlot(key, "get object of key")]!;
   }
@@ -324,12 +325,11 @@ export abstract class BasePool<T extends object> implements Pool<T> {
   releaseKey(key: number): void {
     const c = this.#core;
     const mode = c.rmode;
-    if (mode <= 1 && key === (key & 0x7fffffff)) {
+    if (mode <= 1 && typeof key === "number") {
       const slot = key & c.slotMask;
-      const gen = c.gen;
-      const g = gen[slot]!;
-      if ((g & 1) === 1 && ((g >>> 1) & c.genMask) === key >>> c.slotBits) {
-        gen[slot] = g + 1;
+      const state = c.state;
+      if (state[slot] === key) {
+        state[slot] = ~((key + c.step) & 0x7fffffff);
         const top = c.top;
         c.idle[top] = slot;
         c.top = top + 1;

@@ -5,16 +5,8 @@ import { BasePool } from "../pools/base_pool.ts";
 import type { PoolOptions, PoolType } from "../config/options.ts";
 import type { Pool } from "../pools/pool.ts";
 import { PoolEmptyError } from "../errors.ts";
-import { poolContract, Vec } from "./_pool_contract.ts";
+import { Vec } from "./_pool_contract.ts";
 import { throwsUnchanged } from "./_state.ts";
-
-poolContract("FixedPool", <T extends object>(
-  options: PoolOptions<T>,
-  type?: PoolType<T>,
-) =>
-  type === undefined
-    ? new FixedPool(options as PoolOptions<T> & { factory: () => T })
-    : new FixedPool(type, options));
 
 describe("FixedPool", () => {
   it("is a BasePool and a Pool", () => {

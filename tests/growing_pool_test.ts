@@ -13,22 +13,8 @@ import type {
   PoolType,
 } from "../config/options.ts";
 import { PoolConfigurationError, PoolEmptyError } from "../errors.ts";
-import { poolContract, Vec } from "./_pool_contract.ts";
+import { Vec } from "./_pool_contract.ts";
 import { throwsUnchanged } from "./_state.ts";
-
-// With maxCapacity === capacity a growing pool must behave as a fixed one.
-poolContract("GrowingPool", <T extends object>(
-  options: PoolOptions<T>,
-  type?: PoolType<T>,
-) => {
-  const bounded: GrowingPoolOptions<T> = {
-    ...options,
-    maxCapacity: options.capacity,
-  };
-  return type === undefined
-    ? new GrowingPool(bounded as GrowingPoolOptions<T> & { factory: () => T })
-    : new GrowingPool(type, bounded);
-});
 
 type Obj = { id: number };
 
