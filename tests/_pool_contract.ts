@@ -1257,7 +1257,6 @@ function keyContract(name: string, make: MakePool): void {
       assert.equal(pool.inUse, 0);
       assert.equal(pool.available, 1);
     });
-
   });
 }
 
@@ -1364,9 +1363,8 @@ function reentrancyContract(name: string, make: MakePool): void {
   describe(`${name}: callbacks calling their own pool`, () => {
     it("a factory's acquire on a capacity-1 pool sees the place taken (PoolEmptyError); inUse stays 1", () => {
       const seen: unknown[] = [];
-      let pool!: Pool<Box>;
       let n = 0;
-      pool = make<Box>({
+      const pool: Pool<Box> = make<Box>({
         capacity: 1,
         factory: () => {
           try {
@@ -1404,8 +1402,7 @@ function reentrancyContract(name: string, make: MakePool): void {
 
     it("a factory that closes the pool: the acquire fails with PoolClosedError and the new object is destroyed", () => {
       const destroyed: Box[] = [];
-      let pool!: Pool<Box>;
-      pool = make<Box>({
+      const pool: Pool<Box> = make<Box>({
         capacity: 2,
         factory: () => {
           pool.close();
@@ -1423,9 +1420,8 @@ function reentrancyContract(name: string, make: MakePool): void {
     for (const allocator of ALLOCATORS) {
       it(`${allocator}: a reset that releases its object again is a double release: the object is destroyed, never idle twice`, () => {
         const destroyed: Box[] = [];
-        let pool!: Pool<Box>;
         let n = 0;
-        pool = make<Box>({
+        const pool: Pool<Box> = make<Box>({
           capacity: 3,
           allocator,
           factory: () => ({ id: n++, x: 0 }),
@@ -1452,8 +1448,7 @@ function reentrancyContract(name: string, make: MakePool): void {
 
     it("a reset's acquire on a capacity-1 pool sees the place taken", () => {
       const seen: unknown[] = [];
-      let pool!: Pool<Box>;
-      pool = make<Box>({
+      const pool: Pool<Box> = make<Box>({
         capacity: 1,
         factory: () => ({ id: 0, x: 0 }),
         reset: () => {
@@ -1472,8 +1467,7 @@ function reentrancyContract(name: string, make: MakePool): void {
 
     it("a reset that closes the pool: the object is destroyed, not kept", () => {
       const destroyed: Box[] = [];
-      let pool!: Pool<Box>;
-      pool = make<Box>({
+      const pool: Pool<Box> = make<Box>({
         capacity: 2,
         factory: () => ({ id: 0, x: 0 }),
         reset: () => pool.close(),
@@ -1487,9 +1481,8 @@ function reentrancyContract(name: string, make: MakePool): void {
 
     it("destroy calling close, release or acquire during close: no second close, the errors it would get", () => {
       const seen: unknown[] = [];
-      let pool!: Pool<Box>;
       let n = 0;
-      pool = make<Box>({
+      const pool: Pool<Box> = make<Box>({
         capacity: 2,
         preInitialize: true,
         factory: () => ({ id: n++, x: 0 }),

@@ -2,7 +2,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import { BasePool } from "../pools/base_pool.ts";
-import type { PoolOptions, PoolType } from "../config/options.ts";
 import type { Pool } from "../pools/pool.ts";
 import { PoolEmptyError } from "../errors.ts";
 import { Vec } from "./_pool_contract.ts";
