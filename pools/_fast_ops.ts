@@ -21,7 +21,7 @@
  * @module
  */
 
-import { SLOT, type SlotCore } from "./_slot_core.ts";
+import { type Hot, SLOT, type SlotCore } from "./_slot_core.ts";
 
 /** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
 export interface FastOps<T extends object> {
@@ -41,64 +41,73 @@ export interface FastOps<T extends object> {
  * module constants, no imports), and keep the mode numbers of `_slot_core.ts`
  * in sync by hand: 1 is MODE_STATS.
  *
- * @param core The pool's state.
+ * @param core The pool's state (its general paths).
+ * @param hot The state the fast paths touch.
  * @param slotKey The slot property symbol.
  * @returns The functions.
  */
 export function fastOps<T extends object>(
   core: SlotCore<T>,
+  hot: Hot<T>,
   slotKey: typeof SLOT,
 ): FastOps<T> {
   function acquire(): T {
-    const mode = core.amode;
+    const mode = hot.amode;
     if (mode <= 1) {
-      const top = core.top;
-      if (top > 0) {
-        const slot = core.idle[top - 1]!;
-        core.top = top - 1;
-        const state = core.state;
+      const t = hot.top - 1;
+      if (t >= 0) {
+        hot.top = t;
+        const slot = hot.idleSlot[t]!;
+        const state = hot.state;
         state[slot] = ~state[slot]!;
-        const row = core.row;
-        if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
-        if (mode !== 0) core.stats!.recordAllocation();
-        return core.objects[slot]!;
+        const row = hot.row;
+        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+        if (mode !== 0) hot.stats!.recordAllocation();
+        const idleObj = hot.idleObj;
+        const obj = idleObj[t]!;
+        idleObj[t] = undefined;
+        return obj;
       }
     }
-    return core.objects[core.acquireSlot(true)]!;
+    return hot.objects[core.acquireSlot(true)]!;
   }
 
   function tryAcquire(): T | undefined {
-    const mode = core.amode;
+    const mode = hot.amode;
     if (mode <= 1) {
-      const top = core.top;
-      if (top > 0) {
-        const slot = core.idle[top - 1]!;
-        core.top = top - 1;
-        const state = core.state;
+      const t = hot.top - 1;
+      if (t >= 0) {
+        hot.top = t;
+        const slot = hot.idleSlot[t]!;
+        const state = hot.state;
         state[slot] = ~state[slot]!;
-        const row = core.row;
-        if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
-        if (mode !== 0) core.stats!.recordAllocation();
-        return core.objects[slot]!;
+        const row = hot.row;
+        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+        if (mode !== 0) hot.stats!.recordAllocation();
+        const idleObj = hot.idleObj;
+        const obj = idleObj[t]!;
+        idleObj[t] = undefined;
+        return obj;
       }
     }
     const slot = core.acquireSlot(false);
-    return slot < 0 ? undefined : core.objects[slot];
+    return slot < 0 ? undefined : hot.objects[slot];
   }
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
-  function idle(slot: number, key: number, mode: number): void {
-    core.state[slot] = ~((key + core.step) & 0x7fffffff);
-    const top = core.top;
-    core.idle[top] = slot;
-    core.top = top + 1;
-    const row = core.row;
-    if (row !== null) row[core.rowAt] = row[core.rowAt]! - 1;
-    if (mode !== 0) core.stats!.recordRelease();
+  function idle(obj: T, slot: number, key: number, mode: number): void {
+    hot.state[slot] = ~((key + hot.step) & 0x7fffffff);
+    const top = hot.top;
+    hot.idleObj[top] = obj;
+    hot.idleSlot[top] = slot;
+    hot.top = top + 1;
+    const row = hot.row;
+    if (row !== null) row[hot.rowAt] = row[hot.rowAt]! - 1;
+    if (mode !== 0) hot.stats!.recordRelease();
   }
 
   function release(obj: T): void {
-    const mode = core.rmode;
+    const mode = hot.rmode;
     if (mode <= 1) {
       let slot: number;
       try {
@@ -107,9 +116,9 @@ export function fastOps<T extends object>(
         // null, undefined, a revoked Proxy: the general path explains.
         slot = -1;
       }
-      const key = core.state[slot]!;
-      if (key >= 0 && core.objects[slot] === obj) {
-        idle(slot, key, mode);
+      const key = hot.state[slot]!;
+      if (key >= 0 && hot.objects[slot] === obj) {
+        idle(obj, slot, key, mode);
         return;
       }
     }
@@ -119,23 +128,28 @@ export function fastOps<T extends object>(
   function use<R>(fn: (obj: T) => R): R {
     if (typeof fn !== "function") core.notAFunction(fn);
     let slot: number;
-    const mode = core.amode;
-    const top = core.top;
-    if (mode <= 1 && top > 0) {
-      slot = core.idle[top - 1]!;
-      core.top = top - 1;
-      const state = core.state;
+    let obj: T;
+    const mode = hot.amode;
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      hot.top = t;
+      slot = hot.idleSlot[t]!;
+      const idleObj = hot.idleObj;
+      obj = idleObj[t]!;
+      idleObj[t] = undefined;
+      const state = hot.state;
       state[slot] = ~state[slot]!;
-      const row = core.row;
-      if (row !== null) row[core.rowAt] = row[core.rowAt]! + 1;
-      if (mode !== 0) core.stats!.recordAllocation();
+      const row = hot.row;
+      if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+      if (mode !== 0) hot.stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
+      obj = hot.objects[slot]!;
     }
-    const key = core.state[slot]!;
+    const key = hot.state[slot]!;
     let result: R;
     try {
-      result = fn(core.objects[slot]!);
+      result = fn(obj);
     } catch (error) {
       core.endUse(slot, key, true);
       throw error;
@@ -151,9 +165,9 @@ export function fastOps<T extends object>(
         result as unknown as PromiseLike<unknown>,
       ) as R;
     }
-    const rmode = core.rmode;
+    const rmode = hot.rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
-    if (rmode <= 1 && core.state[slot] === key) idle(slot, key, rmode);
+    if (rmode <= 1 && hot.state[slot] === key) idle(obj, slot, key, rmode);
     else core.endUse(slot, key, false);
     return result;
   }
@@ -182,13 +196,13 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
       // A pool without a shared row (all but ThreadLocalPool) compiles its
       // row updates away: `row` becomes the constant null. If an engine
       // printed the source differently, nothing is replaced: still correct.
-      const text = core.row === null
-        ? source.replace(/\bconst row = core\.row;/g, "const row = null;")
+      const text = core.hot.row === null
+        ? source.replace(/\bconst row = hot\.row;/g, "const row = null;")
         : source;
       const make = new Function(
         `"use strict";\nreturn (${text});\n// fastalloc pool ${++serial}`,
       )() as typeof fastOps<T>;
-      const ops = make(core, SLOT);
+      const ops = make(core, core.hot, SLOT);
       generating = true;
       return ops;
     } catch {
@@ -197,7 +211,7 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
       generating = false;
     }
   }
-  return fastOps(core, SLOT);
+  return fastOps(core, core.hot, SLOT);
 }
 
 /**

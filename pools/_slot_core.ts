@@ -180,19 +180,33 @@ function grownInt32(old: Int32Array, need: number): Int32Array {
 }
 
 /**
- * All state of one synchronous pool. A single class, every field set in the
- * constructor in the same order, so the per-pool fast functions that close
- * over a core see one hidden class.
+ * The state the fast paths touch, in a plain object of its own. Why not
+ * fields of {@linkcode SlotCore}: measured on Node 24 and Deno, the same
+ * fast functions cost 9.3 ns per cycle reading a class instance's fields and
+ * 6.2 ns reading an object literal's (bare array: 2.9). Made by one literal,
+ * so every pool's hot state has one hidden class.
  *
  * @typeParam T The pooled object type.
  */
-export class SlotCore<T extends object> {
+export interface Hot<T> {
   /** Acquire takes the general path when this is above MODE_STATS. */
   amode: number;
   /** Release takes the general path when this is above MODE_STATS. */
   rmode: number;
-  /** The object in each slot (undefined while the slot is vacant or reserved). */
-  objects: (T | undefined)[] = [];
+  /** How many slots are idle. */
+  top: number;
+  /**
+   * The idle store, two parallel arrays: the idle objects and their slot
+   * numbers, a stack (`[top - 1]` next) or a ring from `head`. Keeping the
+   * object itself (not only its slot) is what makes a release + acquire
+   * cycle cheap: the next acquire reads back the very reference the release
+   * stored, instead of a chain of loads through the slot number (measured:
+   * 5.4 ns against 7.3 for a slot-number stack, bare array 2.9). Entries at
+   * and above `top` are always `undefined`, so dropped objects are not kept.
+   * Both are at least as long as `slots` (stack) or the ring.
+   */
+  idleObj: (T | undefined)[];
+  idleSlot: Int32Array;
   /**
    * One word per slot: while lent, the borrow's key (>= 0); otherwise
    * `~next`, the complement of the key its next borrow will get (< 0). So a
@@ -201,49 +215,60 @@ export class SlotCore<T extends object> {
    * matches: `~next & slotMask` is `slotMask - slot`, never `slot`, as
    * `slotMask` is odd.) Every entry, used or not, holds its slot's state.
    */
-  state: Int32Array = initialStates(new Int32Array(8), 0);
-  /** Idle slot numbers: a stack (`idle[top - 1]` next) or a ring from `head`. */
-  idle: Int32Array = new Int32Array(8);
-  /** How many slots are idle. */
-  top = 0;
-  /** The ring's front (FIFO only). */
-  head = 0;
-  /** Slots ever used (the next new slot number). */
-  slots = 0;
-  /** Vacant slots (their object was dropped), reused before new ones. */
-  vacant: Int32Array = new Int32Array(8);
-  vacantTop = 0;
-  /** Objects alive (lent, idle, or being created): inUse = created - top. */
-  created = 0;
-  capacity: number;
-  maxCapacity: number;
-  closed = false;
+  state: Int32Array;
+  /** The object in each slot (undefined while the slot is vacant or reserved). */
+  objects: (T | undefined)[];
+  /** `1 << slotBits`: adds one generation to a key. */
+  step: number;
+  /** `(1 << slotBits) - 1`: a key's slot bits. */
+  slotMask: number;
   /** Mirrors inUse into a shared cell (ThreadLocalPool); null otherwise. */
   row: Float64Array | null;
   rowAt: number;
   stats: Recorder | undefined;
+}
+
+/**
+ * All state of one synchronous pool but the hot part, and every path but the
+ * plain one.
+ *
+ * @typeParam T The pooled object type.
+ */
+export class SlotCore<T extends object> {
+  /** What the fast paths touch. */
+  declare hot: Hot<T>;
+  /** The ring's front (FIFO only). */
+  declare head: number;
+  /** Slots ever used (the next new slot number). */
+  declare slots: number;
+  /** Vacant slots (their object was dropped), reused before new ones. */
+  declare vacant: Int32Array;
+  declare vacantTop: number;
+  /** Objects alive (lent, idle, or being created): inUse = created - top. */
+  declare created: number;
+  declare capacity: number;
+  declare maxCapacity: number;
+  declare closed: boolean;
   /** The StatsCollector, when the pool uses one (for `stats()`). */
-  collector: StatsCollector | undefined;
-  create: () => T;
-  type: PoolType<T> | undefined;
-  reset: ((obj: T) => void) | undefined;
-  resetMethod: string | undefined;
-  destroy: ((obj: T) => void) | undefined;
-  onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
-  growth: GrowthConfig | undefined;
+  declare collector: StatsCollector | undefined;
+  declare create: () => T;
+  declare type: PoolType<T> | undefined;
+  declare reset: ((obj: T) => void) | undefined;
+  declare resetMethod: string | undefined;
+  declare destroy: ((obj: T) => void) | undefined;
+  declare onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
+  declare growth: GrowthConfig | undefined;
   /** Slots of objects that cannot carry the slot property. */
-  unstamped: Map<T, number> | undefined = undefined;
-  kind: string;
-  slotBits: number;
-  slotMask: number;
-  genMask: number;
-  /** `1 << slotBits`: adds one generation to a key. */
-  step: number;
-  onDrained: (() => void) | undefined;
-  name: string;
-  lender: Lender<T>;
+  declare unstamped: Map<T, number> | undefined;
+  declare kind: string;
+  declare slotBits: number;
+  declare slotMask: number;
+  declare genMask: number;
+  declare onDrained: (() => void) | undefined;
+  declare name: string;
+  declare lender: Lender<T>;
   /** Names this pool in DROPPED. */
-  token: object = {};
+  declare token: object;
 
   /**
    * Sets a core up from validated settings.
@@ -251,24 +276,53 @@ export class SlotCore<T extends object> {
    * @param settings Validated pool options.
    * @param extras Growth, recorder and hooks.
    */
+  /**
+   * Sets a core up from validated settings.
+   *
+   * @param settings Validated pool options.
+   * @param extras Growth, recorder and hooks.
+   */
   constructor(settings: PoolSettings<T>, extras: CoreExtras) {
+    const bits = slotBitsFor(extras.maxCapacity ?? settings.capacity);
+    const hot: Hot<T> = {
+      amode: 0,
+      rmode: 0,
+      top: 0,
+      // Both idle arrays start equally long (8: a power of two for the ring).
+      idleObj: new Array(8).fill(undefined),
+      idleSlot: new Int32Array(8),
+      state: initialStates(new Int32Array(8), 0),
+      objects: [],
+      step: 1 << bits, // a Smi (2 ** n would be a double)
+      slotMask: (1 << bits) - 1,
+      row: extras.row ?? null,
+      rowAt: extras.rowAt ?? 0,
+      stats: undefined,
+    };
+    this.hot = hot;
+    this.head = 0;
+    this.slots = 0;
+    this.vacant = new Int32Array(8);
+    this.vacantTop = 0;
+    this.created = 0;
+    this.closed = false;
+    this.unstamped = undefined;
+    this.token = {};
     this.capacity = settings.capacity;
     this.maxCapacity = extras.maxCapacity ?? settings.capacity;
-    this.row = extras.row ?? null;
-    this.rowAt = extras.rowAt ?? 0;
     if (extras.recorder !== undefined) {
       this.collector = undefined;
-      this.stats = extras.recorder;
+      hot.stats = extras.recorder;
     } else if (settings.statistics.enabled) {
       this.collector = new StatsCollector({
         timing: settings.statistics.timing,
         sampleRate: settings.statistics.sampleRate,
         capacity: settings.capacity,
       });
-      this.stats = this.collector;
+      hot.stats = this.collector;
     } else {
       this.collector = undefined;
-      this.stats = undefined;
+      hot.stats = undefined;
     }
     this.create = settings.create;
     this.type = settings.type;
@@ -279,20 +333,19 @@ export class SlotCore<T extends object> {
     this.growth = extras.growth;
     this.kind = settings.allocator;
     const fifo = settings.allocator === "deque" ? MODE_FIFO : 0;
-    this.amode = (this.stats !== undefined ? MODE_STATS : 0) |
+    hot.amode = (hot.stats !== undefined ? MODE_STATS : 0) |
       (settings.statistics.timing ? MODE_TIMING : 0) | fifo;
-    this.rmode = this.amode | (this.reset !== undefined ? MODE_RESET : 0);
-    this.slotBits = slotBitsFor(this.maxCapacity);
-    this.slotMask = (1 << this.slotBits) - 1;
+    hot.rmode = hot.amode | (this.reset !== undefined ? MODE_RESET : 0);
+    this.slotBits = bits;
+    this.slotMask = hot.slotMask;
     this.genMask = 2 ** (31 - this.slotBits) - 1;
-    this.step = 1 << this.slotBits; // a Smi field (2 ** n would be a double)
     this.onDrained = extras.onDrained;
     this.name = extras.name;
     this.lender = {
       isLive: (obj: T, key: number): boolean =>
-        this.isLive(key) && this.objects[key & this.slotMask] === obj,
+        this.isLive(key) && hot.objects[key & this.slotMask] === obj,
       release: (obj: T, key: number): void => {
-        if (!this.isLive(key) || this.objects[key & this.slotMask] !== obj) {
+        if (!this.isLive(key) || hot.objects[key & this.slotMask] !== obj) {
           throw new AlreadyReleasedError(
             `Cannot release handle: its borrow (key ${
               showKey(key)
@@ -307,7 +360,7 @@ export class SlotCore<T extends object> {
 
   /** Objects lent now. */
   get inUse(): number {
-    return this.created - this.top;
+    return this.created - this.hot.top;
   }
 
   /** The stale-key bound: a slot's keys are told apart for this many borrows. */
@@ -319,59 +372,76 @@ export class SlotCore<T extends object> {
 
   /** Puts a slot in the idle store (back of the ring, or top of the stack). */
   pushIdle(slot: number): void {
-    let idle = this.idle;
-    if (this.top === idle.length) {
-      idle = this.kind === "deque" ? this.#grownRing() : grownInt32(idle, 0);
-      this.idle = idle;
+    if (this.hot.top === this.hot.idleSlot.length) {
+      if (this.kind === "deque") this.growRing();
+      else this.growStack(this.hot.top + 1);
     }
-    if (this.kind === "deque") {
-      idle[(this.head + this.top) & (idle.length - 1)] = slot;
-    } else {
-      idle[this.top] = slot;
-    }
-    this.top++;
+    const at = this.kind === "deque"
+      ? (this.head + this.hot.top) & (this.hot.idleSlot.length - 1)
+      : this.hot.top;
+    this.hot.idleSlot[at] = slot;
+    this.hot.idleObj[at] = this.hot.objects[slot];
+    this.hot.top++;
   }
 
   /** Takes the next idle slot, or -1. */
   popIdle(): number {
-    if (this.top === 0) return -1;
-    this.top--;
-    if (this.kind !== "deque") return this.idle[this.top]!;
-    const slot = this.idle[this.head]!;
-    this.head = (this.head + 1) & (this.idle.length - 1);
+    if (this.hot.top === 0) return -1;
+    this.hot.top--;
+    if (this.kind !== "deque") {
+      this.hot.idleObj[this.hot.top] = undefined;
+      return this.hot.idleSlot[this.hot.top]!;
+    }
+    const slot = this.hot.idleSlot[this.head]!;
+    this.hot.idleObj[this.head] = undefined;
+    this.head = (this.head + 1) & (this.hot.idleSlot.length - 1);
     return slot;
   }
 
-  /** Doubles the ring, unrolling it so the front is at 0. */
-  #grownRing(): Int32Array {
-    const old = this.idle;
-    const next = new Int32Array(old.length * 2);
-    for (let i = 0; i < this.top; i++) {
-      next[i] = old[(this.head + i) & (old.length - 1)]!;
+  /** Makes both stack arrays at least `need` long (the fast release stores without a check). */
+  growStack(need: number): void {
+    if (need > this.hot.idleSlot.length) {
+      this.hot.idleSlot = grownInt32(this.hot.idleSlot, need);
     }
+    const objs = this.hot.idleObj;
+    while (objs.length < this.hot.idleSlot.length) objs.push(undefined);
+  }
+
+  /** Doubles the ring, unrolling it so the front is at 0. */
+  growRing(): void {
+    const old = this.hot.idleSlot;
+    const oldObjs = this.hot.idleObj;
+    const slots = new Int32Array(old.length * 2);
+    const objs: (T | undefined)[] = new Array(slots.length).fill(undefined);
+    for (let i = 0; i < this.hot.top; i++) {
+      const at = (this.head + i) & (old.length - 1);
+      slots[i] = old[at]!;
+      objs[i] = oldObjs[at];
+    }
+    this.hot.idleSlot = slots;
+    this.hot.idleObj = objs;
     this.head = 0;
-    return next;
   }
 
   /** A slot for a new object: a vacant one, else the next never used. */
-  #takeSlot(): number {
+  takeSlot(): number {
     if (this.vacantTop > 0) return this.vacant[--this.vacantTop]!;
     const slot = this.slots++;
-    if (slot >= this.state.length) {
-      const old = this.state.length;
-      this.state = initialStates(grownInt32(this.state, slot + 1), old);
+    if (slot >= this.hot.state.length) {
+      const old = this.hot.state.length;
+      this.hot.state = initialStates(grownInt32(this.hot.state, slot + 1), old);
     }
     // The fast release stores into the stack without a bounds check: it
     // must always have room for every object.
-    if (this.kind !== "deque" && slot >= this.idle.length) {
-      this.idle = grownInt32(this.idle, slot + 1);
+    if (this.kind !== "deque" && slot >= this.hot.idleObj.length) {
+      this.growStack(slot + 1);
     }
     return slot;
   }
 
   /** Gives a slot back as vacant (its object was dropped or never made). */
-  #vacate(slot: number): void {
-    this.objects[slot] = undefined;
+  vacate(slot: number): void {
+    this.hot.objects[slot] = undefined;
     if (this.vacantTop === this.vacant.length) {
       this.vacant = grownInt32(this.vacant, this.vacantTop + 1);
     }
@@ -384,7 +454,7 @@ export class SlotCore<T extends object> {
   fill(): void {
     try {
       while (this.created < this.capacity) {
-        const slot = this.#createInto();
+        const slot = this.createInto();
         this.pushIdle(slot);
       }
     } catch (error) {
@@ -410,7 +480,7 @@ export class SlotCore<T extends object> {
     if (this.closed) {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
-    const stats = this.stats;
+    const stats = this.hot.stats;
     const started = stats !== undefined && stats.sampleAllocation()
       ? nowNs()
       : 0;
@@ -418,7 +488,7 @@ export class SlotCore<T extends object> {
     if (slot < 0) {
       const before = this.capacity;
       if (this.created >= before) {
-        const grownTo = this.#nextCapacity();
+        const grownTo = this.nextCapacity();
         if (grownTo === 0) {
           stats?.recordExhaustion();
           if (!throwWhenEmpty) return -1;
@@ -430,23 +500,25 @@ export class SlotCore<T extends object> {
         // the new capacity), given back if the factory throws.
         this.capacity = grownTo;
         try {
-          slot = this.#createInto();
+          slot = this.createInto();
         } catch (error) {
           this.capacity = before;
           throw error;
         }
         stats?.recordGrowth(grownTo);
       } else {
-        slot = this.#createInto();
+        slot = this.createInto();
       }
       if (this.closed) {
         // The factory closed the pool: this acquire fails, the object goes.
-        this.#drop(slot);
+        this.drop(slot);
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
     }
-    this.state[slot] = ~this.state[slot]!;
-    if (this.row !== null) this.row[this.rowAt] = this.row[this.rowAt]! + 1;
+    this.hot.state[slot] = ~this.hot.state[slot]!;
+    if (this.hot.row !== null) {
+      this.hot.row[this.hot.rowAt] = this.hot.row[this.hot.rowAt]! + 1;
+    }
     if (stats !== undefined) {
       stats.recordAllocation();
       if (started !== 0) stats.recordAllocationTime(nowNs() - started);
@@ -460,24 +532,24 @@ export class SlotCore<T extends object> {
    * (`created` counts it) before the factory runs, and given back if the
    * factory throws or returns something that cannot be pooled.
    */
-  #createInto(): number {
+  createInto(): number {
     this.created++;
-    const slot = this.#takeSlot();
+    const slot = this.takeSlot();
     let obj: T;
     try {
       obj = this.create();
-      this.#adopt(obj, slot);
+      this.adopt(obj, slot);
     } catch (error) {
       this.created--;
-      this.#vacate(slot);
+      this.vacate(slot);
       throw error;
     }
-    this.stats?.recordCreated();
+    this.hot.stats?.recordCreated();
     return slot;
   }
 
   /** Checks a new object and binds it to `slot`. */
-  #adopt(obj: T, slot: number): void {
+  adopt(obj: T, slot: number): void {
     if (
       obj === null || (typeof obj !== "object" && typeof obj !== "function")
     ) {
@@ -527,18 +599,18 @@ export class SlotCore<T extends object> {
       });
     } else {
       (this.unstamped ??= new Map()).set(obj, slot);
-      this.amode |= MODE_UNSTAMPED;
-      this.rmode |= MODE_UNSTAMPED;
+      this.hot.amode |= MODE_UNSTAMPED;
+      this.hot.rmode |= MODE_UNSTAMPED;
     }
     OWNED.add(obj);
-    this.objects[slot] = obj;
+    this.hot.objects[slot] = obj;
   }
 
   /**
    * The capacity the growth strategy allows next, or 0 when the pool cannot
    * grow. Changes nothing: the caller commits the growth.
    */
-  #nextCapacity(): number {
+  nextCapacity(): number {
     const growth = this.growth;
     const current = this.capacity;
     if (
@@ -568,7 +640,9 @@ export class SlotCore<T extends object> {
       if (slot !== undefined) return slot;
     }
     const slot = readSlot(obj);
-    return typeof slot === "number" && this.objects[slot] === obj ? slot : -1;
+    return typeof slot === "number" && this.hot.objects[slot] === obj
+      ? slot
+      : -1;
   }
 
   /** The key of the current borrow of a lent slot. */
@@ -580,13 +654,13 @@ export class SlotCore<T extends object> {
         } slots a key can name`,
       );
     }
-    return this.state[slot]!;
+    return this.hot.state[slot]!;
   }
 
   /** Whether `key` names a live borrow of this pool; never throws. */
   isLive(key: unknown): boolean {
     return typeof key === "number" &&
-      this.state[key & this.slotMask] === key;
+      this.hot.state[key & this.slotMask] === key;
   }
 
   /**
@@ -602,7 +676,7 @@ export class SlotCore<T extends object> {
       if (slot < this.slots) {
         // Issued: the generations below the next one (in this lap: older
         // laps are past the documented bound).
-        const state = this.state[slot]!;
+        const state = this.hot.state[slot]!;
         const next = state >= 0
           ? (state >>> this.slotBits) + 1
           : ~state >>> this.slotBits;
@@ -622,7 +696,7 @@ export class SlotCore<T extends object> {
   /** The slot of a lent `obj`; throws the error explaining why it is not one. */
   lentSlot(obj: T, action: string): number {
     const slot = this.slotOf(obj);
-    if (slot >= 0 && this.state[slot]! >= 0) return slot;
+    if (slot >= 0 && this.hot.state[slot]! >= 0) return slot;
     return this.reject(obj, slot, action);
   }
 
@@ -657,7 +731,7 @@ export class SlotCore<T extends object> {
   /** Release of anything the fast path did not take (checks failing, reset, closed…). */
   releaseGeneral(obj: T): void {
     const slot = this.slotOf(obj);
-    if (slot < 0 || this.state[slot]! < 0) {
+    if (slot < 0 || this.hot.state[slot]! < 0) {
       this.reject(obj, slot, "release");
     }
     this.releaseSlot(slot, "release", false);
@@ -669,15 +743,17 @@ export class SlotCore<T extends object> {
    * made idle, or dropped (`discard`, a closed pool, a failed reset).
    */
   releaseSlot(slot: number, _action: string, discard: boolean): void {
-    const stats = this.stats;
+    const stats = this.hot.stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    const obj = this.objects[slot]!;
+    const obj = this.hot.objects[slot]!;
     this.endBorrow(slot);
-    if (this.row !== null) this.row[this.rowAt] = this.row[this.rowAt]! - 1;
+    if (this.hot.row !== null) {
+      this.hot.row[this.hot.rowAt] = this.hot.row[this.hot.rowAt]! - 1;
+    }
     stats?.recordRelease();
     if (discard || this.closed) {
-      this.#drop(slot);
-      this.#drained();
+      this.drop(slot);
+      this.drained();
       return;
     }
     const reset = this.reset;
@@ -687,17 +763,17 @@ export class SlotCore<T extends object> {
       } catch (error) {
         stats?.recordResetFailure();
         try {
-          this.#drop(slot, error);
+          this.drop(slot, error);
         } finally {
-          this.#drained();
+          this.drained();
         }
         throw error;
       }
       stats?.recordReset();
       if (this.closed) {
         // The reset closed the pool: the object goes instead of idling.
-        this.#drop(slot);
-        this.#drained();
+        this.drop(slot);
+        this.drained();
         return;
       }
     }
@@ -707,12 +783,13 @@ export class SlotCore<T extends object> {
 
   /** Marks a lent slot idle: its state becomes `~` its next key. */
   endBorrow(slot: number): void {
-    this.state[slot] = ~((this.state[slot]! + this.step) & 0x7fffffff);
+    this.hot.state[slot] =
+      ~((this.hot.state[slot]! + this.hot.step) & 0x7fffffff);
   }
 
   /** Tells the owner a closed pool has nothing lent any more. */
-  #drained(): void {
-    if (this.closed && this.created === this.top) this.onDrained?.();
+  drained(): void {
+    if (this.closed && this.created === this.hot.top) this.onDrained?.();
   }
 
   /**
@@ -721,18 +798,18 @@ export class SlotCore<T extends object> {
    * given (a failed reset being rethrown), a destroy error is combined with
    * it instead of hiding it.
    */
-  #drop(slot: number, cause?: unknown): void {
-    const obj = this.objects[slot]!;
-    this.#vacate(slot);
+  drop(slot: number, cause?: unknown): void {
+    const obj = this.hot.objects[slot]!;
+    this.vacate(slot);
     if (this.unstamped?.delete(obj) === true && this.unstamped.size === 0) {
       this.unstamped = undefined;
-      this.amode &= ~MODE_UNSTAMPED;
-      this.rmode &= ~MODE_UNSTAMPED;
+      this.hot.amode &= ~MODE_UNSTAMPED;
+      this.hot.rmode &= ~MODE_UNSTAMPED;
     }
     OWNED.delete(obj);
     DROPPED.set(obj, this.token);
     this.created--;
-    this.stats?.recordDestroyed();
+    this.hot.stats?.recordDestroyed();
     const destroy = this.destroy;
     if (destroy === undefined) return;
     try {
@@ -748,8 +825,10 @@ export class SlotCore<T extends object> {
 
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
   reclaim(obj: T, key: number): void {
-    if (!this.isLive(key) || this.objects[key & this.slotMask] !== obj) return;
-    this.stats?.recordLeak();
+    if (!this.isLive(key) || this.hot.objects[key & this.slotMask] !== obj) {
+      return;
+    }
+    this.hot.stats?.recordLeak();
     try {
       this.onLeak?.({ object: obj, generation: key, pool: this.name });
     } catch (error) {
@@ -779,7 +858,7 @@ export class SlotCore<T extends object> {
    * reset still shows in the statistics).
    */
   endUse(slot: number, g: number, quiet: boolean): void {
-    if (this.state[slot] !== g) return;
+    if (this.hot.state[slot] !== g) return;
     if (!quiet) return this.releaseSlot(slot, "release", false);
     try {
       this.releaseSlot(slot, "release", false);
@@ -808,12 +887,12 @@ export class SlotCore<T extends object> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.amode |= MODE_CLOSED;
-    this.rmode |= MODE_CLOSED;
+    this.hot.amode |= MODE_CLOSED;
+    this.hot.rmode |= MODE_CLOSED;
     try {
       this.destroyIdle();
     } finally {
-      this.#drained();
+      this.drained();
     }
   }
 
@@ -845,7 +924,7 @@ export class SlotCore<T extends object> {
       if (slot < 0) break;
       discarded++;
       try {
-        this.#drop(slot);
+        this.drop(slot);
       } catch (error) {
         errors.push(error);
       }
@@ -859,7 +938,7 @@ export class SlotCore<T extends object> {
     const trimmed = this.discardIdle(keep, errors);
     if (this.capacity > keep) {
       this.capacity = Math.max(keep, this.created);
-      this.stats?.recordCapacity(this.capacity);
+      this.hot.stats?.recordCapacity(this.capacity);
     }
     if (errors.length > 0) {
       throw new AggregateError(

@@ -31,7 +31,7 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import type { Pool } from "./pool.ts";
-import { type CoreExtras, SlotCore } from "./_slot_core.ts";
+import { type CoreExtras, type Hot, SlotCore } from "./_slot_core.ts";
 import { makeFastOps } from "./_fast_ops.ts";
 
 /** What a growing pool adds to the settings. */
@@ -177,6 +177,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
   readonly use: <R>(fn: (obj: T) => R) => R;
 
   #core: SlotCore<T>;
+  #hot: Hot<T>;
 
   /**
    * Sets the pool up from validated settings; subclasses validate first.
@@ -204,6 +205,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     this.release = ops.release;
     this.use = ops.use;
     this.#core = core;
+    this.#hot = core.hot;
     if (settings.preInitialize) core.fill();
   }
 
@@ -250,23 +252,24 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   acquireKey(): number {
-    const c = this.#core;
-    const mode = c.amode;
-    const top = c.top;
-    if (mode <= 1 && top > 0) {
-      const slot = c.idle[top - 1]!;
-      c.top = top - 1;
-      const state = c.state;
+    const h = this.#hot;
+    const mode = h.amode;
+    const t = h.top - 1;
+    if (mode <= 1 && t >= 0) {
+      h.top = t;
+      const slot = h.idleSlot[t]!;
+      h.idleObj[t] = undefined;
+      const state = h.state;
       const key = ~state[slot]!;
       state[slot] = key;
-      const row = c.row;
-      if (row !== null) row[c.rowAt] = row[c.rowAt]! + 1;
-      if (mode !== 0) c.stats!.recordAllocation();
+      const row = h.row;
+      if (row !== null) row[h.rowAt] = row[h.rowAt]! + 1;
+      if (mode !== 0) h.stats!.recordAllocation();
       // Stack slots are below 2^21 but in pools that big (checked below).
-      if (slot <= c.slotMask) return key;
+      if (slot <= h.slotMask) return key;
       return this.#keyOrRefuse(slot);
     }
-    return this.#keyOrRefuse(c.acquireSlot(true));
+    return this.#keyOrRefuse(this.#core.acquireSlot(true));
   }
 
   /** The key of a just-lent slot; a slot past what keys can name is given back and refused. */
@@ -296,13 +299,13 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   objectOf(key: number): T {
-    const c = this.#core;
+    const h = this.#hot;
     // Numbers only: `&` on an object would run its valueOf.
     if (typeof key === "number") {
-      const slot = key & c.slotMask;
-      if (c.state[slot] === key) return c.objects[slot]!;
+      const slot = key & h.slotMask;
+      if (h.state[slot] === key) return h.objects[slot]!;
     }
-    return c.objects[c.liveSlot(key, "get object of key")]!;
+    return h.objects[this.#core.liveSlot(key, "get object of key")]!;
   }
 
   /**
@@ -323,22 +326,24 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   releaseKey(key: number): void {
-    const c = this.#core;
-    const mode = c.rmode;
+    const h = this.#hot;
+    const mode = h.rmode;
     if (mode <= 1 && typeof key === "number") {
-      const slot = key & c.slotMask;
-      const state = c.state;
+      const slot = key & h.slotMask;
+      const state = h.state;
       if (state[slot] === key) {
-        state[slot] = ~((key + c.step) & 0x7fffffff);
-        const top = c.top;
-        c.idle[top] = slot;
-        c.top = top + 1;
-        const row = c.row;
-        if (row !== null) row[c.rowAt] = row[c.rowAt]! - 1;
-        if (mode !== 0) c.stats!.recordRelease();
+        state[slot] = ~((key + h.step) & 0x7fffffff);
+        const top = h.top;
+        h.idleObj[top] = h.objects[slot];
+        h.idleSlot[top] = slot;
+        h.top = top + 1;
+        const row = h.row;
+        if (row !== null) row[h.rowAt] = row[h.rowAt]! - 1;
+        if (mode !== 0) h.stats!.recordRelease();
         return;
       }
     }
+    const c = this.#core;
     c.releaseSlot(c.liveSlot(key, "release key"), "release", false);
   }
 
@@ -473,7 +478,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
   allocate(): ContextHandle<T> {
     const key = this.acquireKey();
     const c = this.#core;
-    return new ContextHandle(c.lender, c.objects[key & c.slotMask]!, key);
+    return new ContextHandle(c.lender, c.hot.objects[key & c.slotMask]!, key);
   }
 
   /**
@@ -497,7 +502,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
   allocateOwned(): OwnedHandle<T> {
     const key = this.acquireKey();
     const c = this.#core;
-    return new OwnedHandle(c.lender, c.objects[key & c.slotMask]!, key);
+    return new OwnedHandle(c.lender, c.hot.objects[key & c.slotMask]!, key);
   }
 
   /**
@@ -540,7 +545,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
 
   /** Idle objects already created. */
   get available(): number {
-    return this.#core.top;
+    return this.#hot.top;
   }
 
   /** Whether the pool is closed. */
@@ -617,7 +622,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
 
   #describe(): string {
     const c = this.#core;
-    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
+    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot.top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
       c.collector !== undefined
     } }`;
   }
