@@ -127,6 +127,13 @@ for ((run = 1; run <= RUNS; run++)); do
     fi
   fi
 done
+# The shared-code path (what environments without code generation get), once.
+out="$results/real_deno_nocodegen.json"
+if "$DENO" run -A --v8-flags=--expose-gc bench/real_programs.ts --no-codegen --json "$out" >&2; then
+  real_args+=(--real "$out")
+else
+  failed=1
+fi
 if "$DENO" run -A bench/gc_trace.ts --json "$results/gc_trace_deno.json"; then
   real_args+=(--gc-trace "$results/gc_trace_deno.json")
 else

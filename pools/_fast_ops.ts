@@ -224,3 +224,12 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
 export function generatesCode(): boolean | undefined {
   return generating;
 }
+
+/**
+ * Makes every pool made from now on use the shared fast functions, as if
+ * code generation were forbidden. For benchmarks that measure that path in
+ * a process that can generate code; not for applications.
+ */
+export function forbidCodeGeneration(): void {
+  generating = false;
+}

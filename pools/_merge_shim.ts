@@ -16,6 +16,9 @@ declare module "./thread_safe_pool.ts" {
     discardKey(key: number): void;
     keyOf(obj: T): number;
     isLive(key: number): boolean;
+    // Repeated here: merging loses the class's own symbol-keyed member in
+    // some type-check orders.
+    [Symbol.dispose](): void;
   }
 }
 
