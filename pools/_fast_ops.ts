@@ -182,6 +182,35 @@ let generating: boolean | undefined;
 /** The source of {@linkcode fastOps}, read once. */
 let source: string | undefined;
 
+/** Whether a compiled copy of {@linkcode fastOps} works: lends, takes back and uses one object. */
+function probe(make: typeof fastOps<object>): boolean {
+  try {
+    const obj = { n: 0 };
+    Object.defineProperty(obj, SLOT, { value: 0, writable: true });
+    const hot = {
+      amode: 0,
+      rmode: 0,
+      top: 1,
+      idleObj: [obj] as (object | undefined)[],
+      idleSlot: new Int32Array(1),
+      state: new Int32Array([~0]),
+      objects: [obj] as (object | undefined)[],
+      step: 2,
+      slotMask: 1,
+      row: null,
+      rowAt: 0,
+      stats: undefined,
+    };
+    const ops = make(null as never, hot, SLOT);
+    const lent = ops.acquire();
+    ops.release(lent);
+    const used = ops.use((o) => o === obj);
+    return lent === obj && used && hot.top === 1 && hot.state[0] === ~4;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The fast functions for one pool: its own compiled copy where code
  * generation is allowed, else the shared {@linkcode fastOps}.
@@ -202,6 +231,17 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
       const make = new Function(
         `"use strict";\nreturn (${text});\n// fastalloc pool ${++serial}`,
       )() as typeof fastOps<T>;
+      // Once per process, run a compiled copy on a probe: a tool that
+      // rewrote the source (coverage counters referring to its own module
+      // variables, say) fails here, not in the user's first acquire.
+      if (
+        generating === undefined &&
+        !probe(make as unknown as typeof fastOps<object>)
+      ) {
+        throw new EvalError(
+          "fastalloc: the compiled fast path failed its probe",
+        );
+      }
       const ops = make(core, core.hot, SLOT);
       generating = true;
       return ops;
