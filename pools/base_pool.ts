@@ -58,6 +58,12 @@ export type BasePoolHooks = Omit<CoreExtras, "name" | "growth" | "maxCapacity">;
  * {@linkcode BasePool.keyGenerations}). A pool whose maximum capacity is
  * above 2^21 issues keys for its first 2^21 slots only.
  *
+ * `acquire`, `tryAcquire`, `release` and `use` are own read-only properties
+ * of each pool (its own compiled functions where code generation is
+ * allowed), not prototype methods, so `const { acquire } = pool` works and a
+ * subclass method of the same name would be shadowed: wrap a pool (compose)
+ * instead of overriding them.
+ *
  * @typeParam T The pooled object type.
  *
  * @example Any synchronous pool is a BasePool
