@@ -14,6 +14,23 @@ describe("FixedPool", () => {
     assert.equal(pool.use((v) => v instanceof Vec), true);
   });
 
+  it("acquire, release and use work detached from the pool (own functions, no this)", () => {
+    const pool = new FixedPool({ capacity: 2, factory: () => ({ n: 0 }) });
+    const { acquire, release, use, tryAcquire } = pool;
+    const a = acquire();
+    const b = tryAcquire();
+    assert.ok(b !== undefined && a !== b);
+    release(a);
+    release(b!);
+    assert.equal(use((o) => (o.n = 4)), 4);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 2);
+    // Each pool has its own functions, of one shape.
+    const other = new FixedPool({ capacity: 1, factory: () => ({ n: 0 }) });
+    assert.notEqual(other.acquire, pool.acquire);
+    assert.deepEqual(Object.keys(other), Object.keys(pool));
+  });
+
   it("never grows", () => {
     const pool = new FixedPool({
       capacity: 3,
