@@ -26,7 +26,12 @@
  *   other libraries).
  *
  * With `--gc FILE` (the JSON that `bench/gc_pressure.ts` writes), both also
- * get the GC pressure results.
+ * get the GC pressure results. With `--real FILE` (repeatable: the JSON
+ * that `bench/real_programs.ts` writes, one per runtime and run), the
+ * markdown gets the real-program tables (every K, both call-site shapes,
+ * each runtime, medians over runs) and the issue-10 targets checked against
+ * them, and the chart gets the 8-class groups. With `--gc-trace FILE`
+ * (repeatable: `bench/gc_trace.ts --json`), the garbage-per-cycle check.
  *
  * No dependencies: the SVG is written by hand.
  *
@@ -80,16 +85,35 @@ interface GcPressure {
 }
 
 const USAGE =
-  `Usage: deno run --allow-read --allow-write bench/report.ts [--ops "GROUP=N"]... [--gc FILE] [--out DIR] [FILE|-]...`;
+  `Usage: deno run --allow-read --allow-write bench/report.ts [--ops "GROUP=N"]... [--gc FILE] [--real FILE]... [--gc-trace FILE]... [--out DIR] [FILE|-]...`;
+
+/** What `bench/real_programs.ts` writes. */
+interface RealJson {
+  runtime: string;
+  version: string;
+  codegen: boolean | undefined;
+  rows: { contender: string; k: number; shape: string; ns: number }[];
+}
+
+/** What `bench/gc_trace.ts --json` writes. */
+interface GcTraceJson {
+  runtime: string;
+  cycles: number;
+  gcs: Record<string, number>;
+}
 
 function parseArgs(args: string[]): {
   files: string[];
   ops: Map<string, number>;
   gc: string | undefined;
+  real: string[];
+  gcTrace: string[];
   out: string;
 } {
   const files: string[] = [];
   const ops = new Map<string, number>();
+  const real: string[] = [];
+  const gcTrace: string[] = [];
   let gc: string | undefined;
   let out = new URL("./results/", import.meta.url).pathname;
   for (let i = 0; i < args.length; i++) {
@@ -108,13 +132,22 @@ function parseArgs(args: string[]): {
       }
       ops.set(spec.slice(0, at), n);
     } else if (arg === "--gc") gc = value();
+    else if (arg === "--real") real.push(value());
+    else if (arg === "--gc-trace") gcTrace.push(value());
     else if (arg === "--out") out = value();
     else if (arg === "-h" || arg === "--help") {
       console.log(USAGE);
       Deno.exit(0);
     } else files.push(arg);
   }
-  return { files, ops, gc, out: out.endsWith("/") ? out : out + "/" };
+  return {
+    files,
+    ops,
+    gc,
+    real,
+    gcTrace,
+    out: out.endsWith("/") ? out : out + "/",
+  };
 }
 
 /** Splits text holding one or more JSON documents one after another. */
@@ -314,6 +347,161 @@ function gcMarkdown(gc: GcPressure): string[] {
   return lines;
 }
 
+// ---- real programs (bench/real_programs.ts) ----------------------------------
+
+const REAL_CONTENDERS = [
+  "bare",
+  "new",
+  "reusify",
+  "FixedPool",
+  "GrowingPool",
+  "use(fn)",
+  "keys",
+  "ThreadLocalPool",
+];
+
+/** Median ns per cycle of each (runtime, shape, k, contender) over the runs. */
+function realMedians(real: RealJson[]): Map<string, number> {
+  const all = new Map<string, number[]>();
+  for (const run of real) {
+    for (const r of run.rows) {
+      const key = `${run.runtime}|${r.shape}|${r.k}|${r.contender}`;
+      all.set(key, [...(all.get(key) ?? []), r.ns]);
+    }
+  }
+  return new Map([...all].map(([k, v]) => [k, median(v)]));
+}
+
+/** The real-program tables and the issue-10 targets, for latest.md. */
+export function realMarkdown(real: RealJson[]): string[] {
+  if (real.length === 0) return [];
+  const med = realMedians(real);
+  const runtimes = [...new Set(real.map((r) => r.runtime))];
+  const lines = [
+    "## Real programs (bench/real_programs.ts)",
+    "",
+    "K pooled classes in ONE process, every contender's pools alive at once; `separate`: each class from its own loop function, `shared`: one loop drives all K (`pools[i % K]`). ns per acquire + release (median over runs) and × bare arrays of the same K and shape.",
+    "",
+  ];
+  const at = (rt: string, shape: string, k: number, c: string) =>
+    med.get(`${rt}|${shape}|${k}|${c}`) ?? NaN;
+  for (const rt of runtimes) {
+    const runs = real.filter((r) => r.runtime === rt);
+    const codegen = runs[0]?.codegen;
+    for (const shape of ["separate", "shared"]) {
+      lines.push(
+        `### ${rt} ${
+          runs[0]?.version ?? ""
+        }, ${shape} call sites (${runs.length} runs, per-pool code ${
+          codegen ? "generated" : "shared"
+        })`,
+        "",
+        `| K | ${REAL_CONTENDERS.join(" | ")} |`,
+        `| --- | ${REAL_CONTENDERS.map(() => "---:").join(" | ")} |`,
+      );
+      const ks = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.k)))]
+        .sort((a, b) => a - b);
+      for (const k of ks) {
+        const bare = at(rt, shape, k, "bare");
+        const cells = REAL_CONTENDERS.map((c) => {
+          const ns = at(rt, shape, k, c);
+          return `${ns.toFixed(1)} (${(ns / bare).toFixed(2)}×)`;
+        });
+        lines.push(`| ${k} | ${cells.join(" | ")} |`);
+      }
+      lines.push("");
+    }
+  }
+  lines.push(
+    "### Issue 10 targets",
+    "",
+    "| runtime | target | measured | met |",
+    "| --- | --- | ---: | :-: |",
+  );
+  for (const rt of runtimes) {
+    const check = (label: string, value: number, limit: number) =>
+      lines.push(
+        `| ${rt} | ${label} ≤ ${limit} | ${value.toFixed(2)} | ${
+          value <= limit ? "yes" : "**no**"
+        } |`,
+      );
+    for (const c of ["FixedPool", "GrowingPool", "use(fn)"]) {
+      const ns = at(rt, "separate", 8, c);
+      check(
+        `${c}, 8 classes, separate: × bare`,
+        ns / at(rt, "separate", 8, "bare"),
+        2.5,
+      );
+      check(
+        `${c}, 8 classes, separate: × new`,
+        ns / at(rt, "separate", 8, "new"),
+        0.8,
+      );
+      check(
+        `${c}, 8 classes, separate: × reusify`,
+        ns / at(rt, "separate", 8, "reusify"),
+        1,
+      );
+      check(
+        `${c}, 1 class among coexisting pools: × bare`,
+        at(rt, "separate", 1, c) / at(rt, "separate", 1, "bare"),
+        2,
+      );
+    }
+    for (const shape of ["separate", "shared"]) {
+      for (const k of [1, 8, 16]) {
+        check(
+          `keys, ${k} classes, ${shape}: × bare`,
+          at(rt, shape, k, "keys") / at(rt, shape, k, "bare"),
+          2.5,
+        );
+      }
+    }
+  }
+  lines.push("");
+  return lines;
+}
+
+/** Chart groups for the real programs: the 8-class rows of each runtime and shape. */
+export function realChartGroups(real: RealJson[]): Map<string, Row[]> {
+  const med = realMedians(real);
+  const groups = new Map<string, Row[]>();
+  for (const rt of [...new Set(real.map((r) => r.runtime))]) {
+    for (const shape of ["separate", "shared"]) {
+      const group = `real, 8 classes, ${shape} (${rt})`;
+      groups.set(
+        group,
+        REAL_CONTENDERS.map((name) => ({
+          group,
+          name: name === "bare" ? "bare arrays" : name,
+          baseline: name === "bare",
+          runs: [med.get(`${rt}|${shape}|8|${name}`) ?? NaN],
+          failed: false,
+        })).filter((r) => Number.isFinite(r.runs[0])),
+      );
+    }
+  }
+  return groups;
+}
+
+/** The `--trace-gc` check, for latest.md. */
+export function gcTraceMarkdown(traces: GcTraceJson[]): string[] {
+  if (traces.length === 0) return [];
+  const lines = [
+    "## Garbage per cycle (bench/gc_trace.ts, --trace-gc)",
+    "",
+    "| runtime | loop | cycles | GCs |",
+    "| --- | --- | ---: | ---: |",
+  ];
+  for (const t of traces) {
+    for (const [loop, n] of Object.entries(t.gcs)) {
+      lines.push(`| ${t.runtime} | ${loop} | ${t.cycles} | ${n} |`);
+    }
+  }
+  lines.push("");
+  return lines;
+}
+
 // ---- SVG -------------------------------------------------------------------
 
 /** Mid-tone colours: legible on white and on GitHub's dark #0d1117. */
@@ -499,7 +687,19 @@ async function readInput(files: string[]): Promise<string[]> {
 }
 
 if (import.meta.main) {
-  const { files, ops, gc: gcFile, out } = parseArgs(Deno.args);
+  const { files, ops, gc: gcFile, real: realFiles, gcTrace, out } = parseArgs(
+    Deno.args,
+  );
+  const real = await Promise.all(
+    realFiles.map(async (f) =>
+      JSON.parse(await Deno.readTextFile(f)) as RealJson
+    ),
+  );
+  const traces = await Promise.all(
+    gcTrace.map(async (f) =>
+      JSON.parse(await Deno.readTextFile(f)) as GcTraceJson
+    ),
+  );
   const runs = (await readInput(files)).flatMap(splitJsonDocuments).filter(
     (doc): doc is RunJson =>
       typeof doc === "object" && doc !== null && "benches" in doc,
@@ -509,6 +709,10 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const groups = collect(runs);
+  for (const [name, rows] of realChartGroups(real)) {
+    groups.set(name, rows);
+    ops.set(name, 1); // figures are already per cycle
+  }
   // Runs of different bench files are different documents; count the most
   // documents any one bench appeared in.
   const runCount = Math.max(
@@ -525,7 +729,12 @@ if (import.meta.main) {
     ? undefined
     : JSON.parse(await Deno.readTextFile(gcFile)) as GcPressure;
   await Deno.mkdir(out, { recursive: true });
-  await Deno.writeTextFile(`${out}latest.md`, markdown(groups, ctx, gc));
+  const md = markdown(groups, ctx, gc).replace(
+    "![benchmark chart](latest.svg)",
+    [...realMarkdown(real), ...gcTraceMarkdown(traces)].join("\n") +
+      "\n![benchmark chart](latest.svg)",
+  );
+  await Deno.writeTextFile(`${out}latest.md`, md);
   await Deno.writeTextFile(`${out}latest.svg`, svg(groups, ctx));
   console.log(`report: wrote ${out}latest.md and ${out}latest.svg`);
 }

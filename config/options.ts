@@ -97,7 +97,7 @@ export interface StatisticsOptions {
 export interface LeakInfo<T> {
   /** The object that was leaked; the pool has already taken it back. */
   readonly object: T;
-  /** The borrow's generation number. */
+  /** The borrow's generation number (for the synchronous single-thread pools: the borrow's key). */
   readonly generation: number;
   /** The class name of the pool, e.g. `"FixedPool"`. */
   readonly pool: string;
@@ -119,7 +119,17 @@ export interface LeakInfo<T> {
 export interface PoolOptions<T> {
   /** How many objects the pool may lend at once: a positive safe integer. */
   capacity: number;
-  /** Makes a new object; overrides `new Type()`. */
+  /**
+   * Makes a new object; overrides `new Type()`.   *
+   * Re-entrancy ("state first, then the callback"): the pool commits its
+   * bookkeeping before it calls this, so it may call any method of its own
+   * pool, and each call behaves exactly as from outside: it works, or it
+   * throws the error it would throw from outside. The new object's place is
+   * reserved before it runs (a re-entrant acquire on a full pool gets
+   * `PoolEmptyError`, and `inUse` never exceeds `capacity`), and given back
+   * if it throws; if it closes the pool, the acquire fails with
+   * `PoolClosedError` and the new object is destroyed.
+   */
   factory?: () => T;
   /**
    * Cleans an object on release, so idle objects hold no stale references:
@@ -128,22 +138,47 @@ export interface PoolOptions<T> {
    * and counted in `stats().resetFailures`. A method name is checked on the
    * type's prototype when the pool is built from a type, and on every new
    * object: an object without that method fails its acquire with a
-   * `PoolConfigurationError` instead of being lent.
+   * `PoolConfigurationError` instead of being lent.   *
+   * Re-entrancy ("state first, then the callback"): the pool commits its
+   * bookkeeping before it calls this, so it may call any method of its own
+   * pool, and each call behaves exactly as from outside: it works, or it
+   * throws the error it would throw from outside. The borrow has ended
+   * before it runs: releasing the same object again from here is a double
+   * release (`AlreadyReleasedError`), which, thrown out of `reset`, counts
+   * as a failed reset, so an object never enters the idle store twice.
    */
   reset?: ((obj: T) => void) | string;
-  /** Called for every object the pool drops (close, trim, failed reset). */
+  /**
+   * Called for every object the pool drops (close, trim, discard, failed
+   * reset).   *
+   * Re-entrancy ("state first, then the callback"): the pool commits its
+   * bookkeeping before it calls this, so it may call any method of its own
+   * pool, and each call behaves exactly as from outside: it works, or it
+   * throws the error it would throw from outside. The object is no longer the pool's when it runs
+   * (releasing it is a double release); `close()` from here does nothing if
+   * the pool is closing, and otherwise takes effect at once.
+   */
   destroy?: (obj: T) => void;
   /** Create every object in the constructor (default `false`). */
   preInitialize?: boolean;
   /**
-   * The idle-object structure (default `"stack"`). `"freelist"` links idle
-   * objects through a hidden property, so it needs extensible objects (not
-   * frozen, sealed or made non-extensible).
+   * The order idle objects are lent in (default `"stack"`): `"stack"` and
+   * `"freelist"` are LIFO (the most recently released object next, likely
+   * still in the CPU cache), `"deque"` is FIFO (the longest idle next, which
+   * spreads use evenly). The synchronous pools keep idle objects in their
+   * own arrays, so every kind takes frozen and sealed objects too.
    */
   allocator?: AllocatorKind;
   /** Collect statistics (default `false`). */
   enableStatistics?: boolean | StatisticsOptions;
-  /** Called when an `OwnedHandle` is garbage-collected unreleased. */
+  /**
+   * Called when an `OwnedHandle` is garbage-collected unreleased, before the
+   * pool takes the object back.   *
+   * Re-entrancy ("state first, then the callback"): the pool commits its
+   * bookkeeping before it calls this, so it may call any method of its own
+   * pool, and each call behaves exactly as from outside: it works, or it
+   * throws the error it would throw from outside.
+   */
   onLeak?: (info: LeakInfo<T>) => void;
 }
 

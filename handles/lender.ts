@@ -8,7 +8,9 @@
 /**
  * The borrow ledger behind handles. Each borrow of an object has a
  * generation number; a handle remembers `(object, generation)`, so a stale
- * handle is detected even after its object has been lent again.
+ * handle is detected even after its object has been lent again. The
+ * synchronous single-thread pools pass the borrow's key as the generation
+ * (see `BasePool.acquireKey`): a key names exactly one borrow.
  *
  * @typeParam T The pooled object type.
  *

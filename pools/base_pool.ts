@@ -1,96 +1,68 @@
 /**
  * {@linkcode BasePool}: the single-thread pool implementation that
- * {@linkcode FixedPool} and {@linkcode GrowingPool} share.
+ * {@linkcode FixedPool}, {@linkcode GrowingPool} and `ThreadLocalPool` share.
  *
- * How it stays fast and safe at once: every object the pool creates carries
- * two hidden, non-enumerable properties under private symbols — the pool that
- * owns it and a generation counter, odd while the object is lent and even
- * while it is idle. So `release` detects a double release (even generation)
- * and a foreign object (another owner) with two property reads on the object
- * it already has in hand, and handles detect stale borrows by comparing
- * generations. That measured about 1.9× a bare array pop + push, where slot
- * numbers with side arrays cost 2.1–2.4× and a `WeakMap` 2×+. Objects that
- * cannot take a property (sealed, frozen) are tracked in a `Map` instead, on
- * the general path. Everything optional (timing, reset, the closed state)
- * sits behind one mode check, so the plain path does no extra work; plain
- * statistics counting rides the fast path behind one more predictable branch.
+ * How it stays fast in real programs (many pooled classes, many pools): the
+ * pool owns its objects in slots and keeps each slot's generation (odd while
+ * lent) and the idle slot numbers in its own typed arrays; each object
+ * carries one hidden property, its slot number, written once. Nothing on the
+ * hot path writes to user objects, and `release` checks
+ * `objects[slot] === obj`, so only the very object the pool lent is accepted.
+ * `acquire`, `tryAcquire`, `release` and `use` are compiled per pool where
+ * code generation is allowed (see `_fast_ops.ts`), so each pool's code sees
+ * one class; elsewhere every pool shares one copy of the same code. The key
+ * methods touch only typed arrays, so they stay monomorphic even when one
+ * call site drives pools of many classes. Everything optional (timing,
+ * reset, FIFO order, the closed state) sits behind one mode check, so the
+ * plain path does no extra work; plain statistics counting rides the fast
+ * path behind one more predictable branch.
+ *
+ * Re-entrancy: state first, then the callback. The pool commits its
+ * bookkeeping before it calls `factory`, `reset`, `destroy` or `onLeak`, so a
+ * callback may call any method of its own pool; each call behaves exactly as
+ * it would from outside (it works, or it throws the error it would throw).
  *
  * @module
  */
 
-import type { Allocator } from "../allocators/allocator.ts";
-import { createAllocator } from "../allocators/create_allocator.ts";
-import type {
-  GrowingPoolSettings,
-  LeakInfo,
-  PoolSettings,
-  PoolType,
-} from "../config/options.ts";
-import type { GrowthConfig } from "../config/growth.ts";
-import {
-  AlreadyReleasedError,
-  ForeignObjectError,
-  PoolClosedError,
-  PoolConfigurationError,
-  PoolEmptyError,
-  TypeMismatchError,
-} from "../errors.ts";
+import type { GrowingPoolSettings, PoolSettings } from "../config/options.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
-import type { Lender } from "../handles/lender.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
-import { StatsCollector } from "../stats/stats_collector.ts";
-import { quote, typeName } from "../quote.ts";
 import type { Pool } from "./pool.ts";
-import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
-
-/** The borrow generation: odd while lent, even while idle. */
-const GEN: unique symbol = Symbol("fastalloc.generation");
-/** The owning pool's token; `null` once the pool dropped the object. */
-const OWNER: unique symbol = Symbol("fastalloc.owner");
-
-type Stamped = { [GEN]: number; [OWNER]: object | null | undefined };
-
-/**
- * Objects a pool dropped (close, trim, failed reset), mapped to the token of
- * the pool that dropped them last, so releasing one there again is reported
- * as the double release it is, not as a foreign object. Written only when
- * dropping, read only when rejecting (an adopted object keeps its entry: to
- * the pool that dropped it, it stays released).
- */
-const DROPPED = new WeakMap<object, object>();
-
-// MODE_STATS is the lowest bit so the fast paths test `mode <= MODE_STATS`:
-// plain counting stays on them; everything else takes the general path.
-const MODE_STATS = 1;
-const MODE_CLOSED = 2;
-const MODE_RESET = 4;
-/** Some objects are tracked in a Map (they cannot carry the stamp). */
-const MODE_UNSTAMPED = 8;
-/** Sampled timing is on (it needs the clock, so the general path). */
-const MODE_TIMING = 16;
+import { type CoreExtras, type Hot, SlotCore } from "./_slot_core.ts";
+import { makeFastOps } from "./_fast_ops.ts";
 
 /** What a growing pool adds to the settings. */
 type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
 
-/** Whether a generation from `#generationOf` is a live borrow (odd; -1 is "not ours"). */
-function isLent(generation: number): boolean {
-  return generation >= 0 && (generation & 1) === 1;
-}
-
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
-
-function hidden(value: unknown): PropertyDescriptor {
-  return { value, writable: true, configurable: true, enumerable: false };
-}
+/**
+ * What a subclass may add to the core's settings (ThreadLocalPool: its shared
+ * row and recorder).
+ */
+export type BasePoolHooks = Omit<CoreExtras, "name" | "growth" | "maxCapacity">;
 
 /**
- * The synchronous single-thread pool behind {@linkcode FixedPool} and
- * {@linkcode GrowingPool}. Construct one of those; this class holds what they
- * share and documents the behaviour of every {@linkcode Pool} member.
+ * The synchronous single-thread pool behind {@linkcode FixedPool},
+ * {@linkcode GrowingPool} and `ThreadLocalPool`. Construct one of those; this
+ * class holds what they share and documents the behaviour of every
+ * {@linkcode Pool} member.
+ *
+ * Keys: a key is `(generation << slotBits) | slot`, a non-negative integer
+ * below 2^31, where `slotBits` is the number of bits of `maxCapacity - 1`
+ * (at least 1, at most 21) and `generation` counts the slot's borrows modulo
+ * 2^(31 − slotBits). So a stale key is told apart from a later borrow of the
+ * same slot for 2^(31 − slotBits) borrows of that slot: 2^26 for a capacity
+ * of 32, 2^21 for 1024, 2^10 for capacities above 2^21 (see
+ * {@linkcode BasePool.keyGenerations}). A pool whose maximum capacity is
+ * above 2^21 issues keys for its first 2^21 slots only.
+ *
+ * `acquire`, `tryAcquire`, `release` and `use` are own read-only properties
+ * of each pool (its own compiled functions where code generation is
+ * allowed), not prototype methods, so `const { acquire } = pool` works and a
+ * subclass method of the same name would be shadowed: wrap a pool (compose)
+ * instead of overriding them.
  *
  * @typeParam T The pooled object type.
  *
@@ -106,112 +78,24 @@ function hidden(value: unknown): PropertyDescriptor {
  * ```
  */
 export abstract class BasePool<T extends object> implements Pool<T> {
-  /** Non-zero when acquire must take the general path (closed, statistics, unstamped objects). */
-  #acquireMode: number;
-  /** Non-zero when release must take the general path (also: reset). */
-  #releaseMode: number;
-  #closed = false;
-  #idle: Allocator<T>;
-  /** Identifies this pool's objects (their OWNER stamp). */
-  #token: object = {};
-  /** Objects alive: lent plus idle (so `inUse` is derived, not counted on the hot path). */
-  #created = 0;
-  #capacity: number;
-  #stats: StatsCollector | undefined;
-  #create: () => T;
-  #type: PoolType<T> | undefined;
-  #reset: ((obj: T) => void) | undefined;
-  /** The reset method's name when `reset` was given as one: checked on each new object. */
-  #resetMethod: string | undefined;
-  #destroy: ((obj: T) => void) | undefined;
-  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
-  #growth: GrowthConfig | undefined;
-  #maxCapacity: number;
-  /** Generations of objects that cannot carry the stamp (non-extensible). */
-  #unstamped: Map<T, number> | undefined;
-  #lender: Lender<T>;
-
-  /**
-   * Sets the pool up from validated settings; subclasses validate first.
-   *
-   * @param settings Validated options (see `validatePoolOptions`).
-   * @param growth How to grow, for growing pools; absent for fixed ones.
-   */
-  protected constructor(settings: PoolSettings<T>, growth?: Growth) {
-    this.#capacity = settings.capacity;
-    this.#create = settings.create;
-    this.#type = settings.type;
-    this.#reset = settings.reset;
-    this.#resetMethod = settings.resetMethod;
-    this.#destroy = settings.destroy;
-    this.#onLeak = settings.onLeak;
-    this.#growth = growth?.growth;
-    this.#maxCapacity = growth?.maxCapacity ?? settings.capacity;
-    this.#idle = createAllocator<T>(settings.allocator);
-    if (settings.statistics.enabled) {
-      this.#stats = new StatsCollector({
-        timing: settings.statistics.timing,
-        sampleRate: settings.statistics.sampleRate,
-        capacity: settings.capacity,
-      });
-    }
-    this.#acquireMode = (this.#stats ? MODE_STATS : 0) |
-      (settings.statistics.timing ? MODE_TIMING : 0);
-    this.#releaseMode = this.#acquireMode | (this.#reset ? MODE_RESET : 0);
-    this.#lender = {
-      isLive: (obj: T, generation: number): boolean =>
-        this.#generationOf(obj) === generation,
-      release: (obj: T, generation: number): void => {
-        if (this.#generationOf(obj) !== generation) {
-          throw new AlreadyReleasedError(
-            `Cannot release handle: its borrow (generation ${
-              quote(generation)
-            }) was already released`,
-          );
-        }
-        this.release(obj);
-      },
-      reclaim: (obj: T, generation: number): void =>
-        this.#reclaim(obj, generation),
-    };
-    if (settings.preInitialize) this.#fill();
-  }
-
-  /**
-   * Creates every object up front; on a factory error, destroys what it made
-   * and rethrows (together with any destroy errors, which must not hide it).
-   */
-  #fill(): void {
-    try {
-      while (this.#created < this.#capacity) this.#idle.push(this.#createOne());
-    } catch (error) {
-      try {
-        this.#destroyIdle();
-      } catch (destroyError) {
-        throw new AggregateError(
-          [error, destroyError],
-          "Cannot pre-initialize pool: the factory and then destroy threw",
-        );
-      }
-      throw error;
-    }
-  }
-
-  // ---- acquire -----------------------------------------------------------
-
   /**
    * Lends an idle object, or creates one while fewer than `capacity` are
-   * lent; a growing pool grows first when full. If creating the object fails
-   * (the factory throws), the error is rethrown and the pool, its capacity
-   * and its counters are unchanged.
+   * lent; a growing pool grows first when full. The place is reserved before
+   * the factory runs (a re-entrant acquire sees it taken); if the factory
+   * throws, the error is rethrown and the pool, its capacity and its
+   * counters are unchanged. If the factory closes the pool, the new object is
+   * destroyed and `PoolClosedError` thrown.
+   *
+   * An own property of every pool (its own compiled function where code
+   * generation is allowed), so `const { acquire } = pool` works too.
    *
    * @returns The object, now borrowed.
    * @throws {PoolEmptyError} If nothing is idle and no object can be created.
    * @throws {PoolClosedError} If the pool is closed.
    * @throws {PoolConfigurationError} If the factory returned something that
    * cannot be pooled (not an object, an object another pool owns, an object
-   * without the `reset` method, a non-extensible object with the `"freelist"`
-   * allocator), or a custom growth strategy returned a bad capacity.
+   * without the `reset` method), or a custom growth strategy returned a bad
+   * capacity.
    *
    * @example
    * ```ts
@@ -223,17 +107,112 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * pool.release(point);
    * ```
    */
-  acquire(): T {
-    const mode = this.#acquireMode;
-    if (mode <= MODE_STATS) {
-      const obj = this.#idle.pop();
-      if (obj !== undefined) {
-        (obj as unknown as Stamped)[GEN]++;
-        if (mode !== 0) this.#stats!.recordAllocation();
-        return obj;
-      }
-    }
-    return this.#acquireGeneral(true)!;
+  readonly acquire: () => T;
+
+  /**
+   * As {@linkcode BasePool.acquire}, but returns `undefined` instead of
+   * throwing when the pool is exhausted.
+   *
+   * @returns The object, or `undefined` when none can be had.
+   * @throws {PoolClosedError} If the pool is closed.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * pool.acquire();
+   * console.log(pool.tryAcquire()); // undefined
+   * ```
+   */
+  readonly tryAcquire: () => T | undefined;
+
+  /**
+   * Returns a borrowed object (one lent by `acquire` or `acquireKey`). The
+   * borrow ends first; then, with a `reset`, the object is reset (a
+   * re-entrant release of it from `reset` is a double release); if the reset
+   * throws, the object is destroyed, its place freed, and the error
+   * rethrown. After `close()` the object is destroyed instead of kept.
+   * Only the very object the pool lent is accepted: an object inheriting
+   * from it (`Object.create(obj)`) or a Proxy of it is foreign.
+   *
+   * @param obj An object this pool lent and that is still borrowed.
+   * @throws {AlreadyReleasedError} If `obj` was already released (also when
+   * the pool has since dropped it: after `close`, `trim`, `discard` or a
+   * failed reset).
+   * @throws {ForeignObjectError} If this pool never lent `obj`.
+   * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
+   *
+   * @example
+   * ```ts
+   * import { AlreadyReleasedError, FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * const obj = pool.acquire();
+   * pool.release(obj);
+   * try { pool.release(obj); } catch (e) { console.log(e instanceof AlreadyReleasedError); } // true
+   * ```
+   */
+  readonly release: (obj: T) => void;
+
+  /**
+   * Acquires an object, calls `fn` with it, and releases it afterwards, even
+   * if `fn` throws. If `fn` returns a promise, the object is released when
+   * the promise settles. If `fn` released or discarded the object itself, it
+   * is not released again. This is the fast scoped form: no handle, no
+   * `using` cost. If `fn` throws and the release fails too, `fn`'s error is
+   * thrown (the failed reset still shows in `stats().resetFailures`).
+   *
+   * @typeParam R What `fn` returns.
+   * @param fn Works with the object; must not keep it after returning.
+   * @returns What `fn` returned.
+   * @throws {TypeError} If `fn` is not a function.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 4, factory: () => ({ sum: 0 }) });
+   * const total = pool.use((acc) => {
+   *   acc.sum = 1 + 2;
+   *   return acc.sum;
+   * });
+   * console.log(total, pool.inUse); // 3 0
+   * ```
+   */
+  readonly use: <R>(fn: (obj: T) => R) => R;
+
+  #core: SlotCore<T>;
+  #hot: Hot<T>;
+
+  /**
+   * Sets the pool up from validated settings; subclasses validate first.
+   *
+   * @param settings Validated options (see `validatePoolOptions`).
+   * @param growth How to grow, for growing pools; absent for fixed ones.
+   * @param hooks What a subclass adds (ThreadLocalPool's shared row).
+   */
+  protected constructor(
+    settings: PoolSettings<T>,
+    growth?: Growth,
+    hooks?: BasePoolHooks,
+  ) {
+    const core = new SlotCore<T>(settings, {
+      ...hooks,
+      name: new.target.name,
+      growth: growth?.growth,
+      maxCapacity: growth?.maxCapacity,
+    });
+    const ops = makeFastOps(core);
+    // Always the same four own properties in the same order: every pool
+    // keeps one hidden class whichever copy of the code it runs.
+    this.acquire = ops.acquire;
+    this.tryAcquire = ops.tryAcquire;
+    this.release = ops.release;
+    this.use = ops.use;
+    this.#core = core;
+    this.#hot = core.hot;
+    if (settings.preInitialize) core.fill();
   }
 
   /**
@@ -255,358 +234,232 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     return this.acquire();
   }
 
+  // ---- keys ----------------------------------------------------------------
+
   /**
-   * As {@linkcode BasePool.acquire}, but returns `undefined` instead of
-   * throwing when the pool is exhausted.
+   * Borrows like {@linkcode BasePool.acquire} and returns the borrow's key
+   * instead of the object: an integer in [0, 2^31) that allocates nothing.
+   * The key path reads and writes only the pool's typed arrays, so it stays
+   * fast when one call site drives pools of many classes.
    *
-   * @returns The object, or `undefined` when none can be had.
+   * @returns The key of the new borrow.
+   * @throws {PoolEmptyError} If nothing is idle and no object can be created.
    * @throws {PoolClosedError} If the pool is closed.
    *
    * @example
    * ```ts
    * import { FixedPool } from "@fastalloc/fastalloc";
    *
-   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
-   * pool.acquire();
-   * console.log(pool.tryAcquire()); // undefined
+   * const pool = new FixedPool({ capacity: 4, factory: () => ({ x: 0 }) });
+   * const key = pool.acquireKey();
+   * pool.objectOf(key).x = 5;
+   * pool.releaseKey(key);
+   * console.log(pool.isLive(key)); // false
    * ```
    */
-  tryAcquire(): T | undefined {
-    const mode = this.#acquireMode;
-    if (mode <= MODE_STATS) {
-      const obj = this.#idle.pop();
-      if (obj !== undefined) {
-        (obj as unknown as Stamped)[GEN]++;
-        if (mode !== 0) this.#stats!.recordAllocation();
-        return obj;
-      }
+  acquireKey(): number {
+    const h = this.#hot;
+    const mode = h.amode;
+    const t = h.top - 1;
+    if (mode <= 1 && t >= 0) {
+      h.top = t;
+      const slot = h.idleSlot[t]!;
+      h.idleObj[t] = undefined;
+      const state = h.state;
+      const key = ~state[slot]!;
+      state[slot] = key;
+      const row = h.row;
+      if (row !== null) row[h.rowAt] = row[h.rowAt]! + 1;
+      if (mode !== 0) h.stats!.recordAllocation();
+      // Stack slots are below 2^21 but in pools that big (checked below).
+      if (slot <= h.slotMask) return key;
+      return this.#keyOrRefuse(slot);
     }
-    return this.#acquireGeneral(false);
+    return this.#keyOrRefuse(this.#core.acquireSlot(true));
   }
 
-  /** Every case the plain path does not take: closed, statistics, empty. */
-  #acquireGeneral(throwWhenEmpty: boolean): T | undefined {
-    if (this.#closed) {
-      throw new PoolClosedError("Cannot acquire from pool: it is closed");
-    }
-    const stats = this.#stats;
-    const started = stats !== undefined && stats.sampleAllocation()
-      ? nowNs()
-      : 0;
-    let obj = this.#idle.pop();
-    if (obj === undefined) {
-      let grownTo = 0;
-      if (this.#created >= this.#capacity) {
-        grownTo = this.#nextCapacity();
-        if (grownTo === 0) {
-          stats?.recordExhaustion();
-          if (!throwWhenEmpty) return undefined;
-          throw new PoolEmptyError(
-            `Cannot acquire from pool: all ${
-              quote(this.#capacity)
-            } objects are in use`,
-          );
-        }
-      }
-      obj = this.#createOne();
-      // Grow only once the new object exists: a failing factory changes nothing.
-      if (grownTo !== 0) {
-        this.#capacity = grownTo;
-        stats?.recordGrowth(grownTo);
-      }
-    }
-    this.#setGeneration(obj, this.#generationOf(obj) + 1);
-    if (stats !== undefined) {
-      stats.recordAllocation();
-      if (started !== 0) stats.recordAllocationTime(nowNs() - started);
-    }
-    return obj;
-  }
-
-  /** Makes and stamps one object; it is idle (even generation) when returned. */
-  #createOne(): T {
-    const obj = this.#create();
-    if (
-      obj === null || (typeof obj !== "object" && typeof obj !== "function")
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create object: the factory returned ${
-          quote(obj)
-        }, not an object`,
-      );
-    }
-    const type = this.#type;
-    if (type !== undefined && !(obj instanceof type)) {
-      // A typed pool promises instances of its type: release checks it.
-      throw new TypeMismatchError(
-        `Cannot create object: the factory returned a ${
-          quote(typeName(obj))
-        } instance, not a ${quote(type.name)} instance`,
-        { expectedType: type.name, actualType: typeName(obj) },
-      );
-    }
-    const method = this.#resetMethod;
-    if (
-      method !== undefined &&
-      typeof (obj as Record<string, unknown>)[method] !== "function"
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create object: reset method ${
-          quote(method)
-        } is not a method of ${quote(obj)}`,
-      );
-    }
-    const stamped = obj as unknown as Stamped;
-    if (stamped[OWNER] != null || this.#unstamped?.has(obj)) {
-      throw new PoolConfigurationError(
-        `Cannot create object: the factory returned ${
-          quote(obj)
-        }, which already belongs to a pool`,
-      );
-    }
-    if (Object.hasOwn(obj, GEN)) {
-      // Dropped by a pool earlier: adopt it, keeping its generation count.
-      stamped[OWNER] = this.#token;
-      if ((stamped[GEN] & 1) === 1) stamped[GEN]++;
-    } else if (Object.isExtensible(obj)) {
-      Object.defineProperty(obj, GEN, hidden(0));
-      Object.defineProperty(obj, OWNER, hidden(this.#token));
-    } else {
-      if (this.#idle.kind === "freelist") {
-        throw new PoolConfigurationError(
-          `Cannot create object: the factory returned ${
-            quote(obj)
-          }, which is not extensible, and the "freelist" allocator links idle objects through a property`,
-        );
-      }
-      (this.#unstamped ??= new Map()).set(obj, 0);
-      this.#acquireMode |= MODE_UNSTAMPED;
-      this.#releaseMode |= MODE_UNSTAMPED;
-    }
-    this.#created++;
-    this.#stats?.recordCreated();
-    return obj;
+  /** The key of a just-lent slot; a slot past what keys can name is given back and refused. */
+  #keyOrRefuse(slot: number): number {
+    const c = this.#core;
+    if (slot > c.slotMask) c.releaseSlot(slot, "release", false);
+    return c.keyAt(slot);
   }
 
   /**
-   * The capacity the growth strategy allows next, or 0 when the pool cannot
-   * grow. Changes nothing: the caller commits the growth.
-   */
-  #nextCapacity(): number {
-    const growth = this.#growth;
-    const current = this.#capacity;
-    if (
-      growth === undefined || current >= this.#maxCapacity ||
-      !growth.canGrow(current)
-    ) {
-      return 0;
-    }
-    const proposed = growth.nextCapacity(current);
-    if (!Number.isSafeInteger(proposed) || proposed <= current) {
-      throw new PoolConfigurationError(
-        `Cannot grow pool: growth.nextCapacity(${quote(current)}) returned ${
-          quote(proposed)
-        }, not an integer above ${quote(current)}`,
-      );
-    }
-    return Math.min(proposed, this.#maxCapacity);
-  }
-
-  /** The generation of `obj` if this pool owns it (lent or idle), else -1. */
-  #generationOf(obj: T): number {
-    if (obj == null) return -1;
-    const stamped = obj as unknown as Stamped;
-    if (stamped[OWNER] === this.#token) return stamped[GEN];
-    return this.#unstamped?.get(obj) ?? -1;
-  }
-
-  #setGeneration(obj: T, generation: number): void {
-    if (this.#unstamped?.has(obj)) this.#unstamped.set(obj, generation);
-    else (obj as unknown as Stamped)[GEN] = generation;
-  }
-
-  // ---- release -----------------------------------------------------------
-
-  /**
-   * Returns a borrowed object. With a `reset`, the object is reset first; if
-   * the reset throws, the object is destroyed, its place freed, and the error
-   * rethrown. After `close()` the object is destroyed instead of kept.
+   * The object of a live key.
    *
-   * @param obj An object this pool lent and that is still borrowed.
-   * @throws {AlreadyReleasedError} If `obj` was already released (also when
-   * the pool has since dropped it: after `close`, `trim` or a failed reset).
-   * @throws {ForeignObjectError} If this pool never lent `obj`.
-   * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
-   *
-   * @example
-   * ```ts
-   * import { AlreadyReleasedError, FixedPool } from "@fastalloc/fastalloc";
-   *
-   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
-   * const obj = pool.acquire();
-   * pool.release(obj);
-   * try { pool.release(obj); } catch (e) { console.log(e instanceof AlreadyReleasedError); } // true
-   * ```
-   */
-  release(obj: T): void {
-    const mode = this.#releaseMode;
-    if (mode <= MODE_STATS && obj !== null && obj !== undefined) {
-      const stamped = obj as unknown as Stamped;
-      const generation = stamped[GEN];
-      if ((generation & 1) === 1 && stamped[OWNER] === this.#token) {
-        stamped[GEN] = generation + 1;
-        this.#idle.push(obj);
-        if (mode !== 0) this.#stats!.recordRelease();
-        return;
-      }
-    }
-    this.#releaseGeneral(obj);
-  }
-
-  /** Release with checks failing, statistics, reset or a closed pool. */
-  #releaseGeneral(obj: T): void {
-    const generation = this.#generationOf(obj);
-    if (!isLent(generation)) return this.#reject(obj, "release");
-    const stats = this.#stats;
-    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    if (this.#closed) {
-      this.#endBorrow(obj, generation);
-      this.#discard(obj);
-      return;
-    }
-    if (this.#reset !== undefined) this.#resetOrDiscard(obj, generation);
-    this.#endBorrow(obj, generation);
-    this.#idle.push(obj);
-    if (started !== 0) stats!.recordReleaseTime(nowNs() - started);
-  }
-
-  /** Throws the error that explains why `obj` is not a live borrow. */
-  #reject(obj: T, action: "release" | "watch"): never {
-    const type = this.#type;
-    if (type !== undefined && !(obj instanceof type)) {
-      throw new TypeMismatchError(
-        `Cannot ${action} object: expected a ${
-          quote(type.name)
-        } instance, got ${quote(typeName(obj))}`,
-        { expectedType: type.name, actualType: typeName(obj) },
-      );
-    }
-    if (
-      this.#generationOf(obj) >= 0 ||
-      DROPPED.get(obj as object) === this.#token
-    ) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action} object: it was already released`,
-      );
-    }
-    throw new ForeignObjectError(
-      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
-    );
-  }
-
-  /** Marks the borrow of `obj` ended and counts the release. */
-  #endBorrow(obj: T, generation: number): void {
-    this.#setGeneration(obj, generation + 1);
-    this.#stats?.recordRelease();
-  }
-
-  /**
-   * Runs the reset. On failure, ends the borrow, destroys the object and
-   * rethrows (out of `release`), so the pool stays consistent.
-   */
-  #resetOrDiscard(obj: T, generation: number): void {
-    try {
-      this.#reset!(obj);
-    } catch (error) {
-      this.#stats?.recordResetFailure();
-      this.#endBorrow(obj, generation);
-      this.#discard(obj, error);
-      throw error;
-    }
-    this.#stats?.recordReset();
-  }
-
-  /**
-   * Drops an idle or just-released object: disowns it, frees its place, then
-   * calls `destroy`. When `cause` is given (a failed reset being rethrown), a
-   * destroy error is combined with it instead of hiding it.
-   */
-  #discard(obj: T, cause?: unknown): void {
-    if (this.#unstamped?.delete(obj) !== true) {
-      (obj as unknown as Stamped)[OWNER] = null;
-    }
-    DROPPED.set(obj, this.#token);
-    this.#created--;
-    this.#stats?.recordDestroyed();
-    if (this.#destroy === undefined) return;
-    try {
-      this.#destroy(obj);
-    } catch (error) {
-      if (cause === undefined) throw error;
-      throw new AggregateError(
-        [cause, error],
-        "Cannot release object: its reset and then its destroy threw",
-      );
-    }
-  }
-
-  /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
-  #reclaim(obj: T, generation: number): void {
-    if (this.#generationOf(obj) !== generation) return;
-    this.#stats?.recordLeak();
-    try {
-      this.#onLeak?.({ object: obj, generation, pool: this.constructor.name });
-    } catch (error) {
-      console.error("fastalloc: onLeak threw", error);
-    }
-    try {
-      this.release(obj);
-    } catch (error) {
-      console.error("fastalloc: releasing a leaked object failed", error);
-    }
-  }
-
-  // ---- scoped use and handles -------------------------------------------
-
-  /**
-   * Acquires an object, calls `fn` with it, and releases it afterwards, even
-   * if `fn` throws. If `fn` returns a promise, the object is released when
-   * the promise settles. This is the fast scoped form: no handle, no `using`
-   * cost. If `fn` throws and the release fails too, `fn`'s error is thrown
-   * (the failed reset still shows in `stats().resetFailures`).
-   *
-   * @typeParam R What `fn` returns.
-   * @param fn Works with the object; must not keep it after returning.
-   * @returns What `fn` returned.
-   * @throws {TypeError} If `fn` is not a function.
+   * @param key A key from {@linkcode BasePool.acquireKey} or
+   * {@linkcode BasePool.keyOf} whose borrow has not ended.
+   * @returns The borrowed object.
+   * @throws {AlreadyReleasedError} If the key's borrow ended (even if its
+   * slot was lent again since).
+   * @throws {ForeignObjectError} If this pool never issued `key`.
    *
    * @example
    * ```ts
    * import { FixedPool } from "@fastalloc/fastalloc";
    *
-   * const pool = new FixedPool({ capacity: 4, factory: () => ({ sum: 0 }) });
-   * const total = pool.use((acc) => {
-   *   acc.sum = 1 + 2;
-   *   return acc.sum;
-   * });
-   * console.log(total, pool.inUse); // 3 0
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({ n: 1 }) });
+   * const key = pool.acquireKey();
+   * console.log(pool.objectOf(key).n); // 1
    * ```
    */
-  use<R>(fn: (obj: T) => R): R {
-    if (typeof fn !== "function") {
-      throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
+  objectOf(key: number): T {
+    const h = this.#hot;
+    // Numbers only: `&` on an object would run its valueOf.
+    if (typeof key === "number") {
+      const slot = key & h.slotMask;
+      if (h.state[slot] === key) return h.objects[slot]!;
     }
-    const obj = this.acquire();
-    let result: R;
-    try {
-      result = fn(obj);
-    } catch (error) {
-      releaseQuietly(this, obj);
-      throw error;
+    return h.objects[this.#core.liveSlot(key, "get object of key")]!;
+  }
+
+  /**
+   * Ends the borrow named by `key`, as {@linkcode BasePool.release} ends
+   * one named by its object (either ends a borrow made either way).
+   *
+   * @param key A live key of this pool.
+   * @throws {AlreadyReleasedError} If the key's borrow already ended.
+   * @throws {ForeignObjectError} If this pool never issued `key`.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * pool.releaseKey(pool.acquireKey());
+   * console.log(pool.available); // 1
+   * ```
+   */
+  releaseKey(key: number): void {
+    const h = this.#hot;
+    const mode = h.rmode;
+    if (mode <= 1 && typeof key === "number") {
+      const slot = key & h.slotMask;
+      const state = h.state;
+      if (state[slot] === key) {
+        state[slot] = ~((key + h.step) & 0x7fffffff);
+        const top = h.top;
+        h.idleObj[top] = h.objects[slot];
+        h.idleSlot[top] = slot;
+        h.top = top + 1;
+        const row = h.row;
+        if (row !== null) row[h.rowAt] = row[h.rowAt]! - 1;
+        if (mode !== 0) h.stats!.recordRelease();
+        return;
+      }
     }
-    if (isThenable(result)) return releaseWhenSettled(this, obj, result) as R;
-    this.release(obj);
-    return result;
+    const c = this.#core;
+    c.releaseSlot(c.liveSlot(key, "release key"), "release", false);
+  }
+
+  /**
+   * Ends the borrow named by `key` by discarding its object, as
+   * {@linkcode BasePool.discard} does.
+   *
+   * @param key A live key of this pool.
+   * @throws {AlreadyReleasedError} If the key's borrow already ended.
+   * @throws {ForeignObjectError} If this pool never issued `key`.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}), destroy: () => console.log("gone") });
+   * pool.discardKey(pool.acquireKey()); // gone
+   * ```
+   */
+  discardKey(key: number): void {
+    const c = this.#core;
+    c.releaseSlot(c.liveSlot(key, "discard key"), "discard", true);
+  }
+
+  /**
+   * The key of the current borrow of `obj`.
+   *
+   * @param obj An object this pool lent that is still borrowed.
+   * @returns Its borrow's key.
+   * @throws {AlreadyReleasedError} If `obj` is not borrowed now.
+   * @throws {ForeignObjectError} If this pool never lent `obj`.
+   * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * const obj = pool.acquire();
+   * console.log(pool.objectOf(pool.keyOf(obj)) === obj); // true
+   * ```
+   */
+  keyOf(obj: T): number {
+    const c = this.#core;
+    return c.keyAt(c.lentSlot(obj, "get key of"));
+  }
+
+  /**
+   * Whether `key` names a live borrow of this pool. Never throws: `false`
+   * for a stale key and for anything this pool never issued.
+   *
+   * @param key Any value.
+   * @returns `true` only for a live key of this pool.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({}) });
+   * const key = pool.acquireKey();
+   * console.log(pool.isLive(key), pool.isLive(-1)); // true false
+   * ```
+   */
+  isLive(key: number): boolean {
+    return this.#core.isLive(key);
+  }
+
+  /**
+   * How many borrows of one slot its keys tell apart: a stale key is
+   * detected until its slot has been lent this many times since
+   * (2^(31 − slotBits), at least 2^10).
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * console.log(new FixedPool({ capacity: 1024, factory: () => ({}) }).keyGenerations); // 2097152
+   * ```
+   */
+  get keyGenerations(): number {
+    return this.#core.generations;
+  }
+
+  // ---- discard, handles ------------------------------------------------------
+
+  /**
+   * Ends the borrow of an object that must not be lent again (it broke, or
+   * holds state that cannot be reset): its place is freed, then `destroy`
+   * runs (no `reset`), so a fresh object can be created later. Counts in
+   * `totalReleases` and `destroyed`.
+   *
+   * @param obj An object this pool lent that is still borrowed.
+   * @throws {AlreadyReleasedError} If `obj` is not borrowed now.
+   * @throws {ForeignObjectError} If this pool never lent `obj`.
+   * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new FixedPool({ capacity: 1, factory: () => ({ ok: true }) });
+   * const obj = pool.acquire();
+   * obj.ok = false; // broken: never lend it again
+   * pool.discard(obj);
+   * console.log(pool.acquire() !== obj); // true
+   * ```
+   */
+  discard(obj: T): void {
+    const c = this.#core;
+    c.releaseSlot(c.lentSlot(obj, "discard"), "discard", true);
   }
 
   /**
@@ -629,8 +482,9 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   allocate(): ContextHandle<T> {
-    const obj = this.acquire();
-    return new ContextHandle(this.#lender, obj, this.#generationOf(obj));
+    const key = this.acquireKey();
+    const c = this.#core;
+    return new ContextHandle(c.lender, c.hot.objects[key & c.slotMask]!, key);
   }
 
   /**
@@ -652,8 +506,9 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   allocateOwned(): OwnedHandle<T> {
-    const obj = this.acquire();
-    return new OwnedHandle(this.#lender, obj, this.#generationOf(obj));
+    const key = this.acquireKey();
+    const c = this.#core;
+    return new OwnedHandle(c.lender, c.hot.objects[key & c.slotMask]!, key);
   }
 
   /**
@@ -677,36 +532,36 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   weak(obj: T): WeakHandle<T> {
-    const generation = this.#generationOf(obj);
-    if (!isLent(generation)) return this.#reject(obj, "watch");
-    return new WeakHandle(this.#lender, obj, generation);
+    const c = this.#core;
+    const key = c.keyAt(c.lentSlot(obj, "watch"));
+    return new WeakHandle(c.lender, obj, key);
   }
 
   // ---- state -------------------------------------------------------------
 
   /** How many objects may be lent at once. */
   get capacity(): number {
-    return this.#capacity;
+    return this.#core.capacity;
   }
 
   /** Objects lent now. */
   get inUse(): number {
-    return this.#created - this.#idle.size;
+    return this.#core.inUse;
   }
 
   /** Idle objects already created. */
   get available(): number {
-    return this.#idle.size;
+    return this.#hot.top;
   }
 
   /** Whether the pool is closed. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#core.closed;
   }
 
   /** The allocator kind keeping idle objects: `"stack"`, `"freelist"` or `"deque"`. */
   get allocator(): string {
-    return this.#idle.kind;
+    return this.#core.kind;
   }
 
   /**
@@ -725,15 +580,16 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   stats(): PoolStats {
-    return this.#stats?.snapshot() ??
-      disabledStats(this.inUse, this.#capacity);
+    const c = this.#core;
+    return c.collector?.snapshot() ?? disabledStats(c.inUse, c.capacity);
   }
 
   /**
    * Closes the pool: acquires fail from now on, idle objects are destroyed at
    * once, and borrowed ones are destroyed when released. Calling it again
-   * does nothing. If `destroy` throws, every object is still dropped and the
-   * errors are thrown together afterwards.
+   * (also from inside `destroy`) does nothing. Called from inside a
+   * callback, it takes effect at once. If `destroy` throws, every object is
+   * still dropped and the errors are thrown together afterwards.
    *
    * @throws {AggregateError} If `destroy` threw for any object.
    *
@@ -747,46 +603,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * ```
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#acquireMode |= MODE_CLOSED;
-    this.#releaseMode |= MODE_CLOSED;
-    this.#destroyIdle();
-  }
-
-  /** Destroys every idle object; collects destroy errors and throws them together. */
-  #destroyIdle(): void {
-    const errors: unknown[] = [];
-    this.#discardIdle(0, errors);
-    if (errors.length > 0) {
-      throw new AggregateError(
-        errors,
-        `Cannot destroy objects: destroy threw for ${
-          quote(errors.length)
-        } of them`,
-      );
-    }
-  }
-
-  /**
-   * Destroys idle objects while more than `keep` exist (lent ones count),
-   * collecting destroy errors into `errors` so every object is still dropped.
-   *
-   * @returns How many objects were destroyed.
-   */
-  #discardIdle(keep: number, errors: unknown[]): number {
-    let discarded = 0;
-    while (this.#created > keep) {
-      const obj = this.#idle.pop();
-      if (obj === undefined) break;
-      discarded++;
-      try {
-        this.#discard(obj);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    return discarded;
+    this.#core.close();
   }
 
   /** Closes the pool, for `using pool = new FixedPool(...)`. */
@@ -801,29 +618,18 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * @returns How many objects were destroyed.
    */
   protected trimTo(keep: number): number {
-    const errors: unknown[] = [];
-    const trimmed = this.#discardIdle(keep, errors);
-    if (this.#capacity > keep) {
-      this.#capacity = Math.max(keep, this.#created);
-      this.#stats?.recordCapacity(this.#capacity);
-    }
-    if (errors.length > 0) {
-      throw new AggregateError(
-        errors,
-        `Cannot trim pool: destroy threw for ${quote(errors.length)} objects`,
-      );
-    }
-    return trimmed;
+    return this.#core.trimTo(keep);
   }
 
   /** The effective maximum capacity (the capacity itself for fixed pools). */
   protected get maximumCapacity(): number {
-    return this.#maxCapacity;
+    return this.#core.maxCapacity;
   }
 
   #describe(): string {
-    return `${this.constructor.name} { capacity: ${this.#capacity}, inUse: ${this.inUse}, available: ${this.#idle.size}, closed: ${this.#closed}, allocator: "${this.#idle.kind}", statistics: ${
-      this.#stats !== undefined
+    const c = this.#core;
+    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot.top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
+      c.collector !== undefined
     } }`;
   }
 

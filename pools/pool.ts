@@ -11,6 +11,8 @@ import type { OwnedHandle } from "../handles/owned_handle.ts";
 import type { WeakHandle } from "../handles/weak_handle.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { PoolBuilder } from "./builder.ts";
+// TEMPORARY (sync branch only): see the file; delete at merge.
+import type {} from "./_merge_shim.ts";
 
 /**
  * A synchronous object pool.
@@ -54,6 +56,42 @@ export interface Pool<T extends object> {
   allocateOwned(): OwnedHandle<T>;
   /** A non-owning watcher of a currently borrowed object. */
   weak(obj: T): WeakHandle<T>;
+  /**
+   * Ends a borrow of an object that must not be lent again: `destroy` runs
+   * (no `reset`) and its place is freed, so a fresh object can be created
+   * later. The same misuse checks as `release`; counts in `totalReleases`
+   * and `destroyed`.
+   */
+  discard(obj: T): void;
+  /**
+   * Borrows like `acquire` and returns the borrow's key: an integer in
+   * [0, 2^31) that encodes the slot and the borrow's generation (each pool
+   * documents its layout and how many reuses of a slot it tells apart, at
+   * least 2^10). Throws as `acquire` does.
+   */
+  acquireKey(): number;
+  /**
+   * The object of a live key. Throws `AlreadyReleasedError` for a key whose
+   * borrow ended (even if the slot was lent again since) and
+   * `ForeignObjectError` for a number this pool never issued.
+   */
+  objectOf(key: number): T;
+  /**
+   * Ends the borrow named by `key`, as `release` does (a borrow made with
+   * `acquire` can end here, and one made with `acquireKey` by `release`).
+   * Throws as `objectOf` does; a failed call changes nothing.
+   */
+  releaseKey(key: number): void;
+  /** Ends the borrow named by `key` by discarding its object, as `discard` does. Throws as `objectOf` does. */
+  discardKey(key: number): void;
+  /**
+   * The key of the current borrow of `obj`. Throws `AlreadyReleasedError`
+   * when `obj` is not borrowed now and `ForeignObjectError` for an object
+   * this pool never lent.
+   */
+  keyOf(obj: T): number;
+  /** `true` only for a live key of this pool; `false` for anything else. Never throws. */
+  isLive(key: number): boolean;
   /** How many objects may be lent at once. */
   readonly capacity: number;
   /** Objects lent now. */

@@ -21,14 +21,11 @@ import {
   validatePoolOptions,
 } from "../config/options.ts";
 import type { AllocatorKind, LeakInfo } from "../config/options.ts";
-import {
-  InvalidCapacityError,
-  PoolConfigurationError,
-  PoolEmptyError,
-} from "../errors.ts";
+import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
 import { BasePool } from "./base_pool.ts";
+import type { Recorder } from "./_slot_core.ts";
 
 /**
  * Options of a {@linkcode ThreadLocalPool}: the common ones, per thread.
@@ -190,10 +187,6 @@ const OWN_KEYS = ["maxThreads"];
 /** Set by `attach` for the constructor it calls: the family to join. */
 let joining: ThreadLocalPoolDescriptor | undefined;
 
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
-
 function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
   const d = value as Partial<ThreadLocalPoolDescriptor> | null;
   if (
@@ -240,12 +233,6 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   #threadId: number;
   #descriptor: ThreadLocalPoolDescriptor;
   #counting: boolean;
-  #timing: boolean;
-  #interval: number;
-  /** Closed with objects still lent: retire the row when the last returns. */
-  #retirePending = false;
-  #acquireCountdown: number;
-  #releaseCountdown: number;
 
   /**
    * Makes the first pool of a thread-local family (the calling thread's),
@@ -293,20 +280,26 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     const threadId = claimRow(descriptor);
     const base = threadId * FIELDS;
     const counting = settings.statistics.enabled;
-    super(countingSettings(settings, rows, base, counting));
+    // The row mirrors inUse on every path (the fast one included, one
+    // predictable branch); with statistics on, the row is the recorder.
+    let retire: () => void = () => {};
+    super(settings, undefined, {
+      row: rows,
+      rowAt: base + IN_USE,
+      recorder: counting
+        ? new RowRecorder(rows, base, settings.statistics)
+        : undefined,
+      // Once a closed pool has nothing lent, its row goes back to the family.
+      onDrained: () => retire(),
+    });
     this.#rows = rows;
     this.#base = base;
     this.#threadId = threadId;
     this.#descriptor = descriptor;
     this.#counting = counting;
-    this.#timing = settings.statistics.timing;
-    this.#interval = Math.max(
-      1,
-      Math.round(1 / settings.statistics.sampleRate),
-    );
-    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
+    retire = () => this.#retireRow();
     rows[base + CAPACITY] = settings.capacity;
-    // Objects made up front were counted by the factory wrapper already.
+    // Objects made up front were counted by the recorder already.
     rows[base + STATE] = 1;
   }
 
@@ -411,106 +404,6 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   /** This thread's row number in the family (0 for the creating thread). */
   get threadId(): number {
     return this.#threadId;
-  }
-
-  /**
-   * Lends one of this thread's objects (see {@linkcode BasePool.acquire}).
-   *
-   * @returns The object.
-   * @throws {PoolEmptyError} If this thread's `capacity` objects are all lent.
-   * @throws {PoolClosedError} If this thread's pool is closed.
-   */
-  override acquire(): T {
-    if (this.#timing && --this.#acquireCountdown === 0) {
-      return this.#timedAcquire();
-    }
-    const obj = super.tryAcquire();
-    if (obj === undefined) return this.#exhausted();
-    this.#countAcquire();
-    return obj;
-  }
-
-  /**
-   * As {@linkcode ThreadLocalPool.acquire}, but `undefined` when exhausted.
-   *
-   * @returns The object, or `undefined`.
-   * @throws {PoolClosedError} If this thread's pool is closed.
-   */
-  override tryAcquire(): T | undefined {
-    const obj = super.tryAcquire();
-    if (obj === undefined) {
-      if (this.#counting) this.#rows[this.#base + EXHAUSTIONS]! += 1;
-      return undefined;
-    }
-    this.#countAcquire();
-    return obj;
-  }
-
-  /**
-   * Returns one of this thread's objects (see {@linkcode BasePool.release}).
-   *
-   * @param obj An object this thread's pool lent.
-   * @throws {AlreadyReleasedError} On a double release.
-   * @throws {ForeignObjectError} For an object this thread's pool never lent
-   * (including a copy of another thread's object).
-   */
-  override release(obj: T): void {
-    if (this.#timing && --this.#releaseCountdown === 0) {
-      return this.#timedRelease(obj);
-    }
-    super.release(obj);
-    this.#countRelease();
-    if (this.#retirePending && this.inUse === 0) {
-      this.#retirePending = false;
-      this.#retireRow();
-    }
-  }
-
-  #countAcquire(): void {
-    const rows = this.#rows;
-    const base = this.#base;
-    const inUse = rows[base + IN_USE]! + 1;
-    rows[base + IN_USE] = inUse;
-    if (this.#counting) {
-      rows[base + ALLOCATIONS]! += 1;
-      if (inUse > rows[base + PEAK_IN_USE]!) rows[base + PEAK_IN_USE] = inUse;
-    }
-  }
-
-  #countRelease(): void {
-    const rows = this.#rows;
-    const base = this.#base;
-    rows[base + IN_USE]! -= 1;
-    if (this.#counting) rows[base + RELEASES]! += 1;
-  }
-
-  #exhausted(): never {
-    if (this.#counting) this.#rows[this.#base + EXHAUSTIONS]! += 1;
-    throw new PoolEmptyError(
-      `Cannot acquire from pool: all ${
-        quote(this.capacity)
-      } objects of thread ${quote(this.#threadId)} are in use`,
-    );
-  }
-
-  #timedAcquire(): T {
-    this.#acquireCountdown = this.#interval;
-    const started = nowNs();
-    const obj = super.tryAcquire();
-    if (obj === undefined) return this.#exhausted();
-    this.#countAcquire();
-    this.#rows[this.#base + ALLOCATION_NS]! += nowNs() - started;
-    this.#rows[this.#base + TIMED_ALLOCATIONS]! += 1;
-    return obj;
-  }
-
-  #timedRelease(obj: T): void {
-    this.#releaseCountdown = this.#interval;
-    const started = nowNs();
-    super.release(obj);
-    this.#countRelease();
-    this.#rows[this.#base + RELEASE_NS]! += nowNs() - started;
-    this.#rows[this.#base + TIMED_RELEASES]! += 1;
   }
 
   /**
@@ -674,18 +567,14 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   override close(): void {
     if (this.closed) return;
     this.#rows[this.#base + STATE] = 2;
-    try {
-      super.close();
-    } finally {
-      // Once nothing lent can count into the row any more, give it back for
-      // the next attach, its counts kept in the retired totals.
-      if (this.inUse === 0) this.#retireRow();
-      else this.#retirePending = true;
-    }
+    // The core calls #retireRow once nothing lent is out (at once when
+    // nothing is), whichever path the last release takes.
+    super.close();
   }
 
-  /** Moves this row's counts into the retired totals and frees the row. */
+  /** Moves this row's counts into the retired totals and frees the row (once). */
   #retireRow(): void {
+    if (this.#rows[this.#base + STATE] !== 2) return;
     const maxThreads = this.#descriptor.maxThreads;
     const header = new Int32Array(
       this.#descriptor.buffer,
@@ -826,52 +715,93 @@ function claimRow(descriptor: ThreadLocalPoolDescriptor): number {
 }
 
 /**
- * The settings BasePool runs with: its own statistics off, and the factory,
- * reset, destroy and leak callbacks wrapped to count into this thread's row
- * (they run off the hot path, so counting there costs the plain path nothing).
+ * Records one thread's statistics into its row of the shared buffer (plain
+ * stores: the row is written only by its thread). `inUse` is mirrored by the
+ * core itself, before the recorder is called.
  */
-function countingSettings<T>(
-  settings: PoolSettings<T>,
-  rows: Float64Array,
-  base: number,
-  counting: boolean,
-): PoolSettings<T> {
-  const { create, reset, destroy, onLeak } = settings;
-  return {
-    ...settings,
-    statistics: { enabled: false, timing: false, sampleRate: 1 },
-    create: counting
-      ? (): T => {
-        const obj = create();
-        rows[base + CREATED]! += 1;
-        return obj;
-      }
-      : create,
-    destroy: counting
-      ? (obj: T): void => {
-        rows[base + DESTROYED]! += 1;
-        destroy?.(obj);
-      }
-      : destroy,
-    reset: reset === undefined ? undefined : (obj: T): void => {
-      try {
-        reset(obj);
-      } catch (error) {
-        // BasePool discards the object and rethrows: the borrow ended here.
-        rows[base + IN_USE]! -= 1;
-        if (counting) {
-          rows[base + RESET_FAILURES]! += 1;
-          rows[base + RELEASES]! += 1;
-        }
-        throw error;
-      }
-      if (counting) rows[base + RESETS]! += 1;
-    },
-    onLeak: counting
-      ? (info: LeakInfo<unknown>): void => {
-        rows[base + LEAKS]! += 1;
-        onLeak?.(info);
-      }
-      : onLeak,
-  };
+class RowRecorder implements Recorder {
+  #rows: Float64Array;
+  #base: number;
+  #timing: boolean;
+  #interval: number;
+  #acquireCountdown: number;
+  #releaseCountdown: number;
+
+  constructor(
+    rows: Float64Array,
+    base: number,
+    statistics: StatisticsSettings,
+  ) {
+    this.#rows = rows;
+    this.#base = base;
+    this.#timing = statistics.timing;
+    this.#interval = Math.max(1, Math.round(1 / statistics.sampleRate));
+    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
+  }
+
+  sampleAllocation(): boolean {
+    if (!this.#timing || --this.#acquireCountdown !== 0) return false;
+    this.#acquireCountdown = this.#interval;
+    return true;
+  }
+
+  sampleRelease(): boolean {
+    if (!this.#timing || --this.#releaseCountdown !== 0) return false;
+    this.#releaseCountdown = this.#interval;
+    return true;
+  }
+
+  recordAllocation(): void {
+    const rows = this.#rows;
+    const base = this.#base;
+    rows[base + ALLOCATIONS]! += 1;
+    const inUse = rows[base + IN_USE]!;
+    if (inUse > rows[base + PEAK_IN_USE]!) rows[base + PEAK_IN_USE] = inUse;
+  }
+
+  recordRelease(): void {
+    this.#rows[this.#base + RELEASES]! += 1;
+  }
+
+  recordAllocationTime(ns: number): void {
+    this.#rows[this.#base + ALLOCATION_NS]! += ns;
+    this.#rows[this.#base + TIMED_ALLOCATIONS]! += 1;
+  }
+
+  recordReleaseTime(ns: number): void {
+    this.#rows[this.#base + RELEASE_NS]! += ns;
+    this.#rows[this.#base + TIMED_RELEASES]! += 1;
+  }
+
+  recordReset(): void {
+    this.#rows[this.#base + RESETS]! += 1;
+  }
+
+  recordResetFailure(): void {
+    this.#rows[this.#base + RESET_FAILURES]! += 1;
+  }
+
+  recordGrowth(capacity: number): void {
+    this.recordCapacity(capacity);
+  }
+
+  recordCapacity(capacity: number): void {
+    this.#rows[this.#base + CAPACITY] = capacity;
+  }
+
+  recordExhaustion(): void {
+    this.#rows[this.#base + EXHAUSTIONS]! += 1;
+  }
+
+  recordCreated(): void {
+    this.#rows[this.#base + CREATED]! += 1;
+  }
+
+  recordDestroyed(): void {
+    this.#rows[this.#base + DESTROYED]! += 1;
+  }
+
+  recordLeak(): void {
+    this.#rows[this.#base + LEAKS]! += 1;
+  }
 }

@@ -1847,7 +1847,298 @@ export function badInputs(): BadInput[] {
       pool,
     );
   }
+  // ---- keys, discard and identity of FixedPool, GrowingPool, ThreadLocalPool ----
+  // (the sync engineer's section: issue 10 keys and discard, issue 11 identity)
+  rows.push(...syncKeyRows(add, q));
   return rows;
+}
+
+type Add = (
+  target: string,
+  input: string,
+  run: () => unknown,
+  error: ErrorClass,
+  quoted?: { value: unknown },
+  subject?: Observable,
+) => void;
+
+/** Impostors of a lent object: each must be foreign (or mistyped) everywhere. */
+function impostors(lent: object): [string, unknown][] {
+  const revocable = Proxy.revocable(lent, {});
+  revocable.revoke();
+  const throwing = new Proxy(lent, {
+    get() {
+      throw new Error("trap");
+    },
+    getPrototypeOf() {
+      throw new Error("trap");
+    },
+    getOwnPropertyDescriptor() {
+      throw new Error("trap");
+    },
+  });
+  const getter = {};
+  Object.defineProperty(getter, "x", {
+    get() {
+      throw new Error("getter");
+    },
+  });
+  const proto = {};
+  Object.defineProperty(proto, "constructor", {
+    get() {
+      throw new Error("getter");
+    },
+  });
+  return [
+    ["Object.create(lent)", Object.create(lent)],
+    ["new Proxy(lent, {})", new Proxy(lent, {})],
+    ["a revoked Proxy of lent", revocable.proxy],
+    ["a Proxy of lent whose traps throw", throwing],
+    ["an object whose getter throws", getter],
+    [
+      "an object whose prototype's constructor getter throws",
+      Object.create(proto),
+    ],
+  ];
+}
+
+/** The rows of the section above (returned, so the section stays one call). */
+function syncKeyRows(
+  add: Add,
+  q: (value: unknown) => { value: unknown },
+): BadInput[] {
+  const before: BadInput[] = [];
+  const collect: Add = (...args) => {
+    const [target, input, run, error, quoted, subject] = args;
+    before.push({
+      target,
+      input,
+      run,
+      error,
+      name: error.name,
+      ...(quoted === undefined ? {} : { quotes: quoted }),
+      ...(subject === undefined ? {} : { subject }),
+    });
+  };
+  void add;
+  const pools: {
+    name: string;
+    make: () => Observable & Record<string, unknown>;
+    typed: boolean;
+  }[] = [
+    {
+      name: "FixedPool",
+      make: () =>
+        new FixedPool({
+          capacity: 4,
+          factory: () => ({ x: 0 }),
+          enableStatistics: true,
+        }) as never,
+      typed: false,
+    },
+    {
+      name: "FixedPool(Vec)",
+      make: () =>
+        new FixedPool(Vec, { capacity: 4, enableStatistics: true }) as never,
+      typed: true,
+    },
+    {
+      name: "GrowingPool",
+      make: () =>
+        new GrowingPool({
+          capacity: 2,
+          factory: () => ({ x: 0 }),
+          enableStatistics: true,
+        }) as never,
+      typed: false,
+    },
+    {
+      name: "ThreadLocalPool",
+      make: () =>
+        new ThreadLocalPool({
+          capacity: 4,
+          factory: () => ({ x: 0 }),
+          enableStatistics: true,
+        }) as never,
+      typed: false,
+    },
+  ];
+  for (const { name, make, typed } of pools) {
+    const pool = make() as unknown as Observable & {
+      acquire(): object;
+      acquireKey(): number;
+      release(obj: unknown): void;
+      releaseKey(key: unknown): void;
+      objectOf(key: unknown): unknown;
+      discardKey(key: unknown): void;
+      keyOf(obj: unknown): number;
+      discard(obj: unknown): void;
+      weak(obj: unknown): unknown;
+    };
+    const held = pool.acquire();
+    const heldKey = pool.keyOf(held);
+    const stale = pool.acquireKey();
+    pool.releaseKey(stale);
+    const idle = pool.acquire();
+    pool.release(idle);
+    // The next generation of the held slot, and a slot never created.
+    const step = 2 ** 31 / (pool as unknown as { keyGenerations: number })
+      .keyGenerations;
+    const future = heldKey + step;
+    const neverCreated = 3;
+    const keyMethods = [
+      ["releaseKey(key)", (k: unknown) => pool.releaseKey(k)],
+      ["objectOf(key)", (k: unknown) => pool.objectOf(k)],
+      ["discardKey(key)", (k: unknown) => pool.discardKey(k)],
+    ] as const;
+    const notKeys: unknown[] = [
+      -1,
+      1.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      2 ** 31,
+      2 ** 53,
+      -(2 ** 31),
+      "0",
+      null,
+      undefined,
+      true,
+      sym,
+      10n,
+      fn,
+      frozen,
+      {},
+      [],
+      future,
+      neverCreated,
+    ];
+    for (const [method, call] of keyMethods) {
+      for (const v of notKeys) {
+        // Integers are shown bare ("key 3"), anything else quoted.
+        const quoted = typeof v === "number" && Number.isInteger(v)
+          ? undefined
+          : q(v);
+        collect(
+          `${name}#${method}`,
+          v === future
+            ? "a generation not reached yet"
+            : v === neverCreated
+            ? "3 (a slot never created)"
+            : show(v),
+          () => call(v),
+          ForeignObjectError,
+          quoted,
+          pool,
+        );
+      }
+      collect(
+        `${name}#${method}`,
+        "a stale key (its slot lent again since)",
+        () => call(stale),
+        AlreadyReleasedError,
+        undefined,
+        pool,
+      );
+    }
+    const objectMethods = [
+      ["keyOf(obj)", (o: unknown) => pool.keyOf(o)],
+      ["discard(obj)", (o: unknown) => pool.discard(o)],
+    ] as const;
+    const notMine: unknown[] = [null, undefined, 5, "obj", sym, fn, {}, frozen];
+    for (const [method, call] of objectMethods) {
+      for (const v of notMine) {
+        const mismatch = typed;
+        collect(
+          `${name}#${method}`,
+          show(v),
+          () => call(v),
+          mismatch ? TypeMismatchError : ForeignObjectError,
+          q(mismatch ? typeNameOf(v) : v),
+          pool,
+        );
+      }
+      collect(
+        `${name}#${method}`,
+        "an object already released",
+        () => call(idle),
+        AlreadyReleasedError,
+        undefined,
+        pool,
+      );
+    }
+    const allObjectMethods = [
+      ...objectMethods,
+      ["release(obj)", (o: unknown) => pool.release(o)],
+      ["weak(obj)", (o: unknown) => pool.weak(o)],
+    ] as const;
+    for (const [what, impostor] of impostors(held)) {
+      // Inheriting or forwarding the lent object's marks never makes one lent.
+      // A typed pool asks instanceof first: a Proxy that cannot answer, or
+      // an object of another class, is a type mismatch.
+      let instance = false;
+      try {
+        instance = impostor instanceof Vec;
+      } catch {
+        instance = false;
+      }
+      const mismatch = typed && !instance;
+      for (const [method, call] of allObjectMethods) {
+        collect(
+          `${name}#${method}`,
+          what,
+          () => call(impostor),
+          mismatch ? TypeMismatchError : ForeignObjectError,
+          undefined,
+          pool,
+        );
+      }
+    }
+  }
+  // Capacities up to Number.MAX_SAFE_INTEGER are fine (nothing is allocated
+  // up front); past it they are bad.
+  for (
+    const [name, make] of [
+      [
+        "FixedPool",
+        (c: unknown) =>
+          new FixedPool({ capacity: c as number, factory: () => ({}) }),
+      ],
+      [
+        "GrowingPool",
+        (c: unknown) =>
+          new GrowingPool({ capacity: c as number, factory: () => ({}) }),
+      ],
+      [
+        "ThreadLocalPool",
+        (c: unknown) =>
+          new ThreadLocalPool({ capacity: c as number, factory: () => ({}) }),
+      ],
+    ] as const
+  ) {
+    for (const v of [Number.MAX_SAFE_INTEGER + 2, 2 ** 64, Number.MAX_VALUE]) {
+      collect(
+        `new ${name}(options)`,
+        `capacity: ${String(v)}`,
+        () => make(v),
+        InvalidCapacityError,
+        q(v),
+      );
+    }
+  }
+  collect(
+    "new GrowingPool(options)",
+    "maxCapacity: 2 ** 53",
+    () =>
+      new GrowingPool({
+        capacity: 1,
+        maxCapacity: 2 ** 53,
+        factory: () => ({}),
+      }),
+    InvalidCapacityError,
+    q(2 ** 53),
+  );
+  return before;
 }
 
 function typeNameOf(value: unknown): string {

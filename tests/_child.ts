@@ -29,13 +29,23 @@ export interface ChildResult {
 /**
  * Writes `source` to a temporary `.mjs` file, runs it, and gives its exit
  * code and output. `source` may import the library by absolute file URL
- * (`new URL("../mod.ts", import.meta.url).href`).
+ * (`new URL("../mod.ts", import.meta.url).href`). `options.v8Flags` go to
+ * V8 on Deno and Node (ignored on Bun).
  */
-export async function runModule(source: string): Promise<ChildResult> {
+export async function runModule(
+  source: string,
+  options: { readonly v8Flags?: readonly string[] } = {},
+): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), "fastalloc-"));
   const script = join(dir, "child.mjs");
   writeFileSync(script, source);
-  const args = runtime() === "deno" ? ["run", "-A", script] : [script];
+  // V8 flags (Deno and Node only: Bun's engine takes none of them).
+  const flags = options.v8Flags ?? [];
+  const args = runtime() === "deno"
+    ? ["run", "-A", ...flags.map((f) => `--v8-flags=${f}`), script]
+    : runtime() === "node"
+    ? [...flags, script]
+    : [script];
   const started = Date.now();
   try {
     return await new Promise<ChildResult>((resolve, reject) => {

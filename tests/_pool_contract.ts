@@ -19,18 +19,27 @@ import {
 } from "../errors.ts";
 import type {
   AllocatorKind,
+  GrowingPoolOptions,
   PoolOptions,
   PoolType,
 } from "../config/options.ts";
-import type { BasePool } from "../pools/base_pool.ts";
+import type { Pool } from "../pools/pool.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
+import { FixedPool } from "../pools/fixed_pool.ts";
+import { GrowingPool } from "../pools/growing_pool.ts";
+import { ThreadLocalPool } from "../pools/thread_local_pool.ts";
 import { stateOf, throwsExactly, throwsUnchanged } from "./_state.ts";
 
 /** Makes a pool of the kind under test, from a type or from a factory. */
 export type MakePool = <T extends object>(
   options: PoolOptions<T>,
   type?: PoolType<T>,
-) => BasePool<T>;
+) => Pool<T>;
+
+/** The allocator kind a pool reports (not part of `Pool<T>`). */
+function allocatorOf(pool: object): unknown {
+  return (pool as { allocator?: unknown }).allocator;
+}
 
 /** A pooled class for type checks. */
 export class Vec {
@@ -124,7 +133,7 @@ export function poolContract(name: string, make: MakePool): void {
 
     it("the default allocator is a LIFO stack", () => {
       const pool = make({ capacity: 3, factory: counter().factory });
-      assert.equal(pool.allocator, "stack");
+      assert.equal(allocatorOf(pool), "stack");
       const [a, b, c] = [pool.acquire(), pool.acquire(), pool.acquire()];
       pool.release(a);
       pool.release(b);
@@ -142,7 +151,7 @@ export function poolContract(name: string, make: MakePool): void {
         factory: counter().factory,
         allocator: "freelist",
       });
-      assert.equal(pool.allocator, "freelist");
+      assert.equal(allocatorOf(pool), "freelist");
       const [a, b, c] = [pool.acquire(), pool.acquire(), pool.acquire()];
       pool.release(b);
       pool.release(a);
@@ -160,7 +169,7 @@ export function poolContract(name: string, make: MakePool): void {
         factory: counter().factory,
         allocator: "deque",
       });
-      assert.equal(pool.allocator, "deque");
+      assert.equal(allocatorOf(pool), "deque");
       const objs = Array.from({ length: 6 }, () => pool.acquire());
       const order = [3, 0, 5, 1, 4, 2];
       for (const i of order) pool.release(objs[i]!);
@@ -512,7 +521,7 @@ export function poolContract(name: string, make: MakePool): void {
 
     it("[Symbol.dispose] closes, so `using` works on a pool", () => {
       const destroyed: Box[] = [];
-      let outer!: BasePool<Box>;
+      let outer!: Pool<Box>;
       {
         using pool = make({
           capacity: 2,
@@ -608,14 +617,16 @@ export function poolContract(name: string, make: MakePool): void {
       });
       const held = pool.acquire();
       pool.release(pool.acquire());
-      const expected =
-        `${name} { capacity: 4, inUse: 1, available: 1, closed: false, allocator: "deque", statistics: false }`;
-      assert.equal(inspect(pool), expected);
+      // Each pool may add its own fields (ThreadLocalPool: its thread).
+      const expected = new RegExp(
+        `^${name} \\{ (threadId: 0, )?capacity: 4, inUse: 1, available: 1, closed: false, .*statistics: false \\}$`,
+      );
+      assert.match(inspect(pool), expected);
       assert.match(inspect({ pool }), /capacity: 4, inUse: 1, available: 1/);
       const deno = (globalThis as {
         Deno?: { inspect(value: unknown): string };
       }).Deno;
-      if (deno !== undefined) assert.equal(deno.inspect(pool), expected);
+      if (deno !== undefined) assert.match(deno.inspect(pool), expected);
       pool.release(held);
       pool.close();
       assert.match(inspect(pool), /inUse: 0, available: 0, closed: true/);
@@ -977,7 +988,7 @@ export function poolContract(name: string, make: MakePool): void {
   });
 
   describe(`${name}: objects that cannot be stamped (frozen)`, () => {
-    for (const allocator of ["stack", "deque"] as const) {
+    for (const allocator of ALLOCATORS) {
       it(`${allocator}: are tracked all the same`, () => {
         let n = 0;
         const pool = make({
@@ -1025,20 +1036,511 @@ export function poolContract(name: string, make: MakePool): void {
         );
       });
     }
+  });
 
-    it("freelist: refuses them at creation with PoolConfigurationError", () => {
-      const pool = make({
-        capacity: 2,
-        factory: () => Object.freeze({ id: 0 }),
-        allocator: "freelist",
-      });
+  keyContract(name, make);
+  identityContract(name, make);
+  reentrancyContract(name, make);
+}
+
+/** Keys and discard (issue 10): the same borrows, named by integers. */
+function keyContract(name: string, make: MakePool): void {
+  describe(`${name}: keys and discard`, () => {
+    it("acquireKey borrows like acquire; objectOf, isLive and releaseKey follow the borrow", () => {
+      const { factory } = counter();
+      const pool = make({ capacity: 3, factory, enableStatistics: true });
+      const key = pool.acquireKey();
+      assert.ok(Number.isInteger(key) && key >= 0 && key < 2 ** 31);
+      assert.equal(pool.inUse, 1);
+      assert.equal(pool.isLive(key), true);
+      const obj = pool.objectOf(key);
+      assert.equal(obj.id, 0);
+      assert.equal(pool.keyOf(obj), key);
+      pool.releaseKey(key);
+      assert.equal(pool.isLive(key), false);
+      assert.equal(pool.inUse, 0);
+      assert.equal(pool.available, 1);
+      assert.equal(pool.stats().totalAllocations, 1);
+      assert.equal(pool.stats().totalReleases, 1);
+    });
+
+    it("a borrow is a borrow: release ends a key's borrow, releaseKey an object's", () => {
+      const pool = make({ capacity: 2, factory: () => ({ x: 0 }) });
+      const key = pool.acquireKey();
+      pool.release(pool.objectOf(key));
+      assert.equal(pool.isLive(key), false);
+      const obj = pool.acquire();
+      pool.releaseKey(pool.keyOf(obj));
+      assert.equal(pool.inUse, 0);
       throwsUnchanged(
         pool,
-        () => pool.acquire(),
-        PoolConfigurationError,
-        "PoolConfigurationError",
-        /freelist/,
+        () => pool.release(obj),
+        AlreadyReleasedError,
+        "AlreadyReleasedError",
       );
+    });
+
+    it("a stale key throws AlreadyReleasedError even after its slot was lent again, and changes nothing", () => {
+      const pool = make({ capacity: 1, factory: () => ({ x: 0 }) });
+      const stale = pool.acquireKey();
+      pool.releaseKey(stale);
+      const live = pool.acquireKey(); // the same slot, a new borrow
+      assert.notEqual(live, stale);
+      assert.equal(pool.objectOf(live), pool.objectOf(live));
+      for (
+        const [call, verb] of [
+          [() => pool.releaseKey(stale), "release key"],
+          [() => pool.objectOf(stale), "get object of key"],
+          [() => pool.discardKey(stale), "discard key"],
+        ] as const
+      ) {
+        const error = throwsUnchanged(
+          pool,
+          call,
+          AlreadyReleasedError,
+          "AlreadyReleasedError",
+          new RegExp(`^Cannot ${verb}: key ${stale} was already released$`),
+        );
+        assert.equal(error instanceof ForeignObjectError, false);
+      }
+      assert.equal(pool.isLive(stale), false);
+      assert.equal(pool.isLive(live), true);
+    });
+
+    it("numbers the pool never issued throw ForeignObjectError and change nothing", () => {
+      const pool = make({ capacity: 4, factory: () => ({ x: 0 }) });
+      const k0 = pool.acquireKey();
+      pool.releaseKey(k0);
+      const k1 = pool.acquireKey(); // same slot, next generation
+      const future = k1 + (k1 - k0); // a generation not reached yet
+      const bad: unknown[] = [
+        -1,
+        1.5,
+        NaN,
+        Infinity,
+        2 ** 31,
+        -(2 ** 31),
+        "0",
+        null,
+        undefined,
+        {},
+        future,
+        k1 + 1, // a slot never created
+      ];
+      for (const key of bad) {
+        for (
+          const [call, verb] of [
+            [() => pool.releaseKey(key as number), "release key"],
+            [() => pool.objectOf(key as number), "get object of key"],
+            [() => pool.discardKey(key as number), "discard key"],
+          ] as const
+        ) {
+          throwsUnchanged(
+            pool,
+            call,
+            ForeignObjectError,
+            "ForeignObjectError",
+            new RegExp(
+              `^Cannot ${verb}: key .+ was never issued by this pool$`,
+            ),
+          );
+        }
+        assert.equal(pool.isLive(key as number), false);
+      }
+      assert.equal(pool.isLive(k1), true);
+    });
+
+    it("key arguments never run user code", () => {
+      const pool = make({ capacity: 1, factory: () => ({}) });
+      pool.acquireKey();
+      let ran = 0;
+      const sneaky = {
+        valueOf() {
+          ran++;
+          return 0;
+        },
+        [Symbol.toPrimitive]() {
+          ran++;
+          return 0;
+        },
+      };
+      assert.equal(pool.isLive(sneaky as unknown as number), false);
+      throwsUnchanged(
+        pool,
+        () => pool.releaseKey(sneaky as unknown as number),
+        ForeignObjectError,
+        "ForeignObjectError",
+      );
+      assert.equal(ran, 0);
+    });
+
+    it("keyOf names the current borrow; an idle or foreign object throws", () => {
+      const pool = make({ capacity: 2, factory: () => ({ x: 0 }) });
+      const obj = pool.acquire();
+      const key = pool.keyOf(obj);
+      assert.equal(pool.objectOf(key), obj);
+      pool.release(obj);
+      throwsUnchanged(
+        pool,
+        () => pool.keyOf(obj),
+        AlreadyReleasedError,
+        "AlreadyReleasedError",
+        /^Cannot get key of object: it was already released$/,
+      );
+      throwsUnchanged(
+        pool,
+        () => pool.keyOf({ x: 0 }),
+        ForeignObjectError,
+        "ForeignObjectError",
+        /^Cannot get key of object: ".*" was never lent by this pool$/,
+      );
+    });
+
+    for (const [mode, extra] of MODES) {
+      it(`${mode}: discard destroys without reset, frees the place and counts`, () => {
+        const destroyed: Box[] = [];
+        const resets: Box[] = [];
+        const { factory, made } = counter();
+        const pool = make<Box>({
+          capacity: 1,
+          factory,
+          ...extra,
+          reset: (b) => void resets.push(b),
+          destroy: (b) => void destroyed.push(b),
+          enableStatistics: true,
+        });
+        const obj = pool.acquire();
+        pool.discard(obj);
+        assert.deepEqual(destroyed, [obj]);
+        assert.deepEqual(resets, []);
+        assert.equal(pool.inUse, 0);
+        assert.equal(pool.available, 0);
+        const stats = pool.stats();
+        assert.equal(stats.totalReleases, 1);
+        assert.equal(stats.destroyed, 1);
+        throwsUnchanged(
+          pool,
+          () => pool.discard(obj),
+          AlreadyReleasedError,
+          "AlreadyReleasedError",
+          /^Cannot discard object: it was already released$/,
+        );
+        throwsUnchanged(
+          pool,
+          () => pool.release(obj),
+          AlreadyReleasedError,
+          "AlreadyReleasedError",
+        );
+        throwsUnchanged(
+          pool,
+          () => pool.discard({ id: -1, x: 0 }),
+          ForeignObjectError,
+          "ForeignObjectError",
+        );
+        const fresh = pool.acquire(); // the freed place: a new object
+        assert.notEqual(fresh, obj);
+        assert.equal(made(), 2);
+        const key = pool.keyOf(fresh);
+        pool.discardKey(key);
+        assert.deepEqual(destroyed, [obj, fresh]);
+        assert.equal(pool.isLive(key), false);
+        assert.equal(pool.stats().totalReleases, 2);
+        assert.equal(pool.inUse + pool.available, 0);
+      });
+    }
+
+    it("use(fn) does not release an object fn discarded or released itself", () => {
+      const pool = make({ capacity: 1, factory: () => ({ x: 0 }) });
+      pool.use((obj) => pool.discard(obj));
+      assert.equal(pool.inUse, 0);
+      pool.use((obj) => pool.release(obj));
+      assert.equal(pool.inUse, 0);
+      assert.equal(pool.available, 1);
     });
   });
 }
+
+/** Identity (issue 11): only the very object lent is accepted. */
+function identityContract(name: string, make: MakePool): void {
+  describe(`${name}: identity, not inherited marks`, () => {
+    const fakes: [string, (lent: Box) => unknown][] = [
+      ["Object.create(lent)", (lent) => Object.create(lent)],
+      ["new Proxy(lent, {})", (lent) => new Proxy(lent, {})],
+      ["a revoked Proxy of lent", (lent) => {
+        const { proxy, revoke } = Proxy.revocable(lent, {});
+        revoke();
+        return proxy;
+      }],
+      ["a Proxy whose traps throw", (lent) =>
+        new Proxy(lent, {
+          get() {
+            throw new Error("trap");
+          },
+          getPrototypeOf() {
+            throw new Error("trap");
+          },
+        })],
+    ];
+    for (const [what, fake] of fakes) {
+      it(`${what} is foreign to release, discard, keyOf and weak`, () => {
+        const { factory } = counter();
+        const pool = make({ capacity: 2, factory });
+        const lent = pool.acquire();
+        const impostor = fake(lent) as Box;
+        for (
+          const call of [
+            () => pool.release(impostor),
+            () => pool.discard(impostor),
+            () => pool.keyOf(impostor),
+            () => pool.weak(impostor),
+          ]
+        ) {
+          throwsUnchanged(pool, call, ForeignObjectError, "ForeignObjectError");
+        }
+        // The real object is still lent exactly once.
+        pool.release(lent);
+        assert.equal(pool.inUse, 0);
+        assert.equal(pool.available, 1);
+        throwsUnchanged(
+          pool,
+          () => pool.release(lent),
+          AlreadyReleasedError,
+          "AlreadyReleasedError",
+        );
+      });
+    }
+
+    it("a foreign object whose prototype's constructor getter throws gets ForeignObjectError, the getter never runs", () => {
+      const pool = make({ capacity: 1, factory: () => ({ id: 0, x: 0 }) });
+      let ran = 0;
+      const proto = {};
+      Object.defineProperty(proto, "constructor", {
+        get() {
+          ran++;
+          throw new Error("getter");
+        },
+      });
+      const foreign = Object.create(proto) as Box;
+      Object.defineProperty(foreign, "x", {
+        get() {
+          ran++;
+          throw new Error("getter");
+        },
+      });
+      throwsUnchanged(
+        pool,
+        () => pool.release(foreign),
+        ForeignObjectError,
+        "ForeignObjectError",
+      );
+      throwsUnchanged(
+        pool,
+        () => pool.discard(foreign),
+        ForeignObjectError,
+        "ForeignObjectError",
+      );
+      assert.equal(ran, 0);
+    });
+
+    it("a capacity of Number.MAX_SAFE_INTEGER allocates nothing up front and works", () => {
+      const pool = make({
+        capacity: Number.MAX_SAFE_INTEGER,
+        factory: () => ({ x: 0 }),
+      });
+      assert.equal(pool.capacity, Number.MAX_SAFE_INTEGER);
+      const held = Array.from({ length: 100 }, () => pool.acquireKey());
+      for (const key of held) pool.releaseKey(key);
+      assert.equal(pool.available, 100);
+    });
+  });
+}
+
+/**
+ * Re-entrancy (issue 11): state first, then the callback. A callback may
+ * call its own pool and gets what it would get from outside.
+ */
+function reentrancyContract(name: string, make: MakePool): void {
+  describe(`${name}: callbacks calling their own pool`, () => {
+    it("a factory's acquire on a capacity-1 pool sees the place taken (PoolEmptyError); inUse stays 1", () => {
+      const seen: unknown[] = [];
+      let n = 0;
+      const pool: Pool<Box> = make<Box>({
+        capacity: 1,
+        factory: () => {
+          try {
+            pool.acquire();
+            seen.push("acquired");
+          } catch (error) {
+            seen.push(error);
+          }
+          assert.equal(pool.inUse, 1);
+          return { id: n++, x: 0 };
+        },
+      });
+      pool.acquire();
+      assert.equal(seen.length, 1);
+      assert.ok(seen[0] instanceof PoolEmptyError);
+      assert.equal(pool.inUse, 1);
+      assert.equal(pool.tryAcquire(), undefined);
+    });
+
+    it("a factory that throws gives its reservation back", () => {
+      let fail = true;
+      const pool = make<Box>({
+        capacity: 1,
+        factory: () => {
+          if (fail) throw new Error("factory");
+          return { id: 0, x: 0 };
+        },
+      });
+      assert.throws(() => pool.acquire(), /factory/);
+      assert.equal(pool.inUse, 0);
+      fail = false;
+      pool.acquire();
+      assert.equal(pool.inUse, 1);
+    });
+
+    it("a factory that closes the pool: the acquire fails with PoolClosedError and the new object is destroyed", () => {
+      const destroyed: Box[] = [];
+      const pool: Pool<Box> = make<Box>({
+        capacity: 2,
+        factory: () => {
+          pool.close();
+          return { id: 0, x: 0 };
+        },
+        destroy: (b) => void destroyed.push(b),
+      });
+      throwsExactly(() => pool.acquire(), PoolClosedError, "PoolClosedError");
+      assert.equal(destroyed.length, 1);
+      assert.equal(pool.inUse, 0);
+      assert.equal(pool.available, 0);
+      assert.equal(pool.closed, true);
+    });
+
+    for (const allocator of ALLOCATORS) {
+      it(`${allocator}: a reset that releases its object again is a double release: the object is destroyed, never idle twice`, () => {
+        const destroyed: Box[] = [];
+        let n = 0;
+        const pool: Pool<Box> = make<Box>({
+          capacity: 3,
+          allocator,
+          factory: () => ({ id: n++, x: 0 }),
+          reset: (b) => pool.release(b),
+          destroy: (b) => void destroyed.push(b),
+          enableStatistics: true,
+        });
+        const obj = pool.acquire();
+        throwsExactly(
+          () => pool.release(obj),
+          AlreadyReleasedError,
+          "AlreadyReleasedError",
+        );
+        assert.deepEqual(destroyed, [obj]);
+        assert.equal(pool.inUse, 0);
+        assert.equal(pool.available, 0);
+        assert.equal(pool.stats().resetFailures, 1);
+        const a = pool.acquire();
+        const b = pool.acquire();
+        assert.notEqual(a, b);
+        assert.notEqual(a, obj);
+      });
+    }
+
+    it("a reset's acquire on a capacity-1 pool sees the place taken", () => {
+      const seen: unknown[] = [];
+      const pool: Pool<Box> = make<Box>({
+        capacity: 1,
+        factory: () => ({ id: 0, x: 0 }),
+        reset: () => {
+          try {
+            pool.acquire();
+          } catch (error) {
+            seen.push(error);
+          }
+        },
+      });
+      pool.release(pool.acquire());
+      assert.ok(seen[0] instanceof PoolEmptyError);
+      assert.equal(pool.inUse, 0);
+      assert.equal(pool.available, 1);
+    });
+
+    it("a reset that closes the pool: the object is destroyed, not kept", () => {
+      const destroyed: Box[] = [];
+      const pool: Pool<Box> = make<Box>({
+        capacity: 2,
+        factory: () => ({ id: 0, x: 0 }),
+        reset: () => pool.close(),
+        destroy: (b) => void destroyed.push(b),
+      });
+      const obj = pool.acquire();
+      pool.release(obj);
+      assert.deepEqual(destroyed, [obj]);
+      assert.equal(pool.inUse + pool.available, 0);
+    });
+
+    it("destroy calling close, release or acquire during close: no second close, the errors it would get", () => {
+      const seen: unknown[] = [];
+      let n = 0;
+      const pool: Pool<Box> = make<Box>({
+        capacity: 2,
+        preInitialize: true,
+        factory: () => ({ id: n++, x: 0 }),
+        destroy: (b) => {
+          pool.close(); // does nothing: already closing
+          for (const call of [() => pool.release(b), () => pool.acquire()]) {
+            try {
+              call();
+            } catch (error) {
+              seen.push((error as Error).name);
+            }
+          }
+        },
+      });
+      pool.close();
+      assert.deepEqual(seen, [
+        "AlreadyReleasedError",
+        "PoolClosedError",
+        "AlreadyReleasedError",
+        "PoolClosedError",
+      ]);
+      assert.equal(pool.inUse + pool.available, 0);
+    });
+  });
+}
+
+/**
+ * The synchronous single-thread pools the contract runs on: the one list
+ * (add a pool here and `pool_contract_test.ts` runs the whole contract on it).
+ */
+export const CONTRACT_POOLS: readonly (readonly [string, MakePool])[] = [
+  [
+    "FixedPool",
+    <T extends object>(options: PoolOptions<T>, type?: PoolType<T>) =>
+      type === undefined
+        ? new FixedPool(options as PoolOptions<T> & { factory: () => T })
+        : new FixedPool(type, options),
+  ],
+  [
+    // With maxCapacity === capacity a growing pool must behave as a fixed one.
+    "GrowingPool",
+    <T extends object>(options: PoolOptions<T>, type?: PoolType<T>) => {
+      const bounded: GrowingPoolOptions<T> = {
+        ...options,
+        maxCapacity: options.capacity,
+      };
+      return type === undefined
+        ? new GrowingPool(
+          bounded as GrowingPoolOptions<T> & { factory: () => T },
+        )
+        : new GrowingPool(type, bounded);
+    },
+  ],
+  [
+    "ThreadLocalPool",
+    <T extends object>(options: PoolOptions<T>, type?: PoolType<T>) =>
+      type === undefined
+        ? new ThreadLocalPool(options as PoolOptions<T> & { factory: () => T })
+        : new ThreadLocalPool(type, options),
+  ],
+];

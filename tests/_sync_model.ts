@@ -71,7 +71,7 @@ export interface SyncConfig {
   statistics: "off" | "on" | "timing";
   reset: "none" | "function" | "method";
   typed: boolean;
-  /** Non-extensible objects (tracked in a Map by the pool); never with "freelist". */
+  /** Non-extensible objects (tracked in a Map by the pool). */
   frozen: boolean;
   preInitialize: boolean;
   growth: GrowthChoice;
@@ -115,8 +115,7 @@ export function configArb(kind: "fixed" | "growing"): fc.Arbitrary<SyncConfig> {
     maxExtra: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
   }).map(({ maxExtra, ...config }) => ({
     ...config,
-    // Non-extensible objects cannot be linked by the "freelist" allocator.
-    frozen: config.frozen && config.allocator !== "freelist",
+    frozen: config.frozen,
     maxCapacity: kind === "growing" && maxExtra !== undefined
       ? config.capacity + maxExtra
       : undefined,
@@ -183,6 +182,14 @@ export class SyncSim {
   lastResetError: ResetFault | undefined;
   handles: { handle: ContextHandle<Obj>; id: number; serial: number }[] = [];
   weaks: { handle: WeakHandle<Obj>; id: number; serial: number }[] = [];
+  /** Keys handed out (by acquireKey or keyOf), with the borrow they name. */
+  keys: { key: number; id: number; serial: number }[] = [];
+  /** Ids whose next reset releases the object again (a re-entrant double release). */
+  rereleasing: Set<number> = new Set();
+  /** Armed: the next factory call probes its own pool with tryAcquire. */
+  factoryProbe = false;
+  /** Armed: destroy calls close() and acquire() on its own pool during close. */
+  destroyReenters = false;
   /** How many steps ran (for the report). */
   steps = 0;
 
@@ -216,6 +223,20 @@ export class SyncSim {
     const onReset = (obj: Obj) => {
       if (!main) return;
       this.resetCalls.push(obj.id);
+      if (this.rereleasing.has(obj.id)) {
+        // Re-entrant: the borrow already ended, so this is a double release.
+        this.rereleasing.delete(obj.id);
+        try {
+          this.pool.release(obj);
+          this.violations.push(`re-entrant release of ${obj.id} accepted`);
+        } catch (error) {
+          if (!(error instanceof AlreadyReleasedError)) {
+            this.violations.push(`re-entrant release threw ${error}`);
+          }
+          this.lastResetError = error as ResetFault;
+          throw error;
+        }
+      }
       if (this.poisoned.has(obj.id)) {
         this.lastResetError = new ResetFault(obj.id);
         throw this.lastResetError;
@@ -224,6 +245,16 @@ export class SyncSim {
     let siblingIds = 1_000_000;
     const factory = (): Obj => {
       const id = main ? this.objects.length : siblingIds++;
+      if (main && this.factoryProbe) {
+        // Re-entrant: the place being filled is reserved, the pool is full.
+        this.factoryProbe = false;
+        if (this.pool.inUse !== this.lent.size) {
+          this.violations.push("inUse during factory left out the reservation");
+        }
+        if (this.pool.tryAcquire() !== undefined) {
+          this.violations.push("a factory's tryAcquire got an object");
+        }
+      }
       let obj: Obj;
       if (config.typed) {
         obj = new Item(id, onReset);
@@ -249,6 +280,17 @@ export class SyncSim {
         : { timing: true, sampleRate: 0.5 },
       destroy: (obj: Obj) => {
         if (!main) return;
+        if (this.destroyReenters && this.closed) {
+          this.pool.close(); // does nothing: already closing
+          try {
+            this.pool.acquire();
+            this.violations.push("acquire during close lent an object");
+          } catch (error) {
+            if (!(error instanceof PoolClosedError)) {
+              this.violations.push(`acquire during close threw ${error}`);
+            }
+          }
+        }
         if (this.destroyedActual.has(obj.id)) {
           this.violations.push(`object ${obj.id} destroyed twice`);
         }
@@ -404,7 +446,7 @@ export class SyncSim {
       return undefined;
     }
     if (this.config.reset !== "none") {
-      if (this.poisoned.has(id)) {
+      if (this.poisoned.has(id) || this.rereleasing.has(id)) {
         this.stats.resetFailures++;
         this.#discard(id);
         return new ResetFault(id);
@@ -425,9 +467,12 @@ export class SyncSim {
     } catch (error) {
       caught = error;
     }
-    assert.ok(caught instanceof ResetFault, `expected ${expected.message}`);
+    assert.ok(
+      caught instanceof ResetFault || caught instanceof AlreadyReleasedError,
+      `expected ${expected.message}`,
+    );
     assert.equal(caught, this.lastResetError, "the reset's own error");
-    assert.equal(caught.id, id);
+    if (caught instanceof ResetFault) assert.equal(caught.id, id);
     return undefined;
   }
 
@@ -531,7 +576,13 @@ export class SyncSim {
     );
     if (handle === undefined) return;
     assert.equal(handle.released, false);
-    assert.equal(handle.generation % 2, 1, "a live borrow's generation is odd");
+    // A pool's handle carries its borrow's key.
+    assert.equal(
+      this.pool.isLive(handle.generation),
+      true,
+      "a handle's key is live",
+    );
+    assert.equal(this.pool.objectOf(handle.generation), handle.value);
     this.handles.push({ handle, id: handle.value.id, serial });
   }
 
@@ -725,6 +776,120 @@ export class SyncSim {
     assert.equal(pool.trim(), expected);
   }
 
+  // ---- keys, discard and re-entrant callbacks --------------------------------
+
+  acquireKey(): void {
+    const serial = this.serial + 1;
+    const key = this.#expectAcquire(
+      () => this.pool.acquireKey(),
+      false,
+      (k) => this.pool.objectOf(k),
+    );
+    if (key === undefined) return;
+    assert.ok(Number.isInteger(key) && key >= 0 && key < 2 ** 31);
+    assert.equal(this.pool.isLive(key), true);
+    this.keys.push({ key, id: this.pool.objectOf(key).id, serial });
+  }
+
+  keyOf(index: number): void {
+    const id = pick([...this.lent.keys()], index);
+    if (id === undefined) return;
+    const key = this.pool.keyOf(this.objects[id]!);
+    assert.equal(this.pool.objectOf(key), this.objects[id]);
+    this.keys.push({ key, id, serial: this.lent.get(id)! });
+  }
+
+  keyUse(index: number, how: "objectOf" | "releaseKey" | "discardKey"): void {
+    const entry = pick(this.keys, index);
+    if (entry === undefined) return;
+    if (this.#isLive(entry)) {
+      assert.equal(this.pool.isLive(entry.key), true);
+      if (how === "objectOf") {
+        assert.equal(this.pool.objectOf(entry.key), this.objects[entry.id]);
+      } else if (how === "releaseKey") {
+        this.#expectRelease(entry.id, () => this.pool.releaseKey(entry.key));
+      } else {
+        this.#modelDiscard(entry.id);
+        this.pool.discardKey(entry.key);
+      }
+      return;
+    }
+    assert.equal(this.pool.isLive(entry.key), false);
+    this.#unchanged(() =>
+      throwsExactly(
+        () =>
+          how === "objectOf"
+            ? this.pool.objectOf(entry.key)
+            : this.pool[how](entry.key),
+        AlreadyReleasedError,
+        "AlreadyReleasedError",
+      )
+    );
+  }
+
+  /** The model's discard of a lent id: the borrow ends, the object goes, no reset. */
+  #modelDiscard(id: number): void {
+    assert.ok(this.lent.has(id));
+    this.lent.delete(id);
+    this.released.add(id);
+    this.stats.totalReleases++;
+    this.#discard(id);
+  }
+
+  discard(index: number, which: "lent" | "released" | "foreign"): void {
+    if (which === "foreign") {
+      const obj = this.#foreign(index);
+      const [type, name] = this.#rejection(obj, "foreign");
+      this.#unchanged(() =>
+        throwsExactly(() => this.pool.discard(obj as Obj), type, name)
+      );
+      return;
+    }
+    const id = pick(
+      which === "lent" ? [...this.lent.keys()] : [...this.released],
+      index,
+    );
+    if (id === undefined) return;
+    const obj = this.objects[id]!;
+    if (which === "released") {
+      const [type, name] = this.#rejection(obj, "double");
+      this.#unchanged(() =>
+        throwsExactly(() => this.pool.discard(obj), type, name)
+      );
+      return;
+    }
+    this.#modelDiscard(id);
+    this.pool.discard(obj);
+  }
+
+  /** Re-entrant: the next reset of a lent object releases it again. */
+  rerelease(index: number): void {
+    const id = pick([...this.lent.keys()], index);
+    if (id !== undefined) this.rereleasing.add(id);
+  }
+
+  /**
+   * Re-entrant: an acquire whose factory calls tryAcquire on its own pool,
+   * armed only when the model says the reservation fills the pool (so the
+   * nested call must find it full).
+   */
+  acquireWithProbe(): void {
+    const full = !this.closed && this.idle.length === 0 &&
+      this.alive + 1 >= this.capacity && this.#modelNextCapacity() === 0;
+    if (full && this.alive < this.capacity) {
+      this.factoryProbe = true;
+      this.stats.exhaustions++;
+    }
+    this.#expectAcquire(() => this.pool.acquire(), false);
+    assert.equal(this.factoryProbe, false, "the factory ran");
+  }
+
+  /** Re-entrant: destroy calls close() and acquire() during the close. */
+  closeReentrant(): void {
+    this.destroyReenters = true;
+    this.close(false);
+  }
+
   // ---- checks -------------------------------------------------------------
 
   /** Runs `fn`, which must leave the pool exactly as it was. */
@@ -823,6 +988,7 @@ export class SyncSim {
    */
   finish(): void {
     this.poisoned.clear();
+    this.rereleasing.clear();
     for (const id of [...this.lent.keys()]) {
       this.#expectRelease(id, () => this.pool.release(this.objects[id]!));
     }
@@ -873,6 +1039,30 @@ export function syncCommands(
     ) => step(`weak(${which} ${i})`, (s) => s.weak(i, which as "lent"))),
     index.map((i) => step(`weak ${i}.deref()`, (s) => s.weakUse(i))),
     index.map((i) => step(`weak ${i}.release()`, (s) => s.weakRelease(i))),
+    fc.constant(step("acquireKey()", (s) => s.acquireKey())),
+    index.map((i) => step(`keyOf(lent ${i})`, (s) => s.keyOf(i))),
+    fc.tuple(index, fc.constantFrom("objectOf", "releaseKey", "discardKey"))
+      .map(([i, how]) =>
+        step(`key ${i} ${how}`, (s) => s.keyUse(i, how as "objectOf"))
+      ),
+    fc.tuple(index, fc.constantFrom("lent", "lent", "released", "foreign"))
+      .map(([i, which]) =>
+        step(`discard(${which} ${i})`, (s) => s.discard(i, which as "lent"))
+      ),
+    index.map((i) =>
+      step(`reset re-releases (lent ${i})`, (s) => s.rerelease(i))
+    ),
+    fc.constant(
+      step(
+        "acquire() whose factory calls tryAcquire()",
+        (s) => s.acquireWithProbe(),
+      ),
+    ),
+    fc.nat({ max: 9 }).map((n) =>
+      n === 0
+        ? step("close() with destroy re-entering", (s) => s.closeReentrant())
+        : step("acquireKey()", (s) => s.acquireKey())
+    ),
     fc.constantFrom("ok", "throw", "poison", "throw+poison").map((mode) =>
       step(`use(${mode})`, (s) => s.use(mode as "ok"))
     ),

@@ -25,6 +25,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  AlreadyReleasedError,
   PoolClosedError,
   PoolEmptyError,
   PoolTimeoutError,
@@ -106,7 +107,11 @@ interface SyncOp {
     | "use"
     | "useThrow"
     | "close"
-    | "trim";
+    | "trim"
+    // FixedPool and GrowingPool only: discard, and callbacks calling their own pool.
+    | "discard"
+    | "reenterReset"
+    | "reenterDestroy";
   n: number;
 }
 
@@ -122,6 +127,9 @@ const syncOpArb: fc.Arbitrary<SyncOp> = fc.record({
     "useThrow",
     "close",
     "trim",
+    "discard",
+    "reenterReset",
+    "reenterDestroy",
   ) as fc.Arbitrary<SyncOp["op"]>,
   n: fc.nat({ max: 30 }),
 });
@@ -154,6 +162,11 @@ function runSync(
   let destroyFaults: Fault[] = [];
   let resetFaults = 0;
   let closed = false;
+  /** Armed: the next reset releases its object again (a double release). */
+  let reenterReset = false;
+  /** Armed: destroy calls release and acquire on its own pool. */
+  let reenterDestroy = false;
+  let pool!: Pool<Box> & { trim?: () => number };
   const factory = (buffer?: unknown): Box => {
     const fault = plan.next("factory");
     if (fault !== undefined) throw (factoryFault = fault);
@@ -166,6 +179,20 @@ function runSync(
     if (!alive.has(obj) || lent.has(obj)) {
       violations.push(`reset of object ${obj.n}, not being released`);
     }
+    if (reenterReset) {
+      reenterReset = false;
+      resetFaults++;
+      try {
+        pool.release(obj);
+      } catch (error) {
+        // Thrown out of reset: a failed reset, the object is destroyed.
+        if (!(error instanceof AlreadyReleasedError)) {
+          violations.push(`a re-entrant release threw ${error}`);
+        }
+        throw (resetFault = error as Fault);
+      }
+      violations.push(`a re-entrant release of ${obj.n} was accepted`);
+    }
     const fault = plan.next("reset");
     if (fault !== undefined) {
       resetFaults++;
@@ -177,6 +204,27 @@ function runSync(
     if (lent.has(obj)) violations.push(`object ${obj.n} destroyed while lent`);
     destroyed.add(obj);
     alive.delete(obj);
+    if (reenterDestroy) {
+      // The place is already free: the object is no longer the pool's.
+      try {
+        pool.release(obj);
+        violations.push(`destroy's release of ${obj.n} was accepted`);
+      } catch (error) {
+        if (!(error instanceof AlreadyReleasedError)) {
+          violations.push(`destroy's release threw ${error}`);
+        }
+      }
+      if (closed) {
+        try {
+          pool.acquire();
+          violations.push("an acquire from destroy after close lent");
+        } catch (error) {
+          if (!(error instanceof PoolClosedError)) {
+            violations.push(`an acquire from destroy threw ${error}`);
+          }
+        }
+      }
+    }
     const fault = plan.next("destroy");
     if (fault !== undefined) {
       destroyFaults.push(fault);
@@ -191,7 +239,6 @@ function runSync(
     preInitialize,
     enableStatistics: statistics,
   };
-  let pool: Pool<Box> & { trim?: () => number };
   try {
     pool = kind === "fixed"
       ? new FixedPool(options)
@@ -351,6 +398,25 @@ function runSync(
         assert.equal(pool.available, 0);
         break;
       }
+      case "discard": {
+        const obj = lentAt(n);
+        if (obj === undefined || kind === "threadSafe") break;
+        lent.delete(obj);
+        const error = attempt(() => pool.discard(obj));
+        if (destroyFaults.length > 0) {
+          assert.equal(error, destroyFaults[0], `${where}: destroy's error`);
+        } else {
+          assert.equal(error, undefined, where);
+        }
+        assert.ok(destroyed.has(obj), `${where}: discarded object destroyed`);
+        break;
+      }
+      case "reenterReset":
+        if (kind !== "threadSafe") reenterReset = true;
+        break;
+      case "reenterDestroy":
+        if (kind !== "threadSafe") reenterDestroy = n % 2 === 0;
+        break;
       case "trim": {
         if (pool.trim === undefined) break;
         const destroyedBefore = destroyed.size;
@@ -373,6 +439,7 @@ function runSync(
 
   // Faults stop: the pool serves again, and drops everything once.
   plan.off();
+  reenterReset = false;
   for (const obj of [...lent]) {
     lent.delete(obj);
     pool.release(obj);

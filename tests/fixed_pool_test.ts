@@ -2,25 +2,33 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import { BasePool } from "../pools/base_pool.ts";
-import type { PoolOptions, PoolType } from "../config/options.ts";
 import type { Pool } from "../pools/pool.ts";
 import { PoolEmptyError } from "../errors.ts";
-import { poolContract, Vec } from "./_pool_contract.ts";
+import { Vec } from "./_pool_contract.ts";
 import { throwsUnchanged } from "./_state.ts";
-
-poolContract("FixedPool", <T extends object>(
-  options: PoolOptions<T>,
-  type?: PoolType<T>,
-) =>
-  type === undefined
-    ? new FixedPool(options as PoolOptions<T> & { factory: () => T })
-    : new FixedPool(type, options));
 
 describe("FixedPool", () => {
   it("is a BasePool and a Pool", () => {
     const pool: Pool<Vec> = new FixedPool(Vec, { capacity: 1 });
     assert.ok(pool instanceof BasePool);
     assert.equal(pool.use((v) => v instanceof Vec), true);
+  });
+
+  it("acquire, release and use work detached from the pool (own functions, no this)", () => {
+    const pool = new FixedPool({ capacity: 2, factory: () => ({ n: 0 }) });
+    const { acquire, release, use, tryAcquire } = pool;
+    const a = acquire();
+    const b = tryAcquire();
+    assert.ok(b !== undefined && a !== b);
+    release(a);
+    release(b!);
+    assert.equal(use((o) => (o.n = 4)), 4);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 2);
+    // Each pool has its own functions, of one shape.
+    const other = new FixedPool({ capacity: 1, factory: () => ({ n: 0 }) });
+    assert.notEqual(other.acquire, pool.acquire);
+    assert.deepEqual(Object.keys(other), Object.keys(pool));
   });
 
   it("never grows", () => {

@@ -7,28 +7,14 @@ import {
   type GrowthConfig,
   linearGrowth,
 } from "../config/growth.ts";
-import type {
-  GrowingPoolOptions,
-  PoolOptions,
-  PoolType,
-} from "../config/options.ts";
-import { PoolConfigurationError, PoolEmptyError } from "../errors.ts";
-import { poolContract, Vec } from "./_pool_contract.ts";
+import type { GrowingPoolOptions } from "../config/options.ts";
+import {
+  AlreadyReleasedError,
+  PoolConfigurationError,
+  PoolEmptyError,
+} from "../errors.ts";
+import { Vec } from "./_pool_contract.ts";
 import { throwsUnchanged } from "./_state.ts";
-
-// With maxCapacity === capacity a growing pool must behave as a fixed one.
-poolContract("GrowingPool", <T extends object>(
-  options: PoolOptions<T>,
-  type?: PoolType<T>,
-) => {
-  const bounded: GrowingPoolOptions<T> = {
-    ...options,
-    maxCapacity: options.capacity,
-  };
-  return type === undefined
-    ? new GrowingPool(bounded as GrowingPoolOptions<T> & { factory: () => T })
-    : new GrowingPool(type, bounded);
-});
 
 type Obj = { id: number };
 
@@ -364,5 +350,39 @@ describe("GrowingPool.trim", () => {
     assert.equal(pool.initialCapacity, 3);
     assert.equal(pool.maxCapacity, 30);
     assert.equal(pool.growth, growth);
+  });
+});
+
+describe("GrowingPool keys", () => {
+  it("tells a stale key apart for exactly keyGenerations reuses of its slot (2^10 above 2^21 slots)", () => {
+    const pool = new GrowingPool({
+      capacity: 1,
+      maxCapacity: 2 ** 22,
+      factory: () => ({ n: 0 }),
+    });
+    assert.equal(pool.keyGenerations, 2 ** 10);
+    const stale = pool.acquireKey();
+    pool.releaseKey(stale);
+    for (let i = 1; i < pool.keyGenerations; i++) {
+      const key = pool.acquireKey(); // the same slot every time
+      assert.notEqual(key, stale);
+      throwsUnchanged(
+        pool,
+        () => pool.releaseKey(stale),
+        AlreadyReleasedError,
+        "AlreadyReleasedError",
+      );
+      pool.releaseKey(key);
+    }
+    // The documented bound: one more lap and the number names a borrow again.
+    assert.equal(pool.acquireKey(), stale);
+  });
+
+  it("a small pool tells keys apart for 2^(31 - slot bits) borrows", () => {
+    assert.equal(
+      new GrowingPool({ capacity: 4, maxCapacity: 32, factory: () => ({}) })
+        .keyGenerations,
+      2 ** 26,
+    );
   });
 });

@@ -198,6 +198,41 @@ describe("ThreadLocalPool in one thread", () => {
     assert.equal(stats.currentInUse, 0);
     assert.equal(first.threadStats().length, 1);
   });
+
+  // Issue 11 #8: a timed release that brought a closed pool to zero never
+  // gave its row back, so later attaches failed.
+  for (
+    const [how, last] of [
+      ["a timed release", "release"],
+      ["a key release", "releaseKey"],
+      ["a discard", "discard"],
+    ] as const
+  ) {
+    it(`gives a closed pool's row back when ${how} returns its last object`, () => {
+      const first = new ThreadLocalPool({
+        capacity: 2,
+        factory: () => ({ n: 0 }),
+        enableStatistics: { timing: true, sampleRate: 1 },
+        maxThreads: 2,
+      });
+      for (let i = 0; i < 50; i++) {
+        const worker = ThreadLocalPool.attach(first.share(), {
+          factory: () => ({ n: 0 }),
+        });
+        const held = worker.acquire();
+        worker.close();
+        if (last === "releaseKey") worker.releaseKey(worker.keyOf(held));
+        else if (last === "discard") worker.discard(held);
+        else worker.release(held);
+        assert.equal(worker.inUse, 0);
+      }
+      const stats = first.stats();
+      assert.equal(stats.totalAllocations, 50);
+      assert.equal(stats.totalReleases, 50);
+      assert.equal(stats.currentInUse, 0);
+      assert.equal(first.threadStats().length, 1);
+    });
+  }
 });
 
 describe("ThreadLocalPool across workers", () => {

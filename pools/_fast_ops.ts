@@ -1,0 +1,275 @@
+/**
+ * The plain `acquire`, `tryAcquire`, `release` and `use` of the synchronous
+ * pools, made once per pool. Private to `pools/`.
+ *
+ * Why per pool: V8 keeps one set of inline caches (and one inlining
+ * decision) per function for all of its callers, and closures made at the
+ * same site share them. `release` must read one property of the user's
+ * object (its slot number), so a function shared by every pool sees every
+ * pooled class and goes megamorphic past four. So where code generation
+ * from strings is allowed, each pool compiles its own copy of
+ * {@linkcode fastOps} with `new Function` (its source made unique by a
+ * serial number: identical source would share feedback through the eval
+ * cache), and every pool's functions see only that pool's class.
+ *
+ * Where code generation is forbidden (a Content-Security-Policy without
+ * `'unsafe-eval'`, `--disallow-code-generation-from-strings`, some embedded
+ * engines), the pool uses {@linkcode fastOps} itself: the same code, the
+ * same behaviour, only slower when a program pools many classes. The first
+ * refusal is remembered, so it is asked once per process.
+ *
+ * @module
+ */
+
+import { type Hot, SLOT, type SlotCore } from "./_slot_core.ts";
+
+/** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
+export interface FastOps<T extends object> {
+  /** The plain acquire. */
+  acquire: () => T;
+  /** The plain tryAcquire. */
+  tryAcquire: () => T | undefined;
+  /** The plain release. */
+  release: (obj: T) => void;
+  /** The plain use. */
+  use: <R>(fn: (obj: T) => R) => R;
+}
+
+/**
+ * Makes the fast functions of one pool. Its source is compiled again per
+ * pool, so it must refer to nothing but its parameters and literals (no
+ * module constants, no imports), and keep the mode numbers of `_slot_core.ts`
+ * in sync by hand: 1 is MODE_STATS.
+ *
+ * @param core The pool's state (its general paths).
+ * @param hot The state the fast paths touch.
+ * @param slotKey The slot property symbol.
+ * @returns The functions.
+ */
+export function fastOps<T extends object>(
+  core: SlotCore<T>,
+  hot: Hot<T>,
+  slotKey: typeof SLOT,
+): FastOps<T> {
+  function acquire(): T {
+    const mode = hot.amode;
+    if (mode <= 1) {
+      const t = hot.top - 1;
+      if (t >= 0) {
+        hot.top = t;
+        const slot = hot.idleSlot[t]!;
+        const state = hot.state;
+        state[slot] = ~state[slot]!;
+        const row = hot.row;
+        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+        if (mode !== 0) hot.stats!.recordAllocation();
+        const idleObj = hot.idleObj;
+        const obj = idleObj[t]!;
+        idleObj[t] = undefined;
+        return obj;
+      }
+    }
+    return hot.objects[core.acquireSlot(true)]!;
+  }
+
+  function tryAcquire(): T | undefined {
+    const mode = hot.amode;
+    if (mode <= 1) {
+      const t = hot.top - 1;
+      if (t >= 0) {
+        hot.top = t;
+        const slot = hot.idleSlot[t]!;
+        const state = hot.state;
+        state[slot] = ~state[slot]!;
+        const row = hot.row;
+        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+        if (mode !== 0) hot.stats!.recordAllocation();
+        const idleObj = hot.idleObj;
+        const obj = idleObj[t]!;
+        idleObj[t] = undefined;
+        return obj;
+      }
+    }
+    const slot = core.acquireSlot(false);
+    return slot < 0 ? undefined : hot.objects[slot];
+  }
+
+  /** Makes `slot` idle again: the plain path of a release of a lent slot. */
+  function idle(obj: T, slot: number, key: number, mode: number): void {
+    hot.state[slot] = ~((key + hot.step) & 0x7fffffff);
+    const top = hot.top;
+    hot.idleObj[top] = obj;
+    hot.idleSlot[top] = slot;
+    hot.top = top + 1;
+    const row = hot.row;
+    if (row !== null) row[hot.rowAt] = row[hot.rowAt]! - 1;
+    if (mode !== 0) hot.stats!.recordRelease();
+  }
+
+  function release(obj: T): void {
+    const mode = hot.rmode;
+    if (mode <= 1) {
+      let slot: number;
+      try {
+        slot = (obj as unknown as { [SLOT]: number })[slotKey];
+      } catch {
+        // null, undefined, a revoked Proxy: the general path explains.
+        slot = -1;
+      }
+      const key = hot.state[slot]!;
+      if (key >= 0 && hot.objects[slot] === obj) {
+        idle(obj, slot, key, mode);
+        return;
+      }
+    }
+    core.releaseGeneral(obj);
+  }
+
+  function use<R>(fn: (obj: T) => R): R {
+    if (typeof fn !== "function") core.notAFunction(fn);
+    let slot: number;
+    let obj: T;
+    const mode = hot.amode;
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      hot.top = t;
+      slot = hot.idleSlot[t]!;
+      const idleObj = hot.idleObj;
+      obj = idleObj[t]!;
+      idleObj[t] = undefined;
+      const state = hot.state;
+      state[slot] = ~state[slot]!;
+      const row = hot.row;
+      if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+      if (mode !== 0) hot.stats!.recordAllocation();
+    } else {
+      slot = core.acquireSlot(true);
+      obj = hot.objects[slot]!;
+    }
+    const key = hot.state[slot]!;
+    let result: R;
+    try {
+      result = fn(obj);
+    } catch (error) {
+      core.endUse(slot, key, true);
+      throw error;
+    }
+    if (
+      result !== null &&
+      (typeof result === "object" || typeof result === "function") &&
+      typeof (result as { then?: unknown }).then === "function"
+    ) {
+      return core.settleUse(
+        slot,
+        key,
+        result as unknown as PromiseLike<unknown>,
+      ) as R;
+    }
+    const rmode = hot.rmode;
+    // fn may have released or discarded the object itself: then it is not ours to release.
+    if (rmode <= 1 && hot.state[slot] === key) idle(obj, slot, key, rmode);
+    else core.endUse(slot, key, false);
+    return result;
+  }
+
+  return { acquire, tryAcquire, release, use };
+}
+
+/** How many pools compiled their own copy (makes each source unique). */
+let serial = 0;
+/** Whether code generation works here: undefined until first asked. */
+let generating: boolean | undefined;
+/** The source of {@linkcode fastOps}, read once. */
+let source: string | undefined;
+
+/** Whether a compiled copy of {@linkcode fastOps} works: lends, takes back and uses one object. */
+function probe(make: typeof fastOps<object>): boolean {
+  try {
+    const obj = { n: 0 };
+    Object.defineProperty(obj, SLOT, { value: 0, writable: true });
+    const hot = {
+      amode: 0,
+      rmode: 0,
+      top: 1,
+      idleObj: [obj] as (object | undefined)[],
+      idleSlot: new Int32Array(1),
+      state: new Int32Array([~0]),
+      objects: [obj] as (object | undefined)[],
+      step: 2,
+      slotMask: 1,
+      row: null,
+      rowAt: 0,
+      stats: undefined,
+    };
+    const ops = make(null as never, hot, SLOT);
+    const lent = ops.acquire();
+    ops.release(lent);
+    const used = ops.use((o) => o === obj);
+    return lent === obj && used && hot.top === 1 && hot.state[0] === ~4;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The fast functions for one pool: its own compiled copy where code
+ * generation is allowed, else the shared {@linkcode fastOps}.
+ *
+ * @param core The pool's state.
+ * @returns The functions.
+ */
+export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
+  if (generating !== false) {
+    try {
+      source ??= fastOps.toString();
+      // A pool without a shared row (all but ThreadLocalPool) compiles its
+      // row updates away: `row` becomes the constant null. If an engine
+      // printed the source differently, nothing is replaced: still correct.
+      const text = core.hot.row === null
+        ? source.replace(/\bconst row = hot\.row;/g, "const row = null;")
+        : source;
+      const make = new Function(
+        `"use strict";\nreturn (${text});\n// fastalloc pool ${++serial}`,
+      )() as typeof fastOps<T>;
+      // Once per process, run a compiled copy on a probe: a tool that
+      // rewrote the source (coverage counters referring to its own module
+      // variables, say) fails here, not in the user's first acquire.
+      if (
+        generating === undefined &&
+        !probe(make as unknown as typeof fastOps<object>)
+      ) {
+        throw new EvalError(
+          "fastalloc: the compiled fast path failed its probe",
+        );
+      }
+      const ops = make(core, core.hot, SLOT);
+      generating = true;
+      return ops;
+    } catch {
+      // EvalError (CSP, --disallow-code-generation-from-strings) or an
+      // engine that hides function sources: use the shared copy.
+      generating = false;
+    }
+  }
+  return fastOps(core, core.hot, SLOT);
+}
+
+/**
+ * Whether pools made so far compiled their own fast functions (`true`), use
+ * the shared ones because code generation is forbidden (`false`), or none
+ * was made yet (`undefined`). For tests and benchmarks.
+ *
+ * @returns The state.
+ */
+export function generatesCode(): boolean | undefined {
+  return generating;
+}
+
+/**
+ * Makes every pool made from now on use the shared fast functions, as if
+ * code generation were forbidden. For benchmarks that measure that path in
+ * a process that can generate code; not for applications.
+ */
+export function forbidCodeGeneration(): void {
+  generating = false;
+}
