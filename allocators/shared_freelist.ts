@@ -314,6 +314,14 @@ export class SharedFreeList {
     return count;
   }
 
+  /**
+   * How many waits are registered now, in every thread (a snapshot): while
+   * it is not 0, each return wakes a sleeper.
+   */
+  get waiters(): number {
+    return Atomics.load(this.#control, C_WAITERS);
+  }
+
   /** Whether every slot is taken (a snapshot, as `size`). */
   get isEmpty(): boolean {
     return this.size === 0;
@@ -500,8 +508,49 @@ export class SharedFreeList {
       );
       slot = this.pop();
     }
-    Atomics.sub(control, C_WAITERS, 1);
+    this.#unregister();
     return slot;
+  }
+
+  /** Ends one waiter registration; never takes the count below 0. */
+  #unregister(): void {
+    const control = this.#control;
+    let seen = Atomics.load(control, C_WAITERS);
+    while (seen > 0) {
+      const was = Atomics.compareExchange(control, C_WAITERS, seen, seen - 1);
+      if (was === seen) return;
+      seen = was;
+    }
+  }
+
+  /**
+   * Ends `count` waiter registrations of a thread that died while waiting
+   * (its own wait will never end them), so returns stop paying for wake-ups
+   * nobody needs. The count never goes below 0: settling more than are
+   * registered only makes live waiters rely on their 20 ms re-look until
+   * they end their own wait.
+   *
+   * @param count How many waits the dead thread had registered.
+   * @throws {RangeError} If `count` is not a non-negative integer.
+   *
+   * @example
+   * ```ts
+   * import { SharedFreeList } from "@fastalloc/fastalloc/allocators";
+   *
+   * const list = new SharedFreeList(1);
+   * list.settleWaiters(0); // nothing to settle
+   * console.log(list.size); // 1
+   * ```
+   */
+  settleWaiters(count: number): void {
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(
+        `Cannot settle waiters: count ${
+          quote(count)
+        } is not a non-negative integer`,
+      );
+    }
+    for (let i = 0; i < count; i++) this.#unregister();
   }
 
   /**
@@ -560,7 +609,7 @@ export class SharedFreeList {
       Math.min(timeout, WAIT_SLICE_MS),
     );
     if (result === undefined || !result.async) {
-      Atomics.sub(control, C_WAITERS, 1);
+      this.#unregister();
       return Promise.resolve(slot >= 0 ? slot : this.pop());
     }
     return new Promise<number>((resolve, reject) => {
@@ -575,7 +624,7 @@ export class SharedFreeList {
         if (done) return;
         done = true;
         signal?.removeEventListener("abort", onAbort);
-        Atomics.sub(control, C_WAITERS, 1);
+        this.#unregister();
         resolve(this.pop());
       };
       const keepAlive = setTimeout(
@@ -586,7 +635,7 @@ export class SharedFreeList {
         if (done) return;
         done = true;
         clearTimeout(keepAlive);
-        Atomics.sub(control, C_WAITERS, 1);
+        this.#unregister();
         // The abandoned wait cannot be cancelled, and it might swallow a
         // wake meant for a live waiter: wake everyone; they look again.
         this.interrupt();
