@@ -120,7 +120,11 @@ export function safeTypeName(value: unknown): string {
   }
 }
 
-/** `value instanceof type`, false when asking runs into a throwing trap. */
+/**
+ * `value instanceof type`; `true` when asking runs into a throwing proxy
+ * trap (such a value cannot be told apart, so it is reported as foreign,
+ * not as a type mismatch).
+ */
 export function safeInstanceOf(
   value: unknown,
   type: abstract new (...args: never[]) => unknown,
@@ -128,7 +132,7 @@ export function safeInstanceOf(
   try {
     return value instanceof type;
   } catch {
-    return false;
+    return true;
   }
 }
 
