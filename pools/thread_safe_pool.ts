@@ -430,15 +430,20 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       shape.threads,
       shape.threadCount * T_WORDS,
     );
-    this.#free = SharedFreeList.attach(this.#buffer, {
-      byteOffset: shape.freeList,
-      home: this.#threadId - 1,
-    });
     this.#records = new Int32Array(
       this.#buffer,
       shape.records,
       this.#capacity * 2,
     );
+    // The list records the taking thread in each slot's record itself, in
+    // the same step as the take, so reclaim finds every slot a thread
+    // terminated at any point still held.
+    this.#free = SharedFreeList.attach(this.#buffer, {
+      byteOffset: shape.freeList,
+      home: this.#threadId - 1,
+      claims: this.#records,
+      claimId: this.#threadId,
+    });
     this.#bytes = new Uint8Array(this.#buffer, shape.data);
     if ((flags & FLAG_STATS) !== 0) {
       this.#rows = new Float64Array(
@@ -726,7 +731,6 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     // The slot is exclusively ours now: plain writes suffice.
     const generation = (records[at]! + 1) | 0;
     records[at] = generation;
-    records[at + 1] = this.#threadId;
     this.#borrowGenerations[slot] = generation;
     return this.#objects[slot] ?? this.#wrapLent(slot);
   }

@@ -883,8 +883,7 @@ describe("ThreadSafePool keys and discard (one thread)", () => {
 
   it("discard zeroes and frees the slot, destroys the wrapper, skips reset, and counts it", () => {
     const events: string[] = [];
-    let pool!: ThreadSafePool<Cell>;
-    pool = new ThreadSafePool(Cell, {
+    const pool: ThreadSafePool<Cell> = new ThreadSafePool(Cell, {
       capacity: 2,
       enableStatistics: true,
       reset: () => events.push("reset"),
