@@ -303,6 +303,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #slotBits: number;
   /** The mask of a key's generation field (after shifting out the slot). */
   #genMask: number;
+  /** The mask of a key's slot field. */
+  #slotMask: number;
   #free: SharedFreeList;
   #objects: (T | undefined)[];
   /** Slots of wrappers that cannot carry the slot symbol (non-extensible). */
@@ -463,6 +465,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       ? 0
       : 32 - Math.clz32(this.#capacity - 1);
     this.#genMask = 2 ** (31 - this.#slotBits) - 1;
+    this.#slotMask = 2 ** this.#slotBits - 1;
     this.#timing = (flags & FLAG_TIMING) !== 0;
     this.#interval = header[H_SAMPLE_INTERVAL]!;
     this.#acquireCountdown = this.#releaseCountdown = this.#interval;
@@ -1077,8 +1080,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
       if (slot >= 0) {
-        this.#lend(slot);
-        return this.#keyOfSlot(slot);
+        // As #lend, without making a wrapper: objectOf makes it if needed.
+        const records = this.#records;
+        const generation = (records[slot << 1]! + 1) | 0;
+        records[slot << 1] = generation;
+        this.#borrowGenerations[slot] = generation;
+        return ((generation & this.#genMask) << this.#slotBits) | slot;
       }
     }
     return this.#keyOfSlot(this.#slotOf(this.#acquireGeneral(true)!));
@@ -1130,14 +1137,23 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   releaseKey(key: number): void {
-    const slot = this.#liveSlot(key, "release key");
     if (
-      this.#releaseMode === 0 && this.#header[H_CLOSED] === 0 &&
-      this.#free.push(slot)
+      typeof key === "number" && this.#releaseMode === 0 &&
+      this.#header[H_CLOSED] === 0 && (key | 0) === key && key >= 0
     ) {
-      return;
+      // The plain path: the generation matches and the slot was lent (the
+      // push, which fails for a free slot, is the double-release check).
+      const slot = key & this.#slotMask;
+      if (
+        slot < this.#capacity &&
+        (this.#records[slot << 1]! & this.#genMask) ===
+          key >>> this.#slotBits &&
+        this.#free.push(slot)
+      ) {
+        return;
+      }
     }
-    this.#endKeyBorrow(slot, key, false);
+    this.#endKeyBorrow(this.#liveSlot(key, "release key"), key, false);
   }
 
   /**
@@ -1318,7 +1334,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (typeof key !== "number" || (key | 0) !== key || key < 0) {
       return FOREIGN;
     }
-    const slot = key & ((1 << this.#slotBits) - 1);
+    const slot = key & this.#slotMask;
     if (slot >= this.#capacity) return FOREIGN;
     const field = key >>> this.#slotBits;
     // Lends of this slot so far, as an unsigned count.
