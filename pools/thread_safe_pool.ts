@@ -15,7 +15,30 @@
  * Costs: an acquire is one atomic compare-exchange, a release one atomic
  * or (which is also the double-release check), and a release wakes a waiting
  * thread only when one waits. Statistics add one shared atomic add per
- * operation for the in-use count.
+ * operation for the in-use count behind `peakInUse`.
+ *
+ * Keys ({@linkcode ThreadSafePool.acquireKey} and the other key methods)
+ * name a slot and one borrow of it as a plain integer that any thread may
+ * use: `(generation << slotBits) | slot`, where the generation (how many
+ * times the slot was lent) lives in shared memory, so a key made in one
+ * thread can be released in another and a stale key is detected in every
+ * thread (see `acquireKey` for the exact bound).
+ *
+ * Threads that die are part of the design: the free list records which
+ * thread took a slot in the same step as the take, so
+ * {@linkcode ThreadSafePool.reclaim} finds every slot a terminated thread
+ * held; counts that a thread killed between two updates could corrupt are
+ * derived when read (`inUse` from the free list's bitmap, `totalReleases`
+ * as `totalAllocations - currentInUse`); and a thread's entry in the shared
+ * thread table (its statistics row, the waits it registered) is given back
+ * when it closes, detaches or is reclaimed, so `maxThreads` bounds the
+ * threads attached at once.
+ *
+ * Identity: `release`, `discard`, `keyOf` and `weak` accept only the very
+ * wrapper the pool lent in this thread. The slot is found through a private
+ * field stamped on the wrapper, which an object inheriting from it or a
+ * proxy of it does not have, and no error message runs user code (getters,
+ * proxy traps).
  *
  * Closing is shared: `close()` in any thread sets a closed flag in shared
  * memory, so acquires in every thread fail with `PoolClosedError` from then
@@ -290,6 +313,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * (`at`): a release whose slot has since been lent again is stale.
    */
   #borrowGenerations: Int32Array;
+  /** Per slot, 1 while this thread's reset of it runs (its borrow has ended). */
+  #ending: Uint8Array;
   #rows: Float64Array | undefined;
   /** This thread's statistics row offset, or -1 once its entry is given back. */
   #row: number;
@@ -471,6 +496,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#acquireCountdown = this.#releaseCountdown = this.#interval;
     this.#objects = new Array<T | undefined>(this.#capacity).fill(undefined);
     this.#borrowGenerations = new Int32Array(this.#capacity);
+    this.#ending = new Uint8Array(this.#capacity);
     this.#create = settings.create;
     this.#type = settings.type;
     this.#reset = settings.reset;
@@ -740,12 +766,21 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   /** Makes the wrapper of a slot just taken; gives the slot back if that fails. */
   #wrapLent(slot: number): T {
+    let obj: T;
     try {
-      return this.#wrap(slot);
+      obj = this.#wrap(slot);
     } catch (error) {
       this.#free.push(slot);
       throw error;
     }
+    // The factory may have closed the pool (any thread may have): close
+    // takes effect at once, so this acquire fails and its object goes.
+    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
+      this.#free.push(slot);
+      this.#callDestroy(this.#detach(slot));
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
+    }
+    return obj;
   }
 
   /** Makes this thread's wrapper of `slot`. */
@@ -1113,6 +1148,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   objectOf(key: number): T {
+    this.#checkAttached("get object of key");
     const slot = this.#liveSlot(key, "get object of key");
     this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
     return this.#objects[slot] ?? this.#wrap(slot);
@@ -1238,7 +1274,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * thread's wrapper is destroyed (`destroy` runs, `reset` does not) and
    * the slot is freed, so the next borrow gets a fresh wrapper of zeroed
    * memory. Counts in `totalReleases` and `destroyed`. The same misuse
-   * checks as `release`.
+   * checks as `release`. State first, then the callback: the borrow has
+   * ended before `destroy` runs, so `destroy` may call any method of the
+   * pool (releasing the same wrapper again is a double release).
    *
    * @param obj This thread's wrapper of a borrowed slot.
    * @throws {AlreadyReleasedError} If the slot is not borrowed, or was lent
@@ -1268,7 +1306,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   /** Throws unless this thread's borrow of `slot` is the current one. */
   #checkBorrowed(slot: number, action: string): void {
-    if (this.#free.isFree(slot)) {
+    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
       throw new AlreadyReleasedError(
         `Cannot ${action} object: it was already released`,
       );
@@ -1340,7 +1378,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     // Lends of this slot so far, as an unsigned count.
     const lends = Atomics.load(this.#records, slot << 1) >>> 0;
     if ((lends & this.#genMask) === field && lends !== 0) {
-      return this.#free.isFree(slot) ? STALE : slot;
+      return this.#free.isFree(slot) || this.#ending[slot] !== 0 ? STALE : slot;
     }
     // Before the generation field wraps, only 1..lends were ever issued.
     if (lends <= this.#genMask && (field === 0 || field > lends)) {
@@ -1375,7 +1413,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#checkAttached("release object");
     const slot = this.#slotOf(obj);
     if (slot < 0) return this.#reject(obj, "release");
-    if (this.#free.isFree(slot)) {
+    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
       throw new AlreadyReleasedError(
         "Cannot release object: it was already released",
       );
@@ -1396,9 +1434,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       return;
     }
     if (this.#reset !== undefined) {
+      // State first: in this thread the borrow has ended before reset runs
+      // (releasing, discarding or keying it again from reset is a double
+      // release), though the slot is freed only once reset is done with it.
+      this.#ending[slot] = 1;
       try {
         this.#reset(obj);
       } catch (error) {
+        this.#ending[slot] = 0;
         this.#count(S_RESET_FAILURES);
         this.#zero(slot);
         const dropped = this.#detach(slot);
@@ -1406,6 +1449,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         this.#callDestroy(dropped, error);
         throw error;
       }
+      this.#ending[slot] = 0;
       this.#count(S_RESETS);
     }
     this.#returnSlot(slot);
@@ -1500,7 +1544,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   #isLive(obj: T, generation: number): boolean {
     const slot = this.#slotOf(obj);
-    return slot >= 0 && !this.#free.isFree(slot) &&
+    return slot >= 0 && !this.#free.isFree(slot) && this.#ending[slot] === 0 &&
       Atomics.load(this.#records, slot << 1) === generation;
   }
 
@@ -1633,6 +1677,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * {@linkcode ThreadSafePool.acquireWait} keeps waiting, and may still take
    * a slot, until that wait ends. Give waits in workers a timeout, and
    * reclaim once the worker has stopped (or reclaim again afterwards).
+   *
+   * It also gives back the dead thread's entry in the thread table (so
+   * another thread may attach in its place), moving its statistics into the
+   * pool's totals, and ends the waits it had registered (a thread killed
+   * while waiting never ends them itself, and every release would otherwise
+   * go on paying for a wake-up).
    *
    * @param threadId The dead thread's {@linkcode ThreadSafePool.threadId}.
    * @returns How many slots were taken back.
@@ -1795,7 +1845,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   weak(obj: T): WeakHandle<T> {
     const slot = this.#slotOf(obj);
     if (slot < 0) return this.#reject(obj, "watch");
-    if (this.#free.isFree(slot)) {
+    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
       throw new AlreadyReleasedError(
         "Cannot watch object: it was already released",
       );
@@ -1899,8 +1949,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * thread can attach in its place, and this thread's idle wrappers are
    * destroyed. The pool stays open for every other thread. Slots this thread
    * still holds stay borrowed (release them first, or hand them over); any
-   * further call on this view throws `PoolClosedError`. Calling it again
-   * does nothing.
+   * further acquire, release, discard or key call on this view throws
+   * `PoolClosedError`. Let this thread's waits end first (a wait still
+   * pending keeps its registration until it ends). Calling it again does
+   * nothing.
    *
    * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
    *
