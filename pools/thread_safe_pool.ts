@@ -78,7 +78,7 @@ import type { Lender } from "../handles/lender.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
-import { quote } from "../quote.ts";
+
 import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {
@@ -208,13 +208,15 @@ function nowNs(): number {
 function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
-      `Cannot acquire from pool: options ${quote(options)} are not an object`,
+      `Cannot acquire from pool: options ${
+        safeQuote(options)
+      } are not an object`,
     );
   }
   for (const key of Object.keys(options)) {
     if (key !== "signal" && key !== "timeout") {
       throw new TypeError(
-        `Cannot acquire from pool: option ${quote(key)} is unknown`,
+        `Cannot acquire from pool: option ${safeQuote(key)} is unknown`,
       );
     }
   }
@@ -224,7 +226,9 @@ function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
     (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
   ) {
     throw new TypeError(
-      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
+      `Cannot acquire from pool: signal ${
+        safeQuote(signal)
+      } is not an AbortSignal`,
     );
   }
   return options as AcquireAsyncOptions;
@@ -246,7 +250,9 @@ function checkTimeout(value: unknown, action: string): number {
   if (value === undefined) return Infinity;
   if (typeof value !== "number" || !(value >= 0)) {
     throw new RangeError(
-      `Cannot ${action}: timeout ${quote(value)} is not a non-negative number`,
+      `Cannot ${action}: timeout ${
+        safeQuote(value)
+      } is not a non-negative number`,
     );
   }
   return value;
@@ -511,7 +517,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         if (!this.#isLive(obj, generation)) {
           throw new AlreadyReleasedError(
             `Cannot release handle: its borrow (generation ${
-              quote(generation)
+              safeQuote(generation)
             }) was already released`,
           );
         }
@@ -616,7 +622,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `${where}: ${
-          quote(descriptor)
+          safeQuote(descriptor)
         } is not a descriptor from ThreadSafePool.share()`,
       );
     }
@@ -629,9 +635,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `${where}: the descriptor (capacity ${
-          quote(descriptor.capacity)
-        }, slotBytes ${quote(descriptor.slotBytes)}, version ${
-          quote(descriptor.version)
+          safeQuote(descriptor.capacity)
+        }, slotBytes ${safeQuote(descriptor.slotBytes)}, version ${
+          safeQuote(descriptor.version)
         }) does not match its buffer`,
       );
     }
@@ -640,8 +646,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       if (length !== descriptor.slotBytes) {
         throw new PoolConfigurationError(
           `${where}: ${type.name}.byteLength ${
-            quote(length)
-          } differs from the pool's slotBytes ${quote(descriptor.slotBytes)}`,
+            safeQuote(length)
+          } differs from the pool's slotBytes ${
+            safeQuote(descriptor.slotBytes)
+          }`,
         );
       }
     }
@@ -794,7 +802,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${
-          quote(obj)
+          safeQuote(obj)
         }, not an object`,
       );
     }
@@ -824,7 +832,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       if (!throwWhenEmpty) return undefined;
       throw new PoolEmptyError(
         `Cannot acquire from pool: all ${
-          quote(this.#capacity)
+          safeQuote(this.#capacity)
         } slots are in use`,
       );
     }
@@ -1007,7 +1015,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       this.#recordWait(start);
       this.#count(S_TIMEOUTS);
       throw new PoolTimeoutError(
-        `Cannot acquire from pool: timed out after ${quote(timeout)} ms`,
+        `Cannot acquire from pool: timed out after ${safeQuote(timeout)} ms`,
         timeout,
       );
     }
@@ -1423,7 +1431,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new AlreadyReleasedError(
         `Cannot release object: slot ${
-          quote(slot)
+          safeQuote(slot)
         } was released and lent again since this borrow (a stale release)`,
       );
     }
@@ -1495,7 +1503,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       const actual = safeTypeName(obj);
       throw new TypeMismatchError(
         `Cannot ${action} object: expected a ${
-          quote(type.name)
+          safeQuote(type.name)
         } instance, got "${actual}"`,
         { expectedType: type.name, actualType: actual },
       );
@@ -1635,14 +1643,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   at(index: number): T {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.#capacity) {
       throw new RangeError(
-        `Cannot get slot: index ${quote(index)} is not an integer in [0, ${
-          quote(this.#capacity)
+        `Cannot get slot: index ${safeQuote(index)} is not an integer in [0, ${
+          safeQuote(this.#capacity)
         })`,
       );
     }
     if (this.#free.isFree(index)) {
       throw new AlreadyReleasedError(
-        `Cannot get slot ${quote(index)}: it is not borrowed`,
+        `Cannot get slot ${safeQuote(index)}: it is not borrowed`,
       );
     }
     // This thread may release the borrow it was handed: remember which one.
@@ -1704,14 +1712,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (!Number.isSafeInteger(threadId) || threadId < 1) {
       throw new RangeError(
         `Cannot reclaim slots: threadId ${
-          quote(threadId)
+          safeQuote(threadId)
         } is not a positive integer`,
       );
     }
     if (threadId === this.#threadId) {
       throw new RangeError(
         `Cannot reclaim slots: threadId ${
-          quote(threadId)
+          safeQuote(threadId)
         } is this thread's own`,
       );
     }
@@ -1759,7 +1767,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    */
   use<R>(fn: (obj: T) => R): R {
     if (typeof fn !== "function") {
-      throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
+      throw new TypeError(
+        `Cannot use pool: fn ${safeQuote(fn)} is not a function`,
+      );
     }
     const obj = this.acquire();
     let result: R;
@@ -2013,7 +2023,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       throw new AggregateError(
         errors,
         `Cannot destroy objects: destroy threw for ${
-          quote(errors.length)
+          safeQuote(errors.length)
         } of them`,
       );
     }
