@@ -485,13 +485,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         shape.rowCount * ROW,
       );
     }
-    this.#entry = claimThread(this.#threads, this.#threadId);
-    if (this.#entry < 0) {
-      throw new PoolConfigurationError(
-        `Cannot attach ThreadSafePool: all ${shape.threadCount} thread rows (maxThreads) are taken by attached threads; close or detach a thread's pool, or reclaim a dead thread`,
-      );
-    }
-    this.#row = this.#entry * ROW;
+    this.#entry = -1;
+    this.#row = -1;
     this.#slotBits = this.#capacity <= 1
       ? 0
       : 32 - Math.clz32(this.#capacity - 1);
@@ -526,6 +521,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       reclaim: (obj: T, generation: number): void =>
         this.#reclaimLeak(obj, generation),
     };
+    // Last, so nothing after it can fail and leave the entry taken.
+    this.#entry = claimThread(this.#threads, this.#threadId);
+    if (this.#entry < 0) {
+      throw new PoolConfigurationError(
+        `Cannot attach ThreadSafePool: all ${shape.threadCount} thread rows (maxThreads) are taken by attached threads; close or detach a thread's pool, or reclaim a dead thread`,
+      );
+    }
+    this.#row = this.#entry * ROW;
     if (settings.preInitialize) {
       try {
         this.#fill();
@@ -1748,7 +1751,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   /**
    * Acquires, calls `fn`, and releases afterwards even if `fn` throws; when
    * `fn` returns a promise, releases when it settles. The fast scoped form.
-   * If `fn` throws and the release fails too, `fn`'s error is thrown.
+   * If `fn` throws and the release fails too, `fn`'s error is thrown. If
+   * `fn` ended the borrow itself (discard, release), `use` does not end it
+   * again.
    *
    * @typeParam R What `fn` returns.
    * @param fn Works with the wrapper; must not keep it after returning.
@@ -1772,15 +1777,24 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       );
     }
     const obj = this.acquire();
+    // The borrow, so a borrow fn ended itself (discard, release) is not
+    // ended again.
+    const generation = this.#borrowGenerations[this.#slotOf(obj)]!;
     let result: R;
     try {
       result = fn(obj);
     } catch (error) {
-      releaseQuietly(this, obj);
+      if (this.#isLive(obj, generation)) releaseQuietly(this, obj);
       throw error;
     }
-    if (isThenable(result)) return releaseWhenSettled(this, obj, result) as R;
-    this.release(obj);
+    if (isThenable(result)) {
+      return releaseWhenSettled(
+        { release: (o: T) => this.#isLive(o, generation) && this.release(o) },
+        obj,
+        result,
+      ) as R;
+    }
+    if (this.#isLive(obj, generation)) this.release(obj);
     return result;
   }
 

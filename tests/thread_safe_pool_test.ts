@@ -1269,3 +1269,31 @@ describe("ThreadSafePool callbacks that call back into the pool", () => {
     assert.equal(pool.available, 1);
   });
 });
+
+describe("ThreadSafePool use() when fn ends the borrow itself", () => {
+  it("does not release again what fn discarded or released, sync or async", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+    });
+    assert.equal(pool.use((cell) => pool.discard(cell)), undefined);
+    pool.use((cell) => pool.release(cell));
+    await pool.use(async (cell) => {
+      await delay(1);
+      pool.discard(cell);
+    });
+    assert.throws(
+      () =>
+        pool.use((cell) => {
+          pool.releaseKey(pool.keyOf(cell));
+          throw new Error("fn failed");
+        }),
+      /fn failed/,
+    );
+    const s = pool.stats();
+    assert.equal(pool.inUse, 0);
+    assert.equal(s.totalAllocations, 4);
+    assert.equal(s.totalReleases, 4);
+    assert.equal(s.destroyed, 2);
+  });
+});
