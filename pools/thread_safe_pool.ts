@@ -1911,8 +1911,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   }
 
   /**
-   * A frozen statistics snapshot, totalled over every thread (sums; the
-   * in-use count and its peak are shared). With statistics off, only
+   * A frozen statistics snapshot, totalled over every thread, including
+   * threads that have left. `currentInUse` is counted from the free list
+   * and `totalReleases` is `totalAllocations - currentInUse`, so neither can
+   * drift when a thread dies mid-operation; `peakInUse` is a shared
+   * high-water mark, at least `currentInUse` (a thread killed between its
+   * take and its count may leave it one short). Timings of a thread after
+   * it closed or detached are not kept. With statistics off, only
    * `enabled`, `currentInUse` and `currentCapacity` are filled in.
    *
    * @returns The statistics.
