@@ -109,6 +109,12 @@ export interface ThreadSafeAttachOptions<T> {
   /**
    * Makes this thread's wrapper of a slot; overrides `new Type(buffer,
    * byteOffset)` (and the default `Uint8Array` view of a byte pool).
+   *
+   * State first, then the callback: the slot is taken before the factory
+   * runs, so a re-entrant acquire sees it taken (`PoolEmptyError` on a full
+   * pool); if the factory throws, the slot is given back; if it closes the
+   * pool, the acquire fails with `PoolClosedError` and the new wrapper is
+   * destroyed. Any other call behaves as it would from outside.
    */
   factory?: SlotFactory<T>;
   /**
@@ -117,13 +123,28 @@ export interface ThreadSafeAttachOptions<T> {
    * zeroed, this thread's wrapper is destroyed (a new one is made when the
    * slot is next lent here), the slot is freed, the error is rethrown from
    * `release` and counted in `stats().resetFailures`.
+   *
+   * State first, then the callback: in this thread the borrow has ended
+   * before reset runs, so releasing, discarding or keying the same wrapper
+   * again from inside it is a double release (`AlreadyReleasedError`),
+   * which, thrown out of reset, counts as a failed reset. Any other call
+   * behaves as it would from outside.
    */
   reset?: ((obj: T) => void) | string;
-  /** Called for every wrapper this thread drops (close, failed reset). */
+  /**
+   * Called for every wrapper this thread drops (close, detach, discard,
+   * failed reset). State first, then the callback: the wrapper is no longer
+   * this pool's when destroy runs (releasing it again is a double release),
+   * and `close()` from inside destroy does nothing more.
+   */
   destroy?: (obj: T) => void;
   /** Make this thread's wrapper of every slot at once (default `false`: on first lend). */
   preInitialize?: boolean;
-  /** Called when an `OwnedHandle` of this thread is garbage-collected unreleased. */
+  /**
+   * Called when an `OwnedHandle` of this thread is garbage-collected
+   * unreleased, before the pool takes the slot back; it may call any method
+   * of the pool, which behaves as it would from outside.
+   */
   onLeak?: (info: LeakInfo<T>) => void;
 }
 
@@ -156,8 +177,11 @@ export interface ThreadSafePoolOptions<T> extends ThreadSafeAttachOptions<T> {
    */
   enableStatistics?: boolean | StatisticsOptions;
   /**
-   * With statistics on, the most threads that may use the pool, this one
-   * included (default 64): each has its own row of counters in shared memory.
+   * The most threads attached to the pool at once, this one included
+   * (default 64): each has an entry in shared memory (and, with statistics,
+   * a row of counters). An entry is given back when its thread calls
+   * `close()` or `detach()`, or when another thread calls `reclaim` for it,
+   * so workers may come and go without limit.
    */
   maxThreads?: number;
 }
@@ -209,7 +233,7 @@ export interface ThreadSafePoolSettings<T> extends ThreadSafeAttachSettings<T> {
   readonly slotBytes: number;
   /** The statistics settings. */
   readonly statistics: StatisticsSettings;
-  /** Rows of statistics counters (threads that may use the pool). */
+  /** The most threads attached at once (entries in shared memory). */
   readonly maxThreads: number;
 }
 
@@ -404,15 +428,21 @@ export function validateThreadSafePoolOptions<T>(
   const statistics = validateStatistics(options.enableStatistics, where);
   // Checked before anything is allocated: per slot its data (rounded up to
   // 8 bytes), its record (8) and its share of the free list (2); per thread
-  // a row of statistics counters (128).
+  // an entry (64) and with statistics a row of counters (128), plus 64
+  // bytes of late counters.
   const rows = statistics.enabled ? maxThreads : 0;
-  const bytes = capacity * (Math.ceil(slotBytes / 8) * 8 + 10) + rows * 128;
+  const bytes = capacity * (Math.ceil(slotBytes / 8) * 8 + 10) +
+    maxThreads * 64 + rows * 128 + 64;
   if (bytes > MAX_SHARED_BYTES) {
     throw new PoolConfigurationError(
       `Cannot create ${where}: ${quote(capacity)} slots of ${
         quote(slotBytes)
       } bytes${
-        rows === 0 ? "" : ` and ${quote(rows)} statistics rows (maxThreads)`
+        rows === 0
+          ? ` and ${quote(maxThreads)} thread entries (maxThreads)`
+          : ` and ${
+            quote(rows)
+          } thread entries with statistics rows (maxThreads)`
       } need more than 2 GiB of shared memory`,
     );
   }

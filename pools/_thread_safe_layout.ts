@@ -6,11 +6,25 @@
  *
  * | region | contents |
  * | --- | --- |
- * | header (256 bytes) | shape and flags; the closed flag, the in-use count and its peak each on their own cache line |
+ * | header (256 bytes) | shape and flags; the closed flag, the in-use count (behind the peak) and its peak each on their own cache line |
  * | free list | a {@linkcode SharedFreeList} of the slots |
- * | slot records | per slot, two `Int32`s: the borrow generation and the thread that acquired it |
- * | statistics rows | with statistics on, `maxThreads` rows of 16 `Float64` counters, one row per thread, written only by it |
+ * | slot records | per slot, two `Int32`s: the borrow generation (how many times the slot was lent, the generation of its keys) and the thread id that acquired it |
+ * | thread table | `maxThreads` entries of one cache line: the thread id attached there (0: free) and how many waits that thread has registered |
+ * | statistics rows | with statistics on, `maxThreads` rows of 16 `Float64` counters, one per thread-table entry, written only by the thread attached there; then one cache line of 16 `Int32` "late" counters, added to with `Atomics.add` |
  * | slot data | `capacity` slots of `stride` bytes (`slotBytes` rounded up to 8) |
+ *
+ * Counters that must not drift when a thread dies between two updates are
+ * not kept as running counts: the number of slots in use is counted from the
+ * free list's bitmap when read, and `totalReleases` is derived from it
+ * (`totalAllocations - currentInUse`). A thread-table entry is given back
+ * when its thread closes, detaches or is reclaimed, so `maxThreads` bounds
+ * the threads attached at once, not the threads ever attached. Its
+ * statistics row keeps its counts: the next thread attached there adds to
+ * them, so the totals (the sum of every row) never lose a departed
+ * thread's work, and no lock is needed (a lock held by a thread that dies
+ * would stop every other thread's `stats()`). What a thread counts after it
+ * left (a release after its `close()`) goes to the late counters, with an
+ * atomic add; timings are not kept then.
  *
  * @module
  */
@@ -21,10 +35,10 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 /** Int32 words per 64-byte cache line. */
 const LINE = 16;
 
-/** "FTSP" + layout version 1. */
+/** "FTSP". */
 export const MAGIC = 0x46545350;
 /** The layout version, bumped on any change. */
-export const VERSION = 1;
+export const VERSION = 2;
 
 // Header Int32 word indices.
 export const H_MAGIC = 0;
@@ -40,6 +54,14 @@ export const H_CLOSED = LINE;
 export const H_IN_USE = 2 * LINE;
 export const H_PEAK = 3 * LINE;
 export const HEADER_WORDS = 4 * LINE;
+
+// Thread-table entry Int32 word indices (one entry per cache line).
+/** The thread id attached at this entry, 0 when free. */
+export const T_OWNER = 0;
+/** Waits this thread has registered with the free list now. */
+export const T_WAITERS = 1;
+/** Int32 words per thread-table entry. */
+export const T_WORDS = LINE;
 
 export const FLAG_STATS = 1;
 export const FLAG_TIMING = 2;
@@ -66,8 +88,12 @@ export const ROW = 16;
 export interface Layout {
   readonly freeList: number;
   readonly records: number;
+  readonly threads: number;
+  readonly threadCount: number;
   readonly rows: number;
   readonly rowCount: number;
+  /** The late counters (`Int32`), right after the rows (with statistics). */
+  readonly late: number;
   readonly data: number;
   readonly stride: number;
   readonly byteLength: number;
@@ -77,22 +103,33 @@ function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
-/** Computes the regions of a pool of this shape. */
+/**
+ * Computes the regions of a pool of this shape: `threadCount` thread-table
+ * entries, and as many statistics rows plus the late counters when
+ * `statistics` is on.
+ */
 export function layout(
   capacity: number,
   slotBytes: number,
-  rowCount: number,
+  threadCount: number,
+  statistics: boolean,
 ): Layout {
   const freeList = HEADER_WORDS * 4;
   const records = freeList + SharedFreeList.byteLengthFor(capacity);
-  const rows = align(records + capacity * 8, 64);
-  const data = align(rows + rowCount * ROW * 8, 64);
+  const threads = align(records + capacity * 8, 64);
+  const rows = threads + threadCount * T_WORDS * 4;
+  const rowCount = statistics ? threadCount : 0;
+  const late = align(rows + rowCount * ROW * 8, 64);
+  const data = late + (statistics ? ROW * 4 : 0);
   const stride = align(slotBytes, 8);
   return {
     freeList,
     records,
+    threads,
+    threadCount,
     rows,
     rowCount,
+    late,
     data,
     stride,
     byteLength: data + stride * capacity,
@@ -100,19 +137,84 @@ export function layout(
 }
 
 /**
- * Totals every thread's row into a snapshot. Counters are written by their
- * own thread without atomics, so a snapshot taken while threads work may
- * trail them by a few operations; once they stop it is exact.
+ * Claims a free thread-table entry for thread `id`.
+ *
+ * @returns The entry's index, or -1 when every entry is taken.
+ */
+export function claimThread(threads: Int32Array, id: number): number {
+  const count = threads.length / T_WORDS;
+  for (let i = 0; i < count; i++) {
+    if (Atomics.compareExchange(threads, i * T_WORDS + T_OWNER, 0, id) === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** The thread-table entry of thread `id`, or -1. */
+export function findThread(threads: Int32Array, id: number): number {
+  const count = threads.length / T_WORDS;
+  for (let i = 0; i < count; i++) {
+    if (Atomics.load(threads, i * T_WORDS + T_OWNER) === id) return i;
+  }
+  return -1;
+}
+
+/**
+ * Gives back thread-table entry `index`: its waiter registrations are
+ * settled with the free list, and the entry becomes free (last, so nobody
+ * claims it before it is clean). Its statistics row keeps its counts for
+ * the next thread there. Call it only for a thread that no longer uses the
+ * entry.
+ */
+export function retireThread(
+  threads: Int32Array,
+  index: number,
+  free: SharedFreeList,
+): void {
+  free.settleWaiters(Atomics.exchange(threads, index * T_WORDS + T_WAITERS, 0));
+  Atomics.store(threads, index * T_WORDS + T_OWNER, 0);
+}
+
+/**
+ * Counts for a thread that has left (no row of its own): integer counters
+ * go to the late counters with one atomic add; timings are dropped.
+ */
+export function addLate(
+  late: Int32Array,
+  counter: number,
+  value: number,
+): void {
+  if (
+    counter !== S_WAIT_NS && counter !== S_ALLOCATION_NS &&
+    counter !== S_RELEASE_NS && counter !== S_TIMED_ALLOCATIONS &&
+    counter !== S_TIMED_RELEASES
+  ) {
+    Atomics.add(late, counter, value);
+  }
+}
+
+/**
+ * Totals every thread's row (and the totals of threads that left) into a
+ * snapshot. `inUse` is counted from the free list by the caller; releases
+ * are derived from it, so no count drifts when a thread dies mid-operation.
+ * Counters are written by their own thread without atomics, so a snapshot
+ * taken while threads work may trail them by a few operations; once they
+ * stop it is exact.
  */
 export function totalStats(
   rows: Float64Array,
+  late: Int32Array,
   header: Int32Array,
   capacity: number,
+  inUse: number,
 ): PoolStats {
   const t = new Float64Array(ROW);
   for (let base = 0; base < rows.length; base += ROW) {
     for (let i = 0; i < ROW; i++) t[i]! += rows[base + i]!;
   }
+  for (let i = 0; i < ROW; i++) t[i]! += Atomics.load(late, i);
+  const releases = Math.max(0, t[S_ALLOCATIONS]! - inUse);
   const avgAllocation = t[S_TIMED_ALLOCATIONS] === 0
     ? 0
     : t[S_ALLOCATION_NS]! / t[S_TIMED_ALLOCATIONS]!;
@@ -121,16 +223,16 @@ export function totalStats(
     : t[S_RELEASE_NS]! / t[S_TIMED_RELEASES]!;
   return Object.freeze({
     enabled: true,
-    totalAllocations: t[S_ALLOCATIONS]!,
-    totalReleases: t[S_RELEASES]!,
+    totalAllocations: releases + inUse,
+    totalReleases: releases,
     totalResets: t[S_RESETS]!,
     growthEvents: 0,
-    peakInUse: Atomics.load(header, H_PEAK),
+    peakInUse: Math.max(Atomics.load(header, H_PEAK), inUse),
     peakCapacity: capacity,
-    currentInUse: Atomics.load(header, H_IN_USE),
+    currentInUse: inUse,
     currentCapacity: capacity,
     totalAllocationTimeNs: avgAllocation * t[S_ALLOCATIONS]!,
-    totalReleaseTimeNs: avgRelease * t[S_RELEASES]!,
+    totalReleaseTimeNs: avgRelease * releases,
     avgAllocationTimeNs: avgAllocation,
     avgReleaseTimeNs: avgRelease,
     exhaustions: t[S_EXHAUSTIONS]!,

@@ -12,7 +12,6 @@ import type { WeakHandle } from "../handles/weak_handle.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { PoolBuilder } from "./builder.ts";
 // TEMPORARY (sync branch only): see the file; delete at merge.
-import type {} from "./_merge_shim.ts";
 
 /**
  * A synchronous object pool.
