@@ -206,6 +206,8 @@ export interface ThreadSafeAttachSettings<T> {
   readonly type: PoolType<T> | undefined;
   /** The reset function (a method name already turned into a call), if any. */
   readonly reset: ((obj: T) => void) | undefined;
+  /** The reset option when it names a method (checked on each new wrapper). */
+  readonly resetMethod: string | undefined;
   /** The destroy callback, if any. */
   readonly destroy: ((obj: T) => void) | undefined;
   /** Whether to make every wrapper up front. */
@@ -352,6 +354,7 @@ function attachSettings<T>(
     create,
     type: checked,
     reset: base.reset,
+    resetMethod: base.resetMethod,
     destroy: base.destroy,
     preInitialize: base.preInitialize,
     onLeak: base.onLeak,

@@ -356,6 +356,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #create: SlotFactory<T>;
   #type: PoolType<T> | undefined;
   #reset: ((obj: T) => void) | undefined;
+  /** The reset option when it names a method, checked on each new wrapper. */
+  #resetMethod: string | undefined;
   #destroy: ((obj: T) => void) | undefined;
   #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
   #timing: boolean;
@@ -504,6 +506,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#create = settings.create;
     this.#type = settings.type;
     this.#reset = settings.reset;
+    this.#resetMethod = settings.resetMethod;
     this.#destroy = settings.destroy;
     this.#onLeak = settings.onLeak;
     this.#acquireMode = this.#rows !== undefined ? 1 : 0;
@@ -812,9 +815,23 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         }, not an object`,
       );
     }
+    const method = this.#resetMethod;
+    if (
+      method !== undefined &&
+      typeof (obj as Record<string, unknown>)[method] !== "function"
+    ) {
+      // Found at creation, as every pool does, not at the first release.
+      throw new PoolConfigurationError(
+        `Cannot create object: reset method ${
+          safeQuote(method)
+        } is not a method of ${safeQuote(obj)}`,
+      );
+    }
     if (slotOfWrapper(obj) >= 0 || this.#slotsByObject?.has(obj)) {
       throw new PoolConfigurationError(
-        "Cannot create object: the factory returned an object that already belongs to a pool",
+        `Cannot create object: the factory returned ${
+          safeQuote(obj)
+        }, which already belongs to a pool`,
       );
     }
     if (!stampWrapper(obj, slot)) {
@@ -1465,6 +1482,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       }
       this.#ending[slot] = 0;
       this.#count(S_RESETS);
+      if (Atomics.load(this.#header, H_CLOSED) !== 0) {
+        // Reset closed the pool: the wrapper is dropped, as any release
+        // after close drops it (close skipped it while reset held it).
+        this.#returnSlot(slot);
+        this.#callDestroy(this.#detach(slot));
+        return;
+      }
     }
     this.#returnSlot(slot);
     if (started !== 0) {

@@ -7,4 +7,4 @@
 
 import { CONTRACT_POOLS, poolContract } from "./_pool_contract.ts";
 
-for (const [name, make] of CONTRACT_POOLS) poolContract(name, make);
+for (const pool of CONTRACT_POOLS) poolContract(pool);
