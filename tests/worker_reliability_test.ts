@@ -25,6 +25,7 @@ import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 import { type SpawnedWorker, spawnWorker } from "./spawn_worker.ts";
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import { HEADER_WORDS } from "../pools/_thread_safe_layout.ts";
+import { bundleWorker } from "./_bundle_worker.ts";
 import { runtime } from "./_child.ts";
 import type { ChurnRequest } from "./workers/churn_worker.ts";
 import { call, withWorkers } from "./_worker_calls.ts";
@@ -349,24 +350,19 @@ describe("ThreadSafePool soak", () => {
 const CHURN = new URL("./workers/churn_worker.ts", import.meta.url);
 
 /**
- * Workers started per runtime, within a few seconds each. A worker costs
- * ≈ 10 ms to start on Bun and ≈ 60 ms on Node (with the compile cache below;
- * ≈ 250 ms without it), measured on the 2-core CI machine under load; on
- * Deno ≈ 30–90 ms alone, but far more inside the whole suite, where `deno
- * test` type-checks each worker it starts. Node and Bun stop a worker
- * anywhere, so the random-kill rounds matter there (100 each); Deno stops
- * one only when it returns to its event loop, so it runs a few rounds as a
- * check of the same bookkeeping. `FASTALLOC_GENERATIONS` /
- * `FASTALLOC_KILL_ROUNDS` set other counts (500 / 100 on every runtime).
+ * Workers started per runtime: 500 generations and 100 kill rounds on each.
+ * The churn worker is bundled once into one plain `.mjs`
+ * (`_bundle_worker.ts`), so no worker compiles or type-checks TypeScript
+ * (from `.ts`, Node took ≈ 250 ms a worker and `deno test` type-checked each
+ * one); the next batch starts while the current one works. What remains is
+ * each runtime's own start-up cost, ≈ 10 ms a worker on Bun, ≈ 15 on Deno,
+ * ≈ 25 on Node, measured on the 2-core machine under load. On Deno, which
+ * reports no stop, each killed worker's own heartbeat word must stay still
+ * briefly before reclaim, and is checked at the end not to have moved since.
+ * `FASTALLOC_GENERATIONS` / `FASTALLOC_KILL_ROUNDS` set other counts.
  */
-const GENERATION_COUNT = countFromEnv(
-  "FASTALLOC_GENERATIONS",
-  runtime() === "bun" ? 500 : runtime() === "deno" ? 24 : 60,
-);
-const KILL_ROUNDS = countFromEnv(
-  "FASTALLOC_KILL_ROUNDS",
-  runtime() === "deno" ? 8 : 100,
-);
+const GENERATION_COUNT = countFromEnv("FASTALLOC_GENERATIONS", 500);
+const KILL_ROUNDS = countFromEnv("FASTALLOC_KILL_ROUNDS", 100);
 
 function countFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -399,55 +395,73 @@ function freeListOf(pool: ThreadSafePool<Cell>): SharedFreeList {
  * Waits until terminated workers can no longer touch the pool: Node and Bun
  * report their threads gone; Deno reports nothing, and stops a worker only
  * when it next returns to its event loop (the churn worker does so after
- * every chunk), so there the shared heartbeat must stay still for a while.
+ * every chunk), so there the heartbeat words `watch` of `beat` must stay
+ * still for `quietMs` (polled every 5 ms).
  */
 async function untilAllGone(
   workers: SpawnedWorker[],
   beat: Int32Array,
+  { watch = [0], quietMs = 200 }: { watch?: number[]; quietMs?: number } = {},
 ): Promise<void> {
   if (runtime() !== "deno") {
     const stopped = await Promise.all(workers.map((w) => w.stopped(15_000)));
     assert.ok(stopped.every((s) => s), "every terminated worker stopped");
     return;
   }
-  // A worker still running beats every few ms; 200 ms of silence also
-  // covers a worker thread the OS left unscheduled on a loaded machine.
-  let last = Atomics.load(beat, 0);
-  let quiet = 0;
+  const read = (): number =>
+    watch.reduce((sum, i) => sum + Atomics.load(beat, i), 0);
+  let last = read();
+  let quietSince = Date.now();
   const deadline = Date.now() + 15_000;
-  while (quiet < 20) {
-    await delay(10);
-    const now = Atomics.load(beat, 0);
-    quiet = now === last ? quiet + 1 : 0;
+  while (Date.now() - quietSince < quietMs) {
+    await delay(5);
+    const now = read();
+    if (now !== last) quietSince = Date.now();
     last = now;
     if (Date.now() > deadline) assert.fail("terminated workers kept working");
   }
 }
 
-/** Starts `count` churn workers at once, each attached; gives them and their ids. */
-async function startChurn(
+/** Starts `count` churn workers at once (not attached yet). */
+async function spawnChurn(count: number): Promise<SpawnedWorker[]> {
+  // One plain bundle for every start: no per-worker compile or type check.
+  const entry = await bundleWorker(CHURN);
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, () => spawnWorker(entry)),
+  );
+  const workers = started.flatMap((r) =>
+    r.status === "fulfilled" ? [r.value] : []
+  );
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return workers;
+}
+
+/** Attaches started churn workers to `pool`; gives their thread ids. */
+async function attachChurn(
+  workers: SpawnedWorker[],
   pool: ThreadSafePool<Cell>,
-  count: number,
   mode: ChurnRequest["mode"][],
   beat: Int32Array,
   seed: number,
-): Promise<{ workers: SpawnedWorker[]; ids: number[] }> {
-  const workers = await Promise.all(
-    Array.from({ length: count }, () => spawnWorker(CHURN)),
-  );
+  beatIndex?: (i: number) => number,
+): Promise<number[]> {
   try {
-    const ids = await Promise.all(workers.map((w, i) =>
+    return await Promise.all(workers.map((w, i) =>
       call(
         w,
         {
           descriptor: pool.share(),
           mode: mode[i % mode.length]!,
           beat: beat.buffer as SharedArrayBuffer,
+          beatIndex: beatIndex?.(i) ?? 0,
           seed: seed + i,
         } satisfies ChurnRequest,
       ) as Promise<number>
     ));
-    return { workers, ids };
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw error;
@@ -477,28 +491,51 @@ describe("ThreadSafePool counters and thread entries when workers die", () => {
         maxThreads: 1 + BATCH,
       });
       const list = freeListOf(pool);
-      const beat = new Int32Array(new SharedArrayBuffer(4));
+      // [0] all beats; [1 + r] round r's own (see untilAllGone).
+      const beat = new Int32Array(new SharedArrayBuffer(4 * (1 + ROUNDS)));
+      // Each killed worker's own beat when it was reclaimed: checked at the
+      // end, so a worker taken for gone too early fails the test.
+      const atReclaim = new Map<number, number>();
       let seed = 1;
       let worked = 0;
       for (let round = 0; round < ROUNDS; round += BATCH) {
         const before = Atomics.load(beat, 0);
-        const { workers, ids } = await startChurn(
+        const count = Math.min(BATCH, ROUNDS - round);
+        const own = (i: number): number => 1 + round + i;
+        const workers = await spawnChurn(count);
+        const ids = await attachChurn(
+          workers,
           pool,
-          BATCH,
           ["churn"],
           beat,
           seed,
+          own,
         );
         seed += BATCH;
         // A different moment each round: mid-chunk on Node and Bun.
         await delay(round % 5);
         await Promise.all(workers.map((w) => w.terminate()));
-        await untilAllGone(workers, beat);
+        // Deno stops a churner at the end of its chunk (200 operations,
+        // well under a millisecond): a short silence of its own beat.
+        await untilAllGone(workers, beat, {
+          watch: workers.map((_, i) => own(i)),
+          quietMs: 30,
+        });
         if (Atomics.load(beat, 0) > before) worked++;
-        for (const id of ids) pool.reclaim(id);
+        for (const [i, id] of ids.entries()) {
+          pool.reclaim(id);
+          atReclaim.set(own(i), Atomics.load(beat, own(i)));
+        }
         // Nothing is held now: every count must say so exactly.
         assertSettled(pool, `round ${round}`);
         assert.equal(list.waiters, 0);
+      }
+      for (const [index, value] of atReclaim) {
+        assert.equal(
+          Atomics.load(beat, index),
+          value,
+          `worker ${index - 1} ran after it was reclaimed`,
+        );
       }
       assert.ok(worked > 0, "the workers did churn before they were killed");
       // Every entry came back: a full set of threads can attach again.
@@ -522,33 +559,70 @@ describe("ThreadSafePool counters and thread entries when workers die", () => {
         maxThreads: 1 + BATCH,
       });
       const list = freeListOf(pool);
-      const beat = new Int32Array(new SharedArrayBuffer(4));
+      // [0] all beats; [1 + g] generation g's own (see untilAllGone).
+      const beat = new Int32Array(new SharedArrayBuffer(4 * (1 + GENERATIONS)));
+      // Each killed waiter's own beat when it was reclaimed: checked at the
+      // end, so a worker taken for gone too early fails the test.
+      const atReclaim = new Map<number, number>();
       const held = pool.acquire(); // so every waiting worker really waits
       let registered = 0;
-      for (let done = 0; done < GENERATIONS; done += BATCH) {
-        const count = Math.min(BATCH, GENERATIONS - done);
-        const modes: ChurnRequest["mode"][] = done % 2 === 0
-          ? ["wait", "detach", "wait"]
-          : ["detach", "wait", "wait"];
-        const { workers, ids } = await startChurn(
-          pool,
-          count,
-          modes,
-          beat,
-          done,
-        );
-        const waiting = modes.slice(0, count).filter((m) =>
-          m === "wait"
-        ).length;
-        await until(() => list.waiters >= waiting);
-        registered += waiting;
-        await Promise.all(workers.map((w) => w.terminate()));
-        await untilAllGone(workers, beat);
-        // A killed waiter never ends its own registration: reclaim does.
-        for (let i = 0; i < count; i++) {
-          if (modes[i] === "wait") pool.reclaim(ids[i]!);
+      // The next two batches start while this one works (starting costs
+      // most); a started worker holds no entry until it attaches.
+      const ahead: Promise<SpawnedWorker[]>[] = [];
+      let spawned = 0;
+      const spawnAhead = (): void => {
+        while (ahead.length < 2 && spawned < GENERATIONS) {
+          const count = Math.min(BATCH, GENERATIONS - spawned);
+          ahead.push(spawnChurn(count));
+          spawned += count;
         }
-        assert.equal(list.waiters, 0, `generation ${done}`);
+      };
+      spawnAhead();
+      try {
+        for (let done = 0; done < GENERATIONS; done += BATCH) {
+          const count = Math.min(BATCH, GENERATIONS - done);
+          const modes: ChurnRequest["mode"][] = done % 2 === 0
+            ? ["wait", "detach", "wait"]
+            : ["detach", "wait", "wait"];
+          const workers: SpawnedWorker[] = await ahead.shift()!;
+          spawnAhead();
+          const own = (i: number): number => 1 + done + i;
+          const ids = await attachChurn(workers, pool, modes, beat, done, own);
+          const waiting = modes.slice(0, count).filter((m) =>
+            m === "wait"
+          ).length;
+          await until(() => list.waiters >= waiting);
+          registered += waiting;
+          await Promise.all(workers.map((w) => w.terminate()));
+          // A waiter idles in its event loop, where Deno stops it at once:
+          // a short silence of its own beat (every 2 ms) is enough.
+          await untilAllGone(workers, beat, {
+            watch: workers.map((_, i) => own(i)),
+            quietMs: 20,
+          });
+          // A killed waiter never ends its own registration: reclaim does.
+          for (let i = 0; i < count; i++) {
+            if (modes[i] === "wait") {
+              pool.reclaim(ids[i]!);
+              atReclaim.set(own(i), Atomics.load(beat, own(i)));
+            }
+          }
+          assert.equal(list.waiters, 0, `generation ${done}`);
+        }
+      } finally {
+        const left = await Promise.allSettled(ahead);
+        await Promise.all(
+          left.flatMap((r) =>
+            r.status === "fulfilled" ? r.value.map((w) => w.terminate()) : []
+          ),
+        );
+      }
+      for (const [index, value] of atReclaim) {
+        assert.equal(
+          Atomics.load(beat, index),
+          value,
+          `generation ${index - 1} ran after it was reclaimed`,
+        );
       }
       assert.ok(
         registered >= GENERATIONS / 2,

@@ -22,12 +22,28 @@ import { listen, type Port } from "./listen.ts";
 export interface ChurnRequest {
   descriptor: ThreadSafePoolDescriptor;
   mode: "churn" | "wait" | "detach";
-  /** Int32 [0]: chunks of churn done, across every worker (a heartbeat). */
+  /**
+   * Int32 heartbeats: [0] counts chunks of churn (and waiting beats) across
+   * every worker; [beatIndex], when given, this worker's own beats.
+   */
   beat: SharedArrayBuffer;
+  /** This worker's own heartbeat word in `beat` (0 or absent: none). */
+  beatIndex?: number;
   seed: number;
 }
 
-function churn(pool: ThreadSafePool<Cell>, beat: Int32Array, seed: number) {
+/** One heartbeat: the shared count, and this worker's own word if any. */
+function pulse(beat: Int32Array, own: number): void {
+  Atomics.add(beat, 0, 1);
+  if (own !== 0) Atomics.add(beat, own, 1);
+}
+
+function churn(
+  pool: ThreadSafePool<Cell>,
+  beat: Int32Array,
+  own: number,
+  seed: number,
+) {
   let state = seed | 1;
   const random = (n: number): number => {
     // xorshift32: cheap and allocation-free.
@@ -69,7 +85,7 @@ function churn(pool: ThreadSafePool<Cell>, beat: Int32Array, seed: number) {
         }
       }
     }
-    Atomics.add(beat, 0, 1);
+    pulse(beat, own);
     setTimeout(chunk, 0);
   };
   chunk();
@@ -79,17 +95,18 @@ function handle(request: ChurnRequest, port: Port): void {
   try {
     const pool = ThreadSafePool.attach(Cell, request.descriptor);
     const beat = new Int32Array(request.beat);
+    const own = request.beatIndex ?? 0;
     if (request.mode === "wait") {
       // Registers its wait at once, then never ends it: it is killed. The
       // heartbeat tells a Deno test when the worker has really stopped.
       void pool.acquireAsync({ timeout: 60_000 }).catch(() => {});
-      setInterval(() => Atomics.add(beat, 0, 1), 2);
+      setInterval(() => pulse(beat, own), 2);
     } else if (request.mode === "detach") {
       pool.detach();
     }
     // Replies once its mode is under way (a detached worker has left).
     port.post({ ok: true, value: pool.threadId });
-    if (request.mode === "churn") churn(pool, beat, request.seed);
+    if (request.mode === "churn") churn(pool, beat, own, request.seed);
   } catch (error) {
     const e = error as Error;
     port.post({ ok: false, name: e?.name, message: e?.message });
