@@ -111,7 +111,7 @@ export class PoolClosedError extends FastAllocError {
  * ```ts
  * import { PoolTimeoutError } from "@fastalloc/fastalloc";
  *
- * const error = new PoolTimeoutError("Cannot acquire from pool: timed out after \"50\" ms", 50);
+ * const error = new PoolTimeoutError("Cannot acquire from pool: timed out after 50 ms", 50);
  * console.log(error.timeoutMs); // 50
  * ```
  */

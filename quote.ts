@@ -1,5 +1,10 @@
 /**
- * Formats values for error messages, in the std style: every value quoted.
+ * Shows values in error messages, the one way every part of the library
+ * uses (DESIGN.md, "Errors"): a value as code would write it — strings in
+ * double quotes, numbers, bigints, booleans, `null` and `undefined` bare —
+ * and any other value by its kind (`an object`, `an array`, `a function`,
+ * `a symbol`, `a revoked Proxy`), never by running user code: no getter,
+ * no proxy trap, no `toString`/`valueOf`/`Symbol.toPrimitive` runs.
  * Shared by every folder of the library, so it is not folder-private; it is
  * not exported from `mod.ts` and not part of the public API.
  *
@@ -7,42 +12,52 @@
  */
 
 /**
- * Returns `value` as a short quoted string for an error message.
+ * Returns `value` as an error message shows it, without running user code.
  *
- * @param value Any value, including primitives, functions and objects.
- * @returns The value in double quotes, e.g. `"1.5"`, `"abc"`, `"Foo instance"`.
+ * @param value Any value, including primitives, functions, objects and
+ * proxies (revoked or with throwing traps).
+ * @returns `"abc"` (strings in double quotes, longer than 40 characters
+ * shortened), `-1.5`, `NaN`, `10n`, `true`, `null`, `undefined`, or the
+ * value's kind: `an object`, `an array`, `a function`, `a symbol`,
+ * `a revoked Proxy`.
  */
 export function quote(value: unknown): string {
-  return `"${describe(value)}"`;
-}
-
-function describe(value: unknown): string {
   switch (typeof value) {
     case "string":
-      return value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    case "function": {
-      // The own data property only: a static `name` getter is user code.
-      const name = ownName(value);
-      return name ? `function ${name}` : "anonymous function";
-    }
-    case "symbol":
-      return value.toString();
-    case "object":
-      if (value === null) return "null";
-      if (isArray(value)) return `array of ${ownLength(value)}`;
-      return `${typeName(value)} instance`;
-    default:
+      return JSON.stringify(
+        value.length > 40 ? `${value.slice(0, 37)}...` : value,
+      );
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "boolean":
+    case "undefined":
       return String(value);
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+    default:
+      if (value === null) return "null";
+      // Array.isArray runs no trap; it throws only for a revoked Proxy.
+      try {
+        return Array.isArray(value) ? "an array" : "an object";
+      } catch {
+        return "a revoked Proxy";
+      }
   }
 }
 
 /**
- * Returns the constructor name of a value, or its `typeof` for primitives.
- * Safe on any value: it calls no getter (the `constructor` is read from the
- * prototype's own data property only) and turns a Proxy that throws (a
- * revoked one, say) into `"Proxy"`. A Proxy's `getPrototypeOf` and
- * `getOwnPropertyDescriptor` traps are the only user code it can reach;
- * whatever they throw is swallowed.
+ * Returns the constructor name of a value, or its `typeof` for primitives,
+ * for the type names of a `TypeMismatchError`. It calls no getter (the
+ * `constructor` is read from the prototype's own data property only) and
+ * turns a Proxy that throws (a revoked one, say) into `"Proxy"`. A Proxy's
+ * `getPrototypeOf` and `getOwnPropertyDescriptor` traps are the only user
+ * code it can reach (no engine can tell a Proxy apart without them);
+ * whatever they throw is swallowed. Messages show the name as a string:
+ * `quote(typeName(value))`.
  *
  * @param value Any value.
  * @returns A type name such as `"Particle"`, `"Object"`, `"number"` or `"null"`.
@@ -61,30 +76,5 @@ export function typeName(value: unknown): string {
     return typeof name === "string" && name !== "" ? name : "Object";
   } catch {
     return "Proxy";
-  }
-}
-
-function ownName(fn: unknown): string {
-  try {
-    const name = Object.getOwnPropertyDescriptor(fn, "name")?.value;
-    return typeof name === "string" ? name : "";
-  } catch {
-    return "";
-  }
-}
-
-function isArray(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false; // a revoked Proxy
-  }
-}
-
-function ownLength(value: unknown): string {
-  try {
-    return String(Object.getOwnPropertyDescriptor(value, "length")?.value);
-  } catch {
-    return "unknown length";
   }
 }

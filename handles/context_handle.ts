@@ -69,7 +69,7 @@ export class ContextHandle<T> {
       object === undefined || !this.#lender.isLive(object, this.#generation)
     ) {
       throw new AlreadyReleasedError(
-        `Cannot use handle: its borrow (generation "${this.#generation}") was already released`,
+        `Cannot use handle: its borrow (generation ${this.#generation}) was already released`,
       );
     }
     return object;
@@ -105,7 +105,7 @@ export class ContextHandle<T> {
     ) {
       this.#object = undefined;
       throw new AlreadyReleasedError(
-        `Cannot release handle: its borrow (generation "${this.#generation}") was already released`,
+        `Cannot release handle: its borrow (generation ${this.#generation}) was already released`,
       );
     }
     this.#object = undefined;

@@ -76,7 +76,7 @@ export class WeakHandle<T extends object> {
     const object = this.deref();
     if (object === undefined) {
       throw new AlreadyReleasedError(
-        `Cannot get weak handle value: its borrow (generation "${this.#generation}") was already released`,
+        `Cannot get weak handle value: its borrow (generation ${this.#generation}) was already released`,
       );
     }
     return object;

@@ -72,55 +72,6 @@ export function stampWrapper(target: object, slot: number): boolean {
 }
 
 /**
- * A key argument for an error message, without running user code: numbers
- * bare, strings quoted, everything else by its kind.
- */
-export function describeKey(value: unknown): string {
-  switch (typeof value) {
-    case "number":
-      return String(value);
-    case "string":
-      return JSON.stringify(
-        value.length > 40 ? `${value.slice(0, 37)}...` : value,
-      );
-    case "bigint":
-      return `${value}n`;
-    case "undefined":
-      return "undefined";
-    case "boolean":
-      return String(value);
-    case "symbol":
-      return "a symbol";
-    case "function":
-      return "a function";
-    default:
-      return value === null ? "null" : "an object";
-  }
-}
-
-/**
- * The constructor name of an object for an error message, read only from
- * data properties, and "Object" whenever that would run user code or fails
- * (a getter, a proxy trap that throws, a revoked proxy).
- */
-export function safeTypeName(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object" && typeof value !== "function") {
-    return typeof value;
-  }
-  try {
-    const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto === null) return "Object";
-    const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
-    if (typeof ctor !== "function") return "Object";
-    const name = Object.getOwnPropertyDescriptor(ctor, "name")?.value;
-    return typeof name === "string" && name !== "" ? name : "Object";
-  } catch {
-    return "Object";
-  }
-}
-
-/**
  * `value instanceof type`; `true` when asking runs into a throwing proxy
  * trap (such a value cannot be told apart, so it is reported as foreign,
  * not as a type mismatch).
@@ -133,41 +84,5 @@ export function safeInstanceOf(
     return value instanceof type;
   } catch {
     return true;
-  }
-}
-
-/** A value for an error message, quoted as `quote()` does, without user code. */
-export function safeQuote(value: unknown): string {
-  switch (typeof value) {
-    case "object": {
-      if (value === null) return `"null"`;
-      try {
-        if (Array.isArray(value)) {
-          const length = Object.getOwnPropertyDescriptor(value, "length")
-            ?.value;
-          if (typeof length === "number") return `"array of ${length}"`;
-        }
-      } catch {
-        // A revoked proxy: described by kind below.
-      }
-      return `"${safeTypeName(value)} instance"`;
-    }
-    case "function": {
-      let name: unknown;
-      try {
-        name = Object.getOwnPropertyDescriptor(value, "name")?.value;
-      } catch {
-        // A revoked proxy of a function.
-      }
-      return typeof name === "string" && name !== ""
-        ? `"function ${name}"`
-        : `"anonymous function"`;
-    }
-    case "symbol":
-      return `"Symbol(${value.description ?? ""})"`;
-    case "string":
-      return `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"`;
-    default:
-      return `"${String(value)}"`;
   }
 }

@@ -124,13 +124,11 @@ import {
   VERSION,
 } from "./_thread_safe_layout.ts";
 import {
-  describeKey,
   safeInstanceOf,
-  safeQuote,
-  safeTypeName,
   slotOfWrapper,
   stampWrapper,
 } from "./_thread_safe_stamp.ts";
+import { quote, typeName } from "../quote.ts";
 
 const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
 
@@ -208,15 +206,13 @@ function nowNs(): number {
 function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
-      `Cannot acquire from pool: options ${
-        safeQuote(options)
-      } are not an object`,
+      `Cannot acquire from pool: options ${quote(options)} are not an object`,
     );
   }
   for (const key of Object.keys(options)) {
     if (key !== "signal" && key !== "timeout") {
       throw new TypeError(
-        `Cannot acquire from pool: option ${safeQuote(key)} is unknown`,
+        `Cannot acquire from pool: option ${quote(key)} is unknown`,
       );
     }
   }
@@ -226,9 +222,7 @@ function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
     (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
   ) {
     throw new TypeError(
-      `Cannot acquire from pool: signal ${
-        safeQuote(signal)
-      } is not an AbortSignal`,
+      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
     );
   }
   return options as AcquireAsyncOptions;
@@ -250,9 +244,7 @@ function checkTimeout(value: unknown, action: string): number {
   if (value === undefined) return Infinity;
   if (typeof value !== "number" || !(value >= 0)) {
     throw new RangeError(
-      `Cannot ${action}: timeout ${
-        safeQuote(value)
-      } is not a non-negative number`,
+      `Cannot ${action}: timeout ${quote(value)} is not a non-negative number`,
     );
   }
   return value;
@@ -518,7 +510,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         if (!this.#isLive(obj, generation)) {
           throw new AlreadyReleasedError(
             `Cannot release handle: its borrow (generation ${
-              safeQuote(generation)
+              quote(generation)
             }) was already released`,
           );
         }
@@ -631,7 +623,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `${where}: ${
-          safeQuote(descriptor)
+          quote(descriptor)
         } is not a descriptor from ThreadSafePool.share()`,
       );
     }
@@ -644,9 +636,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `${where}: the descriptor (capacity ${
-          safeQuote(descriptor.capacity)
-        }, slotBytes ${safeQuote(descriptor.slotBytes)}, version ${
-          safeQuote(descriptor.version)
+          quote(descriptor.capacity)
+        }, slotBytes ${quote(descriptor.slotBytes)}, version ${
+          quote(descriptor.version)
         }) does not match its buffer`,
       );
     }
@@ -655,10 +647,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       if (length !== descriptor.slotBytes) {
         throw new PoolConfigurationError(
           `${where}: ${type.name}.byteLength ${
-            safeQuote(length)
-          } differs from the pool's slotBytes ${
-            safeQuote(descriptor.slotBytes)
-          }`,
+            quote(length)
+          } differs from the pool's slotBytes ${quote(descriptor.slotBytes)}`,
         );
       }
     }
@@ -811,7 +801,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${
-          safeQuote(obj)
+          quote(obj)
         }, not an object`,
       );
     }
@@ -823,14 +813,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       // Found at creation, as every pool does, not at the first release.
       throw new PoolConfigurationError(
         `Cannot create object: reset method ${
-          safeQuote(method)
-        } is not a method of ${safeQuote(obj)}`,
+          quote(method)
+        } is not a method of ${quote(obj)}`,
       );
     }
     if (slotOfWrapper(obj) >= 0 || this.#slotsByObject?.has(obj)) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${
-          safeQuote(obj)
+          quote(obj)
         }, which already belongs to a pool`,
       );
     }
@@ -855,7 +845,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       if (!throwWhenEmpty) return undefined;
       throw new PoolEmptyError(
         `Cannot acquire from pool: all ${
-          safeQuote(this.#capacity)
+          quote(this.#capacity)
         } slots are in use`,
       );
     }
@@ -1038,7 +1028,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       this.#recordWait(start);
       this.#count(S_TIMEOUTS);
       throw new PoolTimeoutError(
-        `Cannot acquire from pool: timed out after ${safeQuote(timeout)} ms`,
+        `Cannot acquire from pool: timed out after ${quote(timeout)} ms`,
         timeout,
       );
     }
@@ -1370,7 +1360,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #endKeyBorrow(slot: number, key: number, discard: boolean): void {
     this.#checkAttached(discard ? "discard key" : "release key");
     const stale = `Cannot ${discard ? "discard" : "release"} key: key ${
-      describeKey(key)
+      quote(key)
     } was already released`;
     if (discard) return this.#discardSlot(slot, stale);
     if (
@@ -1424,12 +1414,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (slot >= 0) return slot;
     throw slot === STALE
       ? new AlreadyReleasedError(
-        `Cannot ${action}: key ${describeKey(key)} was already released`,
+        `Cannot ${action}: key ${quote(key)} was already released`,
       )
       : new ForeignObjectError(
-        `Cannot ${action}: key ${
-          describeKey(key)
-        } was never issued by this pool`,
+        `Cannot ${action}: key ${quote(key)} was never issued by this pool`,
       );
   }
 
@@ -1454,7 +1442,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new AlreadyReleasedError(
         `Cannot release object: slot ${
-          safeQuote(slot)
+          quote(slot)
         } was released and lent again since this borrow (a stale release)`,
       );
     }
@@ -1530,11 +1518,11 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #reject(obj: unknown, action: string): never {
     const type = this.#type;
     if (type !== undefined && !safeInstanceOf(obj, type)) {
-      const actual = safeTypeName(obj);
+      const actual = typeName(obj);
       throw new TypeMismatchError(
         `Cannot ${action} object: expected a ${
-          safeQuote(type.name)
-        } instance, got "${actual}"`,
+          quote(type.name)
+        } instance, got ${quote(actual)}`,
         { expectedType: type.name, actualType: actual },
       );
     }
@@ -1544,7 +1532,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       );
     }
     throw new ForeignObjectError(
-      `Cannot ${action} object: ${safeQuote(obj)} was never lent by this pool`,
+      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
     );
   }
 
@@ -1673,14 +1661,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   at(index: number): T {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.#capacity) {
       throw new RangeError(
-        `Cannot get slot: index ${safeQuote(index)} is not an integer in [0, ${
-          safeQuote(this.#capacity)
+        `Cannot get slot: index ${quote(index)} is not an integer in [0, ${
+          quote(this.#capacity)
         })`,
       );
     }
     if (this.#free.isFree(index)) {
       throw new AlreadyReleasedError(
-        `Cannot get slot ${safeQuote(index)}: it is not borrowed`,
+        `Cannot get slot ${quote(index)}: it is not borrowed`,
       );
     }
     // This thread may release the borrow it was handed: remember which one.
@@ -1742,14 +1730,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (!Number.isSafeInteger(threadId) || threadId < 1) {
       throw new RangeError(
         `Cannot reclaim slots: threadId ${
-          safeQuote(threadId)
+          quote(threadId)
         } is not a positive integer`,
       );
     }
     if (threadId === this.#threadId) {
       throw new RangeError(
         `Cannot reclaim slots: threadId ${
-          safeQuote(threadId)
+          quote(threadId)
         } is this thread's own`,
       );
     }
@@ -1800,7 +1788,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   use<R>(fn: (obj: T) => R): R {
     if (typeof fn !== "function") {
       throw new TypeError(
-        `Cannot use pool: fn ${safeQuote(fn)} is not a function`,
+        `Cannot use pool: fn ${quote(fn)} is not a function`,
       );
     }
     const obj = this.acquire();
@@ -2069,7 +2057,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       throw new AggregateError(
         errors,
         `Cannot destroy objects: destroy threw for ${
-          safeQuote(errors.length)
+          quote(errors.length)
         } of them`,
       );
     }

@@ -166,7 +166,7 @@ describe("FreelistAllocator specifics", () => {
       () => free.push(a),
       AlreadyReleasedError,
       "AlreadyReleasedError",
-      /^Cannot push "Object instance": it is already in a free list$/,
+      /^Cannot push an object: it is already in a free list$/,
     );
     throwsExactly(
       () => free.push(b),
@@ -236,7 +236,7 @@ describe("createAllocator", () => {
         () => createAllocator(kind as "stack"),
         PoolConfigurationError,
         "PoolConfigurationError",
-        /^Cannot create allocator: kind ".*" is not one of "stack", "freelist", "deque"$/,
+        /^Cannot create allocator: kind .+ is not one of "stack", "freelist", "deque"$/,
       );
     }
   });

@@ -87,33 +87,72 @@ describe("error classes", () => {
 describe("quote and typeName", () => {
   class Particle {}
 
-  it("quotes every kind of value", () => {
-    assert.equal(quote(1.5), '"1.5"');
-    assert.equal(quote(Number.NaN), '"NaN"');
-    assert.equal(quote(Infinity), '"Infinity"');
-    assert.equal(quote(-1), '"-1"');
-    assert.equal(quote(2 ** 53), '"9007199254740992"');
-    assert.equal(quote(10n), '"10"');
+  it("shows values as code would write them: strings quoted, numbers bare, the rest by kind", () => {
+    assert.equal(quote(1.5), "1.5");
+    assert.equal(quote(Number.NaN), "NaN");
+    assert.equal(quote(Infinity), "Infinity");
+    assert.equal(quote(-1), "-1");
+    assert.equal(quote(-0), "-0");
+    assert.equal(quote(2 ** 53), "9007199254740992");
+    assert.equal(quote(10n), "10n");
     assert.equal(quote("10"), '"10"');
     assert.equal(quote(""), '""');
-    assert.equal(quote(null), '"null"');
-    assert.equal(quote(undefined), '"undefined"');
-    assert.equal(quote(true), '"true"');
-    assert.equal(quote(Symbol("s")), '"Symbol(s)"');
-    assert.equal(quote(function named() {}), '"function named"');
-    assert.equal(quote(new Particle()), '"Particle instance"');
-    assert.equal(quote({}), '"Object instance"');
-    assert.equal(quote(Object.create(null)), '"Object instance"');
-    assert.equal(quote([1, 2, 3]), '"array of 3"');
+    assert.equal(quote('say "hi"\n'), '"say \\"hi\\"\\n"');
+    assert.equal(quote(null), "null");
+    assert.equal(quote(undefined), "undefined");
+    assert.equal(quote(true), "true");
+    assert.equal(quote(Symbol("s")), "a symbol");
+    assert.equal(quote(function named() {}), "a function");
+    assert.equal(quote(class Named {}), "a function");
+    assert.equal(quote(new Particle()), "an object");
+    assert.equal(quote({}), "an object");
+    assert.equal(quote(Object.create(null)), "an object");
+    assert.equal(quote([1, 2, 3]), "an array");
+    assert.equal(quote(new Proxy([], {})), "an array");
   });
 
-  it("names anonymous functions and shortens long strings", () => {
-    const anonymous = (() => () => 0)(); // a returned arrow has no name
-    assert.equal(quote(anonymous), '"anonymous function"');
+  it("shortens long strings", () => {
     const long = "x".repeat(100);
-    const quoted = quote(long);
-    assert.equal(quoted, `"${"x".repeat(37)}..."`);
+    assert.equal(quote(long), `"${"x".repeat(37)}..."`);
     assert.equal(quote("y".repeat(40)), `"${"y".repeat(40)}"`);
+  });
+
+  it("never runs user code: no getter, no proxy trap, no conversion", () => {
+    let ran = 0;
+    const count = (): never => {
+      ran++;
+      throw new Error("user code ran");
+    };
+    const traps: ProxyHandler<object> = {
+      get: count,
+      getPrototypeOf: count,
+      getOwnPropertyDescriptor: count,
+      has: count,
+      ownKeys: count,
+      apply: count,
+    };
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const hostile = {
+      toString: count,
+      valueOf: count,
+      [Symbol.toPrimitive]: count,
+      get name() {
+        return count();
+      },
+    };
+    const cases: [unknown, string][] = [
+      [new Proxy({}, traps), "an object"],
+      [new Proxy(function f() {}, traps), "a function"],
+      [revoked, "a revoked Proxy"],
+      [hostile, "an object"],
+      [
+        Object.defineProperty(() => 0, "name", { get: count }),
+        "a function",
+      ],
+    ];
+    for (const [value, shown] of cases) assert.equal(quote(value), shown);
+    assert.equal(ran, 0);
   });
 
   it("typeName gives constructor names and typeof for primitives", () => {
@@ -152,10 +191,10 @@ describe("messages thrown by pools follow the std style", () => {
     pool.close();
     record(() => pool.acquire());
     assert.deepEqual(messages, [
-      'Cannot create FixedPool: capacity "1.5" is not a positive safe integer',
-      'Cannot acquire from pool: all "1" objects are in use',
+      "Cannot create FixedPool: capacity 1.5 is not a positive safe integer",
+      "Cannot acquire from pool: all 1 objects are in use",
       "Cannot release object: it was already released",
-      'Cannot release object: "Object instance" was never lent by this pool',
+      "Cannot release object: an object was never lent by this pool",
       "Cannot acquire from pool: it is closed",
     ]);
   });

@@ -145,7 +145,7 @@ describe("ThreadLocalPool in one thread", () => {
     ThreadLocalPool.attach(Scratch, pool.share());
     assert.throws(
       () => ThreadLocalPool.attach(Scratch, pool.share()),
-      /all "2" thread rows are taken/,
+      /all 2 thread rows are taken/,
     );
   });
 

@@ -980,7 +980,7 @@ describe("ThreadSafePool keys and discard (one thread)", () => {
       () => pool.release(obj),
       ForeignObjectError,
       "ForeignObjectError",
-      /^Cannot release object: "Object instance" was never lent by this pool$/,
+      /^Cannot release object: an object was never lent by this pool$/,
     );
     // A typed pool names the mismatch, again without running the getter.
     const typed = new ThreadSafePool(Cell, { capacity: 1 });
