@@ -1,7 +1,10 @@
 /**
  * Fault injection: factories, resets, validators and destroyers that throw
  * (or reject) at random points, chosen by fast-check from a seeded plan, on
- * FixedPool, GrowingPool, ThreadSafePool (one thread) and AsyncPool.
+ * FixedPool, GrowingPool, ThreadSafePool (one thread) and AsyncPool. The
+ * synchronous pools also get `discard` and re-entrant commands: a reset that
+ * releases its own object again or closes the pool, a destroy that releases,
+ * acquires, or closes an already closed pool.
  *
  * After every operation: the pool is consistent (`inUse` is the objects
  * really lent, `inUse + available <= capacity`, the counters match what
@@ -108,10 +111,11 @@ interface SyncOp {
     | "useThrow"
     | "close"
     | "trim"
-    // FixedPool and GrowingPool only: discard, and callbacks calling their own pool.
+    // discard, and callbacks calling their own pool.
     | "discard"
     | "reenterReset"
-    | "reenterDestroy";
+    | "reenterDestroy"
+    | "reenterClose";
   n: number;
 }
 
@@ -130,6 +134,7 @@ const syncOpArb: fc.Arbitrary<SyncOp> = fc.record({
     "discard",
     "reenterReset",
     "reenterDestroy",
+    "reenterClose",
   ) as fc.Arbitrary<SyncOp["op"]>,
   n: fc.nat({ max: 30 }),
 });
@@ -166,6 +171,10 @@ function runSync(
   let reenterReset = false;
   /** Armed: destroy calls release and acquire on its own pool. */
   let reenterDestroy = false;
+  /** Armed: the next reset closes its own pool. */
+  let closeInReset = false;
+  /** Armed: destroy on a closed pool closes it again (which does nothing). */
+  let closeInDestroy = false;
   let pool!: Pool<Box> & { trim?: () => number };
   const factory = (buffer?: unknown): Box => {
     const fault = plan.next("factory");
@@ -178,6 +187,22 @@ function runSync(
   const reset = (obj: Box): void => {
     if (!alive.has(obj) || lent.has(obj)) {
       violations.push(`reset of object ${obj.n}, not being released`);
+    }
+    if (closeInReset) {
+      closeInReset = false;
+      // Takes effect at once: idle objects are dropped now, and the object
+      // being released is destroyed, not kept. Close's own destroy errors
+      // are its (swallowed here), not the release's.
+      const before = destroyFaults.length;
+      try {
+        pool.close();
+      } catch (error) {
+        if (!(error instanceof AggregateError)) {
+          violations.push(`a close from reset threw ${error}`);
+        }
+      }
+      destroyFaults.splice(before);
+      closed = true;
     }
     if (reenterReset) {
       reenterReset = false;
@@ -204,6 +229,14 @@ function runSync(
     if (lent.has(obj)) violations.push(`object ${obj.n} destroyed while lent`);
     destroyed.add(obj);
     alive.delete(obj);
+    if (closeInDestroy && pool.closed) {
+      // A second close, even from inside close's own destroys, does nothing.
+      try {
+        pool.close();
+      } catch (error) {
+        violations.push(`a second close from destroy threw ${error}`);
+      }
+    }
     if (reenterDestroy) {
       // The place is already free: the object is no longer the pool's.
       try {
@@ -400,7 +433,7 @@ function runSync(
       }
       case "discard": {
         const obj = lentAt(n);
-        if (obj === undefined || kind === "threadSafe") break;
+        if (obj === undefined) break;
         lent.delete(obj);
         const error = attempt(() => pool.discard(obj));
         if (destroyFaults.length > 0) {
@@ -412,10 +445,14 @@ function runSync(
         break;
       }
       case "reenterReset":
-        if (kind !== "threadSafe") reenterReset = true;
+        reenterReset = true;
         break;
       case "reenterDestroy":
-        if (kind !== "threadSafe") reenterDestroy = n % 2 === 0;
+        reenterDestroy = n % 2 === 0;
+        break;
+      case "reenterClose":
+        if (n % 2 === 0) closeInReset = true;
+        else closeInDestroy = true;
         break;
       case "trim": {
         if (pool.trim === undefined) break;
@@ -440,6 +477,7 @@ function runSync(
   // Faults stop: the pool serves again, and drops everything once.
   plan.off();
   reenterReset = false;
+  closeInReset = false;
   for (const obj of [...lent]) {
     lent.delete(obj);
     pool.release(obj);
