@@ -19,7 +19,7 @@
  */
 
 import type { Allocator } from "../allocators/allocator.ts";
-import { createAllocator } from "../allocators/create_allocator.ts";
+import { createAllocator } from "../allocators/_create_allocator.ts";
 import type {
   GrowingPoolSettings,
   LeakInfo,
@@ -39,7 +39,8 @@ import { ContextHandle } from "../handles/context_handle.ts";
 import type { Lender } from "../handles/lender.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
-import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
+import { disabledStats } from "../stats/_disabled_stats.ts";
+import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../quote.ts";
 import type { Pool } from "./pool.ts";
