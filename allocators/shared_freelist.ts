@@ -103,6 +103,18 @@ export interface SharedFreeListOptions {
    * Default 0.
    */
   home?: number;
+  /**
+   * Where a take records which thread made it, in the same step: when
+   * given, a successful take of slot `s` writes `claimId` to
+   * `claims[2 * s + 1]` before anything else can run in this thread (no
+   * call or loop lies between the compare-exchange and that write), so a
+   * thread terminated at any point never holds a slot that is not recorded
+   * as its own. An array of at least `2 * capacity` Int32s, usually in
+   * shared memory (a pool keeps each slot's borrow record there).
+   */
+  claims?: Int32Array;
+  /** What a take writes into `claims` (default 0). */
+  claimId?: number;
 }
 
 /**
@@ -151,6 +163,8 @@ export class SharedFreeList {
   #capacity: number;
   #cursor: number;
   #byteOffset: number;
+  #claims: Int32Array | undefined;
+  #claimId: number;
 
   /**
    * The bytes a list of `capacity` slots takes in a buffer (a multiple of 64).
@@ -223,6 +237,8 @@ export class SharedFreeList {
         buffer,
         byteOffset,
         home: options.home === undefined ? 0 : options.home,
+        ...(options.claims === undefined ? {} : { claims: options.claims }),
+        ...(options.claimId === undefined ? {} : { claimId: options.claimId }),
       });
     } finally {
       attaching = false;
@@ -257,6 +273,26 @@ export class SharedFreeList {
         } is not a non-negative integer`,
       );
     }
+    const { claims, claimId = 0 } = options;
+    if (
+      claims !== undefined &&
+      (!(claims instanceof Int32Array) || claims.length < 2 * capacity)
+    ) {
+      throw new PoolConfigurationError(
+        `Cannot create SharedFreeList: claims ${
+          quote(claims)
+        } is not an Int32Array of at least ${2 * capacity} elements`,
+      );
+    }
+    if (!Number.isSafeInteger(claimId) || (claimId | 0) !== claimId) {
+      throw new PoolConfigurationError(
+        `Cannot create SharedFreeList: claimId ${
+          quote(claimId)
+        } is not a 32-bit integer`,
+      );
+    }
+    this.#claims = claims;
+    this.#claimId = claimId;
     this.#capacity = capacity;
     this.#words = Math.ceil(capacity / 32);
     this.#byteOffset = byteOffset;
@@ -314,6 +350,14 @@ export class SharedFreeList {
     return count;
   }
 
+  /**
+   * How many waits are registered now, in every thread (a snapshot): while
+   * it is not 0, each return wakes a sleeper.
+   */
+  get waiters(): number {
+    return Atomics.load(this.#control, C_WAITERS);
+  }
+
   /** Whether every slot is taken (a snapshot, as `size`). */
   get isEmpty(): boolean {
     return this.size === 0;
@@ -360,7 +404,12 @@ export class SharedFreeList {
     if (v !== 0) {
       const low = v & -v;
       if (Atomics.compareExchange(bits, w * LINE, v, v ^ low) === v) {
-        return w * 32 + 31 - Math.clz32(low);
+        const slot = w * 32 + 31 - Math.clz32(low);
+        // Recorded at once: no call or loop (where a terminating thread
+        // could stop) lies between the exchange and this write.
+        const claims = this.#claims;
+        if (claims !== undefined) claims[(slot << 1) + 1] = this.#claimId;
+        return slot;
       }
     }
     return this.#search();
@@ -378,8 +427,11 @@ export class SharedFreeList {
         const low = v & -v;
         const seen = Atomics.compareExchange(bits, i, v, v ^ low);
         if (seen === v) {
+          const slot = w * 32 + 31 - Math.clz32(low);
+          const claims = this.#claims;
+          if (claims !== undefined) claims[(slot << 1) + 1] = this.#claimId;
           this.#cursor = w;
-          return w * 32 + 31 - Math.clz32(low);
+          return slot;
         }
         v = seen;
       }
@@ -500,8 +552,49 @@ export class SharedFreeList {
       );
       slot = this.pop();
     }
-    Atomics.sub(control, C_WAITERS, 1);
+    this.#unregister();
     return slot;
+  }
+
+  /** Ends one waiter registration; never takes the count below 0. */
+  #unregister(): void {
+    const control = this.#control;
+    let seen = Atomics.load(control, C_WAITERS);
+    while (seen > 0) {
+      const was = Atomics.compareExchange(control, C_WAITERS, seen, seen - 1);
+      if (was === seen) return;
+      seen = was;
+    }
+  }
+
+  /**
+   * Ends `count` waiter registrations of a thread that died while waiting
+   * (its own wait will never end them), so returns stop paying for wake-ups
+   * nobody needs. The count never goes below 0: settling more than are
+   * registered only makes live waiters rely on their 20 ms re-look until
+   * they end their own wait.
+   *
+   * @param count How many waits the dead thread had registered.
+   * @throws {RangeError} If `count` is not a non-negative integer.
+   *
+   * @example
+   * ```ts
+   * import { SharedFreeList } from "@fastalloc/fastalloc/allocators";
+   *
+   * const list = new SharedFreeList(1);
+   * list.settleWaiters(0); // nothing to settle
+   * console.log(list.size); // 1
+   * ```
+   */
+  settleWaiters(count: number): void {
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(
+        `Cannot settle waiters: count ${
+          quote(count)
+        } is not a non-negative integer`,
+      );
+    }
+    for (let i = 0; i < count; i++) this.#unregister();
   }
 
   /**
@@ -560,7 +653,7 @@ export class SharedFreeList {
       Math.min(timeout, WAIT_SLICE_MS),
     );
     if (result === undefined || !result.async) {
-      Atomics.sub(control, C_WAITERS, 1);
+      this.#unregister();
       return Promise.resolve(slot >= 0 ? slot : this.pop());
     }
     return new Promise<number>((resolve, reject) => {
@@ -575,7 +668,7 @@ export class SharedFreeList {
         if (done) return;
         done = true;
         signal?.removeEventListener("abort", onAbort);
-        Atomics.sub(control, C_WAITERS, 1);
+        this.#unregister();
         resolve(this.pop());
       };
       const keepAlive = setTimeout(
@@ -586,7 +679,7 @@ export class SharedFreeList {
         if (done) return;
         done = true;
         clearTimeout(keepAlive);
-        Atomics.sub(control, C_WAITERS, 1);
+        this.#unregister();
         // The abandoned wait cannot be cancelled, and it might swallow a
         // wake meant for a live waiter: wake everyone; they look again.
         this.interrupt();

@@ -156,8 +156,11 @@ export interface ThreadSafePoolOptions<T> extends ThreadSafeAttachOptions<T> {
    */
   enableStatistics?: boolean | StatisticsOptions;
   /**
-   * With statistics on, the most threads that may use the pool, this one
-   * included (default 64): each has its own row of counters in shared memory.
+   * The most threads attached to the pool at once, this one included
+   * (default 64): each has an entry in shared memory (and, with statistics,
+   * a row of counters). An entry is given back when its thread calls
+   * `close()` or `detach()`, or when another thread calls `reclaim` for it,
+   * so workers may come and go without limit.
    */
   maxThreads?: number;
 }
@@ -209,7 +212,7 @@ export interface ThreadSafePoolSettings<T> extends ThreadSafeAttachSettings<T> {
   readonly slotBytes: number;
   /** The statistics settings. */
   readonly statistics: StatisticsSettings;
-  /** Rows of statistics counters (threads that may use the pool). */
+  /** The most threads attached at once (entries in shared memory). */
   readonly maxThreads: number;
 }
 
@@ -404,15 +407,20 @@ export function validateThreadSafePoolOptions<T>(
   const statistics = validateStatistics(options.enableStatistics, where);
   // Checked before anything is allocated: per slot its data (rounded up to
   // 8 bytes), its record (8) and its share of the free list (2); per thread
-  // a row of statistics counters (128).
+  // an entry (64) and with statistics a row of counters (128).
   const rows = statistics.enabled ? maxThreads : 0;
-  const bytes = capacity * (Math.ceil(slotBytes / 8) * 8 + 10) + rows * 128;
+  const bytes = capacity * (Math.ceil(slotBytes / 8) * 8 + 10) +
+    maxThreads * 64 + rows * 128;
   if (bytes > MAX_SHARED_BYTES) {
     throw new PoolConfigurationError(
       `Cannot create ${where}: ${quote(capacity)} slots of ${
         quote(slotBytes)
       } bytes${
-        rows === 0 ? "" : ` and ${quote(rows)} statistics rows (maxThreads)`
+        rows === 0
+          ? ` and ${quote(maxThreads)} thread entries (maxThreads)`
+          : ` and ${
+            quote(rows)
+          } thread entries with statistics rows (maxThreads)`
       } need more than 2 GiB of shared memory`,
     );
   }

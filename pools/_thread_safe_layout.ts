@@ -6,11 +6,20 @@
  *
  * | region | contents |
  * | --- | --- |
- * | header (256 bytes) | shape and flags; the closed flag, the in-use count and its peak each on their own cache line |
+ * | header (320 bytes) | shape and flags; the closed flag, the in-use count (behind the peak), its peak and the retire lock each on their own cache line |
  * | free list | a {@linkcode SharedFreeList} of the slots |
- * | slot records | per slot, two `Int32`s: the borrow generation and the thread that acquired it |
- * | statistics rows | with statistics on, `maxThreads` rows of 16 `Float64` counters, one row per thread, written only by it |
+ * | slot records | per slot, two `Int32`s: the borrow generation (how many times the slot was lent, the generation of its keys) and the thread id that acquired it |
+ * | thread table | `maxThreads` entries of one cache line: the thread id attached there (0: free) and how many waits that thread has registered |
+ * | statistics rows | with statistics on, `maxThreads + 1` rows of 16 `Float64` counters: one per thread-table entry, written only by its thread, and a last row of the totals of threads that left |
  * | slot data | `capacity` slots of `stride` bytes (`slotBytes` rounded up to 8) |
+ *
+ * Counters that must not drift when a thread dies between two updates are
+ * not kept as running counts: the number of slots in use is counted from the
+ * free list's bitmap when read, and `totalReleases` is derived from it
+ * (`totalAllocations - currentInUse`). A thread-table entry and its
+ * statistics row are given back (the row's counts added to the totals row)
+ * when that thread closes, detaches or is reclaimed, so `maxThreads` bounds
+ * the threads attached at once, not the threads ever attached.
  *
  * @module
  */
@@ -21,10 +30,10 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 /** Int32 words per 64-byte cache line. */
 const LINE = 16;
 
-/** "FTSP" + layout version 1. */
+/** "FTSP". */
 export const MAGIC = 0x46545350;
 /** The layout version, bumped on any change. */
-export const VERSION = 1;
+export const VERSION = 2;
 
 // Header Int32 word indices.
 export const H_MAGIC = 0;
@@ -39,7 +48,17 @@ export const H_THREADS = 7;
 export const H_CLOSED = LINE;
 export const H_IN_USE = 2 * LINE;
 export const H_PEAK = 3 * LINE;
-export const HEADER_WORDS = 4 * LINE;
+/** A spin lock around the totals row (taken to retire a row, and to read). */
+export const H_LOCK = 4 * LINE;
+export const HEADER_WORDS = 5 * LINE;
+
+// Thread-table entry Int32 word indices (one entry per cache line).
+/** The thread id attached at this entry, 0 when free. */
+export const T_OWNER = 0;
+/** Waits this thread has registered with the free list now. */
+export const T_WAITERS = 1;
+/** Int32 words per thread-table entry. */
+export const T_WORDS = LINE;
 
 export const FLAG_STATS = 1;
 export const FLAG_TIMING = 2;
@@ -66,6 +85,8 @@ export const ROW = 16;
 export interface Layout {
   readonly freeList: number;
   readonly records: number;
+  readonly threads: number;
+  readonly threadCount: number;
   readonly rows: number;
   readonly rowCount: number;
   readonly data: number;
@@ -77,20 +98,28 @@ function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
-/** Computes the regions of a pool of this shape. */
+/**
+ * Computes the regions of a pool of this shape: `threadCount` thread-table
+ * entries, and `threadCount + 1` statistics rows when `statistics` is on.
+ */
 export function layout(
   capacity: number,
   slotBytes: number,
-  rowCount: number,
+  threadCount: number,
+  statistics: boolean,
 ): Layout {
   const freeList = HEADER_WORDS * 4;
   const records = freeList + SharedFreeList.byteLengthFor(capacity);
-  const rows = align(records + capacity * 8, 64);
+  const threads = align(records + capacity * 8, 64);
+  const rows = threads + threadCount * T_WORDS * 4;
+  const rowCount = statistics ? threadCount + 1 : 0;
   const data = align(rows + rowCount * ROW * 8, 64);
   const stride = align(slotBytes, 8);
   return {
     freeList,
     records,
+    threads,
+    threadCount,
     rows,
     rowCount,
     data,
@@ -99,20 +128,102 @@ export function layout(
   };
 }
 
+/** Takes the retire lock (held only for a few plain reads and writes). */
+export function lock(header: Int32Array): void {
+  while (Atomics.compareExchange(header, H_LOCK, 0, 1) !== 0) {
+    // Held for a few dozen plain operations: spin.
+  }
+}
+
+/** Releases the retire lock. */
+export function unlock(header: Int32Array): void {
+  Atomics.store(header, H_LOCK, 0);
+}
+
 /**
- * Totals every thread's row into a snapshot. Counters are written by their
- * own thread without atomics, so a snapshot taken while threads work may
- * trail them by a few operations; once they stop it is exact.
+ * Claims a free thread-table entry for thread `id`.
+ *
+ * @returns The entry's index, or -1 when every entry is taken.
+ */
+export function claimThread(threads: Int32Array, id: number): number {
+  const count = threads.length / T_WORDS;
+  for (let i = 0; i < count; i++) {
+    if (Atomics.compareExchange(threads, i * T_WORDS + T_OWNER, 0, id) === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** The thread-table entry of thread `id`, or -1. */
+export function findThread(threads: Int32Array, id: number): number {
+  const count = threads.length / T_WORDS;
+  for (let i = 0; i < count; i++) {
+    if (Atomics.load(threads, i * T_WORDS + T_OWNER) === id) return i;
+  }
+  return -1;
+}
+
+/**
+ * Gives back thread-table entry `index`: its statistics row is added to the
+ * totals row and cleared, its waiter registrations are settled with the
+ * free list, and the entry becomes free (last, so nobody claims it before
+ * it is clean). Call it only for a thread that no longer uses the entry.
+ */
+export function retireThread(
+  header: Int32Array,
+  threads: Int32Array,
+  rows: Float64Array | undefined,
+  index: number,
+  free: SharedFreeList,
+): void {
+  if (rows !== undefined) {
+    const totals = rows.length - ROW;
+    const base = index * ROW;
+    lock(header);
+    for (let i = 0; i < ROW; i++) {
+      rows[totals + i]! += rows[base + i]!;
+      rows[base + i] = 0;
+    }
+    unlock(header);
+  }
+  free.settleWaiters(Atomics.exchange(threads, index * T_WORDS + T_WAITERS, 0));
+  Atomics.store(threads, index * T_WORDS + T_OWNER, 0);
+}
+
+/** Adds `value` to counter `counter` of the totals row, under the lock. */
+export function addToTotals(
+  header: Int32Array,
+  rows: Float64Array,
+  counter: number,
+  value: number,
+): void {
+  lock(header);
+  rows[rows.length - ROW + counter]! += value;
+  unlock(header);
+}
+
+/**
+ * Totals every thread's row (and the totals of threads that left) into a
+ * snapshot. `inUse` is counted from the free list by the caller; releases
+ * are derived from it, so no count drifts when a thread dies mid-operation.
+ * Counters are written by their own thread without atomics, so a snapshot
+ * taken while threads work may trail them by a few operations; once they
+ * stop it is exact.
  */
 export function totalStats(
   rows: Float64Array,
   header: Int32Array,
   capacity: number,
+  inUse: number,
 ): PoolStats {
   const t = new Float64Array(ROW);
+  lock(header);
   for (let base = 0; base < rows.length; base += ROW) {
     for (let i = 0; i < ROW; i++) t[i]! += rows[base + i]!;
   }
+  unlock(header);
+  const releases = Math.max(0, t[S_ALLOCATIONS]! - inUse);
   const avgAllocation = t[S_TIMED_ALLOCATIONS] === 0
     ? 0
     : t[S_ALLOCATION_NS]! / t[S_TIMED_ALLOCATIONS]!;
@@ -121,16 +232,16 @@ export function totalStats(
     : t[S_RELEASE_NS]! / t[S_TIMED_RELEASES]!;
   return Object.freeze({
     enabled: true,
-    totalAllocations: t[S_ALLOCATIONS]!,
-    totalReleases: t[S_RELEASES]!,
+    totalAllocations: releases + inUse,
+    totalReleases: releases,
     totalResets: t[S_RESETS]!,
     growthEvents: 0,
-    peakInUse: Atomics.load(header, H_PEAK),
+    peakInUse: Math.max(Atomics.load(header, H_PEAK), inUse),
     peakCapacity: capacity,
-    currentInUse: Atomics.load(header, H_IN_USE),
+    currentInUse: inUse,
     currentCapacity: capacity,
     totalAllocationTimeNs: avgAllocation * t[S_ALLOCATIONS]!,
-    totalReleaseTimeNs: avgRelease * t[S_RELEASES]!,
+    totalReleaseTimeNs: avgRelease * releases,
     avgAllocationTimeNs: avgAllocation,
     avgReleaseTimeNs: avgRelease,
     exhaustions: t[S_EXHAUSTIONS]!,

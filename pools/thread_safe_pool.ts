@@ -56,10 +56,13 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { quote, typeName } from "../quote.ts";
+import { quote } from "../quote.ts";
 import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {
+  addToTotals,
+  claimThread,
+  findThread,
   FLAG_STATS,
   FLAG_TIMING,
   H_CAPACITY,
@@ -77,6 +80,7 @@ import {
   type Layout,
   layout,
   MAGIC,
+  retireThread,
   ROW,
   S_ALLOCATION_NS,
   S_ALLOCATIONS,
@@ -85,7 +89,6 @@ import {
   S_EXHAUSTIONS,
   S_LEAKS,
   S_RELEASE_NS,
-  S_RELEASES,
   S_RESET_FAILURES,
   S_RESETS,
   S_TIMED_ALLOCATIONS,
@@ -93,13 +96,19 @@ import {
   S_TIMEOUTS,
   S_WAIT_NS,
   S_WAITS,
+  T_WAITERS,
+  T_WORDS,
   totalStats,
   VERSION,
 } from "./_thread_safe_layout.ts";
-
-/** Where a wrapper's slot number is kept. */
-const SLOT: unique symbol = Symbol("fastalloc.threadSafeSlot");
-type Stamped = { [SLOT]?: number };
+import {
+  describeKey,
+  safeInstanceOf,
+  safeQuote,
+  safeTypeName,
+  slotOfWrapper,
+  stampWrapper,
+} from "./_thread_safe_stamp.ts";
 
 const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
 
@@ -156,6 +165,12 @@ export interface AcquireAsyncOptions {
   timeout?: number;
 }
 
+/** The most slot bits a key may use: leaves at least 10 generation bits. */
+const KEY_SLOT_BITS = 20;
+/** {@linkcode ThreadSafePool} key states below 0 (a live key gives its slot). */
+const STALE = -1;
+const FOREIGN = -2;
+
 /** Set while {@linkcode ThreadSafePool.attach} constructs. */
 let attaching: ThreadSafePoolDescriptor | undefined;
 
@@ -191,6 +206,18 @@ function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
     );
   }
   return options as AcquireAsyncOptions;
+}
+
+/**
+ * Throws the clear error of a runtime without `SharedArrayBuffer` (a browser
+ * page that is not cross-origin isolated) instead of a bare `ReferenceError`.
+ */
+function checkSharedMemory(action: "create" | "attach"): void {
+  if (typeof SharedArrayBuffer !== "function") {
+    throw new PoolConfigurationError(
+      `Cannot ${action} ThreadSafePool: SharedArrayBuffer is unavailable here; a browser page has it only when cross-origin isolated, served with the headers "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"`,
+    );
+  }
 }
 
 function checkTimeout(value: unknown, action: string): number {
@@ -265,7 +292,18 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    */
   #borrowGenerations: Int32Array;
   #rows: Float64Array | undefined;
+  /** This thread's statistics row offset, or -1 once its entry is given back. */
   #row: number;
+  /** The thread table (one entry per attached thread). */
+  #threads: Int32Array;
+  /** This thread's entry in the thread table, or -1 once given back. */
+  #entry: number;
+  /** Whether this thread's view was detached (every further call fails). */
+  #detached = false;
+  /** Bits of a key that hold the slot number. */
+  #slotBits: number;
+  /** The mask of a key's generation field (after shifting out the slot). */
+  #genMask: number;
   #free: SharedFreeList;
   #objects: (T | undefined)[];
   /** Slots of wrappers that cannot carry the slot symbol (non-extensible). */
@@ -333,6 +371,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const given = type === undefined ? typeOrOptions : options;
     const descriptor = attaching;
     attaching = undefined;
+    if (descriptor === undefined) checkSharedMemory("create");
     let settings: ThreadSafeAttachSettings<T>;
     if (descriptor === undefined) {
       const full = validateThreadSafePoolOptions(
@@ -344,7 +383,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       const shape = layout(
         full.capacity,
         full.slotBytes,
-        stats.enabled ? full.maxThreads : 0,
+        full.maxThreads,
+        stats.enabled,
       );
       this.#buffer = new SharedArrayBuffer(shape.byteLength);
       const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
@@ -353,7 +393,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       header[H_FLAGS] = (stats.enabled ? FLAG_STATS : 0) |
         (stats.timing ? FLAG_TIMING : 0);
       header[H_SAMPLE_INTERVAL] = Math.max(1, Math.round(1 / stats.sampleRate));
-      header[H_MAX_THREADS] = shape.rowCount;
+      header[H_MAX_THREADS] = full.maxThreads;
       header[H_THREADS] = 1;
       header[H_VERSION] = VERSION;
       new SharedFreeList(full.capacity, {
@@ -372,7 +412,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         header[H_SLOT_BYTES]!,
         "ThreadSafePool.attach",
       );
-      this.#threadId = ThreadSafePool.#joinThread(header);
+      this.#threadId = Atomics.add(header, H_THREADS, 1) + 1;
     }
     const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
     this.#header = header;
@@ -383,17 +423,28 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       this.#capacity,
       this.#slotBytes,
       header[H_MAX_THREADS]!,
+      (flags & FLAG_STATS) !== 0,
     );
     this.#layout = shape;
-    this.#free = SharedFreeList.attach(this.#buffer, {
-      byteOffset: shape.freeList,
-      home: this.#threadId - 1,
-    });
+    this.#threads = new Int32Array(
+      this.#buffer,
+      shape.threads,
+      shape.threadCount * T_WORDS,
+    );
     this.#records = new Int32Array(
       this.#buffer,
       shape.records,
       this.#capacity * 2,
     );
+    // The list records the taking thread in each slot's record itself, in
+    // the same step as the take, so reclaim finds every slot a thread
+    // terminated at any point still held.
+    this.#free = SharedFreeList.attach(this.#buffer, {
+      byteOffset: shape.freeList,
+      home: this.#threadId - 1,
+      claims: this.#records,
+      claimId: this.#threadId,
+    });
     this.#bytes = new Uint8Array(this.#buffer, shape.data);
     if ((flags & FLAG_STATS) !== 0) {
       this.#rows = new Float64Array(
@@ -402,7 +453,17 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         shape.rowCount * ROW,
       );
     }
-    this.#row = (this.#threadId - 1) * ROW;
+    this.#entry = claimThread(this.#threads, this.#threadId);
+    if (this.#entry < 0) {
+      throw new PoolConfigurationError(
+        `Cannot attach ThreadSafePool: all ${shape.threadCount} thread rows (maxThreads) are taken by attached threads; close or detach a thread's pool, or reclaim a dead thread`,
+      );
+    }
+    this.#row = this.#entry * ROW;
+    this.#slotBits = this.#capacity <= 1
+      ? 0
+      : 32 - Math.clz32(this.#capacity - 1);
+    this.#genMask = 2 ** (31 - this.#slotBits) - 1;
     this.#timing = (flags & FLAG_TIMING) !== 0;
     this.#interval = header[H_SAMPLE_INTERVAL]!;
     this.#acquireCountdown = this.#releaseCountdown = this.#interval;
@@ -431,26 +492,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       reclaim: (obj: T, generation: number): void =>
         this.#reclaimLeak(obj, generation),
     };
-    if (settings.preInitialize) this.#fill();
-  }
-
-  /** Takes the next thread id, within the statistics rows when there are any. */
-  static #joinThread(header: Int32Array): number {
-    const limit = (header[H_FLAGS]! & FLAG_STATS) !== 0
-      ? header[H_MAX_THREADS]!
-      : 0x7fffffff;
-    let last = Atomics.load(header, H_THREADS);
-    for (;;) {
-      if (last >= limit) {
-        throw new PoolConfigurationError(
-          `Cannot attach ThreadSafePool: all ${
-            quote(limit)
-          } statistics rows (maxThreads) are taken`,
-        );
+    if (settings.preInitialize) {
+      try {
+        this.#fill();
+      } catch (error) {
+        this.#leave();
+        throw error;
       }
-      const seen = Atomics.compareExchange(header, H_THREADS, last, last + 1);
-      if (seen === last) return last + 1;
-      last = seen;
     }
   }
 
@@ -522,6 +570,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     options?: ThreadSafeAttachOptions<T>,
   ): ThreadSafePool<T> {
     const where = "Cannot attach ThreadSafePool";
+    checkSharedMemory("attach");
     const type = typeof typeOrDescriptor === "function"
       ? typeOrDescriptor
       : undefined;
@@ -683,7 +732,6 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     // The slot is exclusively ours now: plain writes suffice.
     const generation = (records[at]! + 1) | 0;
     records[at] = generation;
-    records[at + 1] = this.#threadId;
     this.#borrowGenerations[slot] = generation;
     return this.#objects[slot] ?? this.#wrapLent(slot);
   }
@@ -713,19 +761,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         }, not an object`,
       );
     }
-    if ((obj as Stamped)[SLOT] !== undefined || this.#slotsByObject?.has(obj)) {
+    if (slotOfWrapper(obj) >= 0 || this.#slotsByObject?.has(obj)) {
       throw new PoolConfigurationError(
         "Cannot create object: the factory returned an object that already belongs to a pool",
       );
     }
-    if (Object.isExtensible(obj)) {
-      Object.defineProperty(obj, SLOT, {
-        value: slot,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
-    } else {
+    if (!stampWrapper(obj, slot)) {
       (this.#slotsByObject ??= new Map()).set(obj, slot);
     }
     this.#objects[slot] = obj;
@@ -735,6 +776,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   /** Every case the plain path does not take: closed, statistics, empty. */
   #acquireGeneral(throwWhenEmpty: boolean): T | undefined {
+    this.#checkAttached("acquire from pool");
     if (Atomics.load(this.#header, H_CLOSED) !== 0) {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
@@ -757,7 +799,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const obj = this.#lend(slot);
     const rows = this.#rows;
     if (rows !== undefined) {
-      rows[this.#row + S_ALLOCATIONS]!++;
+      this.#add(S_ALLOCATIONS, 1);
       const header = this.#header;
       const inUse = Atomics.add(header, H_IN_USE, 1) + 1;
       let peak = Atomics.load(header, H_PEAK);
@@ -767,16 +809,26 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         peak = seen;
       }
       if (started !== 0) {
-        rows[this.#row + S_ALLOCATION_NS]! += nowNs() - started;
-        rows[this.#row + S_TIMED_ALLOCATIONS]!++;
+        this.#add(S_ALLOCATION_NS, nowNs() - started);
+        this.#add(S_TIMED_ALLOCATIONS, 1);
       }
     }
     return obj;
   }
 
   #count(counter: number): void {
+    this.#add(counter, 1);
+  }
+
+  /**
+   * Adds to one of this thread's counters: its own row while it has one,
+   * else (after close or detach) the shared totals row, under its lock.
+   */
+  #add(counter: number, value: number): void {
     const rows = this.#rows;
-    if (rows !== undefined) rows[this.#row + counter]!++;
+    if (rows === undefined) return;
+    if (this.#row >= 0) rows[this.#row + counter]! += value;
+    else addToTotals(this.#header, rows, counter, value);
   }
 
   /** Whether to time this acquire (its own countdown, apart from releases). */
@@ -832,7 +884,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     for (;;) {
       const left = start + timeout - performance.now();
       this.#checkWaitEnd(left, timeout, start);
+      // Registered in this thread's entry first and ended there last, so
+      // the entry never shows fewer waits than this thread has registered
+      // with the free list: reclaim settles exactly those if it dies here.
+      const waiters = this.#entry * T_WORDS + T_WAITERS;
+      Atomics.add(this.#threads, waiters, 1);
       const slot = this.#free.popWait(left);
+      Atomics.sub(this.#threads, waiters, 1);
       if (slot >= 0) return this.#lendAfterWait(slot, undefined, start);
     }
   }
@@ -879,21 +937,31 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       const left = start + timeout - performance.now();
       this.#checkWaitEnd(left, timeout, start);
       let slot: number;
+      // As in acquireWait: the entry counts this wait before the free list
+      // does. If this thread gives its entry back meanwhile (close, detach),
+      // the entry's count was settled then: leave the entry alone.
+      const entry = this.#entry;
+      const waiters = entry * T_WORDS + T_WAITERS;
+      Atomics.add(this.#threads, waiters, 1);
       try {
         slot = await this.#free.popAsync({
           timeout: left,
           ...(signal === undefined ? {} : { signal }),
         });
       } catch (error) {
+        if (this.#entry === entry) Atomics.sub(this.#threads, waiters, 1);
         this.#recordWait(start);
         throw error;
       }
+      if (this.#entry === entry) Atomics.sub(this.#threads, waiters, 1);
       if (slot >= 0) return this.#lendAfterWait(slot, signal, start);
     }
   }
 
   /** Throws when a wait must end without a slot: closed or out of time. */
   #checkWaitEnd(left: number, timeout: number, start: number): void {
+    if (this.#detached) this.#recordWait(start);
+    this.#checkAttached("acquire from pool");
     if (Atomics.load(this.#header, H_CLOSED) !== 0) {
       this.#recordWait(start);
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
@@ -929,8 +997,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #recordWait(start: number): void {
     const rows = this.#rows;
     if (rows === undefined) return;
-    rows[this.#row + S_WAITS]!++;
-    rows[this.#row + S_WAIT_NS]! += (performance.now() - start) * 1e6;
+    this.#add(S_WAITS, 1);
+    this.#add(S_WAIT_NS, (performance.now() - start) * 1e6);
   }
 
   // ---- release -----------------------------------------------------------
@@ -959,9 +1027,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   release(obj: T): void {
-    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
+    const slot = slotOfWrapper(obj);
     if (
-      slot !== undefined && this.#objects[slot] === obj &&
+      slot >= 0 && this.#objects[slot] === obj &&
       this.#releaseMode === 0 && this.#header[H_CLOSED] === 0 &&
       this.#records[slot << 1] === this.#borrowGenerations[slot] &&
       this.#free.push(slot)
@@ -971,8 +1039,325 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#releaseGeneral(obj);
   }
 
+  // ---- keys and discard --------------------------------------------------
+
+  /**
+   * Borrows a slot like {@linkcode ThreadSafePool.acquire} and returns the
+   * borrow's key: an integer that names the slot and this borrow in every
+   * thread (send it to a worker as a plain number).
+   *
+   * Layout: with `s = ceil(log2(capacity))` slot bits (0 for capacity 1),
+   * `key = (generation mod 2^(31 - s)) * 2^s + slot`, where `generation`
+   * counts the times the slot was lent (kept per slot in shared memory, so
+   * every thread sees the same one). A key is below 2^31. A stale key (its
+   * borrow ended) is detected in every thread until its slot has been lent
+   * again `2^(31 - s) - 1` times (the generation field then wraps round).
+   * Keys need `capacity <= 2^20`, which keeps that bound at or above
+   * 2^11 - 1 = 2047 reuses; a pool of 1024 slots detects 2^21 - 1.
+   *
+   * @returns The key of the new borrow.
+   * @throws {PoolEmptyError} If every slot is taken.
+   * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolConfigurationError} If `capacity` is over 2^20 (keys would
+   * not detect enough reuses).
+   *
+   * @example Hand a borrow to another thread by key
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+   * const key = pool.acquireKey(); // a plain number: postMessage(key)
+   * const there = ThreadSafePool.attach(pool.share()); // the other thread's view
+   * there.objectOf(key)[0] = 7;
+   * there.releaseKey(key);
+   * console.log(pool.isLive(key), pool.inUse); // false 0
+   * ```
+   */
+  acquireKey(): number {
+    if (this.#slotBits > KEY_SLOT_BITS) this.#keysUnsupported();
+    if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
+      const slot = this.#free.pop();
+      if (slot >= 0) {
+        this.#lend(slot);
+        return this.#keyOfSlot(slot);
+      }
+    }
+    return this.#keyOfSlot(this.#slotOf(this.#acquireGeneral(true)!));
+  }
+
+  /**
+   * This thread's wrapper of the slot a live key names (made now if this
+   * thread has none yet). This thread may then also end the borrow with
+   * `release(obj)`.
+   *
+   * @param key A key from {@linkcode ThreadSafePool.acquireKey} or
+   * {@linkcode ThreadSafePool.keyOf}, from any thread.
+   * @returns The wrapper.
+   * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
+   * @throws {ForeignObjectError} If this pool never issued `key`.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const key = pool.acquireKey();
+   * pool.objectOf(key)[0] = 1;
+   * pool.release(pool.objectOf(key)); // a borrow is a borrow
+   * ```
+   */
+  objectOf(key: number): T {
+    const slot = this.#liveSlot(key, "get object of key");
+    this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
+    return this.#objects[slot] ?? this.#wrap(slot);
+  }
+
+  /**
+   * Ends the borrow a key names, from any thread (as `release`: `reset`
+   * runs here, on this thread's wrapper).
+   *
+   * @param key A live key of this pool.
+   * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
+   * @throws {ForeignObjectError} If this pool never issued `key`.
+   *
+   * @example
+   * ```ts
+   * import { AlreadyReleasedError, ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const key = pool.acquireKey();
+   * pool.releaseKey(key);
+   * try { pool.releaseKey(key); } catch (e) { console.log(e instanceof AlreadyReleasedError); } // true
+   * ```
+   */
+  releaseKey(key: number): void {
+    const slot = this.#liveSlot(key, "release key");
+    if (
+      this.#releaseMode === 0 && this.#header[H_CLOSED] === 0 &&
+      this.#free.push(slot)
+    ) {
+      return;
+    }
+    this.#endKeyBorrow(slot, key, false);
+  }
+
+  /**
+   * Ends the borrow a key names by discarding it, from any thread (as
+   * {@linkcode ThreadSafePool.discard}).
+   *
+   * @param key A live key of this pool.
+   * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
+   * @throws {ForeignObjectError} If this pool never issued `key`.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const key = pool.acquireKey();
+   * pool.objectOf(key)[0] = 9;
+   * pool.discardKey(key);
+   * console.log(pool.acquire()[0]); // 0: the slot's bytes were zeroed
+   * ```
+   */
+  discardKey(key: number): void {
+    const slot = this.#liveSlot(key, "discard key");
+    this.#endKeyBorrow(slot, key, true);
+  }
+
+  /**
+   * The key of the current borrow of one of this thread's wrappers.
+   *
+   * @param obj This thread's wrapper of a borrowed slot (lent here, or taken
+   * over with `at` or `objectOf`).
+   * @returns The borrow's key.
+   * @throws {AlreadyReleasedError} If the borrow ended.
+   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   * @throws {PoolConfigurationError} If `capacity` is over 2^20.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const view = pool.acquire();
+   * const key = pool.keyOf(view);
+   * console.log(pool.objectOf(key) === view); // true
+   * ```
+   */
+  keyOf(obj: T): number {
+    this.#checkAttached("get key of object");
+    if (this.#slotBits > KEY_SLOT_BITS) this.#keysUnsupported();
+    const slot = this.#slotOf(obj);
+    if (slot < 0) return this.#reject(obj, "get key of");
+    this.#checkBorrowed(slot, "get key of");
+    return this.#keyOfSlot(slot);
+  }
+
+  /**
+   * Whether `key` names a borrow of this pool that has not ended, in any
+   * thread. Never throws: `false` for anything else.
+   *
+   * @param key Any value.
+   * @returns `true` only for a live key of this pool.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const key = pool.acquireKey();
+   * console.log(pool.isLive(key), pool.isLive(-1), pool.isLive("1" as never)); // true false false
+   * pool.releaseKey(key);
+   * console.log(pool.isLive(key)); // false
+   * ```
+   */
+  isLive(key: number): boolean {
+    return this.#keyState(key) >= 0;
+  }
+
+  /**
+   * Ends a borrow by discarding the slot's contents instead of returning
+   * them for reuse: the slot's bytes are zeroed (as `reclaim` does), this
+   * thread's wrapper is destroyed (`destroy` runs, `reset` does not) and
+   * the slot is freed, so the next borrow gets a fresh wrapper of zeroed
+   * memory. Counts in `totalReleases` and `destroyed`. The same misuse
+   * checks as `release`.
+   *
+   * @param obj This thread's wrapper of a borrowed slot.
+   * @throws {AlreadyReleasedError} If the slot is not borrowed, or was lent
+   * again since this thread's borrow.
+   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   *
+   * @example
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * const broken = pool.acquire();
+   * broken[0] = 42;
+   * pool.discard(broken);
+   * const fresh = pool.acquire();
+   * console.log(fresh === broken, fresh[0]); // false 0
+   * ```
+   */
+  discard(obj: T): void {
+    this.#checkAttached("discard object");
+    const slot = this.#slotOf(obj);
+    if (slot < 0) return this.#reject(obj, "discard");
+    this.#checkBorrowed(slot, "discard");
+    this.#discardSlot(slot, "Cannot discard object: it was already released");
+  }
+
+  /** Throws unless this thread's borrow of `slot` is the current one. */
+  #checkBorrowed(slot: number, action: string): void {
+    if (this.#free.isFree(slot)) {
+      throw new AlreadyReleasedError(
+        `Cannot ${action} object: it was already released`,
+      );
+    }
+    if (
+      Atomics.load(this.#records, slot << 1) !== this.#borrowGenerations[slot]
+    ) {
+      throw new AlreadyReleasedError(
+        `Cannot ${action} object: slot ${slot} was released and lent again since this borrow (a stale ${action})`,
+      );
+    }
+  }
+
+  /** Zeroes, frees and drops a borrowed slot: state first, then `destroy`. */
+  #discardSlot(slot: number, doubleMessage: string): void {
+    // Zeroed while still ours: once freed, another thread may write it.
+    this.#zero(slot);
+    if (!this.#freeCounted(slot)) {
+      throw new AlreadyReleasedError(doubleMessage);
+    }
+    const obj = this.#objects[slot];
+    if (obj === undefined) {
+      this.#count(S_DESTROYED);
+      return;
+    }
+    this.#callDestroy(this.#detach(slot));
+  }
+
+  /** Ends a key's borrow on the general path (statistics, reset, closed, discard). */
+  #endKeyBorrow(slot: number, key: number, discard: boolean): void {
+    this.#checkAttached(discard ? "discard key" : "release key");
+    const stale = `Cannot ${discard ? "discard" : "release"} key: key ${
+      describeKey(key)
+    } was already released`;
+    if (discard) return this.#discardSlot(slot, stale);
+    if (
+      this.#reset !== undefined || Atomics.load(this.#header, H_CLOSED) !== 0
+    ) {
+      // Reset and destroy act on this thread's wrapper: release through it.
+      this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
+      this.#releaseGeneral(this.#objects[slot] ?? this.#wrap(slot));
+      return;
+    }
+    const started = this.#sampleRelease() ? nowNs() : 0;
+    if (!this.#freeCounted(slot)) throw new AlreadyReleasedError(stale);
+    if (started !== 0) {
+      this.#add(S_RELEASE_NS, nowNs() - started);
+      this.#add(S_TIMED_RELEASES, 1);
+    }
+  }
+
+  /** The key of the current borrow of `slot`. */
+  #keyOfSlot(slot: number): number {
+    return ((Atomics.load(this.#records, slot << 1) & this.#genMask) <<
+      this.#slotBits) | slot;
+  }
+
+  /**
+   * Where a key stands: its slot if it is live, `STALE` if its borrow
+   * ended, `FOREIGN` if this pool never issued it.
+   */
+  #keyState(key: unknown): number {
+    if (typeof key !== "number" || (key | 0) !== key || key < 0) {
+      return FOREIGN;
+    }
+    const slot = key & ((1 << this.#slotBits) - 1);
+    if (slot >= this.#capacity) return FOREIGN;
+    const field = key >>> this.#slotBits;
+    // Lends of this slot so far, as an unsigned count.
+    const lends = Atomics.load(this.#records, slot << 1) >>> 0;
+    if ((lends & this.#genMask) === field && lends !== 0) {
+      return this.#free.isFree(slot) ? STALE : slot;
+    }
+    // Before the generation field wraps, only 1..lends were ever issued.
+    if (lends <= this.#genMask && (field === 0 || field > lends)) {
+      return FOREIGN;
+    }
+    return STALE;
+  }
+
+  /** The slot of a live key, or the error that says why it is not one. */
+  #liveSlot(key: number, action: string): number {
+    const slot = this.#keyState(key);
+    if (slot >= 0) return slot;
+    throw slot === STALE
+      ? new AlreadyReleasedError(
+        `Cannot ${action}: key ${describeKey(key)} was already released`,
+      )
+      : new ForeignObjectError(
+        `Cannot ${action}: key ${
+          describeKey(key)
+        } was never issued by this pool`,
+      );
+  }
+
+  #keysUnsupported(): never {
+    throw new PoolConfigurationError(
+      `Cannot use keys: capacity ${this.#capacity} needs more than ${KEY_SLOT_BITS} slot bits, which would leave fewer than 10 generation bits (keys need capacity at most 1048576)`,
+    );
+  }
+
   /** Release with statistics, reset, a closed pool, or an error to explain. */
   #releaseGeneral(obj: T): void {
+    this.#checkAttached("release object");
     const slot = this.#slotOf(obj);
     if (slot < 0) return this.#reject(obj, "release");
     if (this.#free.isFree(slot)) {
@@ -1010,9 +1395,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     }
     this.#returnSlot(slot);
     if (started !== 0) {
-      const rows = this.#rows!;
-      rows[this.#row + S_RELEASE_NS]! += nowNs() - started;
-      rows[this.#row + S_TIMED_RELEASES]!++;
+      this.#add(S_RELEASE_NS, nowNs() - started);
+      this.#add(S_TIMED_RELEASES, 1);
     }
   }
 
@@ -1035,28 +1419,26 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       Atomics.add(this.#header, H_IN_USE, 1);
       return false;
     }
-    rows[this.#row + S_RELEASES]!++;
     return true;
   }
 
   /** The slot of `obj` if it is this thread's wrapper of a slot, else -1. */
   #slotOf(obj: T): number {
-    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
-    if (slot !== undefined && slot >= 0 && this.#objects[slot] === obj) {
-      return slot;
-    }
+    const slot = slotOfWrapper(obj);
+    if (slot >= 0 && this.#objects[slot] === obj) return slot;
     return this.#slotsByObject?.get(obj) ?? -1;
   }
 
   /** Throws the error that explains why `obj` is not a wrapper of this pool. */
-  #reject(obj: unknown, action: "release" | "watch"): never {
+  #reject(obj: unknown, action: string): never {
     const type = this.#type;
-    if (type !== undefined && !(obj instanceof type)) {
+    if (type !== undefined && !safeInstanceOf(obj, type)) {
+      const actual = safeTypeName(obj);
       throw new TypeMismatchError(
         `Cannot ${action} object: expected a ${
           quote(type.name)
-        } instance, got ${quote(typeName(obj))}`,
-        { expectedType: type.name, actualType: typeName(obj) },
+        } instance, got "${actual}"`,
+        { expectedType: type.name, actualType: actual },
       );
     }
     if (obj !== null && typeof obj === "object" && this.#dropped.has(obj)) {
@@ -1065,7 +1447,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       );
     }
     throw new ForeignObjectError(
-      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
+      `Cannot ${action} object: ${safeQuote(obj)} was never lent by this pool`,
     );
   }
 
@@ -1073,9 +1455,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #detach(slot: number): T {
     const obj = this.#objects[slot]!;
     this.#objects[slot] = undefined;
-    if (this.#slotsByObject?.delete(obj) !== true) {
-      delete (obj as Stamped)[SLOT];
-    }
+    if (this.#slotsByObject?.delete(obj) !== true) stampWrapper(obj, -1);
     this.#dropped.add(obj);
     this.#count(S_DESTROYED);
     return obj;
@@ -1281,6 +1661,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         if (this.#freeCounted(slot)) taken++;
       }
     }
+    // Its place in the thread table, its statistics and the waits it had
+    // registered (a thread killed while waiting never ends them) go back.
+    const entry = findThread(this.#threads, threadId);
+    if (entry >= 0) {
+      retireThread(this.#header, this.#threads, this.#rows, entry, this.#free);
+    }
     return taken;
   }
 
@@ -1414,14 +1800,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   }
 
   /**
-   * Slots borrowed now, in all threads. Exact with statistics on; otherwise
-   * counted from the free list (O(capacity / 32)). A snapshot while other
-   * threads work.
+   * Slots borrowed now, in all threads, counted from the free list's bitmap
+   * (O(capacity / 32)), so it is exact even after a thread died in the
+   * middle of an acquire or release. A snapshot while other threads work.
    */
   get inUse(): number {
-    return this.#rows !== undefined
-      ? Atomics.load(this.#header, H_IN_USE)
-      : this.#capacity - this.#free.size;
+    return this.#capacity - this.#free.size;
   }
 
   /** Free slots now, in all threads (a snapshot); 0 once closed. */
@@ -1456,7 +1840,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const rows = this.#rows;
     return rows === undefined
       ? disabledStats(this.inUse, this.#capacity)
-      : totalStats(rows, this.#header, this.#capacity);
+      : totalStats(rows, this.#header, this.#capacity, this.inUse);
   }
 
   /**
@@ -1489,6 +1873,64 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (Atomics.compareExchange(this.#header, H_CLOSED, 0, 1) === 0) {
       this.#free.interrupt();
     }
+    this.#leave();
+    this.#dropIdle();
+  }
+
+  /**
+   * Leaves the pool in this thread only, for a worker that is done with it:
+   * this thread's entry in the thread table (and its statistics row, whose
+   * counts move into the pool's totals) is given back at once, so another
+   * thread can attach in its place, and this thread's idle wrappers are
+   * destroyed. The pool stays open for every other thread. Slots this thread
+   * still holds stay borrowed (release them first, or hand them over); any
+   * further call on this view throws `PoolClosedError`. Calling it again
+   * does nothing.
+   *
+   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
+   *
+   * @example A worker leaves, and its place is free again
+   * ```ts
+   * import { ThreadSafePool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4, maxThreads: 2 });
+   * for (let i = 0; i < 3; i++) {
+   *   const worker = ThreadSafePool.attach(pool.share()); // stands in for a worker
+   *   worker.release(worker.acquire());
+   *   worker.detach(); // without it the second attach would fail: 2 threads at once
+   * }
+   * console.log(pool.closed, pool.available); // false 2
+   * ```
+   */
+  detach(): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#acquireMode |= 4;
+    this.#releaseMode |= 4;
+    this.#leave();
+    this.#dropIdle();
+  }
+
+  /** Gives back this thread's table entry and statistics row (once). */
+  #leave(): void {
+    const entry = this.#entry;
+    if (entry < 0) return;
+    this.#entry = -1;
+    this.#row = -1;
+    retireThread(this.#header, this.#threads, this.#rows, entry, this.#free);
+  }
+
+  /** Throws when this thread's view was detached. */
+  #checkAttached(action: string): void {
+    if (this.#detached) {
+      throw new PoolClosedError(
+        `Cannot ${action}: this thread's view of the pool was detached`,
+      );
+    }
+  }
+
+  /** Destroys this thread's idle wrappers (close, detach). */
+  #dropIdle(): void {
     const errors: unknown[] = [];
     for (let slot = 0; slot < this.#capacity; slot++) {
       if (this.#objects[slot] === undefined || !this.#free.isFree(slot)) {

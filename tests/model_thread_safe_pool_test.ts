@@ -3,8 +3,10 @@
  * (the multi-worker side is tested elsewhere): random sequences of acquires,
  * `acquireWait(0)`, releases (valid, double, foreign, of destroyed
  * wrappers), `at`, handle use after release, `use` with throwing callbacks
- * and failing resets, and `close`, run against the pool and a reference
- * model side by side.
+ * and failing resets, keys (`acquireKey`, `keyOf`, `objectOf`, `releaseKey`,
+ * `discardKey`, `isLive`; live, stale and never-issued keys), `discard`,
+ * and `close`, run against the pool and a reference model side by side. The
+ * model also predicts every key's exact value from its layout.
  *
  * The slot an acquire takes is the free list's choice; the model checks
  * that it was free, and that its wrapper is the one this thread made for it
@@ -137,6 +139,10 @@ class TsSim {
     waits: 0,
     timeouts: 0,
   };
+  /** Lends of each slot so far (the generation of its next key). */
+  lends: number[];
+  /** Keys issued, with the borrow each one named. */
+  keys: { key: number; slot: number; serial: number }[] = [];
   handles: Entry<ContextHandle<Cell>>[] = [];
   weaks: Entry<WeakHandle<Cell>>[] = [];
   steps = 0;
@@ -144,6 +150,7 @@ class TsSim {
   constructor(config: TsConfig) {
     this.config = config;
     this.free = new Set(Array.from({ length: config.capacity }, (_, i) => i));
+    this.lends = new Array<number>(config.capacity).fill(0);
     // deno-lint-ignore no-this-alias
     const sim = this;
     const onReset = (cell: Cell) => {
@@ -265,6 +272,7 @@ class TsSim {
       assert.equal(cell.id, known, "the slot's wrapper is reused");
     }
     this.free.delete(slot);
+    this.lends[slot]!++;
     this.lent.set(slot, { id: cell.id, serial: ++this.serial });
     this.released.delete(cell.id);
     this.stats.totalAllocations++;
@@ -370,7 +378,163 @@ class TsSim {
     return slot >= 0 && this.lent.get(slot)?.serial === entry.serial;
   }
 
+  /** Slot bits of a key: ceil(log2(capacity)). */
+  get #slotBits(): number {
+    const c = this.config.capacity;
+    return c <= 1 ? 0 : 32 - Math.clz32(c - 1);
+  }
+
+  /** The key the layout gives the current borrow of `slot`. */
+  #expectedKey(slot: number): number {
+    const bits = this.#slotBits;
+    const mask = 2 ** (31 - bits) - 1;
+    return ((this.lends[slot]! & mask) << bits) | slot;
+  }
+
+  #keyIsLive(entry: { slot: number; serial: number }): boolean {
+    return this.lent.get(entry.slot)?.serial === entry.serial;
+  }
+
+  /** The model's discard of a lent slot: no reset, the wrapper destroyed. */
+  #modelDiscard(slot: number): void {
+    const { id } = this.lent.get(slot)!;
+    this.lent.delete(slot);
+    this.released.add(id);
+    this.free.add(slot);
+    this.stats.totalReleases++;
+    this.#detach(slot);
+  }
+
   // ---- steps --------------------------------------------------------------
+
+  acquireKey(): void {
+    const outcome = this.#acquireOutcome();
+    const call = () => this.pool.acquireKey();
+    if (outcome === "closed") {
+      throwsExactly(call, PoolClosedError, "PoolClosedError");
+    } else if (outcome === "empty") {
+      throwsExactly(call, PoolEmptyError, "PoolEmptyError");
+    } else {
+      const key = call();
+      const cell = this.pool.objectOf(key);
+      this.#lend(cell);
+      const slot = this.pool.indexOf(cell);
+      assert.equal(key, this.#expectedKey(slot), "the key's layout");
+      assert.ok(this.pool.isLive(key));
+      this.keys.push({ key, slot, serial: this.serial });
+    }
+  }
+
+  keyOf(index: number, which: "lent" | "released"): void {
+    if (which === "released") {
+      const id = pick([...this.released], index);
+      if (id === undefined) return;
+      const cell = this.objects[id]!;
+      const [type, name] = this.#rejection(cell, "double");
+      this.#unchanged(() =>
+        throwsExactly(() => this.pool.keyOf(cell), type, name)
+      );
+      return;
+    }
+    const slot = pick([...this.lent.keys()], index);
+    if (slot === undefined) return;
+    const { id, serial } = this.lent.get(slot)!;
+    const key = this.pool.keyOf(this.objects[id]!);
+    assert.equal(key, this.#expectedKey(slot));
+    assert.equal(this.pool.objectOf(key), this.objects[id]);
+    this.keys.push({ key, slot, serial });
+  }
+
+  keyUse(
+    index: number,
+    how: "objectOf" | "releaseKey" | "discardKey" | "isLive",
+  ): void {
+    const entry = pick(this.keys, index);
+    if (entry === undefined) return;
+    const { key, slot } = entry;
+    const live = this.#keyIsLive(entry);
+    assert.equal(this.pool.isLive(key), live, `isLive(${key})`);
+    if (how === "isLive") return;
+    if (!live) {
+      this.#unchanged(() =>
+        throwsExactly(
+          () => this.pool[how](key),
+          AlreadyReleasedError,
+          "AlreadyReleasedError",
+        )
+      );
+      return;
+    }
+    if (how === "objectOf") {
+      assert.equal(
+        this.pool.objectOf(key),
+        this.objects[this.lent.get(slot)!.id],
+      );
+    } else if (how === "releaseKey") {
+      this.#expectRelease(slot, () => this.pool.releaseKey(key));
+    } else {
+      this.#modelDiscard(slot);
+      this.pool.discardKey(key);
+    }
+    assert.equal(this.pool.isLive(key), how === "objectOf");
+  }
+
+  /** A number this pool never issued: every key call refuses it. */
+  foreignKey(choice: number): void {
+    const bits = this.#slotBits;
+    const mask = 2 ** (31 - bits) - 1;
+    const capacity = this.config.capacity;
+    const slot = choice % capacity;
+    const candidates: number[] = [-1, 0.5, NaN, 2 ** 31, Infinity];
+    // A generation this slot has not reached yet.
+    if (this.lends[slot]! + 1 <= mask) {
+      candidates.push(((this.lends[slot]! + 1) << bits) | slot);
+    }
+    // Generation 0 is never issued (the first lend is generation 1).
+    candidates.push(slot);
+    // A slot number past the capacity, inside the slot bits.
+    if (capacity < 2 ** bits) candidates.push((1 << bits) | capacity);
+    const key = candidates[choice % candidates.length]!;
+    assert.equal(this.pool.isLive(key), false);
+    this.#unchanged(() => {
+      for (const how of ["objectOf", "releaseKey", "discardKey"] as const) {
+        throwsExactly(
+          () => this.pool[how](key),
+          ForeignObjectError,
+          "ForeignObjectError",
+        );
+      }
+    });
+  }
+
+  discard(index: number, which: "lent" | "released" | "foreign"): void {
+    if (which === "foreign") {
+      const obj = this.#foreign(index);
+      const [type, name] = this.#rejection(obj, "foreign");
+      this.#unchanged(() =>
+        throwsExactly(() => this.pool.discard(obj as Cell), type, name)
+      );
+      return;
+    }
+    if (which === "released") {
+      const id = pick([...this.released], index);
+      if (id === undefined) return;
+      const cell = this.objects[id]!;
+      const [type, name] = this.#rejection(cell, "double");
+      this.#unchanged(() =>
+        throwsExactly(() => this.pool.discard(cell), type, name)
+      );
+      return;
+    }
+    const slot = pick([...this.lent.keys()], index);
+    if (slot === undefined) return;
+    const cell = this.objects[this.lent.get(slot)!.id]!;
+    if (cell.bytes !== undefined) cell.bytes.fill(7);
+    this.#modelDiscard(slot);
+    this.pool.discard(cell);
+    // The slot's bytes were zeroed: the next wrapper of it sees zeros.
+    if (cell.bytes !== undefined) assert.ok(cell.bytes.every((b) => b === 0));
+  }
 
   acquire(method: "acquire" | "get" | "tryAcquire"): void {
     const outcome = this.#acquireOutcome();
@@ -723,6 +887,20 @@ function commands(): fc.Arbitrary<Iterable<fc.Command<TsSim, TsSim>>> {
     fc.constantFrom("ok", "throw", "poison", "throw+poison").map((mode) =>
       step(`use(${mode})`, (s) => s.use(mode as "ok"))
     ),
+    fc.constant(step("acquireKey()", (s) => s.acquireKey())),
+    fc.tuple(index, fc.constantFrom("lent", "released")).map(([i, which]) =>
+      step(`keyOf(${which} ${i})`, (s) => s.keyOf(i, which as "lent"))
+    ),
+    fc.tuple(
+      index,
+      fc.constantFrom("objectOf", "releaseKey", "discardKey", "isLive"),
+    ).map(([i, how]) =>
+      step(`${how}(key ${i})`, (s) => s.keyUse(i, how as "objectOf"))
+    ),
+    index.map((i) => step(`foreignKey(${i})`, (s) => s.foreignKey(i))),
+    fc.tuple(index, fc.constantFrom("lent", "released", "foreign")).map((
+      [i, which],
+    ) => step(`discard(${which} ${i})`, (s) => s.discard(i, which as "lent"))),
     fc.nat({ max: 9 }).map((n) =>
       n === 0
         ? step("close()", (s) => s.close(false))

@@ -19,6 +19,8 @@ import {
 } from "../errors.ts";
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
+import { HEADER_WORDS } from "../pools/_thread_safe_layout.ts";
+import { throwsExactly, throwsUnchanged } from "./_state.ts";
 
 import { call, callFailing, type Reply, withWorkers } from "./_worker_calls.ts";
 import { Cell } from "./workers/cell.ts";
@@ -746,5 +748,445 @@ console.log("outcome", outcome);
     );
     assert.equal(code, 0, output);
     assert.match(output, /outcome PoolTimeoutError/);
+  });
+});
+
+/** The pool's free list, opened on its buffer (to read its waiter count). */
+function freeListOf(
+  pool: { share(): { buffer: SharedArrayBuffer } },
+): SharedFreeList {
+  return SharedFreeList.attach(pool.share().buffer, {
+    byteOffset: HEADER_WORDS * 4,
+  });
+}
+
+describe("ThreadSafePool keys and discard (one thread)", () => {
+  it("lends by key; a borrow is a borrow whichever way it ends", () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 4,
+      enableStatistics: true,
+    });
+    const key = pool.acquireKey();
+    assert.ok(Number.isInteger(key) && key >= 0 && key < 2 ** 31);
+    assert.equal(pool.isLive(key), true);
+    const cell = pool.objectOf(key);
+    assert.equal(pool.keyOf(cell), key);
+    assert.equal(pool.inUse, 1);
+    pool.release(cell); // release(obj) ends a key borrow
+    assert.equal(pool.isLive(key), false);
+    const other = pool.acquire();
+    const otherKey = pool.keyOf(other);
+    pool.releaseKey(otherKey); // releaseKey ends an acquire borrow
+    assert.equal(pool.inUse, 0);
+    const s = pool.stats();
+    assert.equal(s.totalAllocations, 2);
+    assert.equal(s.totalReleases, 2);
+  });
+
+  it("lays keys out as (generation << slotBits) | slot", () => {
+    const pool = new ThreadSafePool({ capacity: 3, slotBytes: 4 }); // 2 slot bits
+    const first = pool.acquireKey(); // slot 0, first lend: generation 1
+    assert.equal(first, (1 << 2) | 0);
+    pool.releaseKey(first);
+    assert.equal(pool.acquireKey(), (2 << 2) | 0);
+    const single = new ThreadSafePool({ capacity: 1, slotBytes: 4 }); // 0 slot bits
+    assert.equal(single.acquireKey(), 1);
+  });
+
+  it("detects a stale key after the slot was lent again, through 2047 reuses at capacity 2^20", () => {
+    const pool = new ThreadSafePool({
+      capacity: 2 ** 20,
+      factory: () => ({}),
+    });
+    const stale = pool.acquireKey();
+    pool.releaseKey(stale);
+    for (let i = 0; i < 2046; i++) pool.releaseKey(pool.acquireKey());
+    const live = pool.acquireKey(); // slot 0 lent again for the 2047th time
+    for (const how of ["objectOf", "releaseKey", "discardKey"] as const) {
+      throwsUnchanged(
+        pool,
+        () => pool[how](stale),
+        AlreadyReleasedError,
+        "AlreadyReleasedError",
+        new RegExp(`key ${stale} was already released$`),
+      );
+    }
+    assert.equal(pool.isLive(stale), false);
+    assert.equal(pool.isLive(live), true);
+    // The 2048th re-lend wraps the 11-bit generation field onto the old key.
+    pool.releaseKey(live);
+    assert.equal(pool.acquireKey(), stale);
+  });
+
+  it("refuses keys on pools too large to detect 2^10 reuses", () => {
+    const pool = new ThreadSafePool({
+      capacity: 2 ** 20 + 1,
+      factory: () => ({}),
+    });
+    throwsUnchanged(
+      pool,
+      () => pool.acquireKey(),
+      PoolConfigurationError,
+      "PoolConfigurationError",
+      /capacity 1048577/,
+    );
+    assert.equal(pool.isLive(1 << 21), false);
+  });
+
+  it("rejects numbers it never issued with ForeignObjectError, and isLive never throws", () => {
+    const pool = new ThreadSafePool({ capacity: 3, slotBytes: 4 });
+    const key = pool.acquireKey(); // slot 0, generation 1
+    const never = [
+      -1,
+      0.5,
+      NaN,
+      Infinity,
+      2 ** 31,
+      0, // generation 0 is never issued
+      (2 << 2) | 0, // generation 2 of slot 0: not reached
+      (1 << 2) | 1, // slot 1 was never lent
+      (1 << 2) | 3, // slot 3 does not exist
+      "4" as unknown as number,
+      null as unknown as number,
+      {} as unknown as number,
+      10n as unknown as number,
+    ];
+    for (const k of never) {
+      assert.equal(pool.isLive(k), false);
+      for (const how of ["objectOf", "releaseKey", "discardKey"] as const) {
+        throwsUnchanged(
+          pool,
+          () => pool[how](k),
+          ForeignObjectError,
+          "ForeignObjectError",
+          /was never issued by this pool$/,
+        );
+      }
+    }
+    assert.throws(() => pool.releaseKey(99), {
+      message: "Cannot release key: key 99 was never issued by this pool",
+    });
+    assert.throws(() => pool.objectOf(-1), {
+      message: "Cannot get object of key: key -1 was never issued by this pool",
+    });
+    assert.throws(() => pool.discardKey({} as never), {
+      message:
+        "Cannot discard key: key an object was never issued by this pool",
+    });
+    assert.equal(pool.isLive(key), true);
+    pool.releaseKey(key);
+    assert.throws(() => pool.releaseKey(key), {
+      name: "AlreadyReleasedError",
+      message: `Cannot release key: key ${key} was already released`,
+    });
+  });
+
+  it("discard zeroes and frees the slot, destroys the wrapper, skips reset, and counts it", () => {
+    const events: string[] = [];
+    const pool: ThreadSafePool<Cell> = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+      reset: () => events.push("reset"),
+      destroy: (cell) => {
+        // State first: the borrow is over before destroy runs.
+        events.push(`destroy inUse ${pool.inUse}`);
+        assert.throws(() => pool.release(cell), AlreadyReleasedError);
+      },
+    });
+    const cell = pool.acquire();
+    cell.value[0] = 42;
+    pool.discard(cell);
+    assert.deepEqual(events, ["destroy inUse 0"]);
+    assert.equal(cell.value[0], 0, "the slot's bytes were zeroed");
+    const s = pool.stats();
+    assert.equal(s.totalReleases, 1);
+    assert.equal(s.destroyed, 1);
+    assert.equal(s.totalResets, 0);
+    throwsUnchanged(
+      pool,
+      () => pool.discard(cell),
+      AlreadyReleasedError,
+      "AlreadyReleasedError",
+      /^Cannot discard object: it was already released$/,
+    );
+    const fresh = pool.acquire();
+    assert.notEqual(fresh, cell);
+    const key = pool.keyOf(fresh);
+    fresh.value[1] = 5;
+    pool.discardKey(key);
+    assert.equal(fresh.value[1], 0);
+    assert.equal(pool.stats().destroyed, 2);
+    assert.equal(pool.inUse, 0);
+    throwsUnchanged(
+      pool,
+      () => pool.discardKey(key),
+      AlreadyReleasedError,
+      "AlreadyReleasedError",
+      /^Cannot discard key: key \d+ was already released$/,
+    );
+  });
+
+  it("accepts only the very wrapper it lent: inherited objects and proxies are foreign", () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 2 });
+    const cell = pool.acquire();
+    const revocable = Proxy.revocable(cell, {});
+    revocable.revoke();
+    const hostile = new Proxy(cell, {
+      get() {
+        throw new Error("get trap ran");
+      },
+      getPrototypeOf() {
+        throw new Error("getPrototypeOf trap ran");
+      },
+      getOwnPropertyDescriptor() {
+        throw new Error("getOwnPropertyDescriptor trap ran");
+      },
+    });
+    const fakes: [string, Cell][] = [
+      ["Object.create(wrapper)", Object.create(cell)],
+      ["new Proxy(wrapper, {})", new Proxy(cell, {})],
+      ["a revoked proxy", revocable.proxy],
+      ["a proxy whose traps throw", hostile],
+    ];
+    for (const [label, fake] of fakes) {
+      for (const how of ["release", "discard", "keyOf", "weak"] as const) {
+        const error = throwsUnchanged(
+          pool,
+          () => pool[how](fake),
+          ForeignObjectError,
+          "ForeignObjectError",
+        );
+        assert.doesNotMatch(error.message, /trap ran/, label);
+      }
+      assert.equal(pool.indexOf(fake), -1, label);
+    }
+    pool.release(cell); // the real one still releases, once
+    assert.equal(pool.inUse, 0);
+  });
+
+  it("builds messages without running getters: a throwing constructor getter", () => {
+    const pool = new ThreadSafePool({
+      capacity: 1,
+      factory: () => ({ n: 0 }),
+    });
+    const proto = {
+      get constructor(): never {
+        throw new Error("getter ran");
+      },
+    };
+    const obj = Object.create(proto) as { n: number };
+    throwsUnchanged(
+      pool,
+      () => pool.release(obj),
+      ForeignObjectError,
+      "ForeignObjectError",
+      /^Cannot release object: "Object instance" was never lent by this pool$/,
+    );
+    // A typed pool names the mismatch, again without running the getter.
+    const typed = new ThreadSafePool(Cell, { capacity: 1 });
+    throwsUnchanged(
+      typed,
+      () => typed.release(obj as unknown as Cell),
+      TypeMismatchError,
+      "TypeMismatchError",
+      /^Cannot release object: expected a "Cell" instance, got "Object"$/,
+    );
+  });
+});
+
+describe("ThreadSafePool thread entries", () => {
+  it("maxThreads bounds threads attached at once: close, detach and reclaim give entries back", () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 4,
+      maxThreads: 2,
+      enableStatistics: true,
+    });
+    const descriptor = pool.share();
+    for (let i = 0; i < 100; i++) {
+      const view = ThreadSafePool.attach(Cell, descriptor);
+      view.release(view.acquire());
+      if (i % 2 === 0) view.detach();
+      else pool.reclaim(view.threadId); // as for a worker that died
+    }
+    const s = pool.stats();
+    assert.equal(
+      s.totalAllocations,
+      100,
+      "counts of threads that left are kept",
+    );
+    assert.equal(s.totalReleases, 100);
+    // Two at once is the bound.
+    const second = ThreadSafePool.attach(Cell, descriptor);
+    throwsUnchanged(
+      pool,
+      () => ThreadSafePool.attach(Cell, descriptor),
+      PoolConfigurationError,
+      "PoolConfigurationError",
+      /all 2 thread rows \(maxThreads\) are taken/,
+    );
+    // close() closes the pool for all, and gives back this thread's entry.
+    second.close();
+    ThreadSafePool.attach(Cell, descriptor);
+  });
+
+  it("bounds attaches without statistics too, and recycles entries", () => {
+    const pool = new ThreadSafePool({
+      capacity: 1,
+      slotBytes: 4,
+      maxThreads: 3,
+    });
+    for (let i = 0; i < 50; i++) {
+      ThreadSafePool.attach(pool.share()).detach();
+    }
+    const a = ThreadSafePool.attach(pool.share());
+    ThreadSafePool.attach(pool.share());
+    assert.throws(
+      () => ThreadSafePool.attach(pool.share()),
+      PoolConfigurationError,
+    );
+    a.detach();
+    ThreadSafePool.attach(pool.share());
+  });
+
+  it("a detached view refuses further use; the pool stays open for others", async () => {
+    const destroyed: Cell[] = [];
+    const pool = new ThreadSafePool(Cell, { capacity: 2 });
+    const view = ThreadSafePool.attach(Cell, pool.share(), {
+      destroy: (cell) => destroyed.push(cell),
+    });
+    const held = view.acquire();
+    const idle = view.acquire();
+    view.release(idle);
+    view.detach();
+    view.detach(); // again: nothing
+    assert.deepEqual(destroyed, [idle], "its idle wrappers are destroyed");
+    assert.equal(pool.closed, false);
+    for (
+      const call of [
+        () => view.acquire(),
+        () => view.tryAcquire(),
+        () => view.acquireKey(),
+        () => view.release(held),
+        () => view.discard(held),
+        () => view.keyOf(held),
+      ]
+    ) {
+      throwsExactly(call, PoolClosedError, "PoolClosedError", /detached/);
+    }
+    await assert.rejects(view.acquireAsync(), PoolClosedError);
+    // The borrow it held is still a borrow: another thread ends it.
+    pool.release(pool.at(pool.indexOf(pool.at(view.indexOf(held)))));
+    assert.equal(pool.inUse, 0);
+  });
+
+  it("reclaim settles the waits a dead thread had registered", async () => {
+    const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+    const list = freeListOf(pool);
+    const held = pool.acquire();
+    const dying = ThreadSafePool.attach(pool.share());
+    const controller = new AbortController();
+    const waiting = dying.acquireAsync({ signal: controller.signal });
+    assert.equal(list.waiters, 1);
+    // The thread "dies" with its wait registered: reclaim settles it.
+    pool.reclaim(dying.threadId);
+    assert.equal(list.waiters, 0);
+    controller.abort(new Error("gone"));
+    await assert.rejects(waiting, /gone/);
+    assert.equal(list.waiters, 0, "never below zero");
+    pool.release(held);
+  });
+});
+
+describe("ThreadSafePool keys across workers", () => {
+  it("hands a borrow over by key both ways, and detects a stale key in every thread", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 1,
+      enableStatistics: true,
+    });
+    await withWorkers(WORKER, pool, 1, async ([w]) => {
+      // Made here, written and released there.
+      const key = pool.acquireKey();
+      pool.objectOf(key).value[0] = 11;
+      assert.equal(await call(w!, { cmd: "objectOf", key, value: 12 }), 11);
+      assert.equal(pool.objectOf(key).value[0], 12);
+      await call(w!, { cmd: "releaseKey", key });
+      assert.equal(pool.isLive(key), false);
+      // Made there, released here.
+      const theirs = await call(w!, { cmd: "acquireKey" }) as number;
+      assert.notEqual(theirs, key);
+      assert.equal(pool.isLive(theirs), true);
+      // The old key is stale here and there, though its slot is lent again.
+      throwsUnchanged(
+        pool,
+        () => pool.releaseKey(key),
+        AlreadyReleasedError,
+        "AlreadyReleasedError",
+      );
+      const reply = await callFailing(w!, { cmd: "releaseKey", key });
+      assert.equal(reply.name, "AlreadyReleasedError");
+      assert.equal(await call(w!, { cmd: "isLive", key }), false);
+      const foreign = await callFailing(w!, { cmd: "objectOf", key: 4096 });
+      assert.equal(foreign.name, "ForeignObjectError");
+      pool.releaseKey(theirs);
+      assert.equal(await call(w!, { cmd: "isLive", key: theirs }), false);
+      // keyOf in a worker names the same borrow as here.
+      const [index] = await call(w!, { cmd: "acquire" }) as number[];
+      const k = await call(w!, { cmd: "keyOf", index }) as number;
+      assert.equal(pool.keyOf(pool.at(index!)), k);
+      pool.discardKey(k);
+      assert.equal(await call(w!, { cmd: "isLive", key: k }), false);
+      const s = pool.stats();
+      assert.equal(s.totalAllocations, 3);
+      assert.equal(s.totalReleases, 3);
+      assert.equal(s.currentInUse, 0);
+    });
+  });
+});
+
+describe("ThreadSafePool without SharedArrayBuffer", () => {
+  it("throws PoolConfigurationError naming both headers, on create and attach", async () => {
+    const library = new URL("../mod.ts", import.meta.url).href;
+    const { code, output } = await runModule(
+      `const { ThreadSafePool, FixedPool } = await import(${
+        JSON.stringify(library)
+      });
+const descriptor = new ThreadSafePool({ capacity: 1, slotBytes: 4 }).share();
+delete globalThis.SharedArrayBuffer; // as on a page that is not cross-origin isolated
+for (const make of [
+  () => new ThreadSafePool({ capacity: 1, slotBytes: 4 }),
+  () => ThreadSafePool.attach(descriptor),
+]) {
+  try {
+    make();
+    console.log("no error");
+  } catch (e) {
+    console.log(e.name + ": " + e.message);
+  }
+}
+console.log("FixedPool still works:", new FixedPool({ capacity: 1, factory: () => ({}) }).capacity);
+`,
+    );
+    assert.equal(code, 0, output);
+    const lines = output.split("\n").filter((l) => l.startsWith("Pool"));
+    assert.equal(lines.length, 2, output);
+    assert.match(
+      lines[0]!,
+      /^PoolConfigurationError: Cannot create ThreadSafePool: SharedArrayBuffer is unavailable/,
+    );
+    assert.match(
+      lines[1]!,
+      /^PoolConfigurationError: Cannot attach ThreadSafePool: SharedArrayBuffer is unavailable/,
+    );
+    for (const line of lines) {
+      assert.ok(
+        line.includes('"Cross-Origin-Opener-Policy: same-origin"'),
+        line,
+      );
+      assert.ok(
+        line.includes('"Cross-Origin-Embedder-Policy: require-corp"'),
+        line,
+      );
+    }
+    assert.match(output, /FixedPool still works: 1/);
   });
 });

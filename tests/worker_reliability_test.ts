@@ -19,8 +19,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import type { SpawnedWorker } from "./spawn_worker.ts";
+import { type SpawnedWorker, spawnWorker } from "./spawn_worker.ts";
+import { SharedFreeList } from "../allocators/shared_freelist.ts";
+import { HEADER_WORDS } from "../pools/_thread_safe_layout.ts";
+import { runtime } from "./_child.ts";
+import type { ChurnRequest } from "./workers/churn_worker.ts";
 import { call, withWorkers } from "./_worker_calls.ts";
 import { Cell } from "./workers/cell.ts";
 import type { SoakRequest, SoakResult } from "./workers/reliability_worker.ts";
@@ -338,4 +344,224 @@ describe("ThreadSafePool soak", () => {
       },
     );
   });
+});
+
+const CHURN = new URL("./workers/churn_worker.ts", import.meta.url);
+
+/**
+ * Workers started per runtime, within a few seconds each. A worker costs
+ * ≈ 10 ms to start on Bun, ≈ 30 ms on Deno and ≈ 60 ms on Node (with the
+ * compile cache below; ≈ 250 ms without it), measured on the 2-core CI
+ * machine under load. Node and Bun stop a worker anywhere, so the random-kill
+ * rounds matter there (100 each); Deno stops one only when it returns to its
+ * event loop. `FASTALLOC_GENERATIONS` / `FASTALLOC_KILL_ROUNDS` set other
+ * counts (500 / 100 run on every runtime in ≈ 30 s on Node).
+ */
+const GENERATION_COUNT = countFromEnv(
+  "FASTALLOC_GENERATIONS",
+  runtime() === "bun" ? 500 : runtime() === "deno" ? 120 : 60,
+);
+const KILL_ROUNDS = countFromEnv(
+  "FASTALLOC_KILL_ROUNDS",
+  runtime() === "deno" ? 24 : 100,
+);
+
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new Error(`${name} "${raw}" is not a positive integer`);
+  }
+  return n;
+}
+
+// Node compiles every TypeScript module again in each worker (≈ 250 ms for
+// the pool's modules); its on-disk compile cache, which workers inherit
+// through the environment, makes that ≈ 10 ms.
+if (runtime() === "node" && process.env.NODE_COMPILE_CACHE === undefined) {
+  process.env.NODE_COMPILE_CACHE = join(
+    tmpdir(),
+    "fastalloc-node-compile-cache",
+  );
+}
+
+/** The pool's free list, opened on its buffer (to read its waiter count). */
+function freeListOf(pool: ThreadSafePool<Cell>): SharedFreeList {
+  return SharedFreeList.attach(pool.share().buffer, {
+    byteOffset: HEADER_WORDS * 4,
+  });
+}
+
+/**
+ * Waits until terminated workers can no longer touch the pool: Node and Bun
+ * report their threads gone; Deno reports nothing, and stops a worker only
+ * when it next returns to its event loop (the churn worker does so after
+ * every chunk), so there the shared heartbeat must stay still for a while.
+ */
+async function untilAllGone(
+  workers: SpawnedWorker[],
+  beat: Int32Array,
+): Promise<void> {
+  if (runtime() !== "deno") {
+    const stopped = await Promise.all(workers.map((w) => w.stopped(15_000)));
+    assert.ok(stopped.every((s) => s), "every terminated worker stopped");
+    return;
+  }
+  let last = Atomics.load(beat, 0);
+  let quiet = 0;
+  const deadline = Date.now() + 15_000;
+  while (quiet < 3) {
+    await delay(10);
+    const now = Atomics.load(beat, 0);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+    if (Date.now() > deadline) assert.fail("terminated workers kept working");
+  }
+}
+
+/** Starts `count` churn workers at once, each attached; gives them and their ids. */
+async function startChurn(
+  pool: ThreadSafePool<Cell>,
+  count: number,
+  mode: ChurnRequest["mode"][],
+  beat: Int32Array,
+  seed: number,
+): Promise<{ workers: SpawnedWorker[]; ids: number[] }> {
+  const workers = await Promise.all(
+    Array.from({ length: count }, () => spawnWorker(CHURN)),
+  );
+  try {
+    const ids = await Promise.all(workers.map((w, i) =>
+      call(
+        w,
+        {
+          descriptor: pool.share(),
+          mode: mode[i % mode.length]!,
+          beat: beat.buffer as SharedArrayBuffer,
+          seed: seed + i,
+        } satisfies ChurnRequest,
+      ) as Promise<number>
+    ));
+    return { workers, ids };
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
+}
+
+/** Asserts that nothing is held and every count of the pool says so. */
+function assertSettled(pool: ThreadSafePool<Cell>, where: string): void {
+  const s = pool.stats();
+  assert.equal(pool.inUse, 0, where);
+  assert.equal(pool.available, pool.capacity, where);
+  assert.equal(s.currentInUse, 0, where);
+  assert.equal(s.totalAllocations - s.totalReleases, 0, where);
+  assert.ok(s.totalReleases >= 0 && s.peakInUse <= pool.capacity, where);
+}
+
+describe("ThreadSafePool counters and thread entries when workers die", () => {
+  it(
+    `counters never drift: ${KILL_ROUNDS} workers terminated at random points of a churn of acquires, keys and discards`,
+    { timeout: 120_000 },
+    async () => {
+      const BATCH = 4;
+      const ROUNDS = KILL_ROUNDS;
+      const pool = new ThreadSafePool(Cell, {
+        capacity: 8,
+        enableStatistics: true,
+        maxThreads: 1 + BATCH,
+      });
+      const list = freeListOf(pool);
+      const beat = new Int32Array(new SharedArrayBuffer(4));
+      let seed = 1;
+      let worked = 0;
+      for (let round = 0; round < ROUNDS; round += BATCH) {
+        const before = Atomics.load(beat, 0);
+        const { workers, ids } = await startChurn(
+          pool,
+          BATCH,
+          ["churn"],
+          beat,
+          seed,
+        );
+        seed += BATCH;
+        // A different moment each round: mid-chunk on Node and Bun.
+        await delay(round % 5);
+        await Promise.all(workers.map((w) => w.terminate()));
+        await untilAllGone(workers, beat);
+        if (Atomics.load(beat, 0) > before) worked++;
+        for (const id of ids) pool.reclaim(id);
+        // Nothing is held now: every count must say so exactly.
+        assertSettled(pool, `round ${round}`);
+        assert.equal(list.waiters, 0);
+      }
+      assert.ok(worked > 0, "the workers did churn before they were killed");
+      // Every entry came back: a full set of threads can attach again.
+      const views = Array.from(
+        { length: BATCH },
+        () => ThreadSafePool.attach(Cell, pool.share()),
+      );
+      for (const view of views) view.detach();
+    },
+  );
+
+  it(
+    `${GENERATION_COUNT} worker generations on a 4-entry pool: entries and waits come back, by reclaim or detach`,
+    { timeout: 120_000 },
+    async () => {
+      const GENERATIONS = GENERATION_COUNT;
+      const BATCH = 3; // the creator holds the fourth entry
+      const pool = new ThreadSafePool(Cell, {
+        capacity: 1,
+        enableStatistics: true,
+        maxThreads: 1 + BATCH,
+      });
+      const list = freeListOf(pool);
+      const beat = new Int32Array(new SharedArrayBuffer(4));
+      const held = pool.acquire(); // so every waiting worker really waits
+      let registered = 0;
+      for (let done = 0; done < GENERATIONS; done += BATCH) {
+        const count = Math.min(BATCH, GENERATIONS - done);
+        const modes: ChurnRequest["mode"][] = done % 2 === 0
+          ? ["wait", "detach", "wait"]
+          : ["detach", "wait", "wait"];
+        const { workers, ids } = await startChurn(
+          pool,
+          count,
+          modes,
+          beat,
+          done,
+        );
+        const waiting = modes.slice(0, count).filter((m) =>
+          m === "wait"
+        ).length;
+        await until(() => list.waiters >= waiting);
+        registered += waiting;
+        await Promise.all(workers.map((w) => w.terminate()));
+        await untilAllGone(workers, beat);
+        // A killed waiter never ends its own registration: reclaim does.
+        for (let i = 0; i < count; i++) {
+          if (modes[i] === "wait") pool.reclaim(ids[i]!);
+        }
+        assert.equal(list.waiters, 0, `generation ${done}`);
+      }
+      assert.ok(
+        registered >= GENERATIONS / 2,
+        `${registered} waits registered`,
+      );
+      pool.release(held);
+      assertSettled(pool, "at the end");
+      // The entries are all free again.
+      const views = Array.from(
+        { length: BATCH },
+        () => ThreadSafePool.attach(Cell, pool.share()),
+      );
+      assert.throws(
+        () => ThreadSafePool.attach(Cell, pool.share()),
+        /all 4 thread rows/,
+      );
+      for (const view of views) view.detach();
+    },
+  );
 });

@@ -24,7 +24,14 @@ type Request =
   | { cmd: "acquireWait"; timeoutMs: number }
   | { cmd: "acquireAsync"; timeoutMs: number }
   | { cmd: "hammer"; cycles: number; hold: number; marks: SharedArrayBuffer }
-  | { cmd: "stats" };
+  | { cmd: "stats" }
+  | { cmd: "acquireKey" }
+  | { cmd: "objectOf"; key: number; value?: number }
+  | { cmd: "releaseKey"; key: number }
+  | { cmd: "discardKey"; key: number }
+  | { cmd: "isLive"; key: number }
+  | { cmd: "keyOf"; index: number }
+  | { cmd: "detach" };
 
 let pool: ThreadSafePool<Cell> | undefined;
 
@@ -123,6 +130,31 @@ async function handle(request: Request, port: Port): Promise<void> {
         break;
       case "stats":
         value = { ...shared().stats() };
+        break;
+      case "acquireKey":
+        value = shared().acquireKey();
+        break;
+      case "objectOf": {
+        // Reads the slot's first int32, and writes `value` there if given.
+        const cell = shared().objectOf(request.key);
+        value = cell.value[0];
+        if (request.value !== undefined) cell.value[0] = request.value;
+        break;
+      }
+      case "releaseKey":
+        shared().releaseKey(request.key);
+        break;
+      case "discardKey":
+        shared().discardKey(request.key);
+        break;
+      case "isLive":
+        value = shared().isLive(request.key);
+        break;
+      case "keyOf":
+        value = shared().keyOf(shared().at(request.index));
+        break;
+      case "detach":
+        shared().detach();
         break;
     }
     port.post({ ok: true, value });
