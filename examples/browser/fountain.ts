@@ -27,7 +27,7 @@ export function launch(p: Particle, random: number): void {
   p.x = WIDTH / 2;
   p.y = 0.001;
   p.vx = (random - 0.5) * 6;
-  p.vy = 8 + 5 * ((random * 7919) % 1);
+  p.vy = 6 + 4 * ((random * 7919) % 1);
 }
 
 /**

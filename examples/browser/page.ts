@@ -25,7 +25,7 @@ if (!crossOriginIsolated) {
   for (let i = 0; i < COUNT; i++) {
     const p = pool.acquire();
     launch(p, Math.random());
-    p.y = Math.random() * HEIGHT * 0.8 + 0.001;
+    p.y = Math.random() * HEIGHT * 0.5 + 0.001;
     particles.push(p);
   }
   const mine = particles.filter((_, i) => i % 2 === 0);

@@ -49,5 +49,7 @@ if (import.meta.main) {
     root: here,
     port: Number(Deno.env.get("PORT") ?? 8000),
   });
-  console.log(`Particles on ${server.url} (cross-origin isolated); Ctrl+C stops`);
+  console.log(
+    `Particles on ${server.url} (cross-origin isolated); Ctrl+C stops`,
+  );
 }

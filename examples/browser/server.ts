@@ -71,7 +71,9 @@ export async function serveStatic(
       headers["Cross-Origin-Embedder-Policy"] = "require-corp";
     }
     try {
-      if (file !== root && !file.startsWith(root + sep)) throw new Error("outside");
+      if (file !== root && !file.startsWith(root + sep)) {
+        throw new Error("outside");
+      }
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const body = await readFile(file);
       headers["Content-Type"] = TYPES[extname(file)] ??

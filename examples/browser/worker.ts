@@ -6,11 +6,14 @@
  * @module
  */
 
-import { ThreadSafePool } from "@fastalloc/fastalloc";
+import {
+  ThreadSafePool,
+  type ThreadSafePoolDescriptor,
+} from "@fastalloc/fastalloc";
 import { advance, Particle } from "./fountain.ts";
 
 interface Start {
-  pool: Parameters<typeof ThreadSafePool.attach>[1];
+  pool: ThreadSafePoolDescriptor;
   indices: number[];
 }
 
