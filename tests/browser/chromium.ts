@@ -12,6 +12,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +46,7 @@ const EXPECTED: Record<string, string[]> = {
     "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError",
     "ThreadSafePool without SharedArrayBuffer: PoolConfigurationError naming both headers",
   ],
+  importmap: ["FixedPool from the npm form through an import map"],
   isolated: [
     "page is cross-origin isolated",
     "module worker attaches to the ThreadSafePool",
@@ -98,7 +100,7 @@ async function build(out: string): Promise<void> {
     target: "esnext",
     logLevel: "error",
   });
-  for (const page of ["plain.html", "isolated.html"]) {
+  for (const page of ["plain.html", "isolated.html", "importmap.html"]) {
     await copyFile(join(here, "pages", page), join(out, "pages", page));
   }
   const example = join(root, "examples/browser");
@@ -116,6 +118,22 @@ async function build(out: string): Promise<void> {
     logLevel: "error",
   });
   await copyFile(join(example, "index.html"), join(out, "example/index.html"));
+  // The npm form (scripts/pack.sh), unbundled, for the import-map page.
+  const npm = join(out, "npm/fastalloc");
+  await mkdir(npm, { recursive: true });
+  execFileSync("bash", [
+    join(root, "scripts/pack.sh"),
+    join(out, "fastalloc.tgz"),
+  ], {
+    stdio: "inherit",
+  });
+  execFileSync("tar", [
+    "-xzf",
+    join(out, "fastalloc.tgz"),
+    "-C",
+    npm,
+    "--strip-components=1",
+  ]);
 }
 
 /** Loads a page and waits for its report. */
@@ -261,6 +279,10 @@ try {
   runs.plain = await runPage(
     await browser.newPage(),
     `${plainServer.url}pages/plain.html`,
+  );
+  runs.importmap = await runPage(
+    await browser.newPage(),
+    `${plainServer.url}pages/importmap.html`,
   );
   runs.isolated = await runPage(
     await browser.newPage(),
