@@ -12,8 +12,15 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -249,6 +256,76 @@ async function runExample(
   return { ...state, pixels, screenshot, plainStatus, errors };
 }
 
+/**
+ * Runs the README's one command for the example (`deno run -A
+ * examples/browser/serve.ts`: `deno bundle`, then the isolating server) and
+ * loads what it serves.
+ */
+async function runOneCommand(
+  browser: Browser,
+): Promise<
+  {
+    url: string;
+    steps: { pageSteps: number; workerSteps: number; isolated: boolean };
+  }
+> {
+  const deno = join(root, ".tools/node_modules/.bin/deno");
+  const child = spawn(deno, ["run", "-A", "examples/browser/serve.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`serve.ts printed no URL in 120 s: ${output}`)),
+        120_000,
+      );
+      const read = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const found = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1]!);
+        }
+      };
+      child.stdout.on("data", read);
+      child.stderr.on("data", read);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`serve.ts exited with ${code}: ${output}`));
+      });
+    });
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(
+      () => {
+        const f = (globalThis as {
+          fountain?: { pageSteps: number; workerSteps: number };
+        }).fountain;
+        return f !== undefined && f.pageSteps >= 10 && f.workerSteps >= 10;
+      },
+      undefined,
+      { timeout: PAGE_TIMEOUT_MS },
+    ).catch(() => {});
+    const steps = await page.evaluate(() =>
+      (globalThis as unknown as {
+        fountain?: {
+          pageSteps: number;
+          workerSteps: number;
+          isolated: boolean;
+        };
+      })
+        .fountain ?? { pageSteps: 0, workerSteps: 0, isolated: false }
+    );
+    await page.close();
+    return { url, steps };
+  } finally {
+    child.kill();
+  }
+}
+
 const out = await mkdtemp(
   join(process.env.BROWSER_OUT ?? tmpdir(), "fastalloc-browser-"),
 );
@@ -272,6 +349,7 @@ const browser = await chromium.launchPersistentContext(userData, {
 });
 const runs: Record<string, PageRun> = {};
 let example: ExampleRun;
+let oneCommand: Awaited<ReturnType<typeof runOneCommand>>;
 try {
   console.log(
     `# Chromium ${browser.browser()?.version()} (${CHROMIUM}), pages in ${out}`,
@@ -289,12 +367,26 @@ try {
     `${isolatedServer.url}pages/isolated.html`,
   );
   example = await runExample(browser, isolatedServer, plainServer, out);
+  oneCommand = await runOneCommand(browser);
 } finally {
   await browser.close();
   await isolatedServer.close();
   await plainServer.close();
   await rm(userData, { recursive: true, force: true });
 }
+
+const plainBundle = await readFile(join(out, "pages/plain.js"), "utf8");
+
+describe("Chromium runs explicit resource management natively", () => {
+  it("the plain page's bundle keeps `using` and `await using` (esbuild did not lower them)", () => {
+    assert.match(plainBundle, /^\s*using h = pool\.allocate\(\);$/m);
+    assert.match(
+      plainBundle,
+      /^\s*await using h = await pool\.allocate\(\);$/m,
+    );
+    assert.doesNotMatch(plainBundle, /__using|__callDispose/);
+  });
+});
 
 for (const [name, expected] of Object.entries(EXPECTED)) {
   const run = runs[name]!;
@@ -345,6 +437,21 @@ describe("Chromium, examples/browser (particles shared with a worker)", () => {
     assert.ok(
       lit < total / 2,
       `the rest is the dark background: ${lit} of ${total} lit`,
+    );
+  });
+  it("runs from the README's one command (deno run -A examples/browser/serve.ts)", () => {
+    assert.equal(
+      oneCommand.steps.isolated,
+      true,
+      `served isolated at ${oneCommand.url}`,
+    );
+    assert.ok(
+      oneCommand.steps.pageSteps >= 10,
+      `page frames: ${oneCommand.steps.pageSteps}`,
+    );
+    assert.ok(
+      oneCommand.steps.workerSteps >= 10,
+      `worker steps: ${oneCommand.steps.workerSteps}`,
     );
   });
   it("says which headers it needs when served without them", () => {
