@@ -146,7 +146,12 @@ export function pooled<const O extends PooledOptions<object>>(
         } is not a class decorator context (without decorator syntax, call installPool(Class, options))`,
       );
     }
-    const name = typeof target === "function" ? quote(target.name) : "";
+    if (typeof target !== "function") {
+      throw new PoolConfigurationError(
+        `Cannot build @pooled class: target ${quote(target)} is not a class`,
+      );
+    }
+    const name = quote(target.name);
     // Until the initializer runs, `pool` says why it is missing: a context
     // whose addInitializer does nothing must not leave it undefined.
     Object.defineProperty(target, "pool", {

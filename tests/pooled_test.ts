@@ -173,6 +173,12 @@ describe("pooled() called by hand", () => {
       );
     }
     assert.equal(Object.hasOwn(Target, "pool"), false);
+    for (const bad of [undefined, null, 3, {}]) {
+      assert.throws(
+        () => decorate(bad as never, contextFor(Target, [])),
+        configError(/^Cannot build @pooled class: target .* is not a class$/),
+      );
+    }
   });
 
   it("throws PoolConfigurationError for conflicts when called", () => {
