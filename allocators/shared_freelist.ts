@@ -51,6 +51,16 @@
  * `or` orders that load on x86, and on weaker memory models a sleeper
  * wakes every 20 ms anyway and looks again, so a missed wake only delays.
  *
+ * A waiter registration never drops below 0 (each end is a clamped
+ * decrement), and {@linkcode SharedFreeList.settleWaiters} ends the
+ * registrations of a thread that died while waiting, so a killed waiter does
+ * not make every later return pay for a wake-up.
+ *
+ * With `claims`, a take records who made it in the same step: the write
+ * follows the compare-exchange with no call or loop in between, the only
+ * places a terminating thread can stop, so a slot is never held by a dead
+ * thread without its record saying so.
+ *
  * The first look of `pop` is a plain read of the word where this thread
  * last found a slot, then the compare-exchange (which checks that read):
  * ≈ 6 ns less than a general search.

@@ -2,8 +2,10 @@
  * ThreadSafePool against the limit and a naive baseline.
  *
  * - "thread-safe single thread": a bare preallocated array pop + push (the
- *   limit for any pool) against ThreadSafePool acquire + release on one
- *   thread; inner loops of 1000, each writing one field of the object.
+ *   limit for any pool), the floor of the two atomics any shared pool
+ *   needs, ThreadSafePool acquire + release on one thread (each writing one
+ *   field of the object) and its key path (acquireKey + releaseKey); inner
+ *   loops of 1000.
  * - "workers": one worker hammering the pool, two workers hammering it at
  *   once (each does the same number of cycles, so equal times mean twice
  *   the throughput), and two workers hammering a spin-lock-around-an-array
@@ -129,6 +131,21 @@ Deno.bench({
       const p = pool.acquire();
       p.f[0] = i;
       pool.release(p);
+    }
+  },
+});
+
+// The key path: a borrow named by an integer (no wrapper is read or
+// stamped), as a program that keeps keys in typed arrays or posts them to
+// workers uses it.
+const keyPool = new ThreadSafePool(Particle, { capacity: CAPACITY });
+
+Deno.bench({
+  name: "ThreadSafePool acquireKey + releaseKey",
+  group: "thread-safe single thread",
+  fn() {
+    for (let i = 0; i < INNER; i++) {
+      keyPool.releaseKey(keyPool.acquireKey());
     }
   },
 });

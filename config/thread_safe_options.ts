@@ -109,6 +109,12 @@ export interface ThreadSafeAttachOptions<T> {
   /**
    * Makes this thread's wrapper of a slot; overrides `new Type(buffer,
    * byteOffset)` (and the default `Uint8Array` view of a byte pool).
+   *
+   * State first, then the callback: the slot is taken before the factory
+   * runs, so a re-entrant acquire sees it taken (`PoolEmptyError` on a full
+   * pool); if the factory throws, the slot is given back; if it closes the
+   * pool, the acquire fails with `PoolClosedError` and the new wrapper is
+   * destroyed. Any other call behaves as it would from outside.
    */
   factory?: SlotFactory<T>;
   /**
@@ -117,13 +123,28 @@ export interface ThreadSafeAttachOptions<T> {
    * zeroed, this thread's wrapper is destroyed (a new one is made when the
    * slot is next lent here), the slot is freed, the error is rethrown from
    * `release` and counted in `stats().resetFailures`.
+   *
+   * State first, then the callback: in this thread the borrow has ended
+   * before reset runs, so releasing, discarding or keying the same wrapper
+   * again from inside it is a double release (`AlreadyReleasedError`),
+   * which, thrown out of reset, counts as a failed reset. Any other call
+   * behaves as it would from outside.
    */
   reset?: ((obj: T) => void) | string;
-  /** Called for every wrapper this thread drops (close, failed reset). */
+  /**
+   * Called for every wrapper this thread drops (close, detach, discard,
+   * failed reset). State first, then the callback: the wrapper is no longer
+   * this pool's when destroy runs (releasing it again is a double release),
+   * and `close()` from inside destroy does nothing more.
+   */
   destroy?: (obj: T) => void;
   /** Make this thread's wrapper of every slot at once (default `false`: on first lend). */
   preInitialize?: boolean;
-  /** Called when an `OwnedHandle` of this thread is garbage-collected unreleased. */
+  /**
+   * Called when an `OwnedHandle` of this thread is garbage-collected
+   * unreleased, before the pool takes the slot back; it may call any method
+   * of the pool, which behaves as it would from outside.
+   */
   onLeak?: (info: LeakInfo<T>) => void;
 }
 

@@ -15,7 +15,30 @@
  * Costs: an acquire is one atomic compare-exchange, a release one atomic
  * or (which is also the double-release check), and a release wakes a waiting
  * thread only when one waits. Statistics add one shared atomic add per
- * operation for the in-use count.
+ * operation for the in-use count behind `peakInUse`.
+ *
+ * Keys ({@linkcode ThreadSafePool.acquireKey} and the other key methods)
+ * name a slot and one borrow of it as a plain integer that any thread may
+ * use: `(generation << slotBits) | slot`, where the generation (how many
+ * times the slot was lent) lives in shared memory, so a key made in one
+ * thread can be released in another and a stale key is detected in every
+ * thread (see `acquireKey` for the exact bound).
+ *
+ * Threads that die are part of the design: the free list records which
+ * thread took a slot in the same step as the take, so
+ * {@linkcode ThreadSafePool.reclaim} finds every slot a terminated thread
+ * held; counts that a thread killed between two updates could corrupt are
+ * derived when read (`inUse` from the free list's bitmap, `totalReleases`
+ * as `totalAllocations - currentInUse`); and a thread's entry in the shared
+ * thread table (its statistics row, the waits it registered) is given back
+ * when it closes, detaches or is reclaimed, so `maxThreads` bounds the
+ * threads attached at once.
+ *
+ * Identity: `release`, `discard`, `keyOf` and `weak` accept only the very
+ * wrapper the pool lent in this thread. The slot is found through a private
+ * field stamped on the wrapper, which an object inheriting from it or a
+ * proxy of it does not have, and no error message runs user code (getters,
+ * proxy traps).
  *
  * Closing is shared: `close()` in any thread sets a closed flag in shared
  * memory, so acquires in every thread fail with `PoolClosedError` from then
@@ -56,7 +79,6 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { quote } from "../quote.ts";
 import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {
@@ -186,13 +208,15 @@ function nowNs(): number {
 function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
-      `Cannot acquire from pool: options ${quote(options)} are not an object`,
+      `Cannot acquire from pool: options ${
+        safeQuote(options)
+      } are not an object`,
     );
   }
   for (const key of Object.keys(options)) {
     if (key !== "signal" && key !== "timeout") {
       throw new TypeError(
-        `Cannot acquire from pool: option ${quote(key)} is unknown`,
+        `Cannot acquire from pool: option ${safeQuote(key)} is unknown`,
       );
     }
   }
@@ -202,7 +226,9 @@ function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
     (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
   ) {
     throw new TypeError(
-      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
+      `Cannot acquire from pool: signal ${
+        safeQuote(signal)
+      } is not an AbortSignal`,
     );
   }
   return options as AcquireAsyncOptions;
@@ -224,7 +250,9 @@ function checkTimeout(value: unknown, action: string): number {
   if (value === undefined) return Infinity;
   if (typeof value !== "number" || !(value >= 0)) {
     throw new RangeError(
-      `Cannot ${action}: timeout ${quote(value)} is not a non-negative number`,
+      `Cannot ${action}: timeout ${
+        safeQuote(value)
+      } is not a non-negative number`,
     );
   }
   return value;
@@ -291,6 +319,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * (`at`): a release whose slot has since been lent again is stale.
    */
   #borrowGenerations: Int32Array;
+  /** Per slot, 1 while this thread's reset of it runs (its borrow has ended). */
+  #ending: Uint8Array;
   #rows: Float64Array | undefined;
   /** This thread's statistics row offset, or -1 once its entry is given back. */
   #row: number;
@@ -304,6 +334,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   #slotBits: number;
   /** The mask of a key's generation field (after shifting out the slot). */
   #genMask: number;
+  /** The mask of a key's slot field. */
+  #slotMask: number;
   #free: SharedFreeList;
   #objects: (T | undefined)[];
   /** Slots of wrappers that cannot carry the slot symbol (non-extensible). */
@@ -453,22 +485,19 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         shape.rowCount * ROW,
       );
     }
-    this.#entry = claimThread(this.#threads, this.#threadId);
-    if (this.#entry < 0) {
-      throw new PoolConfigurationError(
-        `Cannot attach ThreadSafePool: all ${shape.threadCount} thread rows (maxThreads) are taken by attached threads; close or detach a thread's pool, or reclaim a dead thread`,
-      );
-    }
-    this.#row = this.#entry * ROW;
+    this.#entry = -1;
+    this.#row = -1;
     this.#slotBits = this.#capacity <= 1
       ? 0
       : 32 - Math.clz32(this.#capacity - 1);
     this.#genMask = 2 ** (31 - this.#slotBits) - 1;
+    this.#slotMask = 2 ** this.#slotBits - 1;
     this.#timing = (flags & FLAG_TIMING) !== 0;
     this.#interval = header[H_SAMPLE_INTERVAL]!;
     this.#acquireCountdown = this.#releaseCountdown = this.#interval;
     this.#objects = new Array<T | undefined>(this.#capacity).fill(undefined);
     this.#borrowGenerations = new Int32Array(this.#capacity);
+    this.#ending = new Uint8Array(this.#capacity);
     this.#create = settings.create;
     this.#type = settings.type;
     this.#reset = settings.reset;
@@ -483,7 +512,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         if (!this.#isLive(obj, generation)) {
           throw new AlreadyReleasedError(
             `Cannot release handle: its borrow (generation ${
-              quote(generation)
+              safeQuote(generation)
             }) was already released`,
           );
         }
@@ -492,6 +521,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       reclaim: (obj: T, generation: number): void =>
         this.#reclaimLeak(obj, generation),
     };
+    // Last, so nothing after it can fail and leave the entry taken.
+    this.#entry = claimThread(this.#threads, this.#threadId);
+    if (this.#entry < 0) {
+      throw new PoolConfigurationError(
+        `Cannot attach ThreadSafePool: all ${shape.threadCount} thread rows (maxThreads) are taken by attached threads; close or detach a thread's pool, or reclaim a dead thread`,
+      );
+    }
+    this.#row = this.#entry * ROW;
     if (settings.preInitialize) {
       try {
         this.#fill();
@@ -588,7 +625,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `${where}: ${
-          quote(descriptor)
+          safeQuote(descriptor)
         } is not a descriptor from ThreadSafePool.share()`,
       );
     }
@@ -601,9 +638,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `${where}: the descriptor (capacity ${
-          quote(descriptor.capacity)
-        }, slotBytes ${quote(descriptor.slotBytes)}, version ${
-          quote(descriptor.version)
+          safeQuote(descriptor.capacity)
+        }, slotBytes ${safeQuote(descriptor.slotBytes)}, version ${
+          safeQuote(descriptor.version)
         }) does not match its buffer`,
       );
     }
@@ -612,8 +649,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       if (length !== descriptor.slotBytes) {
         throw new PoolConfigurationError(
           `${where}: ${type.name}.byteLength ${
-            quote(length)
-          } differs from the pool's slotBytes ${quote(descriptor.slotBytes)}`,
+            safeQuote(length)
+          } differs from the pool's slotBytes ${
+            safeQuote(descriptor.slotBytes)
+          }`,
         );
       }
     }
@@ -738,12 +777,21 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   /** Makes the wrapper of a slot just taken; gives the slot back if that fails. */
   #wrapLent(slot: number): T {
+    let obj: T;
     try {
-      return this.#wrap(slot);
+      obj = this.#wrap(slot);
     } catch (error) {
       this.#free.push(slot);
       throw error;
     }
+    // The factory may have closed the pool (any thread may have): close
+    // takes effect at once, so this acquire fails and its object goes.
+    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
+      this.#free.push(slot);
+      this.#callDestroy(this.#detach(slot));
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
+    }
+    return obj;
   }
 
   /** Makes this thread's wrapper of `slot`. */
@@ -757,7 +805,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${
-          quote(obj)
+          safeQuote(obj)
         }, not an object`,
       );
     }
@@ -787,7 +835,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       if (!throwWhenEmpty) return undefined;
       throw new PoolEmptyError(
         `Cannot acquire from pool: all ${
-          quote(this.#capacity)
+          safeQuote(this.#capacity)
         } slots are in use`,
       );
     }
@@ -970,7 +1018,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       this.#recordWait(start);
       this.#count(S_TIMEOUTS);
       throw new PoolTimeoutError(
-        `Cannot acquire from pool: timed out after ${quote(timeout)} ms`,
+        `Cannot acquire from pool: timed out after ${safeQuote(timeout)} ms`,
         timeout,
       );
     }
@@ -1078,8 +1126,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
       if (slot >= 0) {
-        this.#lend(slot);
-        return this.#keyOfSlot(slot);
+        // As #lend, without making a wrapper: objectOf makes it if needed.
+        const records = this.#records;
+        const generation = (records[slot << 1]! + 1) | 0;
+        records[slot << 1] = generation;
+        this.#borrowGenerations[slot] = generation;
+        return ((generation & this.#genMask) << this.#slotBits) | slot;
       }
     }
     return this.#keyOfSlot(this.#slotOf(this.#acquireGeneral(true)!));
@@ -1107,6 +1159,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   objectOf(key: number): T {
+    this.#checkAttached("get object of key");
     const slot = this.#liveSlot(key, "get object of key");
     this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
     return this.#objects[slot] ?? this.#wrap(slot);
@@ -1131,14 +1184,23 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   releaseKey(key: number): void {
-    const slot = this.#liveSlot(key, "release key");
     if (
-      this.#releaseMode === 0 && this.#header[H_CLOSED] === 0 &&
-      this.#free.push(slot)
+      typeof key === "number" && this.#releaseMode === 0 &&
+      this.#header[H_CLOSED] === 0 && (key | 0) === key && key >= 0
     ) {
-      return;
+      // The plain path: the generation matches and the slot was lent (the
+      // push, which fails for a free slot, is the double-release check).
+      const slot = key & this.#slotMask;
+      if (
+        slot < this.#capacity &&
+        (this.#records[slot << 1]! & this.#genMask) ===
+          key >>> this.#slotBits &&
+        this.#free.push(slot)
+      ) {
+        return;
+      }
     }
-    this.#endKeyBorrow(slot, key, false);
+    this.#endKeyBorrow(this.#liveSlot(key, "release key"), key, false);
   }
 
   /**
@@ -1223,7 +1285,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * thread's wrapper is destroyed (`destroy` runs, `reset` does not) and
    * the slot is freed, so the next borrow gets a fresh wrapper of zeroed
    * memory. Counts in `totalReleases` and `destroyed`. The same misuse
-   * checks as `release`.
+   * checks as `release`. State first, then the callback: the borrow has
+   * ended before `destroy` runs, so `destroy` may call any method of the
+   * pool (releasing the same wrapper again is a double release).
    *
    * @param obj This thread's wrapper of a borrowed slot.
    * @throws {AlreadyReleasedError} If the slot is not borrowed, or was lent
@@ -1253,7 +1317,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   /** Throws unless this thread's borrow of `slot` is the current one. */
   #checkBorrowed(slot: number, action: string): void {
-    if (this.#free.isFree(slot)) {
+    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
       throw new AlreadyReleasedError(
         `Cannot ${action} object: it was already released`,
       );
@@ -1319,13 +1383,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (typeof key !== "number" || (key | 0) !== key || key < 0) {
       return FOREIGN;
     }
-    const slot = key & ((1 << this.#slotBits) - 1);
+    const slot = key & this.#slotMask;
     if (slot >= this.#capacity) return FOREIGN;
     const field = key >>> this.#slotBits;
     // Lends of this slot so far, as an unsigned count.
     const lends = Atomics.load(this.#records, slot << 1) >>> 0;
     if ((lends & this.#genMask) === field && lends !== 0) {
-      return this.#free.isFree(slot) ? STALE : slot;
+      return this.#free.isFree(slot) || this.#ending[slot] !== 0 ? STALE : slot;
     }
     // Before the generation field wraps, only 1..lends were ever issued.
     if (lends <= this.#genMask && (field === 0 || field > lends)) {
@@ -1360,7 +1424,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#checkAttached("release object");
     const slot = this.#slotOf(obj);
     if (slot < 0) return this.#reject(obj, "release");
-    if (this.#free.isFree(slot)) {
+    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
       throw new AlreadyReleasedError(
         "Cannot release object: it was already released",
       );
@@ -1370,7 +1434,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     ) {
       throw new AlreadyReleasedError(
         `Cannot release object: slot ${
-          quote(slot)
+          safeQuote(slot)
         } was released and lent again since this borrow (a stale release)`,
       );
     }
@@ -1381,9 +1445,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       return;
     }
     if (this.#reset !== undefined) {
+      // State first: in this thread the borrow has ended before reset runs
+      // (releasing, discarding or keying it again from reset is a double
+      // release), though the slot is freed only once reset is done with it.
+      this.#ending[slot] = 1;
       try {
         this.#reset(obj);
       } catch (error) {
+        this.#ending[slot] = 0;
         this.#count(S_RESET_FAILURES);
         this.#zero(slot);
         const dropped = this.#detach(slot);
@@ -1391,6 +1460,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         this.#callDestroy(dropped, error);
         throw error;
       }
+      this.#ending[slot] = 0;
       this.#count(S_RESETS);
     }
     this.#returnSlot(slot);
@@ -1436,7 +1506,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       const actual = safeTypeName(obj);
       throw new TypeMismatchError(
         `Cannot ${action} object: expected a ${
-          quote(type.name)
+          safeQuote(type.name)
         } instance, got "${actual}"`,
         { expectedType: type.name, actualType: actual },
       );
@@ -1485,7 +1555,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
 
   #isLive(obj: T, generation: number): boolean {
     const slot = this.#slotOf(obj);
-    return slot >= 0 && !this.#free.isFree(slot) &&
+    return slot >= 0 && !this.#free.isFree(slot) && this.#ending[slot] === 0 &&
       Atomics.load(this.#records, slot << 1) === generation;
   }
 
@@ -1576,14 +1646,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   at(index: number): T {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.#capacity) {
       throw new RangeError(
-        `Cannot get slot: index ${quote(index)} is not an integer in [0, ${
-          quote(this.#capacity)
+        `Cannot get slot: index ${safeQuote(index)} is not an integer in [0, ${
+          safeQuote(this.#capacity)
         })`,
       );
     }
     if (this.#free.isFree(index)) {
       throw new AlreadyReleasedError(
-        `Cannot get slot ${quote(index)}: it is not borrowed`,
+        `Cannot get slot ${safeQuote(index)}: it is not borrowed`,
       );
     }
     // This thread may release the borrow it was handed: remember which one.
@@ -1619,6 +1689,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * a slot, until that wait ends. Give waits in workers a timeout, and
    * reclaim once the worker has stopped (or reclaim again afterwards).
    *
+   * It also gives back the dead thread's entry in the thread table (so
+   * another thread may attach in its place), moving its statistics into the
+   * pool's totals, and ends the waits it had registered (a thread killed
+   * while waiting never ends them itself, and every release would otherwise
+   * go on paying for a wake-up).
+   *
    * @param threadId The dead thread's {@linkcode ThreadSafePool.threadId}.
    * @returns How many slots were taken back.
    * @throws {RangeError} If `threadId` is not a positive integer, or is this
@@ -1639,14 +1715,14 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (!Number.isSafeInteger(threadId) || threadId < 1) {
       throw new RangeError(
         `Cannot reclaim slots: threadId ${
-          quote(threadId)
+          safeQuote(threadId)
         } is not a positive integer`,
       );
     }
     if (threadId === this.#threadId) {
       throw new RangeError(
         `Cannot reclaim slots: threadId ${
-          quote(threadId)
+          safeQuote(threadId)
         } is this thread's own`,
       );
     }
@@ -1675,7 +1751,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   /**
    * Acquires, calls `fn`, and releases afterwards even if `fn` throws; when
    * `fn` returns a promise, releases when it settles. The fast scoped form.
-   * If `fn` throws and the release fails too, `fn`'s error is thrown.
+   * If `fn` throws and the release fails too, `fn`'s error is thrown. If
+   * `fn` ended the borrow itself (discard, release), `use` does not end it
+   * again.
    *
    * @typeParam R What `fn` returns.
    * @param fn Works with the wrapper; must not keep it after returning.
@@ -1694,18 +1772,29 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    */
   use<R>(fn: (obj: T) => R): R {
     if (typeof fn !== "function") {
-      throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
+      throw new TypeError(
+        `Cannot use pool: fn ${safeQuote(fn)} is not a function`,
+      );
     }
     const obj = this.acquire();
+    // The borrow, so a borrow fn ended itself (discard, release) is not
+    // ended again.
+    const generation = this.#borrowGenerations[this.#slotOf(obj)]!;
     let result: R;
     try {
       result = fn(obj);
     } catch (error) {
-      releaseQuietly(this, obj);
+      if (this.#isLive(obj, generation)) releaseQuietly(this, obj);
       throw error;
     }
-    if (isThenable(result)) return releaseWhenSettled(this, obj, result) as R;
-    this.release(obj);
+    if (isThenable(result)) {
+      return releaseWhenSettled(
+        { release: (o: T) => this.#isLive(o, generation) && this.release(o) },
+        obj,
+        result,
+      ) as R;
+    }
+    if (this.#isLive(obj, generation)) this.release(obj);
     return result;
   }
 
@@ -1780,7 +1869,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   weak(obj: T): WeakHandle<T> {
     const slot = this.#slotOf(obj);
     if (slot < 0) return this.#reject(obj, "watch");
-    if (this.#free.isFree(slot)) {
+    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
       throw new AlreadyReleasedError(
         "Cannot watch object: it was already released",
       );
@@ -1884,8 +1973,10 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * thread can attach in its place, and this thread's idle wrappers are
    * destroyed. The pool stays open for every other thread. Slots this thread
    * still holds stay borrowed (release them first, or hand them over); any
-   * further call on this view throws `PoolClosedError`. Calling it again
-   * does nothing.
+   * further acquire, release, discard or key call on this view throws
+   * `PoolClosedError`. Let this thread's waits end first (a wait still
+   * pending keeps its registration until it ends). Calling it again does
+   * nothing.
    *
    * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
    *
@@ -1946,7 +2037,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       throw new AggregateError(
         errors,
         `Cannot destroy objects: destroy threw for ${
-          quote(errors.length)
+          safeQuote(errors.length)
         } of them`,
       );
     }

@@ -29,6 +29,7 @@ import {
   AlreadyReleasedError,
   ForeignObjectError,
   InvalidCapacityError,
+  PoolClosedError,
   PoolConfigurationError,
   TypeMismatchError,
 } from "../errors.ts";
@@ -1846,6 +1847,290 @@ export function badInputs(): BadInput[] {
       q(weak.generation),
       pool,
     );
+  }
+  // ---- ThreadSafePool: keys, discard, identity, huge capacities (tsp) --------
+  {
+    const pool = new ThreadSafePool(Slot, {
+      capacity: 3, // 2 slot bits: keys are (generation << 2) | slot
+      enableStatistics: true,
+    });
+    const factoryPool = new ThreadSafePool({
+      capacity: 3,
+      factory: () => ({ x: 0 }),
+      enableStatistics: true,
+    });
+    const tsp = "ThreadSafePool";
+    const lent = pool.acquire(); // slot 0, generation 1: key 4
+    const stale = pool.acquireKey(); // slot 1, generation 1: key 5
+    pool.releaseKey(stale);
+    const factoryLent = factoryPool.acquire();
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const revokedLent = Proxy.revocable(lent, {});
+    revokedLent.revoke();
+    const trapping = (target: object) =>
+      new Proxy(target, {
+        get() {
+          throw new Error("get trap ran");
+        },
+        getPrototypeOf() {
+          throw new Error("getPrototypeOf trap ran");
+        },
+        getOwnPropertyDescriptor() {
+          throw new Error("getOwnPropertyDescriptor trap ran");
+        },
+        has() {
+          throw new Error("has trap ran");
+        },
+      });
+    const throwingGetter = Object.create({
+      get constructor(): never {
+        throw new Error("constructor getter ran");
+      },
+    });
+    // Numbers (and other values) this pool never issued as keys.
+    const neverIssued: [string, unknown][] = [
+      ["-1", -1],
+      ["0.5", 0.5],
+      ["NaN", NaN],
+      ["Infinity", Infinity],
+      ["2 ** 31", 2 ** 31],
+      ["2 ** 53", 2 ** 53],
+      ["Number.MAX_SAFE_INTEGER", Number.MAX_SAFE_INTEGER],
+      ["0 (generation 0 is never issued)", 0],
+      ["(2 << 2) | 0 (a generation slot 0 has not reached)", (2 << 2) | 0],
+      ["(1 << 2) | 2 (slot 2 was never lent)", (1 << 2) | 2],
+      ["(1 << 2) | 3 (slot 3 does not exist)", (1 << 2) | 3],
+      ['"4"', "4"],
+      ["null", null],
+      ["undefined", undefined],
+      ["Symbol(bad)", sym],
+      ["10n", 10n],
+      ["a frozen {}", frozen],
+      ["a function", fn],
+      ["a Proxy", new Proxy({}, {})],
+      ["a revoked Proxy", revoked.proxy],
+      ["a Proxy whose traps throw", trapping({})],
+    ];
+    for (const method of ["objectOf", "releaseKey", "discardKey"] as const) {
+      for (const [input, v] of neverIssued) {
+        add(
+          `${tsp}#${method}(key)`,
+          input,
+          () => pool[method](v as number),
+          ForeignObjectError,
+          undefined,
+          pool,
+        );
+      }
+      add(
+        `${tsp}#${method}(key)`,
+        "a stale key (its borrow ended)",
+        () => pool[method](stale),
+        AlreadyReleasedError,
+        undefined,
+        pool,
+      );
+    }
+    // Objects that are not the very wrapper the pool lent.
+    const impostors: [string, unknown, boolean][] = [
+      // [input, value, is it an instance of Slot as instanceof sees it]
+      ["Object.create(lent)", Object.create(lent), true],
+      ["new Proxy(lent, {})", new Proxy(lent, {}), true],
+      ["a revoked Proxy of lent", revokedLent.proxy, true],
+      ["a Proxy of lent whose traps throw", trapping(lent), true],
+      ["a Proxy of {}", new Proxy({}, {}), false],
+      ["an object whose constructor getter throws", throwingGetter, false],
+      ["a revoked Proxy", revoked.proxy, true],
+    ];
+    for (const method of ["release", "discard", "keyOf", "weak"] as const) {
+      for (const [input, v, instance] of impostors) {
+        add(
+          `${tsp}(Slot)#${method}(obj)`,
+          input,
+          () => pool[method](v as Slot),
+          instance ? ForeignObjectError : TypeMismatchError,
+          undefined,
+          pool,
+        );
+        add(
+          `${tsp}(factory)#${method}(obj)`,
+          input.replace("lent", "factoryLent"),
+          () =>
+            factoryPool[method](
+              (v === throwingGetter
+                ? v
+                : instance
+                ? input.startsWith("Object.create")
+                  ? Object.create(factoryLent)
+                  : new Proxy(factoryLent, {})
+                : v) as { x: number },
+            ),
+          ForeignObjectError,
+          undefined,
+          factoryPool,
+        );
+      }
+    }
+    for (const v of [null, undefined, 5, "obj", sym, 10n, {}, frozen, []]) {
+      const quoted = typeNameOf(v);
+      for (const method of ["discard", "keyOf"] as const) {
+        add(
+          `${tsp}(Slot)#${method}(obj)`,
+          show(v),
+          () => pool[method](v as Slot),
+          TypeMismatchError,
+          q(quoted),
+          pool,
+        );
+        add(
+          `${tsp}(factory)#${method}(obj)`,
+          show(v),
+          () => factoryPool[method](v as { x: number }),
+          ForeignObjectError,
+          q(v),
+          factoryPool,
+        );
+      }
+    }
+    {
+      const gone = pool.acquire();
+      pool.discard(gone);
+      for (const method of ["discard", "keyOf", "release"] as const) {
+        add(
+          `${tsp}(Slot)#${method}(obj)`,
+          "a wrapper already discarded",
+          () => pool[method](gone),
+          AlreadyReleasedError,
+          undefined,
+          pool,
+        );
+      }
+    }
+    // Capacities up to Number.MAX_SAFE_INTEGER: refused before anything is
+    // allocated (no 2 GiB buffer is ever attempted).
+    for (
+      const v of [
+        2 ** 30 + 1,
+        2 ** 31,
+        2 ** 32,
+        2 ** 40,
+        Number.MAX_SAFE_INTEGER,
+      ]
+    ) {
+      for (
+        const [kind, extra] of [
+          ["slotBytes: 8", { slotBytes: 8 }],
+          ["a factory", { factory: () => ({}) }],
+        ] as const
+      ) {
+        add(
+          "new ThreadSafePool(options)",
+          `capacity: ${
+            v === Number.MAX_SAFE_INTEGER
+              ? "Number.MAX_SAFE_INTEGER"
+              : `2 ** ${Math.log2(v - (v === 2 ** 30 + 1 ? 1 : 0))}${
+                v === 2 ** 30 + 1 ? " + 1" : ""
+              }`
+          } with ${kind} (over 2 GiB)`,
+          () => new ThreadSafePool({ capacity: v, ...extra } as never),
+          PCE,
+          q(v),
+        );
+      }
+    }
+    {
+      const big = new ThreadSafePool({
+        capacity: 2 ** 20 + 1,
+        factory: () => ({}),
+      });
+      add(
+        `${tsp}#acquireKey()`,
+        "capacity 2 ** 20 + 1 (too few generation bits)",
+        () => big.acquireKey(),
+        PCE,
+        undefined,
+        big,
+      );
+      add(
+        `${tsp}#keyOf(obj)`,
+        "capacity 2 ** 20 + 1 (too few generation bits)",
+        () => big.keyOf(big.acquire()),
+        PCE,
+      );
+    }
+    {
+      const full = new ThreadSafePool(Slot, { capacity: 1, maxThreads: 2 });
+      ThreadSafePool.attach(Slot, full.share());
+      add(
+        "ThreadSafePool.attach(type, descriptor)",
+        "every thread entry taken (maxThreads: 2)",
+        () => ThreadSafePool.attach(Slot, full.share()),
+        PCE,
+        undefined,
+        full,
+      );
+      const detached = ThreadSafePool.attach(
+        Slot,
+        new ThreadSafePool(Slot, {
+          capacity: 1,
+        }).share(),
+      );
+      detached.detach();
+      for (
+        const [method, run] of [
+          ["acquire()", () => detached.acquire()],
+          ["acquireKey()", () => detached.acquireKey()],
+          ["tryAcquire()", () => detached.tryAcquire()],
+        ] as const
+      ) {
+        add(
+          `${tsp}#${method}`,
+          "on a detached view",
+          run,
+          PoolClosedError,
+          undefined,
+          detached,
+        );
+      }
+    }
+    // SharedFreeList: where takes are recorded, and settling waiters.
+    for (
+      const v of [[], new Int32Array(3), "x", new Uint32Array(8), frozen, 5]
+    ) {
+      add(
+        "new SharedFreeList(capacity, options)",
+        `claims: ${
+          v instanceof Int32Array
+            ? "an Int32Array of 3"
+            : v instanceof Uint32Array
+            ? "a Uint32Array"
+            : show(v)
+        }`,
+        () => new SharedFreeList(4, { claims: v as Int32Array }),
+        PCE,
+      );
+    }
+    for (const v of [1.5, NaN, 2 ** 31, -(2 ** 31) - 1, "1", null]) {
+      add(
+        "new SharedFreeList(capacity, options)",
+        `claimId: ${show(v)}`,
+        () => new SharedFreeList(4, { claimId: v as number }),
+        PCE,
+        q(v),
+      );
+    }
+    const list = new SharedFreeList(2);
+    for (const v of [-1, 1.5, NaN, Infinity, "1", null, sym]) {
+      add(
+        "SharedFreeList#settleWaiters(count)",
+        show(v),
+        () => list.settleWaiters(v as number),
+        RangeError,
+        q(v),
+        observeSize(list),
+      );
+    }
   }
   return rows;
 }

@@ -1190,3 +1190,110 @@ console.log("FixedPool still works:", new FixedPool({ capacity: 1, factory: () =
     assert.match(output, /FixedPool still works: 1/);
   });
 });
+
+describe("ThreadSafePool callbacks that call back into the pool", () => {
+  it("a reset that releases its own wrapper again is a failed reset: the slot is freed once", () => {
+    const inside: string[] = [];
+    const pool: ThreadSafePool<Cell> = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+      reset: (cell) => {
+        inside.push(`isLive ${pool.isLive(key)}`);
+        pool.release(cell); // the borrow has ended: a double release
+      },
+    });
+    const cell = pool.acquire();
+    const key = pool.keyOf(cell);
+    throwsExactly(
+      () => pool.release(cell),
+      AlreadyReleasedError,
+      "AlreadyReleasedError",
+      /already released/,
+    );
+    assert.deepEqual(inside, ["isLive false"]);
+    const s = pool.stats();
+    assert.equal(s.resetFailures, 1);
+    assert.equal(s.destroyed, 1);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 2);
+    // Never lent twice: two acquires give two different slots.
+    const a = pool.acquire();
+    const b = pool.acquire();
+    assert.notEqual(pool.indexOf(a), pool.indexOf(b));
+    assert.equal(pool.tryAcquire(), undefined);
+  });
+
+  it("a factory that closes the pool fails the acquire with PoolClosedError and drops the wrapper", () => {
+    const destroyed: Cell[] = [];
+    let made: Cell | undefined;
+    const pool: ThreadSafePool<Cell> = new ThreadSafePool({
+      capacity: 2,
+      enableStatistics: true,
+      slotBytes: 8,
+      factory: (buffer, byteOffset) => {
+        made = new Cell(buffer, byteOffset);
+        pool.close();
+        return made;
+      },
+      destroy: (cell) => destroyed.push(cell),
+    });
+    throwsExactly(() => pool.acquire(), PoolClosedError, "PoolClosedError");
+    assert.deepEqual(destroyed, [made]);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.stats().currentInUse, 0);
+  });
+
+  it("a factory's re-entrant acquire sees its slot taken; a throwing factory gives the slot back", () => {
+    let inner: unknown;
+    let fail = false;
+    const pool: ThreadSafePool<Cell> = new ThreadSafePool({
+      capacity: 1,
+      slotBytes: 8,
+      factory: (buffer, byteOffset) => {
+        if (fail) throw new Error("factory failed");
+        try {
+          pool.acquire();
+        } catch (error) {
+          inner = error;
+        }
+        return new Cell(buffer, byteOffset);
+      },
+    });
+    const cell = pool.acquire();
+    assert.ok(inner instanceof PoolEmptyError);
+    assert.equal(pool.inUse, 1);
+    pool.discard(cell);
+    fail = true;
+    assert.throws(() => pool.acquire(), /factory failed/);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 1);
+  });
+});
+
+describe("ThreadSafePool use() when fn ends the borrow itself", () => {
+  it("does not release again what fn discarded or released, sync or async", async () => {
+    const pool = new ThreadSafePool(Cell, {
+      capacity: 2,
+      enableStatistics: true,
+    });
+    assert.equal(pool.use((cell) => pool.discard(cell)), undefined);
+    pool.use((cell) => pool.release(cell));
+    await pool.use(async (cell) => {
+      await delay(1);
+      pool.discard(cell);
+    });
+    assert.throws(
+      () =>
+        pool.use((cell) => {
+          pool.releaseKey(pool.keyOf(cell));
+          throw new Error("fn failed");
+        }),
+      /fn failed/,
+    );
+    const s = pool.stats();
+    assert.equal(pool.inUse, 0);
+    assert.equal(s.totalAllocations, 4);
+    assert.equal(s.totalReleases, 4);
+    assert.equal(s.destroyed, 2);
+  });
+});
