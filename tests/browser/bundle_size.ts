@@ -51,6 +51,9 @@ const KNOWN_SIDE_EFFECTS: Record<string, string> = {
     "const C_SEQUENCE = 2 * LINE (esbuild keeps arithmetic on names)",
   "pools/_thread_safe_layout.ts": "const H_IN_USE = 2 * LINE and the like",
   "config/thread_safe_options.ts": "const MAX_SHARED_BYTES = 2 ** 31",
+  // In branches merged after this one (async, obs), found by the same scan:
+  "pools/_async_timers.ts": "const deno = globalThis.Deno at top level",
+  "pools/pool_event.ts": "class extends Event, with Symbol.for(...) computed keys",
 };
 
 const work = await mkdtemp(join(tmpdir(), "fastalloc-bundle-"));
