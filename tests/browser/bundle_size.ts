@@ -53,7 +53,8 @@ const KNOWN_SIDE_EFFECTS: Record<string, string> = {
   "config/thread_safe_options.ts": "const MAX_SHARED_BYTES = 2 ** 31",
   // In branches merged after this one (async, obs), found by the same scan:
   "pools/_async_timers.ts": "const deno = globalThis.Deno at top level",
-  "pools/pool_event.ts": "class extends Event, with Symbol.for(...) computed keys",
+  "pools/pool_event.ts":
+    "class extends Event, with Symbol.for(...) computed keys",
 };
 
 const work = await mkdtemp(join(tmpdir(), "fastalloc-bundle-"));
