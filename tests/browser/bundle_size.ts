@@ -45,7 +45,6 @@ const KNOWN_SIDE_EFFECTS: Record<string, string> = {
     "Promise.resolve(), globalThis.Deno and Symbol.for keys",
   "pools/thread_local_pool.ts": "class with Symbol.for(...) computed keys",
   "pools/thread_safe_pool.ts": "class with Symbol.for(...) computed keys",
-  "stats/stats_collector.ts": "class with Symbol.for(...) computed keys",
   "stats/stats_reporter.ts": "class with Symbol.for(...) computed keys",
   "allocators/shared_freelist.ts":
     "const C_SEQUENCE = 2 * LINE (esbuild keeps arithmetic on names)",
