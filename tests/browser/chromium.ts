@@ -64,6 +64,7 @@ const EXPECTED: Record<string, string[]> = {
     "ThreadSafePool: acquireWait on the main thread throws the clear error",
     "ThreadSafePool: acquireAsync on the main thread waits for the worker's release",
     "ThreadSafePool: acquireWait blocks in the worker until the page releases",
+    "ThreadSafePool handles on the page: `using`, owned and weak",
     "ThreadLocalPool shared with a module worker: statistics totalled",
   ],
 };

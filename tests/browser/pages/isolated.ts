@@ -250,6 +250,26 @@ await check(
 );
 
 await check(
+  "ThreadSafePool handles on the page: `using`, owned and weak",
+  () => {
+    let index = -1;
+    {
+      using h = pool.allocate();
+      h.value[0] = 42;
+      index = pool.indexOf(h.value);
+      same(pool.inUse, 1, "borrowed inside the block");
+    }
+    same(pool.inUse, 0, "released at the end of the block");
+    const owned = pool.allocateOwned();
+    const watcher = pool.weak(owned.value);
+    same(watcher.deref(), owned.value, "weak handle sees the borrow");
+    owned.release();
+    same(watcher.deref(), undefined, "and not after its release");
+    expect(index >= 0, "the handle's slot had an index");
+  },
+);
+
+await check(
   "ThreadLocalPool shared with a module worker: statistics totalled",
   async () => {
     const local = new ThreadLocalPool(Scratch, {

@@ -167,6 +167,10 @@ await check("AsyncPool: waiters, timeout, `await using`", async () => {
   const obj = await waiting;
   same(obj.id, 1, "the waiter got the object released by `await using`");
   await pool.release(obj);
+  const owned = await pool.allocateOwned();
+  same(owned.value.id, 1, "allocateOwned lends the same object");
+  await owned.release();
+  expect(owned.released, "the owned handle is released");
   same(
     await pool.use((obj) => Promise.resolve(obj.id)),
     1,
