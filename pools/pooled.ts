@@ -141,7 +141,7 @@ export function pooled<const O extends PooledOptions<object>>(
       : undefined;
     if (typeof addInitializer !== "function") {
       throw new PoolConfigurationError(
-        `Cannot build @pooled class: its context ${
+        `Cannot build @pooled class: context ${
           quote(context)
         } is not a class decorator context (without decorator syntax, call installPool(Class, options))`,
       );
@@ -151,13 +151,13 @@ export function pooled<const O extends PooledOptions<object>>(
         `Cannot build @pooled class: target ${quote(target)} is not a class`,
       );
     }
-    const name = quote(target.name);
+    const name = className(target);
     // Until the initializer runs, `pool` says why it is missing: a context
     // whose addInitializer does nothing must not leave it undefined.
     Object.defineProperty(target, "pool", {
       get(): never {
         throw new PoolConfigurationError(
-          `Cannot use the pool of @pooled class ${name}: the decorator's initializer has not run (the context's addInitializer did nothing; without decorator syntax, call installPool(Class, options))`,
+          `Cannot use the pool of @pooled ${name}: the decorator's initializer has not run (the context's addInitializer did nothing; without decorator syntax, call installPool(Class, options))`,
         );
       },
       enumerable: false,
@@ -212,7 +212,7 @@ export function installPool<
       `Cannot install pool: type ${quote(type)} is not a class`,
     );
   }
-  const where = `pool of class ${quote(type.name)}`;
+  const where = `pool of ${className(type)}`;
   checkPooledOptions(options, where);
   if (Object.hasOwn(type, "pool")) {
     throw new PoolConfigurationError(
@@ -220,6 +220,17 @@ export function installPool<
     );
   }
   return definePool(type, options, where) as PooledPool<InstanceType<C>, O>;
+}
+
+/**
+ * `class "Name"`, or `a class` when it has no plain name: read without
+ * running a user's `static get name()`.
+ */
+function className(type: PoolType<object>): string {
+  const name: unknown = Object.getOwnPropertyDescriptor(type, "name")?.value;
+  return typeof name === "string" && name !== ""
+    ? `class ${quote(name)}`
+    : "a class";
 }
 
 /** Rejects settings `pooled` and `installPool` cannot use, before any class. */

@@ -82,6 +82,24 @@ describe("installPool()", () => {
     await async.close();
   });
 
+  it("names the class in messages without running a static name getter", () => {
+    let ran = false;
+    class Named {
+      static get name(): string {
+        ran = true;
+        return "Named";
+      }
+    }
+    installPool(Named, { capacity: 1 });
+    assert.throws(
+      () => installPool(Named, { capacity: 1 }),
+      configError(
+        /^Cannot build pool of a class: it already has a static "pool"$/,
+      ),
+    );
+    assert.equal(ran, false);
+  });
+
   it("rejects a second install instead of dropping the first pool", () => {
     class Twice {
       declare static pool: Pool<Twice>;
