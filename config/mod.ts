@@ -20,24 +20,16 @@ export { exponentialGrowth, linearGrowth } from "./growth.ts";
 export type {
   AllocatorKind,
   GrowingPoolOptions,
-  GrowingPoolSettings,
   LeakInfo,
   PoolOptions,
-  PoolSettings,
   PoolType,
   StatisticsOptions,
   StatisticsSettings,
 } from "./options.ts";
-export type {
-  AcquireOptions,
-  AsyncPoolOptions,
-  AsyncPoolSettings,
-} from "./async_options.ts";
+export type { AcquireOptions, AsyncPoolOptions } from "./async_options.ts";
 export type {
   SlotFactory,
   SlotType,
   ThreadSafeAttachOptions,
-  ThreadSafeAttachSettings,
   ThreadSafePoolOptions,
-  ThreadSafePoolSettings,
 } from "./thread_safe_options.ts";
