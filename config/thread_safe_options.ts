@@ -428,10 +428,11 @@ export function validateThreadSafePoolOptions<T>(
   const statistics = validateStatistics(options.enableStatistics, where);
   // Checked before anything is allocated: per slot its data (rounded up to
   // 8 bytes), its record (8) and its share of the free list (2); per thread
-  // an entry (64) and with statistics a row of counters (128).
+  // an entry (64) and with statistics a row of counters (128), plus 64
+  // bytes of late counters.
   const rows = statistics.enabled ? maxThreads : 0;
   const bytes = capacity * (Math.ceil(slotBytes / 8) * 8 + 10) +
-    maxThreads * 64 + rows * 128;
+    maxThreads * 64 + rows * 128 + 64;
   if (bytes > MAX_SHARED_BYTES) {
     throw new PoolConfigurationError(
       `Cannot create ${where}: ${quote(capacity)} slots of ${

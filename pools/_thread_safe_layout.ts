@@ -6,20 +6,25 @@
  *
  * | region | contents |
  * | --- | --- |
- * | header (320 bytes) | shape and flags; the closed flag, the in-use count (behind the peak), its peak and the retire lock each on their own cache line |
+ * | header (256 bytes) | shape and flags; the closed flag, the in-use count (behind the peak) and its peak each on their own cache line |
  * | free list | a {@linkcode SharedFreeList} of the slots |
  * | slot records | per slot, two `Int32`s: the borrow generation (how many times the slot was lent, the generation of its keys) and the thread id that acquired it |
  * | thread table | `maxThreads` entries of one cache line: the thread id attached there (0: free) and how many waits that thread has registered |
- * | statistics rows | with statistics on, `maxThreads + 1` rows of 16 `Float64` counters: one per thread-table entry, written only by its thread, and a last row of the totals of threads that left |
+ * | statistics rows | with statistics on, `maxThreads` rows of 16 `Float64` counters, one per thread-table entry, written only by the thread attached there; then one cache line of 16 `Int32` "late" counters, added to with `Atomics.add` |
  * | slot data | `capacity` slots of `stride` bytes (`slotBytes` rounded up to 8) |
  *
  * Counters that must not drift when a thread dies between two updates are
  * not kept as running counts: the number of slots in use is counted from the
  * free list's bitmap when read, and `totalReleases` is derived from it
- * (`totalAllocations - currentInUse`). A thread-table entry and its
- * statistics row are given back (the row's counts added to the totals row)
- * when that thread closes, detaches or is reclaimed, so `maxThreads` bounds
- * the threads attached at once, not the threads ever attached.
+ * (`totalAllocations - currentInUse`). A thread-table entry is given back
+ * when its thread closes, detaches or is reclaimed, so `maxThreads` bounds
+ * the threads attached at once, not the threads ever attached. Its
+ * statistics row keeps its counts: the next thread attached there adds to
+ * them, so the totals (the sum of every row) never lose a departed
+ * thread's work, and no lock is needed (a lock held by a thread that dies
+ * would stop every other thread's `stats()`). What a thread counts after it
+ * left (a release after its `close()`) goes to the late counters, with an
+ * atomic add; timings are not kept then.
  *
  * @module
  */
@@ -48,9 +53,7 @@ export const H_THREADS = 7;
 export const H_CLOSED = LINE;
 export const H_IN_USE = 2 * LINE;
 export const H_PEAK = 3 * LINE;
-/** A spin lock around the totals row (taken to retire a row, and to read). */
-export const H_LOCK = 4 * LINE;
-export const HEADER_WORDS = 5 * LINE;
+export const HEADER_WORDS = 4 * LINE;
 
 // Thread-table entry Int32 word indices (one entry per cache line).
 /** The thread id attached at this entry, 0 when free. */
@@ -89,6 +92,8 @@ export interface Layout {
   readonly threadCount: number;
   readonly rows: number;
   readonly rowCount: number;
+  /** The late counters (`Int32`), right after the rows (with statistics). */
+  readonly late: number;
   readonly data: number;
   readonly stride: number;
   readonly byteLength: number;
@@ -100,7 +105,8 @@ function align(n: number, to: number): number {
 
 /**
  * Computes the regions of a pool of this shape: `threadCount` thread-table
- * entries, and `threadCount + 1` statistics rows when `statistics` is on.
+ * entries, and as many statistics rows plus the late counters when
+ * `statistics` is on.
  */
 export function layout(
   capacity: number,
@@ -112,8 +118,9 @@ export function layout(
   const records = freeList + SharedFreeList.byteLengthFor(capacity);
   const threads = align(records + capacity * 8, 64);
   const rows = threads + threadCount * T_WORDS * 4;
-  const rowCount = statistics ? threadCount + 1 : 0;
-  const data = align(rows + rowCount * ROW * 8, 64);
+  const rowCount = statistics ? threadCount : 0;
+  const late = align(rows + rowCount * ROW * 8, 64);
+  const data = late + (statistics ? ROW * 4 : 0);
   const stride = align(slotBytes, 8);
   return {
     freeList,
@@ -122,22 +129,11 @@ export function layout(
     threadCount,
     rows,
     rowCount,
+    late,
     data,
     stride,
     byteLength: data + stride * capacity,
   };
-}
-
-/** Takes the retire lock (held only for a few plain reads and writes). */
-export function lock(header: Int32Array): void {
-  while (Atomics.compareExchange(header, H_LOCK, 0, 1) !== 0) {
-    // Held for a few dozen plain operations: spin.
-  }
-}
-
-/** Releases the retire lock. */
-export function unlock(header: Int32Array): void {
-  Atomics.store(header, H_LOCK, 0);
 }
 
 /**
@@ -165,42 +161,37 @@ export function findThread(threads: Int32Array, id: number): number {
 }
 
 /**
- * Gives back thread-table entry `index`: its statistics row is added to the
- * totals row and cleared, its waiter registrations are settled with the
- * free list, and the entry becomes free (last, so nobody claims it before
- * it is clean). Call it only for a thread that no longer uses the entry.
+ * Gives back thread-table entry `index`: its waiter registrations are
+ * settled with the free list, and the entry becomes free (last, so nobody
+ * claims it before it is clean). Its statistics row keeps its counts for
+ * the next thread there. Call it only for a thread that no longer uses the
+ * entry.
  */
 export function retireThread(
-  header: Int32Array,
   threads: Int32Array,
-  rows: Float64Array | undefined,
   index: number,
   free: SharedFreeList,
 ): void {
-  if (rows !== undefined) {
-    const totals = rows.length - ROW;
-    const base = index * ROW;
-    lock(header);
-    for (let i = 0; i < ROW; i++) {
-      rows[totals + i]! += rows[base + i]!;
-      rows[base + i] = 0;
-    }
-    unlock(header);
-  }
   free.settleWaiters(Atomics.exchange(threads, index * T_WORDS + T_WAITERS, 0));
   Atomics.store(threads, index * T_WORDS + T_OWNER, 0);
 }
 
-/** Adds `value` to counter `counter` of the totals row, under the lock. */
-export function addToTotals(
-  header: Int32Array,
-  rows: Float64Array,
+/**
+ * Counts for a thread that has left (no row of its own): integer counters
+ * go to the late counters with one atomic add; timings are dropped.
+ */
+export function addLate(
+  late: Int32Array,
   counter: number,
   value: number,
 ): void {
-  lock(header);
-  rows[rows.length - ROW + counter]! += value;
-  unlock(header);
+  if (
+    counter !== S_WAIT_NS && counter !== S_ALLOCATION_NS &&
+    counter !== S_RELEASE_NS && counter !== S_TIMED_ALLOCATIONS &&
+    counter !== S_TIMED_RELEASES
+  ) {
+    Atomics.add(late, counter, value);
+  }
 }
 
 /**
@@ -213,16 +204,16 @@ export function addToTotals(
  */
 export function totalStats(
   rows: Float64Array,
+  late: Int32Array,
   header: Int32Array,
   capacity: number,
   inUse: number,
 ): PoolStats {
   const t = new Float64Array(ROW);
-  lock(header);
   for (let base = 0; base < rows.length; base += ROW) {
     for (let i = 0; i < ROW; i++) t[i]! += rows[base + i]!;
   }
-  unlock(header);
+  for (let i = 0; i < ROW; i++) t[i]! += Atomics.load(late, i);
   const releases = Math.max(0, t[S_ALLOCATIONS]! - inUse);
   const avgAllocation = t[S_TIMED_ALLOCATIONS] === 0
     ? 0

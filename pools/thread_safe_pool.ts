@@ -82,7 +82,7 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {
-  addToTotals,
+  addLate,
   claimThread,
   findThread,
   FLAG_STATS,
@@ -322,6 +322,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   /** Per slot, 1 while this thread's reset of it runs (its borrow has ended). */
   #ending: Uint8Array;
   #rows: Float64Array | undefined;
+  /** The late counters (with statistics), for counts after this thread left. */
+  #late: Int32Array | undefined;
   /** This thread's statistics row offset, or -1 once its entry is given back. */
   #row: number;
   /** The thread table (one entry per attached thread). */
@@ -484,6 +486,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         shape.rows,
         shape.rowCount * ROW,
       );
+      this.#late = new Int32Array(this.#buffer, shape.late, ROW);
     }
     this.#entry = -1;
     this.#row = -1;
@@ -876,7 +879,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const rows = this.#rows;
     if (rows === undefined) return;
     if (this.#row >= 0) rows[this.#row + counter]! += value;
-    else addToTotals(this.#header, rows, counter, value);
+    else addLate(this.#late!, counter, value);
   }
 
   /** Whether to time this acquire (its own countdown, apart from releases). */
@@ -1741,7 +1744,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     // registered (a thread killed while waiting never ends them) go back.
     const entry = findThread(this.#threads, threadId);
     if (entry >= 0) {
-      retireThread(this.#header, this.#threads, this.#rows, entry, this.#free);
+      retireThread(this.#threads, entry, this.#free);
     }
     return taken;
   }
@@ -1908,8 +1911,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   }
 
   /**
-   * A frozen statistics snapshot, totalled over every thread (sums; the
-   * in-use count and its peak are shared). With statistics off, only
+   * A frozen statistics snapshot, totalled over every thread, including
+   * threads that have left. `currentInUse` is counted from the free list
+   * and `totalReleases` is `totalAllocations - currentInUse`, so neither can
+   * drift when a thread dies mid-operation; `peakInUse` is a shared
+   * high-water mark, at least `currentInUse` (a thread killed between its
+   * take and its count may leave it one short). Timings of a thread after
+   * it closed or detached are not kept. With statistics off, only
    * `enabled`, `currentInUse` and `currentCapacity` are filled in.
    *
    * @returns The statistics.
@@ -1929,7 +1937,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const rows = this.#rows;
     return rows === undefined
       ? disabledStats(this.inUse, this.#capacity)
-      : totalStats(rows, this.#header, this.#capacity, this.inUse);
+      : totalStats(rows, this.#late!, this.#header, this.#capacity, this.inUse);
   }
 
   /**
@@ -2008,7 +2016,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     if (entry < 0) return;
     this.#entry = -1;
     this.#row = -1;
-    retireThread(this.#header, this.#threads, this.#rows, entry, this.#free);
+    retireThread(this.#threads, entry, this.#free);
   }
 
   /** Throws when this thread's view was detached. */

@@ -5,7 +5,9 @@
  * wrappers), `at`, handle use after release, `use` with throwing callbacks
  * and failing resets, keys (`acquireKey`, `keyOf`, `objectOf`, `releaseKey`,
  * `discardKey`, `isLive`; live, stale and never-issued keys), `discard`,
- * and `close`, run against the pool and a reference model side by side. The
+ * re-entrant resets (a reset that releases its own wrapper again: a double
+ * release, so a failed reset), and `close`, run against the pool and a
+ * reference model side by side. The
  * model also predicts every key's exact value from its layout.
  *
  * The slot an acquire takes is the free list's choice; the model checks
@@ -113,7 +115,7 @@ class TsSim {
   readonly type: new (buffer: SharedArrayBuffer, offset: number) => Cell;
   readonly violations: string[] = [];
   readonly destroyedActual: Set<number> = new Set();
-  lastResetError: ResetFault | undefined;
+  lastResetError: unknown;
 
   // ---- the model ----
   closed = false;
@@ -125,6 +127,8 @@ class TsSim {
   /** Ids of wrappers lent before and not lent now. */
   released: Set<number> = new Set();
   poisoned: Set<number> = new Set();
+  /** Wrappers whose reset releases them again (a re-entrant call). */
+  reentrant: Set<number> = new Set();
   destroyedExpected: Set<number> = new Set();
   serial = 0;
   stats: ModelStats = {
@@ -154,6 +158,23 @@ class TsSim {
     // deno-lint-ignore no-this-alias
     const sim = this;
     const onReset = (cell: Cell) => {
+      if (sim.reentrant.has(cell.id)) {
+        // The borrow has ended before reset runs: a double release, which
+        // thrown out of reset makes the reset a failed one.
+        let inner: unknown;
+        try {
+          sim.pool.release(cell);
+        } catch (error) {
+          inner = error;
+        }
+        if (!(inner instanceof AlreadyReleasedError)) {
+          sim.violations.push(
+            `release of ${cell.id} from its own reset did not fail as a double release`,
+          );
+        }
+        sim.lastResetError = inner;
+        throw inner;
+      }
       if (sim.poisoned.has(cell.id)) {
         sim.lastResetError = new ResetFault(cell.id);
         throw sim.lastResetError;
@@ -290,7 +311,7 @@ class TsSim {
   }
 
   /** The model's release of a lent slot; returns the error release must throw. */
-  #modelRelease(slot: number): ResetFault | undefined {
+  #modelRelease(slot: number): Error | undefined {
     const { id } = this.lent.get(slot)!;
     this.lent.delete(slot);
     this.released.add(id);
@@ -301,10 +322,12 @@ class TsSim {
       return undefined;
     }
     if (this.config.reset !== "none") {
-      if (this.poisoned.has(id)) {
+      if (this.poisoned.has(id) || this.reentrant.has(id)) {
         this.stats.resetFailures++;
         this.#detach(slot);
-        return new ResetFault(id);
+        return this.reentrant.has(id)
+          ? new AlreadyReleasedError("re-entrant release")
+          : new ResetFault(id);
       }
       this.stats.totalResets++;
     }
@@ -320,7 +343,10 @@ class TsSim {
     } catch (error) {
       caught = error;
     }
-    assert.ok(caught instanceof ResetFault, `expected ${expected.message}`);
+    assert.ok(
+      caught instanceof expected.constructor,
+      `expected ${expected.message}`,
+    );
     assert.equal(caught, this.lastResetError);
     return undefined;
   }
@@ -607,6 +633,11 @@ class TsSim {
     });
   }
 
+  makeReentrant(index: number): void {
+    const slot = pick([...this.lent.keys()], index);
+    if (slot !== undefined) this.reentrant.add(this.lent.get(slot)!.id);
+  }
+
   poison(index: number): void {
     const slot = pick([...this.lent.keys()], index);
     if (slot !== undefined) this.poisoned.add(this.lent.get(slot)!.id);
@@ -722,7 +753,7 @@ class TsSim {
     const poison = mode === "poison" || mode === "throw+poison";
     const throws = mode === "throw" || mode === "throw+poison";
     let called = 0;
-    let resetError: ResetFault | undefined;
+    let resetError: Error | undefined;
     let lentId = -1;
     const outcome = this.#acquireOutcome();
     const fn = (cell: Cell): number => {
@@ -753,7 +784,7 @@ class TsSim {
       }
       if (throws) assert.equal(caught, fault);
       else if (resetError !== undefined) {
-        assert.ok(caught instanceof ResetFault);
+        assert.ok(caught instanceof resetError.constructor);
         assert.equal(caught, this.lastResetError);
       } else {
         assert.equal(caught, undefined);
@@ -839,6 +870,7 @@ class TsSim {
 
   finish(): void {
     this.poisoned.clear();
+    this.reentrant.clear();
     for (const slot of [...this.lent.keys()]) {
       const cell = this.objects[this.lent.get(slot)!.id]!;
       this.#expectRelease(slot, () => this.pool.release(cell));
@@ -869,6 +901,9 @@ function commands(): fc.Arbitrary<Iterable<fc.Command<TsSim, TsSim>>> {
     ),
     index.map((i) => step(`at(${i})`, (s) => s.at(i))),
     index.map((i) => step(`poison(lent ${i})`, (s) => s.poison(i))),
+    index.map((i) =>
+      step(`reset releases again (lent ${i})`, (s) => s.makeReentrant(i))
+    ),
     fc.boolean().map((owned) =>
       step(owned ? "allocateOwned()" : "allocate()", (s) => s.allocate(owned))
     ),

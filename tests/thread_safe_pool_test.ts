@@ -19,7 +19,7 @@ import {
 } from "../errors.ts";
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { HEADER_WORDS } from "../pools/_thread_safe_layout.ts";
+import { HEADER_WORDS, layout } from "../pools/_thread_safe_layout.ts";
 import { throwsExactly, throwsUnchanged } from "./_state.ts";
 
 import { call, callFailing, type Reply, withWorkers } from "./_worker_calls.ts";
@@ -1295,5 +1295,29 @@ describe("ThreadSafePool use() when fn ends the borrow itself", () => {
     assert.equal(s.totalAllocations, 4);
     assert.equal(s.totalReleases, 4);
     assert.equal(s.destroyed, 2);
+  });
+});
+
+describe("ThreadSafePool reclaim after a death right after a take", () => {
+  it("finds a slot whose take was the last thing the dead thread did", () => {
+    const pool = new ThreadSafePool(Cell, { capacity: 4, maxThreads: 4 });
+    const dying = ThreadSafePool.attach(Cell, pool.share());
+    dying.release(dying.acquire()); // the slot's record now names `dying`...
+    pool.release(pool.acquire()); // ...and then this thread
+    // Stand in for `dying` killed between its take and anything after it:
+    // a bare take through the free list, with the same claims the pool uses.
+    const shape = layout(4, Cell.byteLength, 4, false);
+    const records = new Int32Array(pool.share().buffer, shape.records, 8);
+    const list = SharedFreeList.attach(pool.share().buffer, {
+      byteOffset: shape.freeList,
+      claims: records,
+      claimId: dying.threadId,
+    });
+    const slot = list.pop();
+    assert.ok(slot >= 0);
+    assert.equal(pool.inUse, 1);
+    assert.equal(pool.reclaim(dying.threadId), 1, "the taken slot is found");
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 4);
   });
 });

@@ -410,10 +410,12 @@ async function untilAllGone(
     assert.ok(stopped.every((s) => s), "every terminated worker stopped");
     return;
   }
+  // A worker still running beats every few ms; 200 ms of silence also
+  // covers a worker thread the OS left unscheduled on a loaded machine.
   let last = Atomics.load(beat, 0);
   let quiet = 0;
   const deadline = Date.now() + 15_000;
-  while (quiet < 3) {
+  while (quiet < 20) {
     await delay(10);
     const now = Atomics.load(beat, 0);
     quiet = now === last ? quiet + 1 : 0;
