@@ -20,7 +20,6 @@ export type { Allocator } from "./allocator.ts";
 export { StackAllocator } from "./stack_allocator.ts";
 export { FreelistAllocator } from "./freelist_allocator.ts";
 export { DequeAllocator } from "./deque_allocator.ts";
-export { createAllocator } from "./create_allocator.ts";
 export {
   SharedFreeList,
   type SharedFreeListOptions,

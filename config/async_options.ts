@@ -4,7 +4,7 @@
  * value fails early with a message that names the option and quotes the value.
  *
  * ```ts
- * import { validateAsyncPoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validateAsyncPoolOptions } from "./async_options.ts";
  *
  * const settings = validateAsyncPoolOptions(undefined, {
  *   capacity: 4,
@@ -171,7 +171,7 @@ export interface AcquireOptions {
  *
  * @example
  * ```ts
- * import { type AsyncPoolSettings, validateAsyncPoolOptions } from "@fastalloc/fastalloc/config";
+ * import { type AsyncPoolSettings, validateAsyncPoolOptions } from "./async_options.ts";
  *
  * const options = { capacity: 4, factory: () => ({ id: 1 }), acquireTimeout: 500 };
  * const settings: AsyncPoolSettings<{ id: number }> = validateAsyncPoolOptions(undefined, options);
@@ -271,7 +271,7 @@ function checkDelay(
  *
  * @example
  * ```ts
- * import { validateAsyncPoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validateAsyncPoolOptions } from "./async_options.ts";
  *
  * try {
  *   validateAsyncPoolOptions(undefined, { capacity: 2, factory: () => ({}), idleTimout: 5 } as never);
@@ -413,7 +413,7 @@ function checkReset<T>(
  *
  * @example
  * ```ts
- * import { validateAcquireOptions } from "@fastalloc/fastalloc/config";
+ * import { validateAcquireOptions } from "./async_options.ts";
  *
  * console.log(validateAcquireOptions({ timeout: Infinity }, 50).timeout); // undefined
  * console.log(validateAcquireOptions(undefined, 50).timeout); // 50

@@ -207,7 +207,7 @@ export function exponentialGrowth(
  *
  * @example
  * ```ts
- * import { validateGrowth } from "@fastalloc/fastalloc/config";
+ * import { validateGrowth } from "./growth.ts";
  *
  * const growth = validateGrowth({ nextCapacity: (c: number) => c * 3, canGrow: () => true });
  * console.log(growth.nextCapacity(2)); // 6

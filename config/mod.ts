@@ -1,5 +1,6 @@
 /**
- * Configuration: growth strategies and the validation of every pool option.
+ * Configuration: growth strategies and the option types of every pool (their
+ * validation is the library's own business and is not exported).
  *
  * ```ts
  * import { linearGrowth } from "@fastalloc/fastalloc/config";
@@ -15,45 +16,20 @@ export type {
   GrowthConfig,
   LinearGrowthOptions,
 } from "./growth.ts";
-export { exponentialGrowth, linearGrowth, validateGrowth } from "./growth.ts";
+export { exponentialGrowth, linearGrowth } from "./growth.ts";
 export type {
   AllocatorKind,
   GrowingPoolOptions,
-  GrowingPoolSettings,
   LeakInfo,
   PoolOptions,
-  PoolSettings,
   PoolType,
   StatisticsOptions,
   StatisticsSettings,
 } from "./options.ts";
-export {
-  checkAllocator,
-  checkBoolean,
-  checkCapacity,
-  checkFunction,
-  checkNumber,
-  checkOptionKeys,
-  checkType,
-  validateGrowingPoolOptions,
-  validatePoolOptions,
-  validateStatistics,
-} from "./options.ts";
-export {
-  type AcquireOptions,
-  type AsyncPoolOptions,
-  type AsyncPoolSettings,
-  validateAcquireOptions,
-  validateAsyncPoolOptions,
-} from "./async_options.ts";
-export {
-  slotByteLength,
-  type SlotFactory,
-  type SlotType,
-  type ThreadSafeAttachOptions,
-  type ThreadSafeAttachSettings,
-  type ThreadSafePoolOptions,
-  type ThreadSafePoolSettings,
-  validateThreadSafeAttachOptions,
-  validateThreadSafePoolOptions,
+export type { AcquireOptions, AsyncPoolOptions } from "./async_options.ts";
+export type {
+  SlotFactory,
+  SlotType,
+  ThreadSafeAttachOptions,
+  ThreadSafePoolOptions,
 } from "./thread_safe_options.ts";

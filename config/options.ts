@@ -4,7 +4,7 @@
  * value fails early with a message that names the option and quotes the value.
  *
  * ```ts
- * import { validatePoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validatePoolOptions } from "./options.ts";
  *
  * const settings = validatePoolOptions(undefined, { capacity: 8, factory: () => ({ x: 0 }) }, "FixedPool");
  * console.log(settings.capacity, settings.allocator); // 8 stack
@@ -213,7 +213,7 @@ export interface GrowingPoolOptions<T> extends PoolOptions<T> {
  *
  * @example
  * ```ts
- * import { type StatisticsSettings, validateStatistics } from "@fastalloc/fastalloc/config";
+ * import { type StatisticsSettings, validateStatistics } from "./options.ts";
  *
  * const settings: StatisticsSettings = validateStatistics(true, "FixedPool");
  * console.log(settings.enabled, settings.timing, settings.sampleRate); // true false 0.01
@@ -233,7 +233,7 @@ export interface StatisticsSettings {
  *
  * @example
  * ```ts
- * import { type PoolSettings, validatePoolOptions } from "@fastalloc/fastalloc/config";
+ * import { type PoolSettings, validatePoolOptions } from "./options.ts";
  *
  * class Vec { x = 0; }
  * const settings: PoolSettings<Vec> = validatePoolOptions(Vec, { capacity: 16 }, "FixedPool");
@@ -268,7 +268,7 @@ export interface PoolSettings<T> {
  *
  * @example
  * ```ts
- * import { type GrowingPoolSettings, validateGrowingPoolOptions } from "@fastalloc/fastalloc/config";
+ * import { type GrowingPoolSettings, validateGrowingPoolOptions } from "./options.ts";
  *
  * const options = { capacity: 4, maxCapacity: 10, factory: () => ({}) };
  * const settings: GrowingPoolSettings<object> = validateGrowingPoolOptions(undefined, options, "GrowingPool");
@@ -306,7 +306,7 @@ const ALLOCATORS: readonly string[] = ["stack", "freelist", "deque"];
  *
  * @example
  * ```ts
- * import { checkOptionKeys } from "@fastalloc/fastalloc/config";
+ * import { checkOptionKeys } from "./options.ts";
  *
  * checkOptionKeys({ capacity: 1 }, ["capacity"], "FixedPool"); // fine
  * ```
@@ -340,7 +340,7 @@ export function checkOptionKeys(
  *
  * @example
  * ```ts
- * import { checkAllocator } from "@fastalloc/fastalloc/config";
+ * import { checkAllocator } from "./options.ts";
  *
  * console.log(checkAllocator(undefined, "FixedPool")); // stack
  * ```
@@ -367,7 +367,7 @@ export function checkAllocator(value: unknown, where: string): AllocatorKind {
  *
  * @example
  * ```ts
- * import { checkType } from "@fastalloc/fastalloc/config";
+ * import { checkType } from "./options.ts";
  *
  * class Vec { x = 0; }
  * checkType(Vec, "FixedPool"); // fine
@@ -395,7 +395,7 @@ export function checkType(type: unknown, where: string): void {
  *
  * @example
  * ```ts
- * import { checkCapacity } from "@fastalloc/fastalloc/config";
+ * import { checkCapacity } from "./options.ts";
  *
  * console.log(checkCapacity(10, "capacity", "FixedPool")); // 10
  * ```
@@ -430,7 +430,7 @@ export function checkCapacity(
  *
  * @example
  * ```ts
- * import { checkFunction } from "@fastalloc/fastalloc/config";
+ * import { checkFunction } from "./options.ts";
  *
  * console.log(checkFunction(undefined, "destroy", "FixedPool")); // undefined
  * ```
@@ -461,7 +461,7 @@ export function checkFunction<F extends (...args: never[]) => unknown>(
  *
  * @example
  * ```ts
- * import { checkBoolean } from "@fastalloc/fastalloc/config";
+ * import { checkBoolean } from "./options.ts";
  *
  * console.log(checkBoolean(undefined, "preInitialize", "FixedPool", false)); // false
  * ```
@@ -495,7 +495,7 @@ export function checkBoolean(
  *
  * @example
  * ```ts
- * import { checkNumber } from "@fastalloc/fastalloc/config";
+ * import { checkNumber } from "./options.ts";
  *
  * console.log(checkNumber(250, "acquireTimeout", "AsyncPool")); // 250
  * ```
@@ -536,7 +536,7 @@ export function checkNumber(
  *
  * @example
  * ```ts
- * import { validateStatistics } from "@fastalloc/fastalloc/config";
+ * import { validateStatistics } from "./options.ts";
  *
  * console.log(validateStatistics({ timing: true }, "FixedPool").sampleRate); // 0.01
  * ```
@@ -587,7 +587,7 @@ export function validateStatistics(
  *
  * @example
  * ```ts
- * import { validatePoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validatePoolOptions } from "./options.ts";
  *
  * class Vec { x = 0; reset() { this.x = 0; } }
  * const settings = validatePoolOptions(Vec, { capacity: 4, reset: "reset" }, "FixedPool");
@@ -679,7 +679,7 @@ export function validatePoolOptions<T>(
  *
  * @example
  * ```ts
- * import { validateGrowingPoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validateGrowingPoolOptions } from "./options.ts";
  *
  * const settings = validateGrowingPoolOptions(undefined, { capacity: 4, factory: () => ({}) }, "GrowingPool");
  * console.log(settings.growth.nextCapacity(4)); // 6

@@ -6,7 +6,7 @@
  * cross threads.
  *
  * ```ts
- * import { validateThreadSafePoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validateThreadSafePoolOptions } from "./thread_safe_options.ts";
  *
  * const settings = validateThreadSafePoolOptions(undefined, { capacity: 8, slotBytes: 16 }, "ThreadSafePool");
  * console.log(settings.capacity, settings.slotBytes); // 8 16
@@ -191,7 +191,7 @@ export interface ThreadSafePoolOptions<T> extends ThreadSafeAttachOptions<T> {
  *
  * @example A byte pool's default wrapper
  * ```ts
- * import { type ThreadSafeAttachSettings, validateThreadSafeAttachOptions } from "@fastalloc/fastalloc/config";
+ * import { type ThreadSafeAttachSettings, validateThreadSafeAttachOptions } from "./thread_safe_options.ts";
  *
  * const settings: ThreadSafeAttachSettings<Uint8Array> =
  *   validateThreadSafeAttachOptions(undefined, { preInitialize: true }, 16, "ThreadSafePool.attach");
@@ -221,7 +221,7 @@ export interface ThreadSafeAttachSettings<T> {
  *
  * @example
  * ```ts
- * import { type ThreadSafePoolSettings, validateThreadSafePoolOptions } from "@fastalloc/fastalloc/config";
+ * import { type ThreadSafePoolSettings, validateThreadSafePoolOptions } from "./thread_safe_options.ts";
  *
  * const options = { capacity: 8, slotBytes: 16, enableStatistics: true };
  * const settings: ThreadSafePoolSettings<Uint8Array> = validateThreadSafePoolOptions(undefined, options, "ThreadSafePool");
@@ -261,7 +261,7 @@ const ATTACH_KEYS = [
  *
  * @example
  * ```ts
- * import { slotByteLength } from "@fastalloc/fastalloc/config";
+ * import { slotByteLength } from "./thread_safe_options.ts";
  *
  * class Vec { static byteLength = 12; }
  * console.log(slotByteLength(Vec, "ThreadSafePool")); // 12
@@ -296,7 +296,7 @@ export function slotByteLength(type: unknown, where: string): number {
  *
  * @example
  * ```ts
- * import { validateThreadSafeAttachOptions } from "@fastalloc/fastalloc/config";
+ * import { validateThreadSafeAttachOptions } from "./thread_safe_options.ts";
  *
  * const settings = validateThreadSafeAttachOptions(undefined, {}, 8, "ThreadSafePool.attach");
  * console.log(settings.type === Uint8Array); // true
@@ -376,7 +376,7 @@ function attachSettings<T>(
  *
  * @example
  * ```ts
- * import { validateThreadSafePoolOptions } from "@fastalloc/fastalloc/config";
+ * import { validateThreadSafePoolOptions } from "./thread_safe_options.ts";
  *
  * class Vec {
  *   static byteLength = 8;

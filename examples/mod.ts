@@ -9,6 +9,10 @@
  * - `shared_particles.ts`: a main thread and two workers updating particles in
  *   one `ThreadSafePool`, handing them over by index
  *   (`deno run -A examples/shared_particles.ts`).
+ * - `browser/`: the same particles in a browser — a page and a module worker
+ *   sharing one `ThreadSafePool`, drawn on a canvas, with a tiny server that
+ *   sends the cross-origin isolation headers
+ *   (`deno run -A examples/browser/serve.ts`, then open http://127.0.0.1:8000/).
  *
  * They are programs, so this module exports only the pieces they share.
  *

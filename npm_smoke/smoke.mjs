@@ -9,6 +9,7 @@ import {
   AsyncPool,
   FixedPool,
   GrowingPool,
+  installPool,
   Pool,
   pooled,
   PoolEmptyError,
@@ -111,6 +112,57 @@ const job = Job.pool.get();
 assert.ok(job instanceof Job);
 Job.pool.release(job);
 checked.push("pooled()");
+
+// installPool: the by-hand form, no decorator context at all.
+class Task {
+  done = false;
+}
+const tasks = installPool(Task, {
+  capacity: 2,
+  reset: (t) => {
+    t.done = false;
+  },
+});
+assert.equal(tasks, Task.pool);
+const task = Task.pool.acquire();
+task.done = true;
+Task.pool.release(task);
+assert.equal(task.done, false);
+checked.push("installPool()");
+
+// The npm form declares itself free of side effects (bundlers rely on it),
+// and no entry point exports the library's plumbing.
+const { readFileSync } = await import("node:fs");
+const manifest = JSON.parse(readFileSync(
+  new URL("./package.json", import.meta.resolve("@fastalloc/fastalloc")),
+  "utf8",
+));
+assert.equal(
+  manifest.sideEffects,
+  false,
+  "package.json has sideEffects: false",
+);
+const plumbing = [
+  "buildPool",
+  "checkBlueprint",
+  "createAllocator",
+  "disabledStats",
+  "slotByteLength",
+  "validateGrowth",
+  "validateStatistics",
+];
+for (const entry of ["", "/allocators", "/config", "/pools", "/stats"]) {
+  const names = Object.keys(await import(`@fastalloc/fastalloc${entry}`));
+  const leaked = names.filter((n) =>
+    plumbing.includes(n) || /^check[A-Z]|^validate.*Options$/.test(n)
+  );
+  assert.deepEqual(
+    leaked,
+    [],
+    `@fastalloc/fastalloc${entry} exports no plumbing`,
+  );
+}
+checked.push("package.json and exports");
 
 // ThreadSafePool shared with a worker (node:worker_threads on Node and Bun).
 const shared = new ThreadSafePool({ capacity: 4, slotBytes: 8 });

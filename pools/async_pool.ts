@@ -41,7 +41,8 @@ import {
   AsyncOwnedHandle,
 } from "../handles/async_handle.ts";
 import type { Lender } from "../handles/lender.ts";
-import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
+import { disabledStats } from "../stats/_disabled_stats.ts";
+import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../quote.ts";
 import { isThenable } from "./_scoped.ts";

@@ -32,6 +32,6 @@ export {
   type ThreadSafePoolDescriptor,
 } from "./thread_safe_pool.ts";
 export type { BuiltPool, PoolBlueprint } from "./builder.ts";
-export { buildPool, checkBlueprint, PoolBuilder } from "./builder.ts";
+export { PoolBuilder } from "./builder.ts";
 export type { PooledDecorator, PooledOptions, PooledPool } from "./pooled.ts";
-export { pooled } from "./pooled.ts";
+export { installPool, pooled } from "./pooled.ts";

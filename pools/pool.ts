@@ -142,7 +142,7 @@ export interface PoolStatic {
  * console.log(pool instanceof FixedPool); // true
  * ```
  */
-export const Pool: PoolStatic = Object.freeze({
+export const Pool: PoolStatic = /* @__PURE__ */ Object.freeze({
   builder<T extends object = object>(): PoolBuilder<T> {
     return new PoolBuilder<T>();
   },

@@ -77,8 +77,8 @@ import { ContextHandle } from "../handles/context_handle.ts";
 import type { Lender } from "../handles/lender.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
-import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
-
+import { disabledStats } from "../stats/_disabled_stats.ts";
+import type { PoolStats } from "../stats/pool_stats.ts";
 import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The npm path: packs the package with `deno pack` (the npm form JSR's npm
-# layer serves), installs the tarball into a temporary project, and runs
+# The npm path: packs the package with scripts/pack.sh (`deno pack`, the npm
+# form JSR's npm layer serves, plus `"sideEffects": false`), installs the tarball into a temporary project, and runs
 # npm_smoke/smoke.mjs against it on Node 22, Node 24 and Bun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ tools=$PWD/.tools/node_modules
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$tools/.bin/deno" pack --allow-dirty -o "$work/fastalloc.tgz" >/dev/null
+bash scripts/pack.sh "$work/fastalloc.tgz"
 mkdir "$work/app"
 cp npm_smoke/*.mjs "$work/app/"
 printf '{ "name": "fastalloc-smoke", "private": true, "type": "module" }\n' >"$work/app/package.json"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole check, exactly as CI runs it: static checks, the JSR publish dry
-# run, and the test suite on Deno, Bun and Node 24. Installs the runtimes into
+# run, the test suite on Deno, Bun and Node 24, the npm smoke, and the
+# browser tests in headless Chromium. Installs the runtimes into
 # .tools/ first when they are missing. Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,14 @@ step "npm package smoke test"
 bash scripts/npm_smoke.sh 2>&1 | tee "$logs/npm" || status=1
 npm_pass=$(grep -Ec '^npm smoke on .*: [0-9]+ passed, 0 failed' "$logs/npm" || true)
 
+# Browsers: bundle size and side effects, then the test pages and
+# examples/browser in headless Chromium (Debian's chromium, installed when
+# missing), under node --test; counted in the summary like a runtime.
+step "browser tests (esbuild bundles, headless Chromium)"
+bash scripts/browser_test.sh 2>&1 | tee "$logs/browser" || status=1
+browser_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/browser" | tail -1 | grep -Eo '[0-9]+' || true)
+browser_fail=$(grep -Eo '^ℹ fail [0-9]+' "$logs/browser" | tail -1 | grep -Eo '[0-9]+' || true)
+
 # One line per runtime with its own counts, then the plain total line.
 deno_pass=$(grep -Eo '[0-9]+ passed \(([0-9]+) steps?\)' "$logs/deno" | tail -1 | grep -Eo '\(([0-9]+)' | tr -d '(' || true)
 deno_fail=$(grep -Eo '[0-9]+ failed' "$logs/deno" | tail -1 | grep -Eo '^[0-9]+' || true)
@@ -65,10 +74,11 @@ echo "deno: ${deno_pass:-0} tests passed, ${deno_fail:-0} failed"
 echo "bun:  ${bun_pass:-0} tests passed, ${bun_fail:-0} failed"
 echo "node: ${node_pass:-0} tests passed, ${node_fail:-0} failed"
 echo "npm:  smoke passed on ${npm_pass:-0} of 3 runtimes (Node 22, Node 24, Bun)"
-total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} ))
-total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} ))
+echo "browser: ${browser_pass:-0} tests passed, ${browser_fail:-0} failed (bundle size, Chromium pages)"
+total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} + ${browser_pass:-0} ))
+total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} + ${browser_fail:-0} ))
 [ "${npm_pass:-0}" -eq 3 ] || status=1
-if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
+if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ] || [ "${browser_pass:-0}" -eq 0 ]; then
   echo "A runtime ran no test" >&2
   exit 1
 fi

@@ -12,8 +12,12 @@ import {
   checkOptionKeys,
   validateStatistics,
 } from "../config/options.ts";
+import { hookInspect } from "../_inspect.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
+
+/** Whether `console.log` hooks are on the prototype yet (see `_inspect.ts`). */
+let inspectable = false;
 
 /**
  * Throws unless `value` is a non-negative finite number (a count, a capacity
@@ -110,6 +114,10 @@ export class StatsCollector {
    * non-negative safe integer).
    */
   constructor(options: StatsCollectorOptions = {}) {
+    // console.log shows the counters (hooked here: see _inspect.ts).
+    if (!inspectable) {
+      inspectable = hookInspect(StatsCollector.prototype, describeCollector);
+    }
     checkOptionKeys(
       options,
       ["timing", "sampleRate", "capacity"],
@@ -399,16 +407,6 @@ export class StatsCollector {
       pending: this.#pending,
       createFailures: this.#createFailures,
     });
-  }
-
-  /** Node's and Bun's `console.log` show the counters. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return describeCollector(this);
-  }
-
-  /** Deno's `console.log` shows the counters. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return describeCollector(this);
   }
 }
 

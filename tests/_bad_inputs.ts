@@ -18,7 +18,7 @@ import { pooled } from "../pools/pooled.ts";
 import { exponentialGrowth, linearGrowth } from "../config/growth.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { StatsReporter } from "../stats/stats_reporter.ts";
-import { createAllocator } from "../allocators/create_allocator.ts";
+import { createAllocator } from "../allocators/_create_allocator.ts";
 import { FreelistAllocator } from "../allocators/freelist_allocator.ts";
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import { ContextHandle } from "../handles/context_handle.ts";

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Allocator } from "../allocators/allocator.ts";
-import { createAllocator } from "../allocators/create_allocator.ts";
+import { createAllocator } from "../allocators/_create_allocator.ts";
 import { DequeAllocator } from "../allocators/deque_allocator.ts";
 import { FreelistAllocator } from "../allocators/freelist_allocator.ts";
 import { StackAllocator } from "../allocators/stack_allocator.ts";

@@ -2,17 +2,16 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   AsyncPool,
-  buildPool,
   FixedPool,
   GrowingPool,
   InvalidCapacityError,
   linearGrowth,
   Pool,
   PoolConfigurationError,
-  pooled,
   ThreadLocalPool,
   ThreadSafePool,
 } from "../mod.ts";
+import { buildPool } from "../pools/_build_pool.ts";
 
 class MyObject {
   value = 0;
@@ -161,51 +160,5 @@ describe("buildPool()", () => {
   it("builds from a plain blueprint", () => {
     const pool = buildPool({ capacity: 1, factory: () => ({ n: 1 }) }, "pool");
     assert.ok(pool instanceof FixedPool);
-  });
-});
-
-describe("pooled() without decorator syntax", () => {
-  it("installs the pool as the class's static pool", () => {
-    class Job {
-      declare static pool: Pool<Job>;
-      id = 0;
-      reset(): void {
-        this.id = 0;
-      }
-    }
-    const initializers: (() => void)[] = [];
-    pooled({ capacity: 3, reset: "reset" })(Job, {
-      kind: "class",
-      name: "Job",
-      addInitializer: (init: () => void) => initializers.push(init),
-      metadata: {},
-    } as unknown as ClassDecoratorContext<typeof Job>);
-    for (const init of initializers) init.call(Job);
-    assert.ok(Job.pool instanceof FixedPool);
-    const job = Job.pool.get();
-    assert.ok(job instanceof Job);
-    job.id = 9;
-    Job.pool.release(job);
-    assert.equal(job.id, 0);
-    assert.equal(Job.pool.capacity, 3);
-  });
-
-  it("throws PoolConfigurationError for conflicts when called", () => {
-    assert.throws(
-      () => pooled({ capacity: 1, threadSafe: true, threadLocal: true }),
-      configError(/threadSafe and threadLocal/),
-    );
-    assert.throws(
-      () => pooled({ capacity: 1, async: true, threadSafe: true }),
-      configError(/async cannot be combined/),
-    );
-    assert.throws(
-      () => pooled({} as never),
-      configError(/capacity was not set/),
-    );
-    assert.throws(
-      () => pooled({ capacity: 2, type: Object } as never),
-      configError(/option "type" is unknown/),
-    );
   });
 });

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
+import { disabledStats } from "../stats/_disabled_stats.ts";
+import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { StatsReporter } from "../stats/stats_reporter.ts";
 import { PoolConfigurationError, PoolEmptyError } from "../errors.ts";

@@ -1,6 +1,7 @@
 /**
  * {@linkcode createAllocator}: makes the allocator a pool's `allocator`
- * option names.
+ * option names (private to the library: pools call it with their
+ * `allocator` option).
  *
  * @module
  */
@@ -20,14 +21,6 @@ import { quote } from "../quote.ts";
  * @param kind `"stack"` (LIFO), `"freelist"` (LIFO, linked through the items) or `"deque"` (FIFO).
  * @returns The allocator.
  * @throws {PoolConfigurationError} For an unknown kind.
- *
- * @example
- * ```ts
- * import { createAllocator } from "@fastalloc/fastalloc/allocators";
- *
- * const queue = createAllocator<object>("deque");
- * console.log(queue.kind); // deque
- * ```
  */
 export function createAllocator<T extends object>(
   kind: AllocatorKind,
