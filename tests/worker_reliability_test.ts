@@ -516,10 +516,12 @@ describe("ThreadSafePool counters and thread entries when workers die", () => {
         await delay(round % 5);
         await Promise.all(workers.map((w) => w.terminate()));
         // Deno stops a churner at the end of its chunk (200 operations,
-        // well under a millisecond): a short silence of its own beat.
+        // well under a millisecond), but a loaded machine can deschedule a
+        // dying worker for tens of milliseconds: wait for a silence of its
+        // own beat that no scheduling gap plausibly spans.
         await untilAllGone(workers, beat, {
           watch: workers.map((_, i) => own(i)),
-          quietMs: 30,
+          quietMs: 250,
         });
         if (Atomics.load(beat, 0) > before) worked++;
         for (const [i, id] of ids.entries()) {
