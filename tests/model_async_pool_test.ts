@@ -1,7 +1,8 @@
 /**
  * Model-based property tests of {@linkcode AsyncPool}: random sequences of
  * acquires (plain, with a timeout, abortable, already aborted), `allocate`,
- * `tryAcquire`, releases (valid, double, foreign), poisoned resets, objects
+ * `tryAcquire`, releases (valid, double, foreign), discards (valid, double),
+ * poisoned resets, objects
  * that fail validation, aborts, timeouts, handle use after release, `use`
  * with throwing callbacks, `drain` and `close`, run against the pool and a
  * reference model side by side.
@@ -742,6 +743,28 @@ class AsyncSim {
     await this.pool.release(this.objects[id]!);
   }
 
+  /** discard(obj): destroy (no reset), place freed, refill to min. */
+  async discard(index: number): Promise<void> {
+    const id = pick([...this.lent.keys()], index);
+    if (id === undefined) return;
+    this.lent.delete(id);
+    this.released.add(id);
+    this.stats.totalReleases++;
+    this.#destroy(id);
+    if (!this.closed) this.#replenish();
+    await this.pool.discard(this.objects[id]!);
+  }
+
+  async discardAgain(index: number): Promise<void> {
+    const id = pick([...this.released], index);
+    if (id === undefined) return;
+    await assert.rejects(this.pool.discard(this.objects[id]!), (e) => {
+      assert.ok(e instanceof AlreadyReleasedError);
+      assert.equal((e as Error).name, "AlreadyReleasedError");
+      return true;
+    });
+  }
+
   async releaseAgain(index: number): Promise<void> {
     const id = pick([...this.released], index);
     if (id === undefined) return;
@@ -1055,6 +1078,8 @@ function commands(): fc.Arbitrary<
     index.map((i) => step(`release(lent ${i})`, (s) => s.release(i))),
     index.map((i) => step(`release(lent ${i})`, (s) => s.release(i))),
     index.map((i) => step(`release(released ${i})`, (s) => s.releaseAgain(i))),
+    index.map((i) => step(`discard(lent ${i})`, (s) => s.discard(i))),
+    index.map((i) => step(`discard(released ${i})`, (s) => s.discardAgain(i))),
     index.map((i) =>
       step(`release(foreign ${i % 4})`, (s) => s.releaseForeign(i))
     ),
