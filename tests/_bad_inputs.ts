@@ -1527,6 +1527,67 @@ export function badInputs(): BadInput[] {
       PCE,
       q("titel"),
     );
+
+    // -- StatsReporter#toOpenMetrics (the "obs" engineer's section) --
+    const reporter = new StatsReporter(snapshot);
+    const om = "StatsReporter#toOpenMetrics(options)";
+    const toOM = (options: unknown) => () =>
+      reporter.toOpenMetrics(options as never);
+    for (const v of [null, 5, "x", sym]) {
+      add(om, `options: ${show(v)}`, toOM(v), PCE, q(v));
+    }
+    add(om, "name: missing", toOM({}), PCE);
+    for (
+      const v of [
+        5,
+        null,
+        sym,
+        frozen,
+        "",
+        "1pool",
+        "my-pool",
+        "a b",
+        "ü",
+        "a.b",
+      ]
+    ) {
+      add(om, `name: ${show(v)}`, toOM({ name: v }), PCE, q(v));
+    }
+    for (const v of [null, 5, "a=b", sym, []]) {
+      add(om, `labels: ${show(v)}`, toOM({ name: "p", labels: v }), PCE, q(v));
+    }
+    for (const key of ["", "1a", "a-b", "a b", "__name__", "é"]) {
+      add(
+        om,
+        `label name ${show(key)}`,
+        toOM({ name: "p", labels: { [key]: "x" } }),
+        PCE,
+        q(key),
+      );
+    }
+    for (const v of [1, null, true, undefined, sym, frozen]) {
+      add(
+        om,
+        `label value ${show(v)}`,
+        toOM({ name: "p", labels: { a: v } }),
+        PCE,
+        q(v),
+      );
+    }
+    add(
+      om,
+      'label value "\\ud800" (a lone surrogate)',
+      toOM({ name: "p", labels: { a: "\ud800" } }),
+      PCE,
+      q("a"),
+    );
+    add(
+      om,
+      'unknown option "label"',
+      toOM({ name: "p", label: {} }),
+      PCE,
+      q("label"),
+    );
   }
 
   // ---- allocators ---------------------------------------------------------------------------
