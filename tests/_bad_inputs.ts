@@ -15,6 +15,7 @@ import { ThreadLocalPool } from "../pools/thread_local_pool.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 import { Pool } from "../pools/pool.ts";
 import { pooled } from "../pools/pooled.ts";
+import { PoolEvent } from "../pools/pool_event.ts";
 import { exponentialGrowth, linearGrowth } from "../config/growth.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { StatsReporter } from "../stats/stats_reporter.ts";
@@ -1588,6 +1589,46 @@ export function badInputs(): BadInput[] {
       PCE,
       q("label"),
     );
+    // -- new PoolEvent(type, init) (the "obs" engineer's section) --
+    const pe = "new PoolEvent(type, init)";
+    for (const v of ["acquired", "", "Create", 5, null, undefined, sym]) {
+      add(
+        pe,
+        `type: ${show(v)}`,
+        () => new PoolEvent(v as never),
+        TypeError,
+        q(v),
+      );
+    }
+    for (const v of [null, 5, "x"]) {
+      add(
+        pe,
+        `init: ${show(v)}`,
+        () => new PoolEvent("create", v as never),
+        TypeError,
+        q(v),
+      );
+    }
+    for (const field of ["waitMs", "heldMs"]) {
+      for (const v of [-1, NaN, Infinity, "5"]) {
+        add(
+          pe,
+          `${field}: ${show(v)}`,
+          () => new PoolEvent("release", { [field]: v } as never),
+          TypeError,
+          q(v),
+        );
+      }
+    }
+    for (const v of [5, null]) {
+      add(
+        pe,
+        `stack: ${show(v)}`,
+        () => new PoolEvent("overdue", { stack: v } as never),
+        TypeError,
+        q(v),
+      );
+    }
   }
 
   // ---- allocators ---------------------------------------------------------------------------
