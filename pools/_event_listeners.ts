@@ -64,6 +64,15 @@ export class ListenerRegistry {
   /** Per event type: the listeners without capture, then those with. */
   #byType = new Map<string, [Map<Listener, Entry>, Map<Listener, Entry>]>();
   #mask = 0;
+  readonly #changed: (() => void) | undefined;
+
+  /**
+   * @param changed Called after the mask changed, whoever changed it (an
+   * add, a remove, a `once` listener that ran, a signal that aborted).
+   */
+  constructor(changed?: () => void) {
+    this.#changed = changed;
+  }
 
   /** The {@linkcode EVENT_BITS} of the types with at least one listener. */
   get mask(): number {
@@ -123,7 +132,10 @@ export class ListenerRegistry {
     if (signal?.aborted) return; // the target added nothing
     const entry: Entry = { registered };
     list.set(listener, entry);
-    this.#mask |= bit;
+    if ((this.#mask & bit) === 0) {
+      this.#mask |= bit;
+      this.#changed?.();
+    }
     signal?.addEventListener(
       "abort",
       () => this.#forget(type, capture, listener, entry),
@@ -173,6 +185,7 @@ export class ListenerRegistry {
     list.delete(listener);
     if (lists[0].size === 0 && lists[1].size === 0) {
       this.#mask &= ~bitOf(type);
+      this.#changed?.();
     }
   }
 }

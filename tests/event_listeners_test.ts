@@ -164,6 +164,56 @@ describe("ListenerRegistry (AsyncPool's listener counts)", () => {
     assert.equal(calls, 1);
   });
 
+  it("tells its owner each time the mask changes, whoever changed it", () => {
+    const masks: number[] = [];
+    const registry: ListenerRegistry = new ListenerRegistry(() =>
+      masks.push(registry.mask)
+    );
+    const target = new EventTarget();
+    const add = (
+      type: string,
+      listener: () => void,
+      options?: AddEventListenerOptions,
+    ) =>
+      registry.add(
+        type,
+        listener,
+        options,
+        (t, l, o) => target.addEventListener(t, l, o),
+      );
+    const a = () => {};
+    const b = () => {};
+    add("acquire", a);
+    add("acquire", b); // the mask is the same: no call
+    add("release", a, { once: true });
+    const controller = new AbortController();
+    add("leak", a, { signal: controller.signal });
+    assert.deepEqual(masks, [
+      ACQUIRE,
+      ACQUIRE | RELEASE,
+      ACQUIRE | RELEASE | EVENT_BITS.leak,
+    ]);
+    target.dispatchEvent(new PoolEvent("release")); // the once listener ran
+    controller.abort();
+    registry.remove(
+      "acquire",
+      a,
+      undefined,
+      (t, l, o) => target.removeEventListener(t, l, o),
+    );
+    registry.remove(
+      "acquire",
+      b,
+      undefined,
+      (t, l, o) => target.removeEventListener(t, l, o),
+    );
+    assert.deepEqual(masks.slice(3), [
+      ACQUIRE | EVENT_BITS.leak,
+      ACQUIRE,
+      0,
+    ]);
+  });
+
   it("passes other types, null listeners and unknown removals through", () => {
     const target = new Target();
     let calls = 0;
