@@ -723,6 +723,7 @@ export function badInputs(): BadInput[] {
         "idleTimeout",
         "createTimeout",
         "healthCheckInterval",
+        "leakTimeout",
       ]
     ) {
       for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, true, sym]) {

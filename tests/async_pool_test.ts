@@ -2198,3 +2198,59 @@ describe("AsyncPool events", () => {
     await pool.close();
   });
 });
+
+describe("AsyncPool leakTimeout and overdue events", () => {
+  it("reports a borrow held too long once, with how long it was held and the acquirer's stack", async () => {
+    const pool = new AsyncPool({
+      capacity: 2,
+      leakTimeout: 20,
+      factory: () => ({ id: 1 }),
+    });
+    const overdue: PoolEvent<{ id: number }>[] = [];
+    pool.addEventListener("overdue", (e) => {
+      overdue.push(e as PoolEvent<{ id: number }>);
+    });
+    async function checkOutTheConnectionAndForgetIt() {
+      return await pool.acquire();
+    }
+    const held = await checkOutTheConnectionAndForgetIt();
+    const quick = await pool.acquire();
+    await pool.release(quick); // back in time: never reported
+    await keepAlive(until(() => overdue.length === 1));
+    await keepAlive(sleep(60)); // once per borrow, not every leakTimeout
+    assert.equal(overdue.length, 1);
+    const event = overdue[0]!;
+    assert.equal(event.type, "overdue");
+    assert.equal(event.object, held);
+    assert.ok(event.heldMs! >= 19, `held ${event.heldMs} ms`);
+    assert.match(event.stack!, /checkOutTheConnectionAndForgetIt/);
+    await pool.release(held);
+    await pool.close();
+  });
+
+  it("costs nothing without an overdue listener, and rejects bad values", async () => {
+    const pool = new AsyncPool({
+      capacity: 1,
+      leakTimeout: 5,
+      factory: () => ({ id: 1 }),
+    });
+    let heard = 0;
+    const obj = await pool.acquire(); // no listener yet: not watched
+    pool.addEventListener("overdue", () => heard++);
+    await keepAlive(sleep(30));
+    assert.equal(heard, 0);
+    await pool.release(obj);
+    await pool.close();
+    for (const bad of [0, -1, NaN, "5"]) {
+      assert.throws(
+        () =>
+          new AsyncPool({
+            capacity: 1,
+            leakTimeout: bad as number,
+            factory: () => ({}),
+          }),
+        PoolConfigurationError,
+      );
+    }
+  });
+});
