@@ -26,7 +26,11 @@ export type {
   StatisticsOptions,
   StatisticsSettings,
 } from "./options.ts";
-export type { AcquireOptions, AsyncPoolOptions } from "./async_options.ts";
+export type {
+  AcquireOptions,
+  AsyncPoolOptions,
+  DrainOptions,
+} from "./async_options.ts";
 export type {
   SlotFactory,
   SlotType,

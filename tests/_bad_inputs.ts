@@ -15,6 +15,7 @@ import { ThreadLocalPool } from "../pools/thread_local_pool.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 import { Pool } from "../pools/pool.ts";
 import { pooled } from "../pools/pooled.ts";
+import { PoolEvent } from "../pools/pool_event.ts";
 import { exponentialGrowth, linearGrowth } from "../config/growth.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { StatsReporter } from "../stats/stats_reporter.ts";
@@ -717,7 +718,15 @@ export function badInputs(): BadInput[] {
       PCE,
       q("nope"),
     );
-    for (const key of ["acquireTimeout", "idleTimeout"]) {
+    for (
+      const key of [
+        "acquireTimeout",
+        "idleTimeout",
+        "createTimeout",
+        "healthCheckInterval",
+        "leakTimeout",
+      ]
+    ) {
       for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, true, sym]) {
         add(
           target,
@@ -1108,6 +1117,125 @@ export function badInputs(): BadInput[] {
         () => pool.use(v as never),
         TypeError,
         q(v),
+        pool,
+      );
+    }
+    // ---- AsyncPool: discard, deadlines, hostile objects (issues 11, 12) ----
+    add(
+      "new AsyncPool(options)",
+      "healthCheckInterval: 1000 without validate",
+      () =>
+        new AsyncPool({
+          capacity: 2,
+          factory: () => ({}),
+          healthCheckInterval: 1000,
+        }),
+      PoolConfigurationError,
+    );
+    for (const v of [2 ** 53 + 2, 1e300, -(2 ** 53)]) {
+      add(
+        "new AsyncPool(options)",
+        `capacity: ${show(v)} (beyond the safe integers)`,
+        () => new AsyncPool({ capacity: v, factory: () => ({}) }),
+        InvalidCapacityError,
+        q(v),
+      );
+    }
+    for (const v of NOT_MINE) {
+      add(
+        "AsyncPool#discard(obj)",
+        show(v),
+        () => pool.discard(v as never),
+        ForeignObjectError,
+        q(v),
+        pool,
+      );
+      const mismatch = !(v instanceof Vec);
+      add(
+        "AsyncPool(Vec)#discard(obj)",
+        show(v),
+        () => typed.discard(v as never),
+        mismatch ? TypeMismatchError : ForeignObjectError,
+        q(mismatch ? typeNameOf(v) : v),
+        typed,
+      );
+    }
+    // Objects that only look like the lent one: a proxy of it, one that
+    // inherits from it, a revoked proxy, one whose getters throw.
+    const lentPool = new AsyncPool({
+      capacity: 2,
+      min: 1,
+      factory: () => ({}),
+    });
+    const lent = lentPool.tryAcquire()!;
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const hostile: { input: string; value: unknown }[] = [
+      { input: "new Proxy(lent, {})", value: new Proxy(lent, {}) },
+      { input: "Object.create(lent)", value: Object.create(lent) },
+      { input: "a revoked Proxy", value: revoked.proxy },
+      {
+        input: "an object whose constructor getter throws",
+        value: Object.create({
+          get constructor(): never {
+            throw new Error("getter ran");
+          },
+        }),
+      },
+      {
+        input: "a Proxy whose every trap throws",
+        value: new Proxy({}, {
+          get(): never {
+            throw new Error("trap ran");
+          },
+          getPrototypeOf(): never {
+            throw new Error("trap ran");
+          },
+          has(): never {
+            throw new Error("trap ran");
+          },
+        }),
+      },
+    ];
+    for (const { input, value } of hostile) {
+      for (const method of ["release", "discard"] as const) {
+        add(
+          `AsyncPool#${method}(obj)`,
+          input,
+          () => lentPool[method](value as never),
+          ForeignObjectError,
+          q(value),
+          lentPool,
+        );
+      }
+    }
+    for (const method of ["drain", "close"] as const) {
+      for (const v of [null, 5, "x", true, sym]) {
+        add(
+          `AsyncPool#${method}(options)`,
+          show(v),
+          () => pool[method](v as never),
+          TypeError,
+          q(v),
+          pool,
+        );
+      }
+      for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, sym]) {
+        add(
+          `AsyncPool#${method}(options)`,
+          `timeout: ${show(v)}`,
+          () => pool[method]({ timeout: v as never }),
+          RangeError,
+          q(v),
+          pool,
+        );
+      }
+      add(
+        `AsyncPool#${method}(options)`,
+        `unknown option "timout"`,
+        () => pool[method]({ timout: 5 } as never),
+        TypeError,
+        q("timout"),
         pool,
       );
     }
@@ -1528,6 +1656,107 @@ export function badInputs(): BadInput[] {
       PCE,
       q("titel"),
     );
+
+    // -- StatsReporter#toOpenMetrics (the "obs" engineer's section) --
+    const reporter = new StatsReporter(snapshot);
+    const om = "StatsReporter#toOpenMetrics(options)";
+    const toOM = (options: unknown) => () =>
+      reporter.toOpenMetrics(options as never);
+    for (const v of [null, 5, "x", sym]) {
+      add(om, `options: ${show(v)}`, toOM(v), PCE, q(v));
+    }
+    add(om, "name: missing", toOM({}), PCE);
+    for (
+      const v of [
+        5,
+        null,
+        sym,
+        frozen,
+        "",
+        "1pool",
+        "my-pool",
+        "a b",
+        "ü",
+        "a.b",
+      ]
+    ) {
+      add(om, `name: ${show(v)}`, toOM({ name: v }), PCE, q(v));
+    }
+    for (const v of [null, 5, "a=b", sym, []]) {
+      add(om, `labels: ${show(v)}`, toOM({ name: "p", labels: v }), PCE, q(v));
+    }
+    for (const key of ["", "1a", "a-b", "a b", "__name__", "é"]) {
+      add(
+        om,
+        `label name ${show(key)}`,
+        toOM({ name: "p", labels: { [key]: "x" } }),
+        PCE,
+        q(key),
+      );
+    }
+    for (const v of [1, null, true, undefined, sym, frozen]) {
+      add(
+        om,
+        `label value ${show(v)}`,
+        toOM({ name: "p", labels: { a: v } }),
+        PCE,
+        q(v),
+      );
+    }
+    add(
+      om,
+      'label value "\\ud800" (a lone surrogate)',
+      toOM({ name: "p", labels: { a: "\ud800" } }),
+      PCE,
+      q("a"),
+    );
+    add(
+      om,
+      'unknown option "label"',
+      toOM({ name: "p", label: {} }),
+      PCE,
+      q("label"),
+    );
+    // -- new PoolEvent(type, init) (the "obs" engineer's section) --
+    const pe = "new PoolEvent(type, init)";
+    for (const v of ["acquired", "", "Create", 5, null, undefined, sym]) {
+      add(
+        pe,
+        `type: ${show(v)}`,
+        () => new PoolEvent(v as never),
+        TypeError,
+        q(v),
+      );
+    }
+    for (const v of [null, 5, "x"]) {
+      add(
+        pe,
+        `init: ${show(v)}`,
+        () => new PoolEvent("create", v as never),
+        TypeError,
+        q(v),
+      );
+    }
+    for (const field of ["waitMs", "heldMs"]) {
+      for (const v of [-1, NaN, Infinity, "5"]) {
+        add(
+          pe,
+          `${field}: ${show(v)}`,
+          () => new PoolEvent("release", { [field]: v } as never),
+          TypeError,
+          q(v),
+        );
+      }
+    }
+    for (const v of [5, null]) {
+      add(
+        pe,
+        `stack: ${show(v)}`,
+        () => new PoolEvent("overdue", { stack: v } as never),
+        TypeError,
+        q(v),
+      );
+    }
   }
 
   // ---- allocators ---------------------------------------------------------------------------
