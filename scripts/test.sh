@@ -48,6 +48,20 @@ step "tests on Bun"
 step "tests on Node"
 "$node" --expose-gc --test "${node_tests[@]}" 2>&1 | tee "$logs/node" || status=1
 
+# ---- PostgreSQL integration (issue 12) -------------------------------------
+# A real PostgreSQL 15 started by scripts/postgres.sh (installed from Debian's
+# packages when missing, on 127.0.0.1, a fresh role and database), the pg
+# client under Deno and Node 24; `postgres.sh run` stops the server and
+# removes its files even when a test fails. `timeout` bounds a hang.
+step "PostgreSQL integration test on Deno and Node 24 (tests/integration/postgres_integration.ts)"
+# shellcheck disable=SC2016 # expanded by the inner bash
+bash scripts/postgres.sh run bash -c '
+  timeout 600 "$1" test -A "$3" 2>&1 | tee "$4/pg_deno"; deno_status=${PIPESTATUS[0]}
+  timeout 600 "$2" --test "$3" 2>&1 | tee "$4/pg_node"; node_status=${PIPESTATUS[0]}
+  [ "$deno_status" -eq 0 ] && [ "$node_status" -eq 0 ]
+' postgres "$deno" "$node" tests/integration/postgres_integration.ts "$logs" || status=1
+touch "$logs/pg_deno" "$logs/pg_node"
+
 # The npm form (deno pack) on Node 22, Node 24 and Bun, as JSR's npm layer serves it.
 step "npm package smoke test"
 bash scripts/npm_smoke.sh 2>&1 | tee "$logs/npm" || status=1
@@ -60,13 +74,23 @@ bun_pass=$(grep -Eo '^ *[0-9]+ pass$' "$logs/bun" | tail -1 | grep -Eo '[0-9]+' 
 bun_fail=$(grep -Eo '^ *[0-9]+ fail$' "$logs/bun" | tail -1 | grep -Eo '[0-9]+' || true)
 node_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/node" | tail -1 | grep -Eo '[0-9]+' || true)
 node_fail=$(grep -Eo '^ℹ fail [0-9]+' "$logs/node" | tail -1 | grep -Eo '[0-9]+' || true)
+pg_deno_pass=$(grep -Eo '[0-9]+ passed \(([0-9]+) steps?\)' "$logs/pg_deno" | tail -1 | grep -Eo '\(([0-9]+)' | tr -d '(' || true)
+pg_deno_fail=$(grep -Eo '[0-9]+ failed' "$logs/pg_deno" | tail -1 | grep -Eo '^[0-9]+' || true)
+pg_node_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/pg_node" | tail -1 | grep -Eo '[0-9]+' || true)
+pg_node_fail=$(grep -Eo '^ℹ fail [0-9]+' "$logs/pg_node" | tail -1 | grep -Eo '[0-9]+' || true)
 step "summary"
 echo "deno: ${deno_pass:-0} tests passed, ${deno_fail:-0} failed"
 echo "bun:  ${bun_pass:-0} tests passed, ${bun_fail:-0} failed"
 echo "node: ${node_pass:-0} tests passed, ${node_fail:-0} failed"
 echo "npm:  smoke passed on ${npm_pass:-0} of 3 runtimes (Node 22, Node 24, Bun)"
-total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} ))
-total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} ))
+echo "postgres (real server): ${pg_deno_pass:-0} tests passed on Deno, ${pg_node_pass:-0} on Node; ${pg_deno_fail:-0} and ${pg_node_fail:-0} failed"
+grep -h '^postgres: \|^ℹ postgres: ' "$logs/pg_deno" "$logs/pg_node" | sed 's/^ℹ //' || true
+total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} + ${pg_deno_pass:-0} + ${pg_node_pass:-0} ))
+total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} + ${pg_deno_fail:-0} + ${pg_node_fail:-0} ))
+if [ "${pg_deno_pass:-0}" -eq 0 ] || [ "${pg_node_pass:-0}" -eq 0 ]; then
+  echo "The PostgreSQL integration test did not run on Deno and Node" >&2
+  status=1
+fi
 [ "${npm_pass:-0}" -eq 3 ] || status=1
 if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
   echo "A runtime ran no test" >&2
