@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL server for the integration test and the pg bench.
 #
+#   bash scripts/postgres.sh install           # installs the server when missing
 #   eval "$(bash scripts/postgres.sh start)"   # prints the PG* exports to eval
 #   bash scripts/postgres.sh stop              # stops $FASTALLOC_PG_DIR, removes it
 #   bash scripts/postgres.sh run CMD [ARG...]  # start, run CMD with the PG* exports, stop
@@ -82,12 +83,8 @@ free_port() {
 
 start() {
   local bin dir port password attempt
+  ensure_installed
   bin=$(find_bin)
-  if [[ -z "$bin" ]]; then
-    install_server
-    bin=$(find_bin)
-    [[ -n "$bin" ]] || die "apt-get installed postgresql but no server was found under /usr/lib/postgresql/*/bin"
-  fi
   if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
     die "the OS user \"postgres\" is missing (the package creates it)"
   fi
@@ -160,7 +157,19 @@ run() {
   return "$status"
 }
 
+ensure_installed() {
+  local bin
+  bin=$(find_bin)
+  if [[ -z "$bin" ]]; then
+    install_server
+    bin=$(find_bin)
+    [[ -n "$bin" ]] || die "apt-get installed postgresql but no server was found under /usr/lib/postgresql/*/bin"
+  fi
+  log "server binaries: $bin ($("$bin/postgres" --version))"
+}
+
 case "${1:-}" in
+  install) ensure_installed ;;
   start) start ;;
   stop) stop "${2:-}" ;;
   run)
@@ -168,7 +177,7 @@ case "${1:-}" in
     run "$@"
     ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole check, exactly as CI runs it: static checks, the JSR publish dry
-# run, and the test suite on Deno, Bun and Node 24. Installs the runtimes into
+# run, the test suite on Deno, Bun and Node 24, and the PostgreSQL integration
+# test on a real server (scripts/postgres.sh). Installs the runtimes into
 # .tools/ first when they are missing. Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,14 +52,17 @@ step "tests on Node"
 # ---- PostgreSQL integration (issue 12) -------------------------------------
 # A real PostgreSQL 15 started by scripts/postgres.sh (installed from Debian's
 # packages when missing, on 127.0.0.1, a fresh role and database), the pg
-# client under Deno and Node 24; `postgres.sh run` stops the server and
-# removes its files even when a test fails. `timeout` bounds a hang.
+# client under Deno and Node 24, then the service example against it;
+# `postgres.sh run` stops the server and removes its files even when a test
+# fails. `timeout` bounds a hang.
 step "PostgreSQL integration test on Deno and Node 24 (tests/integration/postgres_integration.ts)"
 # shellcheck disable=SC2016 # expanded by the inner bash
 bash scripts/postgres.sh run bash -c '
   timeout 600 "$1" test -A "$3" 2>&1 | tee "$4/pg_deno"; deno_status=${PIPESTATUS[0]}
   timeout 600 "$2" --test "$3" 2>&1 | tee "$4/pg_node"; node_status=${PIPESTATUS[0]}
-  [ "$deno_status" -eq 0 ] && [ "$node_status" -eq 0 ]
+  echo "examples/postgres_service.ts, 200 requests to itself:"
+  timeout 120 "$1" run -A examples/postgres_service.ts --port=0 --requests=200; example_status=$?
+  [ "$deno_status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$example_status" -eq 0 ]
 ' postgres "$deno" "$node" tests/integration/postgres_integration.ts "$logs" || status=1
 touch "$logs/pg_deno" "$logs/pg_node"
 
