@@ -6,6 +6,11 @@
  * - `http_service.ts`: a `Deno.serve` service that pools an expensive
  *   resource per request with `await using` and reports statistics at `/stats`
  *   (`deno run -A examples/http_service.ts`).
+ * - `postgres_service.ts`: a `Deno.serve` service over pooled PostgreSQL
+ *   connections (`pg`), set up as the README recommends in
+ *   `postgres_pool.ts` (which the integration test and the pg bench share);
+ *   it needs a server: `bash scripts/postgres.sh run deno run -A
+ *   examples/postgres_service.ts --requests=500`.
  * - `shared_particles.ts`: a main thread and two workers updating particles in
  *   one `ThreadSafePool`, handing them over by index
  *   (`deno run -A examples/shared_particles.ts`).

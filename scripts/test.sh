@@ -88,7 +88,8 @@ echo "bun:  ${bun_pass:-0} tests passed, ${bun_fail:-0} failed"
 echo "node: ${node_pass:-0} tests passed, ${node_fail:-0} failed"
 echo "npm:  smoke passed on ${npm_pass:-0} of 3 runtimes (Node 22, Node 24, Bun)"
 echo "postgres (real server): ${pg_deno_pass:-0} tests passed on Deno, ${pg_node_pass:-0} on Node; ${pg_deno_fail:-0} and ${pg_node_fail:-0} failed"
-grep -h '^postgres: \|^ℹ postgres: ' "$logs/pg_deno" "$logs/pg_node" | sed 's/^ℹ //' || true
+sed -n 's/^postgres: /postgres on Deno: /p' "$logs/pg_deno"
+sed -n 's/^\(ℹ \)\{0,1\}postgres: /postgres on Node: /p' "$logs/pg_node"
 total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} + ${pg_deno_pass:-0} + ${pg_node_pass:-0} ))
 total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} + ${pg_deno_fail:-0} + ${pg_node_fail:-0} ))
 if [ "${pg_deno_pass:-0}" -eq 0 ] || [ "${pg_node_pass:-0}" -eq 0 ]; then
