@@ -78,7 +78,8 @@ function connect(name: string): Promise<pg.Client> {
 }
 
 if (!process.env.PGHOST || !process.env.PGPORT) {
-  console.log(
+  // On stderr: `deno bench --json` output on stdout must stay JSON.
+  console.error(
     "postgres_bench: no server (PGHOST/PGPORT unset), nothing to run; " +
       "run it as bash scripts/postgres.sh run deno bench -A bench/postgres_bench.ts",
   );
