@@ -76,8 +76,17 @@ const MAX_TIMER_MS = 2_147_483_647;
 export interface AsyncPoolOptions<T> {
   /** How many objects may exist at once (lent, idle or being made): a positive safe integer. */
   capacity: number;
-  /** Makes a new object, possibly asynchronously; overrides `new Type()`. */
-  factory?: () => T | Promise<T>;
+  /**
+   * Makes a new object, possibly asynchronously; overrides `new Type()`. It
+   * gets an `AbortSignal` that aborts when the pool gives the creation up
+   * (`createTimeout` ran out, or the pool closed), so a connect can cancel.
+   * Re-entrancy: "state first, then the callback" — the pool reserves the
+   * object's place before it calls the factory, so the factory may call any
+   * method of its own pool (a re-entrant acquire sees the place taken and
+   * waits); `close()` from inside it fails the acquire it was creating for
+   * with `PoolClosedError` and destroys the object it returns.
+   */
+  factory?: (signal: AbortSignal) => T | Promise<T>;
   /**
    * Create `capacity` objects at construction (default `false`); above `min`
    * they may still be evicted by `idleTimeout`.
@@ -93,14 +102,25 @@ export interface AsyncPoolOptions<T> {
    * Cleans an object on release, possibly asynchronously: a function, or the
    * name of a method on the object. If it throws or rejects, the object is
    * destroyed (and replaced when needed), `stats().resetFailures` counts it,
-   * and `release` still resolves.
+   * and `release` still resolves. The borrow has ended before `reset` runs
+   * ("state first, then the callback"): releasing the same object again from
+   * inside it is a double release, and any other pool method works as it
+   * would from outside.
    */
   reset?: ((obj: T) => void | Promise<void>) | string;
-  /** Called once for every object the pool drops; may return a promise. */
+  /**
+   * Called once for every object the pool drops; may return a promise. The
+   * object is already out of the pool's books when it runs, so it may call
+   * any method of its own pool; `close()` from inside it returns the very
+   * promise of a `close()` already under way.
+   */
   destroy?: (obj: T) => void | Promise<void>;
   /** Collect statistics (default `false`). */
   enableStatistics?: boolean | StatisticsOptions;
-  /** Called when an owned handle is garbage-collected unreleased. */
+  /**
+   * Called when an owned handle is garbage-collected unreleased, after the
+   * leak is counted; the object is released right after it returns.
+   */
   onLeak?: (info: LeakInfo<T>) => void;
   /**
    * How many objects to create at construction and keep at least (default 0):
@@ -110,15 +130,36 @@ export interface AsyncPoolOptions<T> {
   min?: number;
   /**
    * Checks an object before it is lent again (objects fresh from the factory
-   * are not checked). A falsy result, a throw or a rejection destroys the
-   * object, and the acquire is served by another one or a new one.
+   * are not checked), and every `healthCheckInterval` while idle. A falsy
+   * result, a throw or a rejection destroys the object, and the acquire is
+   * served by another one or a new one. The object is neither lent nor idle
+   * while it runs, so it may call any method of its own pool; a `close()`
+   * from inside it fails the acquire it was checking for with
+   * `PoolClosedError`.
    */
   validate?: (obj: T) => boolean | Promise<boolean>;
   /**
+   * How long a creation may take, in milliseconds (default: no limit): a
+   * positive number up to 2147483647, or `Infinity`. A creation that has not
+   * settled in time is given up: its place is freed at once, the acquire it
+   * was for rejects with `PoolTimeoutError`, `stats().createFailures` counts
+   * it, the factory's signal aborts, and an object that still arrives later
+   * is destroyed. So a factory that never settles cannot wedge the pool.
+   */
+  createTimeout?: number;
+  /**
+   * Validate idle objects in the background this often, in milliseconds
+   * (default: never; needs `validate`): a positive number up to 2147483647,
+   * or `Infinity`. Each object idle for a whole interval is validated; an
+   * invalid one is destroyed and the pool refills to `min`. Its timer never
+   * keeps a process alive.
+   */
+  healthCheckInterval?: number;
+  /**
    * The default time limit of an acquire, in milliseconds (default: none).
-   * A positive number up to 2147483647, or `Infinity`. Its timer does not
-   * keep the process alive: on Node, a process with nothing else to do exits
-   * (code 13 for an unsettled top-level await) rather than wait for it.
+   * A positive number up to 2147483647, or `Infinity`. An acquire that waits
+   * keeps the process alive until it settles, so it gets its
+   * `PoolTimeoutError` even when nothing else is left to do.
    */
   acquireTimeout?: number;
   /**
@@ -160,8 +201,29 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /**
    * The time limit in milliseconds, overriding the pool's `acquireTimeout`:
-   * a positive number up to 2147483647, or `Infinity` for none. Like every
-   * pool timer, it does not keep the process alive.
+   * a positive number up to 2147483647, or `Infinity` for none. The waiting
+   * acquire keeps the process alive until it settles.
+   */
+  timeout?: number;
+}
+
+/**
+ * The options of `AsyncPool.drain` and `AsyncPool.close`.
+ *
+ * @example
+ * ```ts
+ * import { AsyncPool, type DrainOptions } from "@fastalloc/fastalloc";
+ *
+ * const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 1 }) });
+ * const options: DrainOptions = { timeout: 1_000 };
+ * await pool.close(options);
+ * ```
+ */
+export interface DrainOptions {
+  /**
+   * How long to wait for every borrow to come back, in milliseconds: a
+   * positive number up to 2147483647, or `Infinity` for no limit (the
+   * default). When it runs out the call rejects with `PoolTimeoutError`.
    */
   timeout?: number;
 }
@@ -184,7 +246,7 @@ export interface AsyncPoolSettings<T> {
   /** The validated minimum. */
   readonly min: number;
   /** Makes one object: the factory, else `new Type()`. */
-  readonly create: () => T | Promise<T>;
+  readonly create: (signal: AbortSignal) => T | Promise<T>;
   /** The type objects must be instances of, when the pool was built from one. */
   readonly type: PoolType<T> | undefined;
   /** The reset function (a method name already turned into a call), if any. */
@@ -207,6 +269,10 @@ export interface AsyncPoolSettings<T> {
   readonly maxUses: number | undefined;
   /** The longest an object lives in ms; `undefined` for no limit. */
   readonly maxLifetime: number | undefined;
+  /** How long a creation may take in ms; `undefined` for no limit. */
+  readonly createTimeout: number | undefined;
+  /** How often idle objects are validated in ms; `undefined` for never. */
+  readonly healthCheckInterval: number | undefined;
   /** Whether every object is created at construction. */
   readonly preInitialize: boolean;
   /** Which idle object is lent next: LIFO (`"stack"`, `"freelist"`) or FIFO (`"deque"`). */
@@ -229,6 +295,8 @@ const ASYNC_KEYS: readonly string[] = [
   "idleTimeout",
   "maxUses",
   "maxLifetime",
+  "createTimeout",
+  "healthCheckInterval",
 ];
 
 const ACQUIRE_KEYS: readonly string[] = ["signal", "timeout"];
@@ -267,7 +335,8 @@ function checkDelay(
  * @returns The settings with defaults filled in.
  * @throws {InvalidCapacityError} For a bad `capacity` or `min`, or `min > capacity`.
  * @throws {PoolConfigurationError} For any other bad option, an unknown
- * option, or neither a type nor a factory.
+ * option, neither a type nor a factory, or `healthCheckInterval` without
+ * `validate`.
  *
  * @example
  * ```ts
@@ -305,7 +374,7 @@ export function validateAsyncPoolOptions<T>(
       min,
     );
   }
-  const factory = checkFunction<() => T | Promise<T>>(
+  const factory = checkFunction<(signal: AbortSignal) => T | Promise<T>>(
     options.factory,
     "factory",
     where,
@@ -316,6 +385,21 @@ export function validateAsyncPoolOptions<T>(
     );
   }
   const create = factory ?? ((): T => new (type as PoolType<T>)());
+  const validate = checkFunction<(obj: T) => boolean | Promise<boolean>>(
+    options.validate,
+    "validate",
+    where,
+  );
+  const healthCheckInterval = checkDelay(
+    options.healthCheckInterval,
+    "healthCheckInterval",
+    where,
+  );
+  if (healthCheckInterval !== undefined && validate === undefined) {
+    throw new PoolConfigurationError(
+      `Cannot create ${where}: healthCheckInterval needs a validate function`,
+    );
+  }
   const maxWaiters = checkNumber(options.maxWaiters, "maxWaiters", where, {
     integer: true,
     allowInfinity: true,
@@ -340,11 +424,7 @@ export function validateAsyncPoolOptions<T>(
       "destroy",
       where,
     ),
-    validate: checkFunction<(obj: T) => boolean | Promise<boolean>>(
-      options.validate,
-      "validate",
-      where,
-    ),
+    validate,
     statistics: validateStatistics(options.enableStatistics, where),
     onLeak: checkFunction<(info: LeakInfo<unknown>) => void>(
       options.onLeak,
@@ -354,6 +434,8 @@ export function validateAsyncPoolOptions<T>(
     acquireTimeout: checkDelay(options.acquireTimeout, "acquireTimeout", where),
     maxWaiters,
     idleTimeout: checkDelay(options.idleTimeout, "idleTimeout", where),
+    createTimeout: checkDelay(options.createTimeout, "createTimeout", where),
+    healthCheckInterval,
     maxUses: maxUses === Infinity ? undefined : maxUses,
     preInitialize: checkBoolean(
       options.preInitialize,
@@ -461,4 +543,55 @@ export function validateAcquireOptions(
     );
   }
   return { signal, timeout: timeout === Infinity ? undefined : timeout };
+}
+
+/**
+ * Validates the options of `AsyncPool.drain` or `AsyncPool.close`.
+ *
+ * @param options The options as given (`undefined` for none).
+ * @param what The method, for messages: `"drain"` or `"close"`.
+ * @returns The time limit in ms (`undefined` for none).
+ * @throws {TypeError} If `options` is not an object or has an unknown key.
+ * @throws {RangeError} If `timeout` is not a positive number up to 2147483647 or `Infinity`.
+ *
+ * @example
+ * ```ts
+ * import { validateDrainOptions } from "@fastalloc/fastalloc/config";
+ *
+ * console.log(validateDrainOptions({ timeout: 500 }, "close")); // 500
+ * console.log(validateDrainOptions(undefined, "drain")); // undefined
+ * ```
+ */
+export function validateDrainOptions(
+  options: DrainOptions | undefined,
+  what: "drain" | "close",
+): number | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot ${what} pool: options ${quote(options)} are not an object`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== "timeout") {
+      throw new TypeError(
+        `Cannot ${what} pool: option ${quote(key)} is unknown`,
+      );
+    }
+  }
+  const timeout = options.timeout;
+  if (timeout === undefined) return undefined;
+  if (
+    typeof timeout !== "number" || !(timeout > 0) ||
+    (timeout > MAX_TIMER_MS && timeout !== Infinity)
+  ) {
+    throw new RangeError(
+      `Cannot ${what} pool: timeout ${
+        quote(timeout)
+      } is not a positive number of ms up to ${
+        quote(MAX_TIMER_MS)
+      } or Infinity`,
+    );
+  }
+  return timeout === Infinity ? undefined : timeout;
 }

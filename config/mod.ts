@@ -43,8 +43,10 @@ export {
   type AcquireOptions,
   type AsyncPoolOptions,
   type AsyncPoolSettings,
+  type DrainOptions,
   validateAcquireOptions,
   validateAsyncPoolOptions,
+  validateDrainOptions,
 } from "./async_options.ts";
 export {
   slotByteLength,

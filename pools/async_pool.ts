@@ -3,19 +3,20 @@
  * browsers, sockets) whose acquires wait, first come first served, when every
  * object is lent.
  *
- * How it stays fast: like the synchronous pools, every object gets a slot
- * number under a private symbol and each slot a generation counter (odd while
- * lent), so `release` detects double and foreign releases with one property
- * read and one compare, and handles detect stale borrows. Idle slots sit in a
- * typed-array stack. When an idle object is ready and nothing optional is
- * configured, `acquire` is a pop plus one resolved promise and `release` a
- * push that returns a shared resolved promise; everything else (waiters,
- * timers, statistics, reset, validation, lifetimes) takes a general path.
+ * The pool is told as a story of four private parts: the slot table
+ * (`_async_slots.ts`: which object is where, and each borrow's generation),
+ * the idle store (`_async_idle.ts`), the waiter queue (`_async_waiters.ts`)
+ * and the creations in flight (`_async_creations.ts`), with the reaper
+ * (`_async_reaper.ts`) running idle eviction and health checks in the
+ * background. When an idle object is ready and nothing optional is
+ * configured, `acquire` is a pop plus one already-resolved promise and
+ * `release` a push that returns a shared resolved promise; everything else
+ * takes a general path.
  *
- * Waiters form a doubly linked FIFO list. An object being created is bound to
- * the waiter it is for; when that waiter is served by a release instead, or
- * gives up, the creation passes to the oldest waiter not yet covered, so no
- * object is made for nobody and a failing factory rejects exactly one waiter.
+ * Re-entrancy, "state first, then the callback": the pool commits its
+ * bookkeeping before it calls `factory`, `reset`, `destroy`, `validate` or
+ * `onLeak`, so a callback may call any method of its own pool and each call
+ * behaves as it would from outside.
  *
  * @module
  */
@@ -23,8 +24,10 @@
 import {
   type AcquireOptions,
   type AsyncPoolOptions,
+  type DrainOptions,
   validateAcquireOptions,
   validateAsyncPoolOptions,
+  validateDrainOptions,
 } from "../config/async_options.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
 import {
@@ -45,17 +48,25 @@ import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../quote.ts";
 import { isThenable } from "./_scoped.ts";
+import { SlotTable } from "./_async_slots.ts";
+import { IdleStore } from "./_async_idle.ts";
+import {
+  NO_TIMING,
+  type Timing,
+  type Waiter,
+  type WaiterOwner,
+  WaiterQueue,
+} from "./_async_waiters.ts";
+import {
+  type Creation,
+  type CreationOwner,
+  Creations,
+} from "./_async_creations.ts";
+import { Reaper } from "./_async_reaper.ts";
 
 // Re-exported so this module's documentation is complete on its own.
-export type { AcquireOptions, AsyncPoolOptions, PoolStats };
+export type { AcquireOptions, AsyncPoolOptions, DrainOptions, PoolStats };
 export { AsyncContextHandle, AsyncOwnedHandle };
-
-/** Where an object's slot number is kept. Shared by every async pool. */
-const SLOT: unique symbol = Symbol("fastalloc.asyncSlot");
-/** The stamp of an object no async pool owns any more. */
-const NO_SLOT = -1;
-
-type Stamped = { [SLOT]?: number };
 
 const MODE_CLOSED = 1;
 const MODE_STATS = 2;
@@ -63,8 +74,12 @@ const MODE_VALIDATE = 4;
 const MODE_LIMITS = 8;
 const MODE_RESET = 16;
 const MODE_IDLE = 32;
-/** FIFO reuse: acquire takes the oldest idle object (the general path). */
 const MODE_FIFO = 64;
+
+/** `#make` results besides a slot number. */
+const PENDING = -1;
+const FAILED = -2;
+const GIVEN_UP = -3;
 
 /** Shared by every release that finishes synchronously: no allocation. */
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -73,116 +88,35 @@ function nowNs(): number {
   return performance.now() * 1e6;
 }
 
-const deno = (globalThis as {
-  Deno?: { unrefTimer?: (id: number) => void };
-}).Deno;
-
-/**
- * `setTimeout` that never keeps the process alive: `Deno.unrefTimer` on
- * Deno, `.unref()` on Node and Bun, nothing in browsers (which never wait).
- */
-function setUnrefTimeout<A>(
-  fn: (arg: A) => void,
-  ms: number,
-  arg: A,
-): unknown {
-  const id: unknown = setTimeout(fn, ms, arg);
-  if (typeof id === "number") {
-    deno?.unrefTimer?.(id);
-  } else {
-    (id as { unref?: () => void } | undefined)?.unref?.();
-  }
-  return id;
-}
-
-function clearTimer(id: unknown): void {
-  clearTimeout(id as number);
-}
-
-/** What a waiter calls back into its pool with (kept out of the class's privates). */
-interface WaiterOwner<T> {
-  timedOut(waiter: Waiter<T>): void;
-  aborted(waiter: Waiter<T>): void;
-}
-
-/** A creation in flight, bound to the waiter it is for (if any). */
-interface Creation<T> {
-  waiter: Waiter<T> | undefined;
-}
-
-/** One acquire that could not be served at once. */
-class Waiter<T> {
-  readonly owner: WaiterOwner<T>;
-  readonly promise: Promise<T>;
-  resolve!: (value: T) => void;
-  reject!: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  readonly timeoutMs: number;
-  /** When it started waiting, in ns; 0 without statistics. */
-  readonly started: number;
-  /** Whether its acquire time is sampled. */
-  readonly sampled: boolean;
-  prev: Waiter<T> | undefined = undefined;
-  next: Waiter<T> | undefined = undefined;
-  queued = false;
-  settled = false;
-  creation: Creation<T> | undefined = undefined;
-  timer: unknown = undefined;
-
-  constructor(
-    owner: WaiterOwner<T>,
-    signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
-    timing: { started: number; sampled: boolean },
-  ) {
-    // An executor, not Promise.withResolvers: V8 inlines it (≈ 1.5× faster).
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    this.owner = owner;
-    this.signal = signal;
-    this.timeoutMs = timeoutMs ?? 0;
-    this.started = timing.started;
-    this.sampled = timing.sampled;
-    if (timeoutMs !== undefined) {
-      this.timer = setUnrefTimeout(onWaiterTimeout, timeoutMs, this);
-    }
-    // The waiter is its own listener (handleEvent): no closure per wait.
-    signal?.addEventListener("abort", this, { once: true });
-  }
-
-  /** The abort listener. */
-  handleEvent(): void {
-    this.owner.aborted(this);
+/** `obj instanceof type` that can neither throw nor be fooled into throwing. */
+function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
+  try {
+    return obj instanceof type;
+  } catch {
+    return false;
   }
 }
-
-function onWaiterTimeout<T>(waiter: Waiter<T>): void {
-  waiter.timer = undefined;
-  waiter.owner.timedOut(waiter);
-}
-
-const NO_TIMING = { started: 0, sampled: false };
 
 /**
  * A pool of resources that are slow to make or must be limited in number:
  * database connections, browser pages, sockets. `acquire()` resolves with an
  * idle object, else a new one while fewer than `capacity` exist, else waits
  * (first come, first served) for one to be released. Waits can be bounded
- * (`acquireTimeout`, `timeout`, `signal`, `maxWaiters`); objects can be
- * checked before reuse (`validate`), evicted when idle (`idleTimeout`) and
+ * (`acquireTimeout`, `timeout`, `signal`, `maxWaiters`), creations too
+ * (`createTimeout`, with an `AbortSignal` for the factory); objects can be
+ * checked before reuse (`validate`) and while idle (`healthCheckInterval`),
+ * thrown out when broken (`discard`), evicted when idle (`idleTimeout`) and
  * retired (`maxUses`, `maxLifetime`); `min` objects are kept ready.
  *
- * Guarantees: a waiter that gave up (timeout, abort, close) never receives an
- * object afterwards, and no object is lost because of it; a failing factory
- * rejects the acquire it was creating for and is never retried by the pool on
- * its own; every object is destroyed exactly once; the pool's timers never
- * keep a process alive (so a process with nothing else to do exits rather
- * than wait for an acquire's timeout).
+ * Guarantees: a waiter that gave up never receives an object afterwards, and
+ * no object is lost because of it; a failing or timed-out creation rejects
+ * the acquire it was creating for (the oldest waiter without a creation of
+ * its own, which may be one that a refill to `min` was passed to) and is
+ * never retried by the pool on its own; every object is destroyed exactly
+ * once; an acquire that waits keeps the process alive until it settles,
+ * while the pool's own timers never do.
  *
- * Pooled objects must not be thenables (have a `then` method): promises
- * would adopt them.
+ * Pooled objects must not be thenables (have a `then` method).
  *
  * @typeParam T The pooled object type.
  *
@@ -199,29 +133,15 @@ const NO_TIMING = { started: 0, sampled: false };
  * const pool = new AsyncPool({
  *   capacity: 10,
  *   min: 2,
- *   factory: async () => new Connection(),
+ *   factory: async (_signal) => new Connection(),
  *   validate: (conn) => conn.open,
  *   destroy: (conn) => conn.close(),
+ *   createTimeout: 5_000,
  *   acquireTimeout: 1_000,
  * });
- * {
- *   await using handle = await pool.allocate();
- *   await handle.value.query("select 1");
- * }
  * const rows = await pool.use((conn) => conn.query("select 2"));
  * console.log(rows); // result of select 2
- * await pool.close();
- * ```
- *
- * @example From a class
- * ```ts
- * import { AsyncPool } from "@fastalloc/fastalloc";
- *
- * class Buffer4k { bytes = new Uint8Array(4096); }
- * await using pool = new AsyncPool(Buffer4k, { capacity: 4 });
- * const buf = await pool.acquire();
- * buf.bytes[0] = 1;
- * await pool.release(buf);
+ * await pool.close({ timeout: 10_000 });
  * ```
  */
 export class AsyncPool<T extends object> {
@@ -231,73 +151,46 @@ export class AsyncPool<T extends object> {
   #releaseMode: number;
   #capacity: number;
   #min: number;
-  #create: () => T | Promise<T>;
+  #factory: (signal: AbortSignal) => T | Promise<T>;
   #type: PoolType<T> | undefined;
   #reset: ((obj: T) => void | Promise<void>) | undefined;
   #destroy: ((obj: T) => void | Promise<void>) | undefined;
   #validate: ((obj: T) => boolean | Promise<boolean>) | undefined;
   #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
   #acquireTimeout: number | undefined;
+  #createTimeout: number | undefined;
   #maxWaiters: number;
-  #idleTimeout: number | undefined;
   #maxUses: number | undefined;
   #maxLifetime: number | undefined;
   #stats: StatsCollector | undefined;
 
-  #objects: (T | undefined)[];
-  /**
-   * A promise already resolved with each slot's object, made once per
-   * object: a fulfilled promise can be awaited any number of times, so the
-   * fast acquire allocates nothing at all.
-   */
-  #ready: (Promise<T> | undefined)[];
-  #generations: Uint32Array;
-  /** Borrows per slot since its object was made (0: fresh, never validated). */
-  #uses: Uint32Array;
-  /** When each slot's object was made, in ms (with `maxLifetime`). */
-  #bornAt: Float64Array | undefined;
-  /** When each idle slot became idle, in ms (with `idleTimeout`). */
-  #idleSince: Float64Array | undefined;
-  /** Idle slots, oldest at the bottom: LIFO reuse keeps hot objects hot. */
-  #idle: Int32Array;
-  #idleCount = 0;
-  /** `allocator: "deque"`: lend the object idle longest. */
-  #fifo: boolean;
-  /** Slot numbers that hold no object. */
-  #vacant: number[] = [];
-  #nextSlot = 0;
-  /** Objects the pool holds (lent, idle or busy). */
-  #live = 0;
+  #slots: SlotTable<T>;
+  #idle: IdleStore;
+  #waiters: WaiterQueue<T> = new WaiterQueue();
+  #creations: Creations<T> = new Creations();
+  #reaper: Reaper | undefined;
   #inUse = 0;
-  /** Factory calls in flight. */
-  #creating = 0;
   /** Objects being reset or validated: neither lent nor idle. */
   #busy = 0;
   /** Destroy calls in flight. */
   #destroying = 0;
-  /** Acquires not yet settled that got a waiter. */
-  #pending = 0;
-  #head: Waiter<T> | undefined = undefined;
-  #tail: Waiter<T> | undefined = undefined;
   /** Waiters whose object is being validated (out of the queue). */
   #assigned: Set<Waiter<T>> = new Set();
-  /** Creations in flight that no waiter is waiting for. */
-  #spare: Set<Creation<T>> = new Set();
+  /** The creation `#make` just started, and its promise, when it answered `PENDING`. */
+  #started: Creation<T> | undefined = undefined;
+  #startedMade: PromiseLike<T> | undefined = undefined;
+  /** The error `#make` met, when it answered `FAILED`. */
+  #failure: unknown = undefined;
 
   #draining = false;
   #closed = false;
   #closing: Promise<void> | undefined = undefined;
   #closeErrors: unknown[] = [];
   #quiet: PromiseWithResolvers<void> | undefined = undefined;
-  #reaper: unknown = undefined;
-  #reapNow: (pool: AsyncPool<T>) => void;
 
-  /** Objects that cannot carry the slot symbol (non-extensible). */
-  #slotsByObject: Map<T, number> | undefined;
-  /** Objects this pool made and destroyed, to tell a late release from a foreign one. */
-  #retired: WeakSet<T> = new WeakSet();
   #lender: Lender<T>;
-  #owner: WaiterOwner<T>;
+  #waiterOwner: WaiterOwner<T>;
+  #creationOwner: CreationOwner<T>;
   #wrapContext: (obj: T) => AsyncContextHandle<T>;
   #wrapOwned: (obj: T) => AsyncOwnedHandle<T>;
 
@@ -318,7 +211,9 @@ export class AsyncPool<T extends object> {
    * @throws {PoolConfigurationError} For any other bad option.
    */
   constructor(
-    options: AsyncPoolOptions<T> & { factory: () => T | Promise<T> },
+    options: AsyncPoolOptions<T> & {
+      factory: (signal: AbortSignal) => T | Promise<T>;
+    },
   );
   constructor(
     typeOrOptions: PoolType<T> | AsyncPoolOptions<T>,
@@ -337,28 +232,21 @@ export class AsyncPool<T extends object> {
     const capacity = settings.capacity;
     this.#capacity = capacity;
     this.#min = settings.min;
-    this.#create = settings.create;
+    this.#factory = settings.create;
     this.#type = settings.type;
     this.#reset = settings.reset;
     this.#destroy = settings.destroy;
     this.#validate = settings.validate;
     this.#onLeak = settings.onLeak;
     this.#acquireTimeout = settings.acquireTimeout;
+    this.#createTimeout = settings.createTimeout;
     this.#maxWaiters = settings.maxWaiters;
-    this.#idleTimeout = settings.idleTimeout;
     this.#maxUses = settings.maxUses;
     this.#maxLifetime = settings.maxLifetime;
-    this.#objects = new Array<T | undefined>(capacity).fill(undefined);
-    this.#ready = new Array<Promise<T> | undefined>(capacity).fill(undefined);
-    this.#generations = new Uint32Array(capacity);
-    this.#uses = new Uint32Array(capacity);
-    this.#idle = new Int32Array(capacity);
-    if (settings.maxLifetime !== undefined) {
-      this.#bornAt = new Float64Array(capacity);
-    }
-    if (settings.idleTimeout !== undefined) {
-      this.#idleSince = new Float64Array(capacity);
-    }
+    const timed = settings.idleTimeout !== undefined ||
+      settings.healthCheckInterval !== undefined;
+    this.#slots = new SlotTable(capacity, settings.maxLifetime !== undefined);
+    this.#idle = new IdleStore(settings.allocator === "deque", timed);
     if (settings.statistics.enabled) {
       this.#stats = new StatsCollector({
         timing: settings.statistics.timing,
@@ -372,12 +260,11 @@ export class AsyncPool<T extends object> {
       : 0;
     const common = (this.#stats ? MODE_STATS : 0) |
       (settings.validate ? MODE_VALIDATE : 0) | limits;
-    this.#fifo = settings.allocator === "deque";
-    this.#acquireMode = common | (this.#fifo ? MODE_FIFO : 0);
+    this.#acquireMode = common |
+      (settings.allocator === "deque" ? MODE_FIFO : 0);
     this.#releaseMode = common | (settings.reset ? MODE_RESET : 0) |
-      (settings.idleTimeout !== undefined ? MODE_IDLE : 0);
-    this.#reapNow = (pool) => pool.#reap();
-    this.#owner = {
+      (timed ? MODE_IDLE : 0);
+    this.#waiterOwner = {
       timedOut: (waiter) => {
         if (waiter.settled) return;
         this.#stats?.recordTimeout();
@@ -393,33 +280,46 @@ export class AsyncPool<T extends object> {
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };
+    this.#creationOwner = {
+      created: (creation, obj) => this.#created(creation, obj),
+      failed: (creation, error) => {
+        if (creation.abandoned) return;
+        this.#stats?.recordCreateFailure();
+        this.#failCreation(this.#creations.end(creation), error);
+      },
+      timedOut: (creation) => this.#createTimedOut(creation),
+    };
     this.#lender = {
-      isLive: (obj: T, generation: number): boolean => {
-        const slot = this.#slotOf(obj);
-        return slot >= 0 && this.#generations[slot] === generation;
-      },
-      release: (obj: T, generation: number): Promise<void> => {
-        const slot = this.#slotOf(obj);
-        if (slot < 0 || this.#generations[slot] !== generation) {
-          return Promise.reject(
-            new AlreadyReleasedError(
-              `Cannot release handle: its borrow (generation ${
-                quote(generation)
-              }) was already released`,
-            ),
-          );
-        }
-        return this.release(obj);
-      },
-      reclaim: (obj: T, generation: number): void =>
-        this.#reclaim(obj, generation),
+      isLive: (obj, generation) => this.#isLive(obj, generation),
+      release: (obj, generation) =>
+        this.#isLive(obj, generation) ? this.release(obj) : Promise.reject(
+          new AlreadyReleasedError(
+            `Cannot release handle: its borrow (generation ${
+              quote(generation)
+            }) was already released`,
+          ),
+        ),
+      reclaim: (obj, generation) => this.#reclaim(obj, generation),
     };
     this.#wrapContext = (obj) =>
       new AsyncContextHandle(this.#lender, obj, this.#generationOf(obj));
     this.#wrapOwned = (obj) =>
       new AsyncOwnedHandle(this.#lender, obj, this.#generationOf(obj));
-    if (settings.preInitialize) this.#fillTo(capacity, true);
-    else if (this.#min > 0) this.#fillTo(this.#min, true);
+    if (timed) {
+      this.#reaper = new Reaper(
+        {
+          surplus: () => this.#slots.live - this.#min,
+          evict: (slots) => {
+            for (const slot of slots) this.#destroySlot(slot);
+          },
+          check: (slots) => this.#checkIdle(slots),
+        },
+        this.#idle,
+        settings.idleTimeout,
+        settings.healthCheckInterval,
+      );
+    }
+    this.#fillTo(settings.preInitialize ? capacity : this.#min, true);
   }
 
   // ---- acquire -----------------------------------------------------------
@@ -427,12 +327,14 @@ export class AsyncPool<T extends object> {
   /**
    * Borrows an object: an idle one at once, else a new one while fewer than
    * `capacity` exist, else the next one released, first come first served.
+   * While it waits it keeps the process alive.
    *
    * @param options `signal` to abort the wait, `timeout` (ms) to bound it
    * (default: the pool's `acquireTimeout`).
    * @returns A promise of the object, now borrowed. It rejects with
    * `signal.reason` when the signal aborts, {@linkcode PoolTimeoutError} when
-   * the time runs out, {@linkcode PoolClosedError} when the pool is closed or
+   * the time runs out (or the creation made for it ran past
+   * `createTimeout`), {@linkcode PoolClosedError} when the pool is closed or
    * draining (or closes while waiting), {@linkcode PoolEmptyError} when
    * `maxWaiters` acquires already wait, with the factory's error when the
    * object made for it could not be made, and with `TypeError`/`RangeError`
@@ -444,14 +346,11 @@ export class AsyncPool<T extends object> {
    *
    * const pool = new AsyncPool({ capacity: 1, factory: async () => ({ id: 1 }) });
    * const conn = await pool.acquire();
-   * // The pool's timers never keep a process alive; this one does meanwhile.
-   * const work = new Promise((resolve) => setTimeout(resolve, 50));
    * try {
    *   await pool.acquire({ timeout: 20 });
    * } catch (error) {
    *   console.log(error instanceof PoolTimeoutError); // true
    * }
-   * await work;
    * await pool.release(conn);
    * await pool.close();
    * ```
@@ -459,16 +358,18 @@ export class AsyncPool<T extends object> {
   acquire(options?: AcquireOptions): Promise<T> {
     if (
       this.#acquireMode === 0 && options === undefined &&
-      this.#head === undefined
+      this.#waiters.head === undefined
     ) {
-      const count = this.#idleCount;
+      const idle = this.#idle;
+      const count = idle.count;
       if (count !== 0) {
-        const slot = this.#idle[count - 1]!;
-        this.#idleCount = count - 1;
-        const generations = this.#generations;
+        const slot = idle.slots[count - 1]!;
+        idle.count = count - 1;
+        const slots = this.#slots;
+        const generations = slots.generations;
         generations[slot] = generations[slot]! + 1;
         this.#inUse++;
-        return this.#ready[slot]!;
+        return slots.ready[slot]!;
       }
     }
     return this.#acquireGeneral(options);
@@ -493,75 +394,65 @@ export class AsyncPool<T extends object> {
       : { started: nowNs(), sampled: stats.sampleAllocation() };
     const promise = this.#acquireOrWait(signal, timeout, timing);
     // Objects dropped on the way (expired, invalid) are replaced up to min.
-    if (this.#live + this.#creating < this.#min) this.#fillToMin(false);
+    this.#fillTo(this.#min, false);
     return promise;
   }
 
   #acquireOrWait(
     signal: AbortSignal | undefined,
     timeout: number | undefined,
-    timing: { started: number; sampled: boolean },
+    timing: Timing,
   ): Promise<T> {
-    const stats = this.#stats;
-    if (this.#head === undefined) {
+    if (this.#waiters.head === undefined) {
       // Nobody is ahead: an idle object, or a new one, may serve at once.
-      while (this.#idleCount > 0) {
-        const slot = this.#popIdle();
+      while (this.#idle.count > 0) {
+        const slot = this.#idle.take();
         if (this.#expired(slot)) {
           this.#destroySlot(slot);
-          continue;
-        }
-        if (this.#needsCheck(slot)) {
+        } else if (!this.#needsCheck(slot)) {
+          return this.#slots.ready[this.#lend(slot, timing)]!;
+        } else {
           const verdict = this.#check(slot);
-          if (verdict === false) {
-            this.#destroySlot(slot);
-            continue;
-          }
-          if (verdict !== true) {
-            const waiter = this.#newWaiter(signal, timeout, timing);
-            this.#checkAsync(waiter, slot, verdict);
+          if (isThenable(verdict)) {
+            const waiter = this.#open(signal, timeout, timing);
+            this.#checkFor(waiter, slot, verdict);
             return waiter.promise;
           }
+          if (verdict && !this.#draining) {
+            return this.#slots.ready[this.#lend(slot, timing)]!;
+          }
+          if (verdict) this.#serve(slot, true);
+          else this.#destroySlot(slot);
         }
-        this.#lendSlot(slot, timing);
-        return this.#ready[slot]!;
+        // A callback may have closed the pool: this acquire fails at once.
+        if (this.#draining) return Promise.reject(this.#closedError());
       }
-      if (
-        this.#spare.size === 0 && this.#live + this.#creating < this.#capacity
-      ) {
-        let made: T | Promise<T>;
-        try {
-          made = this.#create();
-        } catch (error) {
+      if (this.#creations.spare.size === 0 && this.#hasRoom()) {
+        const made = this.#make();
+        if (made >= 0) return this.#slots.ready[this.#lend(made, timing)]!;
+        if (made === FAILED) {
+          const error = this.#failure;
+          this.#failure = undefined;
+          this.#dispatch();
           return Promise.reject(error);
         }
-        if (!isThenable(made)) {
-          let slot: number;
-          try {
-            slot = this.#adopt(made);
-          } catch (error) {
-            return Promise.reject(error);
-          }
-          this.#lendSlot(slot, timing);
-          return this.#ready[slot]!;
-        }
-        const waiter = this.#newWaiter(signal, timeout, timing);
-        this.#enqueue(waiter);
-        this.#track(made, waiter);
+        if (made === GIVEN_UP) return Promise.reject(this.#closedError());
+        const waiter = this.#open(signal, timeout, timing);
+        this.#waiters.push(waiter);
+        this.#track(waiter);
         return waiter.promise;
       }
     }
-    const room = this.#spare.size > 0 ||
-      this.#live + this.#creating < this.#capacity;
+    const room = this.#creations.spare.size > 0 || this.#hasRoom();
     if (!room) {
-      stats?.recordExhaustion();
-      if (this.#pending >= this.#maxWaiters) {
+      this.#stats?.recordExhaustion();
+      if (this.#waiters.pending >= this.#maxWaiters) {
         return Promise.reject(
           new PoolEmptyError(
             `Cannot acquire from pool: all ${
               quote(this.#capacity)
             } objects are in use and ${
-              quote(this.#pending)
+              quote(this.#waiters.pending)
             } acquires are already waiting (maxWaiters ${
               quote(this.#maxWaiters)
             })`,
@@ -569,8 +460,8 @@ export class AsyncPool<T extends object> {
         );
       }
     }
-    const waiter = this.#newWaiter(signal, timeout, timing);
-    this.#enqueue(waiter);
+    const waiter = this.#open(signal, timeout, timing);
+    this.#waiters.push(waiter);
     if (room) this.#dispatch();
     return waiter.promise;
   }
@@ -598,60 +489,46 @@ export class AsyncPool<T extends object> {
    */
   tryAcquire(): T | undefined {
     if (this.#draining) throw this.#closedError();
-    if (this.#head !== undefined) return undefined;
+    if (this.#waiters.head !== undefined) return undefined;
     const stats = this.#stats;
     const timing = stats === undefined
       ? NO_TIMING
       : { started: nowNs(), sampled: stats.sampleAllocation() };
-    while (this.#idleCount > 0) {
-      const slot = this.#popIdle();
-      if (this.#expired(slot)) {
+    while (this.#idle.count > 0) {
+      const slot = this.#idle.take();
+      let verdict: boolean | PromiseLike<unknown> = !this.#expired(slot);
+      if (verdict && this.#needsCheck(slot)) verdict = this.#check(slot);
+      if (isThenable(verdict)) {
+        this.#checkIdle([slot], verdict);
+        return undefined;
+      }
+      if (verdict && !this.#draining) {
+        return this.#slots.objects[this.#lend(slot, timing)];
+      }
+      if (verdict) {
+        this.#serve(slot, true);
+      } else {
         this.#destroySlot(slot);
         this.#replenish();
-        continue;
       }
-      if (this.#needsCheck(slot)) {
-        const verdict = this.#check(slot);
-        if (verdict === false) {
-          this.#destroySlot(slot);
-          this.#replenish();
-          continue;
-        }
-        if (verdict !== true) {
-          this.#busy++;
-          Promise.resolve(verdict).then(
-            (ok) => this.#checkedInBackground(slot, Boolean(ok)),
-            () => this.#checkedInBackground(slot, false),
-          );
-          return undefined;
-        }
-      }
-      return this.#lendSlot(slot, timing);
+      if (this.#draining) throw this.#closedError();
     }
-    if (this.#live + this.#creating >= this.#capacity) {
-      stats?.recordExhaustion();
-    }
+    if (!this.#hasRoom()) stats?.recordExhaustion();
     return undefined;
   }
 
-  #checkedInBackground(slot: number, ok: boolean): void {
-    this.#busy--;
-    if (ok) {
-      this.#serve(slot, true);
-    } else {
-      this.#destroySlot(slot);
-      this.#replenish();
-    }
-    this.#checkQuiet();
+  // ---- lending, checking, serving -----------------------------------------
+
+  #hasRoom(): boolean {
+    return this.#slots.live + this.#creations.count < this.#capacity;
   }
 
-  #newWaiter(
+  #open(
     signal: AbortSignal | undefined,
     timeout: number | undefined,
-    timing: { started: number; sampled: boolean },
+    timing: Timing,
   ): Waiter<T> {
-    this.#pending++;
-    return new Waiter(this.#owner, signal, timeout, timing);
+    return this.#waiters.open(this.#waiterOwner, signal, timeout, timing);
   }
 
   #closedError(): PoolClosedError {
@@ -663,141 +540,123 @@ export class AsyncPool<T extends object> {
   }
 
   /** Marks the idle or fresh object in `slot` lent and counts it. */
-  #lendSlot(slot: number, timing: { started: number; sampled: boolean }): T {
-    const generations = this.#generations;
-    generations[slot] = generations[slot]! + 1;
+  #lend(slot: number, timing: Timing): number {
+    const slots = this.#slots;
+    slots.generations[slot]! += 1;
+    slots.uses[slot]! += 1;
     this.#inUse++;
-    this.#uses[slot]!++;
     const stats = this.#stats;
     if (stats !== undefined) {
       stats.recordAllocation();
       if (timing.sampled) stats.recordAllocationTime(nowNs() - timing.started);
     }
-    return this.#objects[slot]!;
+    return slot;
   }
 
   /** Whether the object in `slot` must pass `validate` before it is lent. */
   #needsCheck(slot: number): boolean {
-    return this.#validate !== undefined && this.#uses[slot]! > 0;
+    return this.#validate !== undefined && this.#slots.uses[slot]! > 0;
   }
 
-  /** Runs `validate`: `true`/`false`, or a promise of the verdict. */
+  /**
+   * Runs `validate` on a slot that is neither lent nor idle (busy while it
+   * runs): a verdict, or a promise of one (still busy).
+   */
   #check(slot: number): boolean | PromiseLike<unknown> {
+    this.#busy++;
     let verdict: unknown;
     try {
-      verdict = this.#validate!(this.#objects[slot]!);
+      verdict = this.#validate!(this.#slots.objects[slot]!);
     } catch {
-      return false;
+      verdict = false;
     }
-    return isThenable(verdict) ? verdict : Boolean(verdict);
+    if (isThenable(verdict)) return verdict;
+    this.#busy--;
+    return Boolean(verdict);
   }
 
   /** Waits for an asynchronous verdict on `slot` on behalf of `waiter`. */
-  #checkAsync(
-    waiter: Waiter<T>,
-    slot: number,
-    verdict: PromiseLike<unknown>,
-  ): void {
-    this.#busy++;
+  #checkFor(waiter: Waiter<T>, slot: number, verdict: PromiseLike<unknown>) {
     this.#assigned.add(waiter);
-    Promise.resolve(verdict).then(
-      (ok) => this.#checked(waiter, slot, Boolean(ok)),
-      () => this.#checked(waiter, slot, false),
-    );
-  }
-
-  #checked(waiter: Waiter<T>, slot: number, ok: boolean): void {
-    this.#busy--;
-    this.#assigned.delete(waiter);
-    if (ok) {
-      if (waiter.settled) {
+    const done = (ok: boolean) => {
+      this.#busy--;
+      this.#assigned.delete(waiter);
+      if (!ok) {
+        this.#destroySlot(slot);
+        // It was first in line when its object was taken: it stays first.
+        if (!waiter.settled) this.#waiters.unshift(waiter);
+        this.#replenish();
+      } else if (waiter.settled) {
         this.#serve(slot, true);
       } else {
-        this.#lendTo(waiter, slot);
+        this.#settle(waiter);
+        waiter.resolve(this.#slots.objects[this.#lend(slot, waiter)]!);
       }
-    } else {
-      this.#destroySlot(slot);
-      // The waiter was first in line when its object was taken: it stays first.
-      if (!waiter.settled) this.#enqueueFront(waiter);
-      this.#replenish();
+      this.#checkQuiet();
+    };
+    Promise.resolve(verdict).then((ok) => done(Boolean(ok)), () => done(false));
+  }
+
+  /**
+   * Validates idle slots taken out of the store (health checks, and
+   * `tryAcquire` meeting an async `validate`): valid ones come back, invalid
+   * ones are destroyed and replaced. `pending` is a verdict already asked for.
+   */
+  #checkIdle(slots: number[], pending?: PromiseLike<unknown>): void {
+    let dropped = false;
+    for (const slot of slots) {
+      const verdict = pending ?? this.#check(slot);
+      if (isThenable(verdict)) {
+        const done = (ok: boolean) => {
+          this.#busy--;
+          if (ok) {
+            this.#serve(slot, true);
+          } else {
+            this.#destroySlot(slot);
+            this.#replenish();
+          }
+          this.#checkQuiet();
+        };
+        Promise.resolve(verdict).then(
+          (ok) => done(Boolean(ok)),
+          () => done(false),
+        );
+      } else if (verdict) {
+        this.#serve(slot, true);
+      } else {
+        this.#destroySlot(slot);
+        dropped = true;
+      }
     }
+    if (dropped) this.#replenish();
     this.#checkQuiet();
   }
 
   /** Whether the object in `slot` has reached `maxUses` or `maxLifetime`. */
   #expired(slot: number): boolean {
-    if (this.#maxUses !== undefined && this.#uses[slot]! >= this.#maxUses) {
+    const slots = this.#slots;
+    if (this.#maxUses !== undefined && slots.uses[slot]! >= this.#maxUses) {
       return true;
     }
     return this.#maxLifetime !== undefined &&
-      performance.now() - this.#bornAt![slot]! >= this.#maxLifetime;
+      performance.now() - slots.bornAt![slot]! >= this.#maxLifetime;
   }
 
-  // ---- waiters -------------------------------------------------------------
-
-  #enqueue(waiter: Waiter<T>): void {
-    waiter.queued = true;
-    const tail = this.#tail;
-    waiter.prev = tail;
-    if (tail === undefined) this.#head = waiter;
-    else tail.next = waiter;
-    this.#tail = waiter;
-  }
-
-  #enqueueFront(waiter: Waiter<T>): void {
-    waiter.queued = true;
-    const head = this.#head;
-    waiter.next = head;
-    if (head === undefined) this.#tail = waiter;
-    else head.prev = waiter;
-    this.#head = waiter;
+  /** Ends `waiter`'s wait: timer, listener, keep-alive and statistics. */
+  #settle(waiter: Waiter<T>): void {
+    this.#waiters.settle(waiter);
+    if (this.#stats !== undefined) {
+      this.#stats.recordWait(nowNs() - waiter.started);
+    }
   }
 
   /** Takes `waiter` out of the queue; its creation passes to the next uncovered waiter. */
   #dequeue(waiter: Waiter<T>): void {
-    const { prev, next } = waiter;
-    if (prev === undefined) this.#head = next;
-    else prev.next = next;
-    if (next === undefined) this.#tail = prev;
-    else next.prev = prev;
-    waiter.prev = waiter.next = undefined;
-    waiter.queued = false;
+    this.#waiters.remove(waiter);
     const creation = waiter.creation;
     if (creation !== undefined) {
       waiter.creation = undefined;
-      this.#bind(creation, this.#firstUncovered());
-    }
-  }
-
-  #firstUncovered(): Waiter<T> | undefined {
-    let waiter = this.#head;
-    while (waiter !== undefined && waiter.creation !== undefined) {
-      waiter = waiter.next;
-    }
-    return waiter;
-  }
-
-  /** Binds `creation` to `waiter`, or makes it spare when there is none. */
-  #bind(creation: Creation<T>, waiter: Waiter<T> | undefined): void {
-    creation.waiter = waiter;
-    if (waiter === undefined) {
-      this.#spare.add(creation);
-    } else {
-      waiter.creation = creation;
-    }
-  }
-
-  /** Ends `waiter`'s wait: clears its timer and listener, counts the wait. */
-  #settle(waiter: Waiter<T>): void {
-    waiter.settled = true;
-    this.#pending--;
-    if (waiter.timer !== undefined) {
-      clearTimer(waiter.timer);
-      waiter.timer = undefined;
-    }
-    waiter.signal?.removeEventListener("abort", waiter);
-    if (this.#stats !== undefined) {
-      this.#stats.recordWait(nowNs() - waiter.started);
+      this.#creations.bind(creation, this.#waiters.firstUncovered());
     }
   }
 
@@ -810,46 +669,42 @@ export class AsyncPool<T extends object> {
     this.#checkQuiet();
   }
 
-  /** Lends the object in `slot` to `waiter` (already out of the queue). */
-  #lendTo(waiter: Waiter<T>, slot: number): void {
-    this.#settle(waiter);
-    waiter.resolve(this.#lendSlot(slot, waiter));
-  }
-
   /**
    * Puts the available object in `slot` to use: to the first waiter, else
-   * idle. `checked` skips `validate` (fresh or just validated objects).
+   * idle. `checked` skips `validate` and the limits (fresh or just checked).
    */
   #serve(slot: number, checked: boolean): void {
-    if (this.#closed) {
+    if (this.#closed || (!checked && this.#expired(slot))) {
       this.#destroySlot(slot);
+      if (!this.#closed) this.#replenish();
       return;
     }
-    if (!checked && this.#expired(slot)) {
-      this.#destroySlot(slot);
-      this.#replenish();
-      return;
-    }
-    const waiter = this.#head;
+    const waiter = this.#waiters.head;
     if (waiter === undefined) {
-      this.#pushIdle(slot);
+      this.#idle.put(slot);
+      this.#reaper?.idled();
       return;
     }
     this.#dequeue(waiter);
     if (!checked && this.#needsCheck(slot)) {
       const verdict = this.#check(slot);
-      if (verdict === false) {
+      if (isThenable(verdict)) return this.#checkFor(waiter, slot, verdict);
+      if (this.#closed) {
+        // validate closed the pool: this waiter was out of the queue.
+        this.#giveUp(waiter, this.#closedError());
         this.#destroySlot(slot);
-        this.#enqueueFront(waiter);
+        return;
+      }
+      if (!verdict) {
+        if (!waiter.settled) this.#waiters.unshift(waiter);
+        this.#destroySlot(slot);
         this.#replenish();
         return;
       }
-      if (verdict !== true) {
-        this.#checkAsync(waiter, slot, verdict);
-        return;
-      }
+      if (waiter.settled) return this.#serve(slot, true);
     }
-    this.#lendTo(waiter, slot);
+    this.#settle(waiter);
+    waiter.resolve(this.#slots.objects[this.#lend(slot, waiter)]!);
   }
 
   /**
@@ -857,117 +712,140 @@ export class AsyncPool<T extends object> {
    * while there is room. Each waiter gets at most one creation at a time.
    */
   #dispatch(): void {
-    while (this.#head !== undefined && this.#idleCount > 0) {
-      this.#serve(this.#popIdle(), false);
+    const waiters = this.#waiters;
+    while (waiters.head !== undefined && this.#idle.count > 0) {
+      this.#serve(this.#idle.take(), false);
     }
-    let waiter = this.#head;
-    while (waiter !== undefined) {
+    let waiter = waiters.head;
+    while (waiter !== undefined && !this.#closed) {
       if (waiter.creation !== undefined) {
         waiter = waiter.next;
         continue;
       }
-      const spare = this.#spare.values().next();
-      if (!spare.done) {
-        this.#spare.delete(spare.value);
-        this.#bind(spare.value, waiter);
+      const spare = this.#creations.takeSpare();
+      if (spare !== undefined) {
+        this.#creations.bind(spare, waiter);
         waiter = waiter.next;
         continue;
       }
-      if (this.#live + this.#creating >= this.#capacity) return;
-      // A synchronous factory serves (or fails) at once and changes the
-      // queue, so start again from its head.
-      waiter = this.#startCreation(waiter) ? this.#head : waiter.next;
+      if (!this.#hasRoom()) return;
+      const made = this.#make();
+      if (made === PENDING) {
+        // The factory may have changed the queue (re-entrant calls).
+        const target = waiter.queued && waiter.creation === undefined
+          ? waiter
+          : waiters.firstUncovered();
+        this.#track(target);
+        waiter = waiter.queued ? waiter.next : waiters.head;
+        continue;
+      }
+      if (made >= 0) this.#serve(made, true);
+      else if (made === FAILED) this.#giveUp(waiter, this.#takeFailure());
+      waiter = waiters.head;
     }
   }
 
   /** Destroyed objects are replaced: waiters first, then up to `min`. */
   #replenish(): void {
     this.#dispatch();
-    this.#fillToMin(false);
+    this.#fillTo(this.#min, false);
   }
 
   // ---- creation ----------------------------------------------------------
 
   /**
-   * Creates objects until `min` exist. In the constructor a synchronous
-   * factory error is thrown; later, failures are left for the next acquire
-   * to meet (the pool never retries on its own).
+   * Creates objects until `target` exist or are being made. In the
+   * constructor a synchronous factory error is thrown; later, failures are
+   * counted and left for the next acquire to meet (no retry on its own).
    */
-  #fillToMin(rethrow: boolean): void {
-    this.#fillTo(this.#min, rethrow);
-  }
-
-  /** Starts creations until `target` objects exist or are being made. */
   #fillTo(target: number, rethrow: boolean): void {
-    if (this.#draining) return;
-    while (this.#live + this.#creating < target) {
-      let made: T | Promise<T>;
-      try {
-        made = this.#create();
-        if (!isThenable(made)) {
-          this.#serve(this.#adopt(made), true);
-          continue;
-        }
-      } catch (error) {
-        if (!rethrow) return;
-        this.#destroyIdle();
+    while (
+      !this.#draining && this.#slots.live + this.#creations.count < target
+    ) {
+      const made = this.#make();
+      if (made >= 0) {
+        this.#serve(made, true);
+      } else if (made === PENDING) {
+        this.#track(undefined);
+      } else {
+        const error = this.#takeFailure();
+        if (!rethrow || made !== FAILED) return;
+        for (const slot of this.#idle.takeAll()) this.#destroySlot(slot);
         throw error;
       }
-      this.#track(made, undefined);
     }
   }
 
   /**
-   * Starts a creation for `waiter`. Returns `true` when it finished at once
-   * (synchronous factory), having served or rejected a waiter.
+   * Calls the factory with a place reserved. Returns the slot of an object
+   * made synchronously; `PENDING` for a promise (the creation and its
+   * promise wait in `#started` for `#track`); `FAILED` (the error in
+   * `#failure`); `GIVEN_UP` when the pool closed during the call.
    */
-  #startCreation(waiter: Waiter<T>): boolean {
+  #make(): number {
+    const creation = this.#creations.start(this.#creationOwner);
     let made: T | Promise<T>;
     try {
-      made = this.#create();
-      if (!isThenable(made)) {
-        this.#serve(this.#adopt(made), true);
-        return true;
-      }
+      made = this.#factory(creation.controller.signal);
     } catch (error) {
-      this.#giveUp(waiter, error);
-      return true;
+      this.#creations.end(creation);
+      return this.#createFailed(error);
     }
-    this.#track(made, waiter);
-    return false;
+    if (isThenable(made)) {
+      if (creation.abandoned) {
+        creation.follow(made, undefined);
+        return GIVEN_UP;
+      }
+      this.#started = creation;
+      this.#startedMade = made;
+      return PENDING;
+    }
+    this.#creations.end(creation);
+    if (creation.abandoned) {
+      this.#destroyLate(made);
+      return GIVEN_UP;
+    }
+    try {
+      return this.#adopt(made);
+    } catch (error) {
+      return this.#createFailed(error);
+    }
   }
 
-  /** Follows an asynchronous creation bound to `waiter` (or spare). */
-  #track(made: PromiseLike<T>, waiter: Waiter<T> | undefined): void {
-    this.#creating++;
-    const creation: Creation<T> = { waiter: undefined };
-    this.#bind(creation, waiter);
-    Promise.resolve(made).then(
-      (obj) => this.#created(creation, obj),
-      (error) => this.#createFailed(creation, error),
-    );
+  #createFailed(error: unknown): number {
+    this.#stats?.recordCreateFailure();
+    this.#failure = error;
+    return FAILED;
   }
 
-  #unbind(creation: Creation<T>): Waiter<T> | undefined {
-    this.#creating--;
-    const waiter = creation.waiter;
-    if (waiter === undefined) {
-      this.#spare.delete(creation);
-    } else {
-      waiter.creation = undefined;
-      creation.waiter = undefined;
-    }
-    return waiter;
+  /**
+   * Binds the creation `#make` started to `waiter` (or makes it spare), then
+   * follows its promise: in that order, so its outcome always finds it bound
+   * (some hosts run promise jobs when a timer is made).
+   */
+  #track(waiter: Waiter<T> | undefined): void {
+    const creation = this.#started!;
+    const made = this.#startedMade!;
+    this.#started = this.#startedMade = undefined;
+    this.#creations.bind(creation, waiter);
+    creation.follow(made, this.#createTimeout);
+  }
+
+  #takeFailure(): unknown {
+    const error = this.#failure;
+    this.#failure = undefined;
+    return error;
   }
 
   #created(creation: Creation<T>, obj: T): void {
-    const waiter = this.#unbind(creation);
+    if (creation.abandoned) return this.#destroyLate(obj);
+    const waiter = this.#creations.end(creation);
     let slot: number;
     try {
       slot = this.#adopt(obj);
     } catch (error) {
-      this.#failCreation(waiter, error);
-      return;
+      this.#stats?.recordCreateFailure();
+      return this.#failCreation(waiter, error);
     }
     // The first waiter gets it (first come, first served); if that was not
     // the waiter this was made for, the first waiter's own creation passes on.
@@ -975,8 +853,17 @@ export class AsyncPool<T extends object> {
     this.#checkQuiet();
   }
 
-  #createFailed(creation: Creation<T>, error: unknown): void {
-    this.#failCreation(this.#unbind(creation), error);
+  #createTimedOut(creation: Creation<T>): void {
+    const ms = this.#createTimeout!;
+    const error = new PoolTimeoutError(
+      `Cannot create object: the factory did not settle within ${ms} ms`,
+      ms,
+    );
+    const waiter = this.#creations.end(creation);
+    creation.abandoned = true;
+    creation.controller.abort(error);
+    this.#stats?.recordCreateFailure();
+    this.#failCreation(waiter, error);
   }
 
   #failCreation(waiter: Waiter<T> | undefined, error: unknown): void {
@@ -998,46 +885,27 @@ export class AsyncPool<T extends object> {
         }, not an object`,
       );
     }
-    const stamp = (obj as Stamped)[SLOT];
-    if (
-      (stamp !== undefined && stamp !== NO_SLOT) ||
-      this.#slotsByObject?.has(obj)
-    ) {
+    if (this.#slots.owned(obj)) {
       throw new PoolConfigurationError(
         "Cannot create object: the factory returned an object that already belongs to a pool",
       );
     }
-    const slot = this.#vacant.pop() ?? this.#nextSlot++;
-    if (Object.isExtensible(obj)) {
-      Object.defineProperty(obj, SLOT, {
-        value: slot,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
-    } else {
-      (this.#slotsByObject ??= new Map()).set(obj, slot);
-    }
-    this.#retired.delete(obj);
-    this.#objects[slot] = obj;
-    this.#ready[slot] = Promise.resolve(obj);
-    this.#uses[slot] = 0;
-    if (this.#bornAt !== undefined) this.#bornAt[slot] = performance.now();
-    this.#live++;
+    const slot = this.#slots.add(obj);
     this.#stats?.recordCreated();
     return slot;
   }
 
-  // ---- release -----------------------------------------------------------
+  // ---- release and discard ------------------------------------------------
 
   /**
    * Returns a borrowed object. It is reset (when a `reset` is set) and then
    * handed straight to the first waiter, or kept idle. An object that has
    * reached `maxUses` or `maxLifetime`, or whose reset fails, is destroyed
    * instead (and replaced when someone is waiting or `min` requires it).
-   * After `close()` (or during it) the object is destroyed.
+   * After `close()` (or a timed-out `drain`) the object is destroyed.
    *
-   * @param obj An object this pool lent and that is still borrowed.
+   * @param obj An object this pool lent and that is still borrowed: that
+   * very object, not one inheriting from it or a proxy of it.
    * @returns A promise that resolves when the object is back (reset, handed
    * on, kept or destroyed). It rejects only for misuse:
    * {@linkcode AlreadyReleasedError} if `obj` was already released,
@@ -1057,17 +925,15 @@ export class AsyncPool<T extends object> {
    * ```
    */
   release(obj: T): Promise<void> {
-    const slot = this.#borrowedSlot(obj);
-    if (slot < 0) return this.#rejectRelease(obj);
+    const slots = this.#slots;
+    const slot = slots.borrowedSlot(obj);
+    if (slot < 0) return this.#rejectMisuse(obj, "release");
     if (this.#releaseMode === 0) {
-      const generations = this.#generations;
+      const generations = slots.generations;
       generations[slot] = generations[slot]! + 1;
       this.#inUse--;
-      if (this.#head === undefined) {
-        this.#idle[this.#idleCount++] = slot;
-      } else {
-        this.#serve(slot, true);
-      }
+      if (this.#waiters.head === undefined) this.#idle.put(slot);
+      else this.#serve(slot, true);
       return RESOLVED;
     }
     return this.#releaseGeneral(obj, slot);
@@ -1077,41 +943,44 @@ export class AsyncPool<T extends object> {
   #releaseGeneral(obj: T, slot: number): Promise<void> {
     const stats = this.#stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    this.#generations[slot]! += 1;
-    this.#inUse--;
-    stats?.recordRelease();
-    if (this.#closed || this.#expired(slot)) {
-      const destroyed = this.#destroySlot(slot);
-      this.#replenish();
-      this.#checkQuiet();
-      return destroyed;
-    }
+    this.#endBorrow(slot);
+    if (this.#closed || this.#expired(slot)) return this.#drop(slot);
     const reset = this.#reset;
     if (reset !== undefined) {
+      // Busy while it runs: neither lent nor idle, and close() waits for it.
+      this.#busy++;
       let result: void | Promise<void>;
       try {
         result = reset(obj);
-      } catch (error) {
-        return this.#resetFailed(slot, error);
+      } catch {
+        this.#busy--;
+        return this.#resetFailed(slot);
       }
       if (isThenable(result)) {
-        this.#busy++;
         return Promise.resolve(result).then(
           () => {
             this.#busy--;
             this.#stats?.recordReset();
             this.#returned(slot, started);
           },
-          (error) => {
+          () => {
             this.#busy--;
-            return this.#resetFailed(slot, error);
+            return this.#resetFailed(slot);
           },
         );
       }
+      this.#busy--;
       stats?.recordReset();
     }
     this.#returned(slot, started);
     return RESOLVED;
+  }
+
+  /** Ends the borrow in `slot` before any callback runs (state first). */
+  #endBorrow(slot: number): void {
+    this.#slots.generations[slot]! += 1;
+    this.#inUse--;
+    this.#stats?.recordRelease();
   }
 
   #returned(slot: number, started: number): void {
@@ -1120,141 +989,99 @@ export class AsyncPool<T extends object> {
     this.#checkQuiet();
   }
 
-  #resetFailed(slot: number, _error: unknown): Promise<void> {
+  #resetFailed(slot: number): Promise<void> {
     // release() rejects only for misuse; the failure is counted instead.
     this.#stats?.recordResetFailure();
+    return this.#drop(slot);
+  }
+
+  /** Destroys a returned object and replaces it when needed. */
+  #drop(slot: number): Promise<void> {
     const destroyed = this.#destroySlot(slot);
-    this.#replenish();
+    if (!this.#closed) this.#replenish();
     this.#checkQuiet();
     return destroyed;
   }
 
-  /** The slot of `obj` if it is a live borrow of this pool, else -1. */
-  #borrowedSlot(obj: T): number {
-    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
-    if (
-      slot !== undefined && this.#objects[slot] === obj &&
-      (this.#generations[slot]! & 1) === 1
-    ) {
-      return slot;
-    }
-    if (this.#slotsByObject === undefined) return -1;
-    const mapped = this.#slotsByObject.get(obj);
-    return mapped !== undefined && (this.#generations[mapped]! & 1) === 1
-      ? mapped
-      : -1;
+  /**
+   * Ends a borrow by throwing the object away: it is broken (a dead
+   * connection, say). `destroy` runs (no `reset`), its place is freed, and
+   * the pool refills to `min` and serves waiters. It counts in
+   * `totalReleases` and `destroyed`.
+   *
+   * @param obj An object this pool lent and that is still borrowed.
+   * @returns A promise that resolves once `destroy` has finished (a failed
+   * destroy does not reject it). It rejects, as `release` does, only for
+   * misuse: {@linkcode AlreadyReleasedError}, {@linkcode ForeignObjectError},
+   * {@linkcode TypeMismatchError}.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new AsyncPool({ capacity: 2, min: 1, factory: () => ({ ok: true }) });
+   * const conn = await pool.acquire();
+   * conn.ok = false; // say the connection broke
+   * await pool.discard(conn);
+   * console.log(pool.inUse, pool.available); // 0 1
+   * await pool.close();
+   * ```
+   */
+  discard(obj: T): Promise<void> {
+    const slot = this.#slots.borrowedSlot(obj);
+    if (slot < 0) return this.#rejectMisuse(obj, "discard");
+    this.#endBorrow(slot);
+    return this.#drop(slot);
   }
 
-  /** The slot of `obj` if this pool holds it (lent, idle or busy), else -1. */
-  #slotOf(obj: T): number {
-    const slot = obj == null ? undefined : (obj as Stamped)[SLOT];
-    if (slot !== undefined && slot >= 0 && this.#objects[slot] === obj) {
-      return slot;
-    }
-    return this.#slotsByObject?.get(obj) ?? -1;
+  #isLive(obj: T, generation: number): boolean {
+    const slot = this.#slots.slotOf(obj);
+    return slot >= 0 && this.#slots.generations[slot] === generation;
   }
 
   #generationOf(obj: T): number {
-    return this.#generations[this.#slotOf(obj)]!;
+    return this.#slots.generations[this.#slots.slotOf(obj)]!;
   }
 
-  /** The rejection that explains why `obj` is not a live borrow. */
-  #rejectRelease(obj: unknown): Promise<never> {
+  /** The rejection that explains why `obj` is not a live borrow; runs no user code in the message. */
+  #rejectMisuse(obj: unknown, verb: "release" | "discard"): Promise<never> {
     const type = this.#type;
-    if (type !== undefined && !(obj instanceof type)) {
-      return Promise.reject(
-        new TypeMismatchError(
-          `Cannot release object: expected a ${
-            quote(type.name)
-          } instance, got ${quote(typeName(obj))}`,
-          { expectedType: type.name, actualType: typeName(obj) },
-        ),
+    const where = `Cannot ${verb} object`;
+    let error: Error;
+    if (type !== undefined && !isInstance(obj, type)) {
+      const actual = typeName(obj);
+      error = new TypeMismatchError(
+        `${where}: expected a ${quote(type.name)} instance, got ${
+          quote(actual)
+        }`,
+        { expectedType: type.name, actualType: actual },
       );
-    }
-    if (
-      this.#slotOf(obj as T) >= 0 ||
-      (obj !== null && typeof obj === "object" && this.#retired.has(obj as T))
+    } else if (
+      this.#slots.slotOf(obj as T) >= 0 || this.#slots.retired(obj)
     ) {
-      return Promise.reject(
-        new AlreadyReleasedError(
-          "Cannot release object: it was already released",
-        ),
+      error = new AlreadyReleasedError(`${where}: it was already released`);
+    } else {
+      error = new ForeignObjectError(
+        `${where}: ${quote(obj)} was never lent by this pool`,
       );
     }
-    return Promise.reject(
-      new ForeignObjectError(
-        `Cannot release object: ${quote(obj)} was never lent by this pool`,
-      ),
-    );
+    return Promise.reject(error);
   }
 
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
   #reclaim(obj: T, generation: number): void {
-    const slot = this.#slotOf(obj);
-    if (slot < 0 || this.#generations[slot] !== generation) return;
+    if (!this.#isLive(obj, generation)) return;
     this.#stats?.recordLeak();
     try {
       this.#onLeak?.({ object: obj, generation, pool: "AsyncPool" });
     } catch (error) {
       console.error("fastalloc: onLeak threw", error);
     }
+    // onLeak may have released it (state first: it was still lent).
+    if (!this.#isLive(obj, generation)) return;
     this.release(obj).catch((error) => {
       console.error("fastalloc: releasing a leaked object failed", error);
     });
-  }
-
-  // ---- idle objects --------------------------------------------------------
-
-  #popIdle(): number {
-    if (!this.#fifo) return this.#idle[--this.#idleCount]!;
-    // FIFO: the bottom is the object idle longest (the reaper relies on
-    // that order too, so it is kept).
-    const idle = this.#idle;
-    const slot = idle[0]!;
-    idle.copyWithin(0, 1, this.#idleCount--);
-    return slot;
-  }
-
-  #pushIdle(slot: number): void {
-    this.#idle[this.#idleCount++] = slot;
-    const idleSince = this.#idleSince;
-    if (idleSince !== undefined) {
-      idleSince[slot] = performance.now();
-      if (this.#reaper === undefined && this.#live > this.#min) {
-        this.#reaper = setUnrefTimeout(
-          this.#reapNow,
-          this.#idleTimeout!,
-          this,
-        );
-      }
-    }
-  }
-
-  /** Destroys objects idle longer than `idleTimeout`, oldest first, down to `min`. */
-  #reap(): void {
-    this.#reaper = undefined;
-    if (this.#closed) return;
-    const idle = this.#idle;
-    const idleSince = this.#idleSince!;
-    const timeout = this.#idleTimeout!;
-    const now = performance.now();
-    let count = 0;
-    while (
-      count < this.#idleCount && this.#live - count > this.#min &&
-      now - idleSince[idle[count]!]! >= timeout
-    ) {
-      count++;
-    }
-    if (count > 0) {
-      const victims = Array.from(idle.subarray(0, count));
-      idle.copyWithin(0, count, this.#idleCount);
-      this.#idleCount -= count;
-      for (const slot of victims) this.#destroySlot(slot);
-    }
-    if (this.#idleCount > 0 && this.#live > this.#min) {
-      const due = idleSince[idle[0]!]! + timeout - now;
-      this.#reaper = setUnrefTimeout(this.#reapNow, Math.max(1, due), this);
-    }
   }
 
   // ---- destruction ---------------------------------------------------------
@@ -1265,16 +1092,23 @@ export class AsyncPool<T extends object> {
    * and never rejects: errors are reported by `close()` when it is closing.
    */
   #destroySlot(slot: number): Promise<void> {
-    const obj = this.#objects[slot]!;
-    this.#objects[slot] = undefined;
-    this.#ready[slot] = undefined;
-    if (this.#slotsByObject?.delete(obj) !== true) {
-      (obj as Stamped)[SLOT] = NO_SLOT;
-    }
-    this.#retired.add(obj);
-    this.#vacant.push(slot);
-    this.#live--;
+    const obj = this.#slots.remove(slot);
     this.#stats?.recordDestroyed();
+    return this.#runDestroy(obj);
+  }
+
+  /** Destroys what a given-up creation still produced (never lent; counted made and destroyed). */
+  #destroyLate(obj: T): void {
+    if (
+      obj !== null && (typeof obj === "object" || typeof obj === "function")
+    ) {
+      this.#stats?.recordCreated();
+      this.#stats?.recordDestroyed();
+      this.#runDestroy(obj);
+    }
+  }
+
+  #runDestroy(obj: T): Promise<void> {
     const destroy = this.#destroy;
     if (destroy === undefined) return RESOLVED;
     let result: void | Promise<void>;
@@ -1304,16 +1138,13 @@ export class AsyncPool<T extends object> {
     if (this.#closed) this.#closeErrors.push(error);
   }
 
-  #destroyIdle(): void {
-    while (this.#idleCount > 0) this.#destroySlot(this.#popIdle());
-  }
-
   // ---- scoped use and handles ----------------------------------------------
 
   /**
    * Acquires an object, awaits `fn` with it, and releases it afterwards, even
-   * if `fn` throws or rejects. If `fn` fails and the release fails too,
-   * `fn`'s error is the one reported.
+   * if `fn` throws or rejects, unless `fn` ended the borrow itself (a
+   * `discard` of a broken object, say). If `fn` fails and the release fails
+   * too, `fn`'s error is the one reported.
    *
    * @typeParam R What `fn` returns (or its promise resolves to).
    * @param fn Works with the object; must not keep it after it settles.
@@ -1338,16 +1169,19 @@ export class AsyncPool<T extends object> {
       throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
     }
     const obj = await this.acquire(options);
+    const generation = this.#generationOf(obj);
     let result: R;
     try {
       result = await fn(obj);
     } catch (error) {
-      await this.release(obj).catch(() => {
-        // fn's error is the one to report.
-      });
+      if (this.#isLive(obj, generation)) {
+        await this.release(obj).catch(() => {
+          // fn's error is the one to report.
+        });
+      }
       throw error;
     }
-    await this.release(obj);
+    if (this.#isLive(obj, generation)) await this.release(obj);
     return result;
   }
 
@@ -1417,15 +1251,15 @@ export class AsyncPool<T extends object> {
 
   /** Idle objects ready to lend. */
   get available(): number {
-    return this.#idleCount;
+    return this.#idle.count;
   }
 
   /** Acquires waiting now (for a release, a creation or a validation). */
   get pending(): number {
-    return this.#pending;
+    return this.#waiters.pending;
   }
 
-  /** Whether {@linkcode AsyncPool.close} was called. */
+  /** Whether {@linkcode AsyncPool.close} was called (or a `drain` timed out). */
   get closed(): boolean {
     return this.#closed;
   }
@@ -1433,9 +1267,9 @@ export class AsyncPool<T extends object> {
   /**
    * A frozen statistics snapshot. With statistics off, only `enabled`,
    * `currentInUse` and `currentCapacity` are filled in. `waits` counts
-   * acquires that had to wait (for a release, a creation or a validation),
-   * `totalWaitTimeNs` their total wait, `exhaustions` acquires that found
-   * the pool at capacity, `timeouts` acquires whose time ran out.
+   * acquires that had to wait, `pending` those waiting now, `timeouts`
+   * acquires whose time ran out, `createFailures` factory calls that threw,
+   * rejected or ran past `createTimeout` (background refills included).
    *
    * @returns The statistics.
    *
@@ -1450,8 +1284,10 @@ export class AsyncPool<T extends object> {
    * ```
    */
   stats(): PoolStats {
-    return this.#stats?.snapshot() ??
-      disabledStats(this.#inUse, this.#capacity);
+    const stats = this.#stats;
+    if (stats === undefined) return disabledStats(this.#inUse, this.#capacity);
+    stats.recordPending(this.#waiters.pending);
+    return stats.snapshot();
   }
 
   // ---- drain and close -------------------------------------------------------
@@ -1462,7 +1298,12 @@ export class AsyncPool<T extends object> {
    * waiting has been served and every borrow has come back. Idle objects are
    * kept; `close()` destroys them. The pool cannot lend again afterwards.
    *
-   * @returns A promise that resolves when nothing is lent or pending.
+   * @param options `timeout` (ms): when it runs out, the pool closes (as
+   * `close()`: objects returned later are destroyed) and this rejects.
+   * @returns A promise that resolves when nothing is lent or pending. It
+   * rejects with {@linkcode PoolTimeoutError} (saying how many borrows are
+   * still out) when the timeout runs out, and with `TypeError`/`RangeError`
+   * for bad options (then nothing changes).
    *
    * @example
    * ```ts
@@ -1471,67 +1312,92 @@ export class AsyncPool<T extends object> {
    * const pool = new AsyncPool({ capacity: 1, factory: async () => ({}) });
    * const obj = await pool.acquire();
    * setTimeout(() => pool.release(obj), 10);
-   * await pool.drain();
+   * await pool.drain({ timeout: 5_000 });
    * console.log(pool.inUse); // 0
    * await pool.close();
    * ```
    */
-  drain(): Promise<void> {
-    this.#stopLending();
-    return this.#whenQuiet();
-  }
-
-  #stopLending(): void {
-    if (this.#draining) return;
+  drain(options?: DrainOptions): Promise<void> {
+    let timeout: number | undefined;
+    try {
+      timeout = validateDrainOptions(options, "drain");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#draining = true;
     this.#acquireMode |= MODE_CLOSED;
     this.#releaseMode |= MODE_CLOSED;
+    const quiet = this.#whenQuiet();
+    return timeout === undefined
+      ? quiet
+      : this.#deadline(quiet, timeout, "drain");
   }
 
   /**
    * Closes the pool: acquires reject from now on, waiting acquires reject
-   * with {@linkcode PoolClosedError}, idle objects are destroyed at once and
-   * borrowed ones when they come back. Resolves when every object has been
-   * destroyed (each exactly once). Calling it again returns the same promise.
+   * with {@linkcode PoolClosedError}, creations in flight are given up (their
+   * signals abort; what they still produce is destroyed), idle objects are
+   * destroyed at once and borrowed ones when they come back. Resolves when
+   * every object has been destroyed (each exactly once). Calling it again,
+   * also from inside a callback, returns the same promise.
    *
-   * @returns A promise that resolves once everything is destroyed; it
+   * @param options `timeout` (ms) to bound the wait for borrows still out.
+   * @returns A promise that resolves once everything is destroyed. It
    * rejects with an `AggregateError` if `destroy` failed for any object
-   * (every object is still dropped).
+   * (every object is still dropped), with {@linkcode PoolTimeoutError} when
+   * the timeout runs out first (the pool stays closed; objects returned
+   * later are destroyed), and with `TypeError`/`RangeError` for bad options
+   * (then the pool is not closed).
    *
    * @example
    * ```ts
    * import { AsyncPool } from "@fastalloc/fastalloc";
    *
    * const pool = new AsyncPool({ capacity: 2, min: 2, factory: () => ({}) });
-   * await pool.close();
+   * await pool.close({ timeout: 1_000 });
    * console.log(pool.closed, pool.available); // true 0
    * ```
    */
-  close(): Promise<void> {
+  close(options?: DrainOptions): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    this.#stopLending();
-    this.#closed = true;
-    if (this.#reaper !== undefined) {
-      clearTimer(this.#reaper);
-      this.#reaper = undefined;
+    let timeout: number | undefined;
+    try {
+      timeout = validateDrainOptions(options, "close");
+    } catch (error) {
+      return Promise.reject(error);
     }
+    // The promise exists before any destroy runs: a re-entrant close gets it.
+    const done = Promise.withResolvers<void>();
+    this.#closing = timeout === undefined
+      ? done.promise
+      : this.#deadline(done.promise, timeout, "close");
+    this.#draining = this.#closed = true;
+    this.#acquireMode |= MODE_CLOSED;
+    this.#releaseMode |= MODE_CLOSED;
+    this.#reaper?.stop();
+    this.#creations.abandonAll(
+      new PoolClosedError("Cannot create object: the pool was closed"),
+    );
     const error = () =>
       new PoolClosedError(
         "Cannot acquire from pool: it was closed while waiting",
       );
-    while (this.#head !== undefined) this.#giveUp(this.#head, error());
+    while (this.#waiters.head !== undefined) {
+      this.#giveUp(this.#waiters.head, error());
+    }
     for (const waiter of this.#assigned) this.#giveUp(waiter, error());
-    this.#destroyIdle();
-    this.#closing = this.#whenQuiet().then(() => {
+    for (const slot of this.#idle.takeAll()) this.#destroySlot(slot);
+    this.#whenQuiet().then(() => {
       const errors = this.#closeErrors;
-      if (errors.length > 0) {
-        throw new AggregateError(
+      if (errors.length === 0) return done.resolve();
+      done.reject(
+        new AggregateError(
           errors,
           `Cannot close pool: destroy failed for ${
             quote(errors.length)
           } objects`,
-        );
-      }
+        ),
+      );
     });
     return this.#closing;
   }
@@ -1545,9 +1411,41 @@ export class AsyncPool<T extends object> {
     return this.close();
   }
 
+  /**
+   * `promise`, or a `PoolTimeoutError` after `ms`: the timer is the
+   * caller's deadline, so it keeps the process alive. A timed-out drain
+   * closes the pool.
+   */
+  #deadline(
+    promise: Promise<void>,
+    ms: number,
+    what: "drain" | "close",
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const out = this.#inUse;
+        reject(
+          new PoolTimeoutError(
+            `Cannot ${what} pool: ${out} borrows are still out after ${ms} ms`,
+            ms,
+          ),
+        );
+        if (what === "drain") this.close().catch(() => {});
+      }, ms);
+      promise.then((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
   #isQuiet(): boolean {
-    return this.#inUse === 0 && this.#busy === 0 && this.#creating === 0 &&
-      this.#pending === 0 && this.#destroying === 0;
+    return this.#inUse === 0 && this.#busy === 0 &&
+      this.#creations.count === 0 && this.#waiters.pending === 0 &&
+      this.#destroying === 0;
   }
 
   #whenQuiet(): Promise<void> {
@@ -1565,7 +1463,7 @@ export class AsyncPool<T extends object> {
   }
 
   #describe(): string {
-    return `AsyncPool { capacity: ${this.#capacity}, min: ${this.#min}, inUse: ${this.#inUse}, available: ${this.#idleCount}, pending: ${this.#pending}, closed: ${this.#closed}, statistics: ${
+    return `AsyncPool { capacity: ${this.#capacity}, min: ${this.#min}, inUse: ${this.#inUse}, available: ${this.#idle.count}, pending: ${this.#waiters.pending}, closed: ${this.#closed}, statistics: ${
       this.#stats !== undefined
     } }`;
   }

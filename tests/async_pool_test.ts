@@ -1238,12 +1238,14 @@ describe("AsyncPool drain and close", () => {
     assert.equal(pool.stats().destroyed, 3);
   });
 
-  it("close() destroys an object still being created once it arrives", async () => {
+  it("close() aborts a creation in flight, does not wait for it, and destroys what still arrives", async () => {
     const r = resources();
     const gate = new Deferred<void>();
+    let signal: AbortSignal | undefined;
     const pool = new AsyncPool({
       capacity: 1,
-      factory: async () => {
+      factory: async (s) => {
+        signal = s;
         await gate.promise;
         return r.syncFactory();
       },
@@ -1251,9 +1253,12 @@ describe("AsyncPool drain and close", () => {
     });
     const waiting = pool.acquire();
     const closing = pool.close();
+    assert.equal(signal?.aborted, true);
+    assert.ok(signal?.reason instanceof PoolClosedError);
     await assert.rejects(waiting, PoolClosedError);
+    await closing; // the hung creation does not hold close() up
     gate.resolve();
-    await closing;
+    await until(() => r.destroyed.size === 1);
     assert.equal(r.made.length, 1);
     assertDestroyedOnce(r.made, r.destroyed);
   });
@@ -1399,22 +1404,65 @@ describe("AsyncPool under load and timers", () => {
     await pool.close();
   });
 
-  it("a process whose pool has idle and acquire timers exits on its own", async () => {
+  it("a process whose pool has idle, health-check and create timers exits on its own", async () => {
     const library = new URL("../pools/async_pool.ts", import.meta.url).href;
     const { code, output, ms } = await runModule(
       `import { AsyncPool } from ${JSON.stringify(library)};
 const idle = new AsyncPool({ capacity: 4, min: 1, idleTimeout: 60000, factory: () => ({}) });
 const objs = [await idle.acquire(), await idle.acquire(), await idle.acquire()];
 for (const obj of objs) await idle.release(obj); // idle above min: a 60 s timer
-const full = new AsyncPool({ capacity: 1, acquireTimeout: 60000, factory: () => Promise.resolve({}) });
-await full.acquire();
-full.acquire().catch(() => {}); // waits with a 60 s timer
-console.log("ready", idle.available, full.pending);
+const checked = new AsyncPool({ capacity: 2, min: 2, healthCheckInterval: 60000, validate: () => true, factory: () => ({}) });
+// A refill to min whose factory never settles, with a 60 s create timeout.
+const hung = new AsyncPool({ capacity: 1, min: 1, createTimeout: 60000, factory: () => new Promise(() => {}) });
+console.log("ready", idle.available, checked.available, hung.available);
 `,
     );
     assert.equal(code, 0, output);
-    assert.match(output, /ready 3 1/);
+    assert.match(output, /ready 3 2 0/);
     assert.ok(ms < 20_000);
+  });
+
+  it("a program whose only work is a waiting acquire gets its PoolTimeoutError (no early exit)", async () => {
+    const library = new URL("../pools/async_pool.ts", import.meta.url).href;
+    const errors = new URL("../errors.ts", import.meta.url).href;
+    const { code, output } = await runModule(
+      `import { AsyncPool } from ${JSON.stringify(library)};
+import { PoolTimeoutError } from ${JSON.stringify(errors)};
+const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
+await pool.acquire();
+try {
+  await pool.acquire({ timeout: 200 });
+  console.log("acquired");
+} catch (error) {
+  console.log("rejected", error instanceof PoolTimeoutError, error.name);
+}
+`,
+    );
+    assert.equal(code, 0, `${runtime()}: ${output}`);
+    assert.match(output, /rejected true PoolTimeoutError/);
+  });
+
+  it("a program whose only work is an acquire waiting on a hung factory gets its PoolTimeoutError", async () => {
+    const library = new URL("../pools/async_pool.ts", import.meta.url).href;
+    const { code, output } = await runModule(
+      `import { AsyncPool } from ${JSON.stringify(library)};
+let aborted = false;
+const pool = new AsyncPool({ capacity: 1, createTimeout: 100, factory: (signal) => {
+  signal.addEventListener("abort", () => { aborted = true; });
+  return new Promise(() => {});
+} });
+try {
+  await pool.acquire();
+} catch (error) {
+  console.log("rejected", error.name, aborted, pool.stats().enabled);
+}
+await pool.close();
+console.log("closed", pool.closed);
+`,
+    );
+    assert.equal(code, 0, `${runtime()}: ${output}`);
+    assert.match(output, /rejected PoolTimeoutError true false/);
+    assert.match(output, /closed true/);
   });
 });
 

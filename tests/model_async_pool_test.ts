@@ -959,6 +959,7 @@ class AsyncSim {
         enabled: true,
         ...zero,
         ...this.stats,
+        pending: this.pending,
         peakCapacity: this.config.capacity,
         currentInUse: this.lent.size,
         currentCapacity: this.config.capacity,

@@ -1,0 +1,75 @@
+/**
+ * Timers for {@linkcode AsyncPool}, private to `pools/`: the pool's own
+ * timers (idle eviction, health checks, create timeouts, acquire timeouts)
+ * never keep a process alive, while a `KeepAlive` holds the process open as
+ * long as an acquire (or a `drain`/`close` with a deadline) is awaited, on
+ * Deno, Node and Bun alike.
+ *
+ * @module
+ */
+
+const deno = (globalThis as {
+  Deno?: {
+    unrefTimer?: (id: number) => void;
+  };
+}).Deno;
+
+/** The longest delay a timer can have (about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Lets the process exit while `id` is armed (Deno, Node, Bun; browsers never wait). */
+export function unrefTimer(id: unknown): void {
+  if (typeof id === "number") {
+    deno?.unrefTimer?.(id);
+  } else {
+    (id as { unref?: () => void } | undefined)?.unref?.();
+  }
+}
+
+/**
+ * `setTimeout` that never keeps the process alive. The argument is passed
+ * through so callers need no closure.
+ */
+export function setUnrefTimeout<A>(
+  fn: (arg: A) => void,
+  ms: number,
+  arg: A,
+): unknown {
+  const id: unknown = setTimeout(fn, ms, arg);
+  unrefTimer(id);
+  return id;
+}
+
+/** Clears a timer made by this module (or any `setTimeout`/`setInterval`). */
+export function clearTimer(id: unknown): void {
+  clearTimeout(id as number);
+}
+
+function nothing(): void {
+  // The keep-alive timer only exists to be waited on.
+}
+
+/**
+ * Holds the process open while something awaited is outstanding: a
+ * long-period interval exists while the count of holders is above zero. It
+ * holds no reference to the pool.
+ */
+export class KeepAlive {
+  #timer: unknown = undefined;
+  #holders = 0;
+
+  /** One more thing is awaited. */
+  hold(): void {
+    if (this.#holders++ === 0) {
+      this.#timer = setInterval(nothing, MAX_TIMER_MS);
+    }
+  }
+
+  /** One thing awaited has settled. */
+  let(): void {
+    if (--this.#holders === 0) {
+      clearInterval(this.#timer as number);
+      this.#timer = undefined;
+    }
+  }
+}
