@@ -7,23 +7,29 @@
  * costly way to catch dead connections that the cheap `validate` and
  * `healthCheckInterval` replace.
  *
- * Each iteration runs 2,000 queries (10 iterations after a warm-up, so 20,000
- * per pool). `deno bench` reports the time per iteration; at the end a table
- * gives each pool's throughput and the p50/p99 latency of one query
- * (acquire, query, release), over every query it ran.
+ * Each pool runs 20,000 queries (after 2,000 to warm up) in 40 slices of 500,
+ * and the slices are interleaved: round r runs one slice of every pool,
+ * starting with a different pool each round. `deno bench` would run each
+ * pool's iterations back to back, so on a shared machine a burst of other
+ * work could land on one pool only; interleaved, it hits all alike, and the
+ * ratios to `pg.Pool` are comparable. The table gives each pool's throughput
+ * (queries over the time its slices took), its ratio to `pg.Pool`, and the
+ * p50/p99 latency of one query (acquire, query, release). The load average is
+ * printed before and after, to judge the noise.
  *
  * It needs a server; one command starts one, runs the bench, and stops it:
  *
  * ```sh
- * bash scripts/postgres.sh run .tools/node_modules/.bin/deno bench -A bench/postgres_bench.ts
+ * bash scripts/postgres.sh run .tools/node_modules/.bin/deno run -A bench/postgres_bench.ts
  * ```
  *
- * Without the `PG*` variables (as under `deno task bench`) it registers no
- * bench and says so.
+ * Without the `PG*` variables (as under `deno task bench`, which runs every
+ * `*_bench.ts` with `deno bench`) it does nothing and says so on stderr.
  *
  * @module
  */
 
+import os from "node:os";
 import process from "node:process";
 // @ts-types="@types/pg"
 import pg from "pg";
@@ -37,25 +43,9 @@ import {
 
 const CONNECTIONS = 8;
 const CALLERS = 64;
-const PER_ITERATION = 2_000;
-const GROUP = "postgres select 1, 64 callers on 8 connections";
-
-/** Runs `total` calls of `run` from `CALLERS` loops, recording each latency. */
-async function load(
-  run: () => Promise<unknown>,
-  latencies: number[],
-): Promise<void> {
-  let left = PER_ITERATION;
-  const caller = async () => {
-    while (left > 0) {
-      left--;
-      const start = performance.now();
-      await run();
-      latencies.push(performance.now() - start);
-    }
-  };
-  await Promise.all(Array.from({ length: CALLERS }, caller));
-}
+const SLICE = 500;
+const ROUNDS = 40; // 40 × 500 = 20,000 queries per pool
+const WARM_UP = 2_000;
 
 interface Contender {
   name: string;
@@ -63,6 +53,27 @@ interface Contender {
   close: () => Promise<unknown>;
   latencies: number[];
   ms: number;
+}
+
+/** Runs `total` calls of `run` from `CALLERS` loops; records each latency. */
+async function load(
+  contender: Contender,
+  total: number,
+  record: boolean,
+): Promise<void> {
+  let left = total;
+  const { run, latencies } = contender;
+  const caller = async () => {
+    while (left > 0) {
+      left--;
+      const start = performance.now();
+      await run();
+      if (record) latencies.push(performance.now() - start);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CALLERS }, caller));
+  if (record) contender.ms += performance.now() - start;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -77,13 +88,11 @@ function connect(name: string): Promise<pg.Client> {
   );
 }
 
-if (!process.env.PGHOST || !process.env.PGPORT) {
-  // On stderr: `deno bench --json` output on stdout must stay JSON.
-  console.error(
-    "postgres_bench: no server (PGHOST/PGPORT unset), nothing to run; " +
-      "run it as bash scripts/postgres.sh run deno bench -A bench/postgres_bench.ts",
-  );
-} else {
+function loadAverage(): string {
+  return os.loadavg().map((x) => x.toFixed(2)).join(" ");
+}
+
+async function main(): Promise<void> {
   const fast = createPgPool(
     pg.Client,
     { application_name: "bench_fastalloc" },
@@ -124,18 +133,17 @@ if (!process.env.PGHOST || !process.env.PGPORT) {
 
   const contenders: Contender[] = [
     {
-      name: "pg.Pool (pool.query)",
+      name: "`pg.Pool` (`pool.query`), the baseline",
       run: () => pgPool.query("select 1"),
       close: () => pgPool.end(),
     },
     {
-      name:
-        "AsyncPool (README setup: cheap validate, discard on connection errors)",
+      name: "AsyncPool, README setup (cheap `validate`, `discard`)",
       run: () => query(fast, "select 1"),
       close: () => fast.close(),
     },
     {
-      name: "AsyncPool, validate runs select 1 on every acquire",
+      name: "AsyncPool, `validate` runs `select 1` on every acquire",
       run: () => query(roundTrip, "select 1"),
       close: () => roundTrip.close(),
     },
@@ -165,45 +173,49 @@ if (!process.env.PGHOST || !process.env.PGPORT) {
     },
   ].map((c) => ({ ...c, latencies: [], ms: 0 }));
 
-  for (const [i, contender] of contenders.entries()) {
-    Deno.bench({
-      name: contender.name,
-      group: GROUP,
-      baseline: i === 0,
-      n: 10,
-      warmup: 2,
-      async fn() {
-        const start = performance.now();
-        await load(contender.run, contender.latencies);
-        contender.ms += performance.now() - start;
-      },
-    });
+  const loadBefore = loadAverage();
+  try {
+    for (const contender of contenders) {
+      await load(contender, WARM_UP, false);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < contenders.length; i++) {
+        const contender = contenders[(round + i) % contenders.length]!;
+        await load(contender, SLICE, true);
+      }
+    }
+  } finally {
+    for (const contender of contenders) await contender.close();
   }
 
-  // The table, then the pools closed, once every bench has run (deno bench
-  // always runs a warm-up call first: the second call does nothing).
-  let closed = false;
-  Deno.bench({
-    name: "(close the pools and print the latency table)",
-    group: "postgres teardown",
-    n: 1,
-    warmup: 0,
-    async fn() {
-      if (closed) return;
-      closed = true;
-      const rows = contenders.map((c) => {
-        const sorted = [...c.latencies].sort((a, b) => a - b);
-        return `| ${c.name} | ${Math.round(sorted.length / (c.ms / 1000))} |` +
-          ` ${percentile(sorted, 0.5).toFixed(2)} ms | ${
-            percentile(sorted, 0.99).toFixed(2)
-          } ms |`;
-      });
-      console.log(
-        `\n${GROUP} (${contenders[0]!.latencies.length} queries each)\n\n` +
-          "| pool | queries/s | p50 | p99 |\n|---|---:|---:|---:|\n" +
-          rows.join("\n") + "\n",
-      );
-      for (const c of contenders) await c.close();
-    },
+  const baseline = contenders[0]!;
+  const rows = contenders.map((c) => {
+    const sorted = [...c.latencies].sort((a, b) => a - b);
+    return `| ${c.name} | ${Math.round(sorted.length / (c.ms / 1000))} | ` +
+      `${(baseline.ms / c.ms).toFixed(2)}× | ${
+        percentile(sorted, 0.5).toFixed(2)
+      } ms | ${percentile(sorted, 0.99).toFixed(2)} ms |`;
   });
+  console.log(
+    `select 1 on PostgreSQL (${
+      process.env.PGHOST ?? "?"
+    }), ${CALLERS} callers on ${CONNECTIONS} connections,` +
+      ` ${
+        ROUNDS * SLICE
+      } queries per pool in ${ROUNDS} interleaved slices of ${SLICE};` +
+      ` Deno ${Deno.version.deno}, load average ${loadBefore} before, ${loadAverage()} after\n\n` +
+      "| pool | queries/s | vs pg.Pool | p50 | p99 |\n" +
+      "| --- | ---: | ---: | ---: | ---: |\n" +
+      rows.join("\n"),
+  );
+}
+
+if (!process.env.PGHOST || !process.env.PGPORT) {
+  // On stderr: `deno bench --json` output on stdout must stay JSON.
+  console.error(
+    "postgres_bench: no server (PGHOST/PGPORT unset), nothing to run; run it as " +
+      "bash scripts/postgres.sh run deno run -A bench/postgres_bench.ts",
+  );
+} else {
+  await main();
 }
