@@ -425,7 +425,10 @@ export class AsyncPool<T extends object> {
           else this.#destroySlot(slot);
         }
         // A callback may have closed the pool: this acquire fails at once.
-        if (this.#draining) return Promise.reject(this.#closedError());
+        if (this.#draining) {
+          this.#checkQuiet();
+          return Promise.reject(this.#closedError());
+        }
       }
       if (this.#creations.spare.size === 0 && this.#hasRoom()) {
         const made = this.#make();
@@ -511,7 +514,10 @@ export class AsyncPool<T extends object> {
         this.#destroySlot(slot);
         this.#replenish();
       }
-      if (this.#draining) throw this.#closedError();
+      if (this.#draining) {
+        this.#checkQuiet();
+        throw this.#closedError();
+      }
     }
     if (!this.#hasRoom()) stats?.recordExhaustion();
     return undefined;
@@ -1094,7 +1100,9 @@ export class AsyncPool<T extends object> {
   #destroySlot(slot: number): Promise<void> {
     const obj = this.#slots.remove(slot);
     this.#stats?.recordDestroyed();
-    return this.#runDestroy(obj);
+    const destroyed = this.#runDestroy(obj);
+    this.#checkQuiet();
+    return destroyed;
   }
 
   /** Destroys what a given-up creation still produced (never lent; counted made and destroyed). */

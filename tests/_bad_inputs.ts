@@ -716,7 +716,14 @@ export function badInputs(): BadInput[] {
       PCE,
       q("nope"),
     );
-    for (const key of ["acquireTimeout", "idleTimeout"]) {
+    for (
+      const key of [
+        "acquireTimeout",
+        "idleTimeout",
+        "createTimeout",
+        "healthCheckInterval",
+      ]
+    ) {
       for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, true, sym]) {
         add(
           target,
@@ -1107,6 +1114,125 @@ export function badInputs(): BadInput[] {
         () => pool.use(v as never),
         TypeError,
         q(v),
+        pool,
+      );
+    }
+    // ---- AsyncPool: discard, deadlines, hostile objects (issues 11, 12) ----
+    add(
+      "new AsyncPool(options)",
+      "healthCheckInterval: 1000 without validate",
+      () =>
+        new AsyncPool({
+          capacity: 2,
+          factory: () => ({}),
+          healthCheckInterval: 1000,
+        }),
+      PoolConfigurationError,
+    );
+    for (const v of [2 ** 53 + 2, 1e300, -(2 ** 53)]) {
+      add(
+        "new AsyncPool(options)",
+        `capacity: ${show(v)} (beyond the safe integers)`,
+        () => new AsyncPool({ capacity: v, factory: () => ({}) }),
+        InvalidCapacityError,
+        q(v),
+      );
+    }
+    for (const v of NOT_MINE) {
+      add(
+        "AsyncPool#discard(obj)",
+        show(v),
+        () => pool.discard(v as never),
+        ForeignObjectError,
+        q(v),
+        pool,
+      );
+      const mismatch = !(v instanceof Vec);
+      add(
+        "AsyncPool(Vec)#discard(obj)",
+        show(v),
+        () => typed.discard(v as never),
+        mismatch ? TypeMismatchError : ForeignObjectError,
+        q(mismatch ? typeNameOf(v) : v),
+        typed,
+      );
+    }
+    // Objects that only look like the lent one: a proxy of it, one that
+    // inherits from it, a revoked proxy, one whose getters throw.
+    const lentPool = new AsyncPool({
+      capacity: 2,
+      min: 1,
+      factory: () => ({}),
+    });
+    const lent = lentPool.tryAcquire()!;
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const hostile: { input: string; value: unknown }[] = [
+      { input: "new Proxy(lent, {})", value: new Proxy(lent, {}) },
+      { input: "Object.create(lent)", value: Object.create(lent) },
+      { input: "a revoked Proxy", value: revoked.proxy },
+      {
+        input: "an object whose constructor getter throws",
+        value: Object.create({
+          get constructor(): never {
+            throw new Error("getter ran");
+          },
+        }),
+      },
+      {
+        input: "a Proxy whose every trap throws",
+        value: new Proxy({}, {
+          get(): never {
+            throw new Error("trap ran");
+          },
+          getPrototypeOf(): never {
+            throw new Error("trap ran");
+          },
+          has(): never {
+            throw new Error("trap ran");
+          },
+        }),
+      },
+    ];
+    for (const { input, value } of hostile) {
+      for (const method of ["release", "discard"] as const) {
+        add(
+          `AsyncPool#${method}(obj)`,
+          input,
+          () => lentPool[method](value as never),
+          ForeignObjectError,
+          q(value),
+          lentPool,
+        );
+      }
+    }
+    for (const method of ["drain", "close"] as const) {
+      for (const v of [null, 5, "x", true, sym]) {
+        add(
+          `AsyncPool#${method}(options)`,
+          show(v),
+          () => pool[method](v as never),
+          TypeError,
+          q(v),
+          pool,
+        );
+      }
+      for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, sym]) {
+        add(
+          `AsyncPool#${method}(options)`,
+          `timeout: ${show(v)}`,
+          () => pool[method]({ timeout: v as never }),
+          RangeError,
+          q(v),
+          pool,
+        );
+      }
+      add(
+        `AsyncPool#${method}(options)`,
+        `unknown option "timout"`,
+        () => pool[method]({ timout: 5 } as never),
+        TypeError,
+        q("timout"),
         pool,
       );
     }

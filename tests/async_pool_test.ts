@@ -1503,3 +1503,542 @@ describe("AsyncPool common options", () => {
     }
   });
 });
+
+// ---- issue 12: real connections ----------------------------------------------
+
+describe("AsyncPool createTimeout and the factory's signal", () => {
+  it("a hung creation frees its place, rejects its acquire with PoolTimeoutError, aborts its signal, and a late object is destroyed", async () => {
+    const r = resources();
+    const gates: Deferred<void>[] = [];
+    const signals: AbortSignal[] = [];
+    let hang = true;
+    const pool = new AsyncPool({
+      capacity: 1,
+      createTimeout: 30,
+      enableStatistics: true,
+      factory: async (signal) => {
+        signals.push(signal);
+        if (hang) {
+          const gate = new Deferred<void>();
+          gates.push(gate);
+          await gate.promise;
+        }
+        return r.syncFactory();
+      },
+      destroy: r.destroy,
+    });
+    await keepAlive(
+      assert.rejects(pool.acquire(), (e) => {
+        assert.ok(e instanceof PoolTimeoutError);
+        assert.equal((e as Error).name, "PoolTimeoutError");
+        assert.match((e as Error).message, /within 30 ms/);
+        return true;
+      }),
+    );
+    assert.equal(signals[0]!.aborted, true);
+    assert.ok(signals[0]!.reason instanceof PoolTimeoutError);
+    assert.equal(pool.stats().createFailures, 1);
+    // The place is free at once: the next acquire calls the factory again.
+    hang = false;
+    const obj = await pool.acquire();
+    assert.equal(signals.length, 2);
+    assert.equal(signals[1]!.aborted, false);
+    // The hung connect finally answers: that object is destroyed, never lent.
+    gates[0]!.resolve();
+    await until(() => r.made.length === 2 && r.destroyed.size === 1);
+    assert.equal(r.destroyed.has(r.made[1]!), true);
+    assert.equal(pool.inUse, 1);
+    await pool.release(obj);
+    await pool.close();
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("a factory that never settles wedges neither the pool nor close()", async () => {
+    let calls = 0;
+    const pool = new AsyncPool<{ id: number }>({
+      capacity: 2,
+      min: 1,
+      createTimeout: 20,
+      enableStatistics: true,
+      factory: () => {
+        calls++;
+        return new Promise(() => {});
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      await keepAlive(assert.rejects(pool.acquire(), PoolTimeoutError));
+    }
+    // The refill to min, then one creation per later acquire: never a retry loop.
+    assert.equal(calls, 3);
+    assert.equal(pool.stats().createFailures, 3);
+    await pool.close();
+    assert.equal(pool.closed, true);
+  });
+
+  it("counts throws, rejections and failed background refills in createFailures", async () => {
+    let mode: "throw" | "reject" | "ok" = "throw";
+    const pool = new AsyncPool({
+      capacity: 2,
+      enableStatistics: true,
+      factory: () => {
+        if (mode === "throw") throw new Error("boom");
+        if (mode === "reject") return Promise.reject(new Error("nope"));
+        return Promise.resolve({});
+      },
+    });
+    await assert.rejects(pool.acquire(), /boom/);
+    mode = "reject";
+    await assert.rejects(pool.acquire(), /nope/);
+    assert.equal(pool.stats().createFailures, 2);
+    const background = new AsyncPool({
+      capacity: 2,
+      min: 1,
+      enableStatistics: true,
+      factory: () => Promise.reject(new Error("refill")),
+    });
+    await ticks();
+    assert.equal(background.stats().createFailures, 1);
+    mode = "ok";
+    await pool.close();
+    await background.close();
+  });
+
+  it("stats().pending is the number of waiting acquires", async () => {
+    const pool = new AsyncPool({
+      capacity: 1,
+      enableStatistics: true,
+      factory: () => ({}),
+    });
+    const obj = await pool.acquire();
+    const waiting = [pool.acquire(), pool.acquire()];
+    assert.equal(pool.stats().pending, 2);
+    await pool.release(obj);
+    await pool.release(await waiting[0]!);
+    await pool.release(await waiting[1]!);
+    assert.equal(pool.stats().pending, 0);
+    await pool.close();
+  });
+});
+
+describe("AsyncPool discard", () => {
+  it("destroys the object without reset, frees its place and refills to min", async () => {
+    const r = resources();
+    let resets = 0;
+    const pool = new AsyncPool({
+      capacity: 2,
+      min: 1,
+      factory: r.syncFactory,
+      reset: () => void resets++,
+      destroy: r.destroy,
+      enableStatistics: true,
+    });
+    const broken = await pool.acquire();
+    await pool.discard(broken);
+    assert.equal(resets, 0);
+    assert.equal(r.destroyed.get(broken as Resource), 1);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 1, "refilled to min");
+    const s = pool.stats();
+    assert.equal(s.totalReleases, 1);
+    assert.equal(s.destroyed, 1);
+    await assert.rejects(pool.discard(broken), AlreadyReleasedError);
+    await assert.rejects(pool.release(broken), AlreadyReleasedError);
+    await assert.rejects(
+      pool.discard({ id: 0, value: 0, closed: false }),
+      ForeignObjectError,
+    );
+    await pool.close();
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("hands the freed place to a waiter", async () => {
+    const r = resources();
+    const pool = new AsyncPool({ capacity: 1, factory: r.factory });
+    const first = await pool.acquire();
+    const waiting = pool.acquire();
+    await pool.discard(first);
+    const second = await waiting;
+    assert.notEqual(second, first);
+    await pool.release(second);
+    await pool.close();
+  });
+
+  it("inside use(fn), a discard is not followed by a release", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 1,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    const value = await pool.use(async (conn) => {
+      await pool.discard(conn);
+      return conn.id;
+    });
+    assert.equal(value, 1);
+    assert.equal(pool.inUse, 0);
+    await assert.rejects(
+      pool.use(async (conn) => {
+        await pool.discard(conn);
+        throw new Error("query failed");
+      }),
+      /query failed/,
+    );
+    assert.equal(pool.inUse, 0);
+    await pool.close();
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("a failing destroy during discard does not reject it, and close reports none of it", async () => {
+    const pool = new AsyncPool({
+      capacity: 1,
+      factory: () => ({}),
+      destroy: () => Promise.reject(new Error("destroy failed")),
+    });
+    await pool.discard(await pool.acquire());
+    assert.equal(pool.inUse, 0);
+    await pool.close();
+  });
+});
+
+describe("AsyncPool health checks", () => {
+  it("finds an idle object that died and replaces it before any caller gets it", async () => {
+    const r = resources();
+    let checks = 0;
+    const pool = new AsyncPool({
+      capacity: 2,
+      min: 2,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+      validate: (conn) => {
+        checks++;
+        return !conn.closed && conn.value === 0;
+      },
+      healthCheckInterval: 20,
+    });
+    assert.equal(pool.available, 2);
+    r.made[0]!.value = -1; // the server killed this backend
+    await keepAlive(
+      until(() => r.destroyed.size === 1 && pool.available === 2),
+    );
+    assert.ok(checks >= 2);
+    assert.equal(r.destroyed.has(r.made[0]!), true);
+    const a = await pool.acquire();
+    const b = await pool.acquire();
+    assert.ok(a !== r.made[0] && b !== r.made[0]);
+    await pool.release(a);
+    await pool.release(b);
+    await pool.close();
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("an async validate and a failing destroy during a health check leave the pool consistent", async () => {
+    let live = 0;
+    const pool = new AsyncPool({
+      capacity: 3,
+      min: 3,
+      factory: () => ({ dead: false, n: live++ }),
+      validate: (conn) => Promise.resolve(!conn.dead),
+      destroy: () => {
+        throw new Error("destroy failed");
+      },
+      healthCheckInterval: 15,
+    });
+    for (let i = 0; i < 3; i++) {
+      const conn = await pool.acquire();
+      conn.dead = true;
+      await pool.release(conn);
+    }
+    // The dead one went idle; the checks find it, destroy fails, min holds.
+    await keepAlive(until(() => live >= 4 && pool.available === 3));
+    assert.equal(pool.inUse, 0);
+    await assert.rejects(pool.close(), AggregateError);
+  });
+
+  it("requires validate", () => {
+    assert.throws(
+      () =>
+        new AsyncPool({
+          capacity: 1,
+          factory: () => ({}),
+          healthCheckInterval: 1000,
+        }),
+      (e) => {
+        assert.ok(e instanceof PoolConfigurationError);
+        assert.match(
+          (e as Error).message,
+          /^Cannot create AsyncPool: healthCheckInterval needs a validate function$/,
+        );
+        return true;
+      },
+    );
+  });
+});
+
+describe("AsyncPool drain and close deadlines", () => {
+  it("close({ timeout }) rejects with PoolTimeoutError saying how many borrows are out; later returns are destroyed", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 3,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    const a = await pool.acquire();
+    const b = await pool.acquire();
+    await pool.release(await pool.acquire());
+    const closing = pool.close({ timeout: 30 });
+    assert.equal(pool.close(), closing, "the same promise");
+    await keepAlive(
+      assert.rejects(closing, (e) => {
+        assert.ok(e instanceof PoolTimeoutError);
+        assert.equal(
+          (e as Error).message,
+          "Cannot close pool: 2 borrows are still out after 30 ms",
+        );
+        return true;
+      }),
+    );
+    assert.equal(pool.closed, true);
+    await pool.release(a);
+    await pool.discard(b);
+    assertDestroyedOnce(r.made, r.destroyed);
+    await assert.rejects(pool.acquire(), PoolClosedError);
+  });
+
+  it("drain({ timeout }) rejects with PoolTimeoutError and leaves the pool closed", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 2,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    const a = await pool.acquire();
+    await keepAlive(
+      assert.rejects(pool.drain({ timeout: 20 }), (e) => {
+        assert.ok(e instanceof PoolTimeoutError);
+        assert.match(
+          (e as Error).message,
+          /1 borrows are still out after 20 ms/,
+        );
+        return true;
+      }),
+    );
+    assert.equal(pool.closed, true);
+    await pool.release(a);
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("a deadline met in time resolves, and bad options reject without closing", async () => {
+    const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
+    const obj = await pool.acquire();
+    setTimeout(() => pool.release(obj), 5);
+    await keepAlive(pool.drain({ timeout: 5_000 }));
+    await assert.rejects(pool.close({ timeout: -1 }), RangeError);
+    await assert.rejects(pool.close({ timout: 1 } as never), TypeError);
+    assert.equal(pool.closed, false);
+    await pool.close({ timeout: 1_000 });
+    assert.equal(pool.closed, true);
+  });
+
+  it("a program whose only work is a close({ timeout }) with a borrow out gets its PoolTimeoutError", async () => {
+    const library = new URL("../pools/async_pool.ts", import.meta.url).href;
+    const { code, output } = await runModule(
+      `import { AsyncPool } from ${JSON.stringify(library)};
+const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
+await pool.acquire();
+await pool.close({ timeout: 100 }).catch((e) => console.log("rejected", e.name, e.message));
+`,
+    );
+    assert.equal(code, 0, `${runtime()}: ${output}`);
+    assert.match(
+      output,
+      /rejected PoolTimeoutError Cannot close pool: 1 borrows/,
+    );
+  });
+});
+
+// ---- issue 11: hostile use ----------------------------------------------------------
+
+describe("AsyncPool re-entrant callbacks (state first, then the callback)", () => {
+  it("a synchronous factory that acquires from its own capacity-1 pool never takes it past capacity (issue 11 #3)", async () => {
+    let inner: Promise<{ id: number }> | undefined;
+    let made = 0;
+    const pool: AsyncPool<{ id: number }> = new AsyncPool({
+      capacity: 1,
+      factory: () => {
+        inner ??= pool.acquire();
+        return { id: made++ };
+      },
+    });
+    const outer = await pool.acquire();
+    assert.equal(pool.inUse, 1);
+    assert.equal(pool.pending, 1, "the re-entrant acquire waits");
+    assert.equal(made, 1);
+    await pool.release(outer);
+    const second = await inner!;
+    assert.equal(second, outer);
+    assert.equal(pool.inUse, 1);
+    await pool.release(second);
+    await pool.close();
+  });
+
+  it("close() from destroy during an acquire fails that acquire with PoolClosedError (issue 11 #5)", async () => {
+    let close: Promise<void> | undefined;
+    let closeAgain: Promise<void> | undefined;
+    const made: object[] = [];
+    const pool: AsyncPool<object> = new AsyncPool({
+      capacity: 1,
+      maxLifetime: 5,
+      factory: () => {
+        const obj = {};
+        made.push(obj);
+        return obj;
+      },
+      destroy: () => {
+        close ??= pool.close();
+        closeAgain = pool.close();
+      },
+    });
+    await pool.release(await pool.acquire());
+    await sleep(15);
+    // The idle object is too old: acquire destroys it, destroy closes.
+    await assert.rejects(pool.acquire(), PoolClosedError);
+    assert.equal(pool.inUse, 0);
+    assert.equal(made.length, 1, "no brand-new object after close");
+    assert.equal(
+      closeAgain,
+      close,
+      "close() from destroy: the same promise (issue 11 #6)",
+    );
+    await close;
+  });
+
+  it("close() from validate during an acquire fails it and destroys the object (issue 11 #5)", async () => {
+    const r = resources();
+    const pool: AsyncPool<Resource> = new AsyncPool({
+      capacity: 1,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+      validate: () => {
+        void pool.close();
+        return true;
+      },
+    });
+    await pool.release(await pool.acquire());
+    await assert.rejects(pool.acquire(), PoolClosedError);
+    assert.equal(pool.inUse, 0);
+    await pool.close();
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("close() from inside a synchronous factory fails the acquire and destroys what it returns", async () => {
+    const r = resources();
+    const pool: AsyncPool<Resource> = new AsyncPool({
+      capacity: 1,
+      factory: () => {
+        void pool.close();
+        return r.syncFactory();
+      },
+      destroy: r.destroy,
+    });
+    await assert.rejects(pool.acquire(), PoolClosedError);
+    assert.equal(pool.inUse, 0);
+    await pool.close();
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("a reset that releases its object again cannot put it in the idle store twice", async () => {
+    let again: Promise<void> | undefined;
+    const pool: AsyncPool<{ n: number }> = new AsyncPool({
+      capacity: 2,
+      factory: () => ({ n: 0 }),
+      reset: (obj) => {
+        again = pool.release(obj);
+      },
+    });
+    const obj = await pool.acquire();
+    await pool.release(obj);
+    await assert.rejects(again!, AlreadyReleasedError);
+    assert.equal(pool.available, 1);
+    const a = await pool.acquire();
+    const b = await pool.acquire();
+    assert.notEqual(a, b);
+    await pool.close({ timeout: 1 }).catch(() => {});
+  });
+});
+
+describe("AsyncPool identity and bad values (issue 11 #11, #12)", () => {
+  it("release of a proxy of, or an object inheriting from, a lent object is foreign, and runs no trap", async () => {
+    const pool = new AsyncPool({ capacity: 2, factory: () => ({ x: 1 }) });
+    const lent = await pool.acquire();
+    let traps = 0;
+    const proxy = new Proxy(lent, {
+      get(target, key, receiver) {
+        traps++;
+        return Reflect.get(target, key, receiver);
+      },
+      has(target, key) {
+        traps++;
+        return Reflect.has(target, key);
+      },
+    });
+    await assert.rejects(pool.release(proxy), ForeignObjectError);
+    await assert.rejects(pool.discard(proxy), ForeignObjectError);
+    await assert.rejects(pool.release(Object.create(lent)), ForeignObjectError);
+    assert.equal(pool.inUse, 1);
+    await pool.release(lent);
+    assert.equal(pool.available, 1);
+    assert.equal(traps, 0, "no get or has trap ran");
+    await pool.close();
+  });
+
+  it("release(revokedProxy) rejects instead of throwing, also on a typed pool", async () => {
+    class Vec {
+      x = 0;
+    }
+    const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
+    const typed = new AsyncPool(Vec, { capacity: 1 });
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    let result: Promise<void> | undefined;
+    assert.doesNotThrow(() => (result = pool.release(proxy)));
+    await assert.rejects(result!, ForeignObjectError);
+    await assert.rejects(pool.discard(proxy), ForeignObjectError);
+    await assert.rejects(typed.release(proxy as Vec), TypeMismatchError);
+    await pool.close();
+    await typed.close();
+  });
+
+  it("a foreign object with a throwing constructor getter gets ForeignObjectError", async () => {
+    const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
+    const proto = {
+      get constructor(): never {
+        throw new Error("getter ran");
+      },
+    };
+    const hostile = Object.create(proto);
+    await assert.rejects(pool.release(hostile), (e) => {
+      assert.ok(e instanceof ForeignObjectError);
+      assert.doesNotMatch((e as Error).message, /getter ran/);
+      return true;
+    });
+    await pool.close();
+  });
+
+  it("a huge capacity is accepted at once and costs only what is used", async () => {
+    for (const capacity of [1e8, 2 ** 32, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+      const pool = new AsyncPool({ capacity, factory: () => ({}) });
+      assert.equal(pool.capacity, capacity);
+      const objs = await Promise.all(
+        Array.from({ length: 20 }, () => pool.acquire()),
+      );
+      assert.equal(pool.inUse, 20);
+      for (const obj of objs) await pool.release(obj);
+      assert.equal(pool.available, 20);
+      await pool.close();
+    }
+    assert.throws(
+      () => new AsyncPool({ capacity: 2 ** 53, factory: () => ({}) }),
+      InvalidCapacityError,
+    );
+  });
+});
