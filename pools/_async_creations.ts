@@ -8,24 +8,40 @@
  * leaves, it passes to the next waiter not yet covered. A creation is given
  * up when its `createTimeout` runs out or the pool closes: its place is freed
  * at once, its signal aborts, and whatever it still produces is the pool's to
- * destroy, never to lend.
+ * destroy, never to lend. Factory throws, rejections, bad results and
+ * timeouts are counted in `createFailures`.
  *
  * @module
  */
 
+import { PoolConfigurationError, PoolTimeoutError } from "../errors.ts";
+import { quote } from "../quote.ts";
+import type { StatsCollector } from "../stats/stats_collector.ts";
+import type { SlotTable } from "./_async_slots.ts";
 import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
 import type { Waiter } from "./_async_waiters.ts";
+import { isThenable } from "./_scoped.ts";
 
-/** What a creation calls back into its pool with. */
-export interface CreationOwner<T> {
-  created(creation: Creation<T>, obj: T): void;
-  failed(creation: Creation<T>, error: unknown): void;
-  timedOut(creation: Creation<T>): void;
+/** `make()`: a promise is pending (call `track` next). */
+export const PENDING = -1;
+/** `make()`: the factory failed (the error is in `takeFailure()`). */
+export const FAILED = -2;
+/** `make()`: the pool closed during the call; nothing to lend. */
+export const GIVEN_UP = -3;
+
+/** What creations report back to their pool. */
+export interface CreationOwner<T extends object> {
+  /** A creation made the object in `slot` (idle, even generation): use it. */
+  arrived(slot: number): void;
+  /** The creation for `waiter` (if any) failed, or timed out, with `error`. */
+  failed(waiter: Waiter<T> | undefined, error: unknown): void;
+  /** What a given-up creation still produced: destroy it. */
+  late(obj: T): void;
 }
 
 /** One factory call whose place is reserved. */
-export class Creation<T> {
-  readonly owner: CreationOwner<T>;
+export class Creation<T extends object> {
+  readonly creations: Creations<T>;
   /** The waiter it is for (only once it returned a promise). */
   waiter: Waiter<T> | undefined = undefined;
   readonly controller: AbortController = new AbortController();
@@ -33,8 +49,8 @@ export class Creation<T> {
   /** Given up: its place is free and what it still produces is destroyed. */
   abandoned = false;
 
-  constructor(owner: CreationOwner<T>) {
-    this.owner = owner;
+  constructor(creations: Creations<T>) {
+    this.creations = creations;
   }
 
   /** Follows the factory's promise; arms `timeout` (ms) when set. */
@@ -43,31 +59,184 @@ export class Creation<T> {
       this.timer = setUnrefTimeout(onCreateTimeout, timeout, this);
     }
     Promise.resolve(made).then(
-      (obj) => this.owner.created(this, obj),
-      (error) => this.owner.failed(this, error),
+      (obj) => this.creations.created(this, obj),
+      (error) => this.creations.rejected(this, error),
     );
   }
 }
 
-function onCreateTimeout<T>(creation: Creation<T>): void {
+function onCreateTimeout<T extends object>(creation: Creation<T>): void {
   creation.timer = undefined;
-  creation.owner.timedOut(creation);
+  creation.creations.timedOut(creation);
 }
 
 /** The reserved places: every creation in flight, and the spare ones. */
-export class Creations<T> {
+export class Creations<T extends object> {
   /** Places reserved by creations in flight. */
   count = 0;
   /** Creations in flight that no waiter is waiting for. */
   readonly spare: Set<Creation<T>> = new Set();
   readonly #all: Set<Creation<T>> = new Set();
+  readonly #factory: (signal: AbortSignal) => T | Promise<T>;
+  readonly #timeout: number | undefined;
+  readonly #slots: SlotTable<T>;
+  readonly #stats: StatsCollector | undefined;
+  readonly #owner: CreationOwner<T>;
+  /** The creation `make` started, and its promise, when it said `PENDING`. */
+  #started: Creation<T> | undefined = undefined;
+  #startedMade: PromiseLike<T> | undefined = undefined;
+  /** The error `make` met, when it said `FAILED`. */
+  #failure: unknown = undefined;
 
-  /** Reserves a place for a factory call about to run. */
-  start(owner: CreationOwner<T>): Creation<T> {
-    const creation = new Creation(owner);
+  constructor(
+    factory: (signal: AbortSignal) => T | Promise<T>,
+    timeout: number | undefined,
+    slots: SlotTable<T>,
+    stats: StatsCollector | undefined,
+    owner: CreationOwner<T>,
+  ) {
+    this.#factory = factory;
+    this.#timeout = timeout;
+    this.#slots = slots;
+    this.#stats = stats;
+    this.#owner = owner;
+  }
+
+  /**
+   * Calls the factory with a place reserved. Returns the slot of an object
+   * made synchronously; `PENDING` for a promise (then `track` it);
+   * `FAILED` (then `takeFailure()`); `GIVEN_UP` when the pool closed during
+   * the call (what it made is destroyed).
+   */
+  make(): number {
+    const creation = new Creation(this);
     this.count++;
     this.#all.add(creation);
-    return creation;
+    let made: T | Promise<T>;
+    try {
+      made = this.#factory(creation.controller.signal);
+    } catch (error) {
+      this.end(creation);
+      return this.#failed(error);
+    }
+    if (isThenable(made)) {
+      if (creation.abandoned) {
+        creation.follow(made, undefined);
+        return GIVEN_UP;
+      }
+      this.#started = creation;
+      this.#startedMade = made;
+      return PENDING;
+    }
+    this.end(creation);
+    if (creation.abandoned) {
+      this.#owner.late(made);
+      return GIVEN_UP;
+    }
+    try {
+      return this.#adopt(made);
+    } catch (error) {
+      return this.#failed(error);
+    }
+  }
+
+  /**
+   * Binds the creation `make` started to `waiter` (or makes it spare), then
+   * follows its promise: in that order, so its outcome always finds it bound
+   * (some hosts run promise jobs when a timer is made).
+   */
+  track(waiter: Waiter<T> | undefined): void {
+    const creation = this.#started!;
+    const made = this.#startedMade!;
+    this.#started = this.#startedMade = undefined;
+    this.bind(creation, waiter);
+    creation.follow(made, this.#timeout);
+  }
+
+  /**
+   * Starts creations until `target` objects exist or are being made, while
+   * not `stopped()`. Returns `true` when the factory failed (the error is in
+   * `takeFailure()`); it is never called again for this fill.
+   */
+  fill(target: number, stopped: () => boolean): boolean {
+    while (!stopped() && this.#slots.live + this.count < target) {
+      const made = this.make();
+      if (made >= 0) this.#owner.arrived(made);
+      else if (made === PENDING) this.track(undefined);
+      else return made === FAILED;
+    }
+    return false;
+  }
+
+  /** The error of the last `make` that said `FAILED`. */
+  takeFailure(): unknown {
+    const error = this.#failure;
+    this.#failure = undefined;
+    return error;
+  }
+
+  #failed(error: unknown): number {
+    this.#stats?.recordCreateFailure();
+    this.#failure = error;
+    return FAILED;
+  }
+
+  /** Gives a new object a slot (idle, even generation); checks it first. */
+  #adopt(obj: T): number {
+    if (
+      obj === null || (typeof obj !== "object" && typeof obj !== "function")
+    ) {
+      throw new PoolConfigurationError(
+        `Cannot create object: the factory returned ${
+          quote(obj)
+        }, not an object`,
+      );
+    }
+    if (this.#slots.owned(obj)) {
+      throw new PoolConfigurationError(
+        "Cannot create object: the factory returned an object that already belongs to a pool",
+      );
+    }
+    const slot = this.#slots.add(obj);
+    this.#stats?.recordCreated();
+    return slot;
+  }
+
+  /** A followed creation resolved. */
+  created(creation: Creation<T>, obj: T): void {
+    if (creation.abandoned) return this.#owner.late(obj);
+    const waiter = this.end(creation);
+    let slot: number;
+    try {
+      slot = this.#adopt(obj);
+    } catch (error) {
+      this.#stats?.recordCreateFailure();
+      return this.#owner.failed(waiter, error);
+    }
+    // The first waiter gets it (first come, first served); if that was not
+    // the waiter this was made for, the first waiter's own creation passes on.
+    this.#owner.arrived(slot);
+  }
+
+  /** A followed creation rejected. */
+  rejected(creation: Creation<T>, error: unknown): void {
+    if (creation.abandoned) return;
+    this.#stats?.recordCreateFailure();
+    this.#owner.failed(this.end(creation), error);
+  }
+
+  /** A followed creation ran past `createTimeout`: give it up. */
+  timedOut(creation: Creation<T>): void {
+    const ms = this.#timeout!;
+    const error = new PoolTimeoutError(
+      `Cannot create object: the factory did not settle within ${ms} ms`,
+      ms,
+    );
+    const waiter = this.end(creation);
+    creation.abandoned = true;
+    creation.controller.abort(error);
+    this.#stats?.recordCreateFailure();
+    this.#owner.failed(waiter, error);
   }
 
   /** Binds `creation` to `waiter`, or makes it spare when there is none. */

@@ -15,6 +15,14 @@
  * @module
  */
 
+import type { PoolType } from "../config/options.ts";
+import {
+  AlreadyReleasedError,
+  ForeignObjectError,
+  TypeMismatchError,
+} from "../errors.ts";
+import { quote, typeName } from "../quote.ts";
+
 /** Lets a subclass's private fields be installed on any object. */
 class Carrier {
   constructor(obj: object) {
@@ -53,6 +61,15 @@ class Stamp extends Carrier {
     }
     (obj as Stamp).#slot = slot;
     return true;
+  }
+}
+
+/** `obj instanceof type` that can never throw (a revoked Proxy, say). */
+function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
+  try {
+    return obj instanceof type;
+  } catch {
+    return false;
   }
 }
 
@@ -149,6 +166,44 @@ export class SlotTable<T extends object> {
     const slot = Stamp.of(obj);
     if (slot >= 0 && this.objects[slot] === obj) return slot;
     return this.#byObject?.get(obj) ?? -1;
+  }
+
+  /** Whether `(obj, generation)` is a live borrow of this table. */
+  isLive(obj: T, generation: number): boolean {
+    const slot = this.slotOf(obj);
+    return slot >= 0 && this.generations[slot] === generation;
+  }
+
+  /** The borrow generation of an object this table holds. */
+  generationOf(obj: T): number {
+    return this.generations[this.slotOf(obj)]!;
+  }
+
+  /**
+   * The error that explains why `obj` is not a live borrow, for `verb`
+   * (`release` or `discard`). Builds its message without running user code.
+   */
+  misuse(
+    obj: unknown,
+    verb: "release" | "discard",
+    type: PoolType<T> | undefined,
+  ): Error {
+    const where = `Cannot ${verb} object`;
+    if (type !== undefined && !isInstance(obj, type)) {
+      const actual = typeName(obj);
+      return new TypeMismatchError(
+        `${where}: expected a ${quote(type.name)} instance, got ${
+          quote(actual)
+        }`,
+        { expectedType: type.name, actualType: actual },
+      );
+    }
+    if (this.slotOf(obj as T) >= 0 || this.retired(obj)) {
+      return new AlreadyReleasedError(`${where}: it was already released`);
+    }
+    return new ForeignObjectError(
+      `${where}: ${quote(obj)} was never lent by this pool`,
+    );
   }
 
   /** Whether `obj` was held here and dropped (so a release of it is a late one). */

@@ -45,6 +45,27 @@ export function clearTimer(id: unknown): void {
   clearTimeout(id as number);
 }
 
+/**
+ * `promise`, or a rejection with `onTimeout()`'s error after `ms`. The
+ * timer is the caller's own deadline, so it keeps the process alive.
+ */
+export function deadline(
+  promise: Promise<void>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
 function nothing(): void {
   // The keep-alive timer only exists to be waited on.
 }

@@ -9,11 +9,13 @@
  * @module
  */
 
+import { PoolTimeoutError } from "../errors.ts";
+import { quote } from "../quote.ts";
 import type { Creation } from "./_async_creations.ts";
 import { clearTimer, KeepAlive, setUnrefTimeout } from "./_async_timers.ts";
 
 /** What a waiter calls back into its pool with. */
-export interface WaiterOwner<T> {
+export interface WaiterOwner<T extends object> {
   timedOut(waiter: Waiter<T>): void;
   aborted(waiter: Waiter<T>): void;
 }
@@ -28,7 +30,7 @@ export interface Timing {
 export const NO_TIMING: Timing = { started: 0, sampled: false };
 
 /** One acquire that could not be served at once. */
-export class Waiter<T> {
+export class Waiter<T extends object> {
   readonly owner: WaiterOwner<T>;
   readonly promise: Promise<T>;
   resolve!: (value: T) => void;
@@ -76,7 +78,15 @@ export class Waiter<T> {
   }
 }
 
-function onWaiterTimeout<T>(waiter: Waiter<T>): void {
+/** The error of an acquire whose `timeout` ran out. */
+export function timedOutWaiting(ms: number): PoolTimeoutError {
+  return new PoolTimeoutError(
+    `Cannot acquire from pool: timed out after ${quote(ms)} ms`,
+    ms,
+  );
+}
+
+function onWaiterTimeout<T extends object>(waiter: Waiter<T>): void {
   waiter.timer = undefined;
   waiter.owner.timedOut(waiter);
 }
@@ -85,7 +95,7 @@ function onWaiterTimeout<T>(waiter: Waiter<T>): void {
  * Waiters in arrival order, plus the count of unsettled waiters (queued or
  * out of the queue while their object is validated).
  */
-export class WaiterQueue<T> {
+export class WaiterQueue<T extends object> {
   head: Waiter<T> | undefined = undefined;
   tail: Waiter<T> | undefined = undefined;
   /** Unsettled waiters, queued or not. */

@@ -1,0 +1,699 @@
+/**
+ * The engine behind {@linkcode AsyncPool}, private to `pools/`: every path
+ * the two fast paths do not take, told as a story of the parts — the slot
+ * table, the idle store, the waiter queue, the creations in flight, the
+ * checks, the destroyer and the reaper (`_async_*.ts`).
+ *
+ * An available object is served: to the first waiter, else idle; waiters
+ * nothing idle can serve are covered by creations while there is room;
+ * destroyed objects are replaced, waiters first, then up to `min`. State
+ * first, then the callback: after each callback the engine looks again (a
+ * `close()` from inside it fails the acquire in progress).
+ *
+ * @module
+ */
+
+import {
+  type AcquireOptions,
+  type AsyncPoolOptions,
+  type DrainOptions,
+  validateAcquireOptions,
+  validateAsyncPoolOptions,
+  validateDrainOptions,
+} from "../config/async_options.ts";
+import type { LeakInfo, PoolType } from "../config/options.ts";
+import {
+  PoolClosedError,
+  PoolEmptyError,
+  PoolTimeoutError,
+} from "../errors.ts";
+import { disabledStats, type PoolStats } from "../stats/pool_stats.ts";
+import { StatsCollector } from "../stats/stats_collector.ts";
+import { quote } from "../quote.ts";
+import { isThenable } from "./_scoped.ts";
+import { SlotTable } from "./_async_slots.ts";
+import { IdleStore } from "./_async_idle.ts";
+import {
+  NO_TIMING,
+  timedOutWaiting,
+  type Timing,
+  type Waiter,
+  type WaiterOwner,
+  WaiterQueue,
+} from "./_async_waiters.ts";
+import { Creations, FAILED, GIVEN_UP, PENDING } from "./_async_creations.ts";
+import { Reaper } from "./_async_reaper.ts";
+import { deadline } from "./_async_timers.ts";
+import { Checker } from "./_async_checks.ts";
+import { Destroyer } from "./_async_destroyer.ts";
+
+/** Non-zero modes send acquire or release down the general path. */
+export const MODE_CLOSED = 1;
+const MODE_STATS = 2;
+const MODE_VALIDATE = 4;
+const MODE_LIMITS = 8;
+const MODE_RESET = 16;
+const MODE_IDLE = 32;
+const MODE_FIFO = 64;
+
+/** Shared by every release that finishes synchronously: no allocation. */
+export const RESOLVED: Promise<void> = Promise.resolve();
+
+function nowNs(): number {
+  return performance.now() * 1e6;
+}
+
+/**
+ * The state and general paths of one `AsyncPool` (fields the fast paths read
+ * are plain properties). `T` is the pooled object type.
+ */
+export class AsyncCore<T extends object> {
+  /** Non-zero when acquire must take the general path. */
+  acquireMode: number;
+  /** Non-zero when release must take the general path. */
+  releaseMode: number;
+  readonly capacity: number;
+  readonly min: number;
+  readonly slots: SlotTable<T>;
+  readonly idle: IdleStore;
+  readonly waiters: WaiterQueue<T> = new WaiterQueue();
+  inUse = 0;
+  closed = false;
+
+  #creations: Creations<T>;
+  #reaper: Reaper | undefined;
+  #type: PoolType<T> | undefined;
+  #checker: Checker<T>;
+  #destroyer: Destroyer<T>;
+  #reset: ((obj: T) => void | Promise<void>) | undefined;
+  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
+  #acquireTimeout: number | undefined;
+  #maxWaiters: number;
+  #stats: StatsCollector | undefined;
+  /** Waiters whose object is being validated (out of the queue). */
+  #assigned: Set<Waiter<T>> = new Set();
+  #draining = false;
+  #closing: Promise<void> | undefined = undefined;
+  #quiet: PromiseWithResolvers<void> | undefined = undefined;
+  #waiterOwner: WaiterOwner<T>;
+
+  constructor(
+    type: PoolType<T> | undefined,
+    options: AsyncPoolOptions<T>,
+  ) {
+    const settings = validateAsyncPoolOptions(type, options, "AsyncPool");
+    this.capacity = settings.capacity;
+    this.min = settings.min;
+    this.#type = settings.type;
+    this.#reset = settings.reset;
+    this.#onLeak = settings.onLeak;
+    this.#acquireTimeout = settings.acquireTimeout;
+    this.#maxWaiters = settings.maxWaiters;
+    const timed = settings.idleTimeout !== undefined ||
+      settings.healthCheckInterval !== undefined;
+    this.slots = new SlotTable(
+      settings.capacity,
+      settings.maxLifetime !== undefined,
+    );
+    this.idle = new IdleStore(settings.allocator === "deque", timed);
+    if (settings.statistics.enabled) {
+      this.#stats = new StatsCollector({
+        timing: settings.statistics.timing,
+        sampleRate: settings.statistics.sampleRate,
+        capacity: settings.capacity,
+      });
+    }
+    this.#checker = new Checker(
+      this.slots,
+      settings,
+      (slot, ok, waiter) => this.#verdict(slot, ok, waiter),
+    );
+    this.#destroyer = new Destroyer(
+      settings.destroy,
+      this.slots,
+      this.#stats,
+      () => this.#checkQuiet(),
+    );
+    this.#creations = new Creations(
+      settings.create,
+      settings.createTimeout,
+      this.slots,
+      this.#stats,
+      {
+        arrived: (slot) => {
+          this.serve(slot, true);
+          this.#checkQuiet();
+        },
+        failed: (waiter, error) => {
+          if (waiter !== undefined) this.#giveUp(waiter, error);
+          // Room was freed: cover waiters not covered before. Each attempt
+          // is for a waiter that asked, so this never loops on its own.
+          this.#dispatch();
+          this.#checkQuiet();
+        },
+        late: (obj) => this.#destroyer.late(obj),
+      },
+    );
+    const limits = settings.maxUses !== undefined ||
+        settings.maxLifetime !== undefined
+      ? MODE_LIMITS
+      : 0;
+    const common = (this.#stats ? MODE_STATS : 0) |
+      (settings.validate ? MODE_VALIDATE : 0) | limits;
+    this.acquireMode = common |
+      (settings.allocator === "deque" ? MODE_FIFO : 0);
+    this.releaseMode = common | (settings.reset ? MODE_RESET : 0) |
+      (timed ? MODE_IDLE : 0);
+    this.#waiterOwner = {
+      timedOut: (waiter) => {
+        if (waiter.settled) return;
+        this.#stats?.recordTimeout();
+        this.#giveUp(waiter, timedOutWaiting(waiter.timeoutMs));
+      },
+      aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
+    };
+    if (timed) {
+      this.#reaper = new Reaper(
+        {
+          surplus: () => this.slots.live - this.min,
+          evict: (slots) => {
+            for (const slot of slots) this.#destroyer.slot(slot);
+          },
+          check: (slots) => this.#checker.checkIdle(slots),
+        },
+        this.idle,
+        settings.idleTimeout,
+        settings.healthCheckInterval,
+      );
+    }
+    this.#fillTo(settings.preInitialize ? this.capacity : this.min, true);
+  }
+
+  // ---- acquire -------------------------------------------------------------
+
+  /** Every acquire the fast path does not take; never throws, only rejects. */
+  acquireGeneral(options: AcquireOptions | undefined): Promise<T> {
+    let signal: AbortSignal | undefined;
+    let timeout = this.#acquireTimeout;
+    if (options !== undefined) {
+      try {
+        ({ signal, timeout } = validateAcquireOptions(options, timeout));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.#draining) return Promise.reject(this.#closedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const promise = this.#acquireOrWait(signal, timeout, this.#timing());
+    // Objects dropped on the way (expired, invalid) are replaced up to min.
+    this.#fillTo(this.min, false);
+    return promise;
+  }
+
+  #acquireOrWait(
+    signal: AbortSignal | undefined,
+    timeout: number | undefined,
+    timing: Timing,
+  ): Promise<T> {
+    if (this.waiters.head === undefined) {
+      // Nobody is ahead: an idle object, or a new one, may serve at once.
+      while (this.idle.count > 0) {
+        const slot = this.idle.take();
+        if (this.#checker.expired(slot)) {
+          this.#destroyer.slot(slot);
+        } else if (!this.#checker.needsCheck(slot)) {
+          return this.slots.ready[this.#lend(slot, timing)]!;
+        } else {
+          const verdict = this.#checker.check(slot);
+          if (isThenable(verdict)) {
+            const waiter = this.#open(signal, timeout, timing);
+            this.#assigned.add(waiter);
+            this.#checker.await(slot, verdict, waiter);
+            return waiter.promise;
+          }
+          if (verdict && !this.#draining) {
+            return this.slots.ready[this.#lend(slot, timing)]!;
+          }
+          if (verdict) this.serve(slot, true);
+          else this.#destroyer.slot(slot);
+        }
+        // A callback may have closed the pool: this acquire fails at once.
+        if (this.#draining) {
+          this.#checkQuiet();
+          return Promise.reject(this.#closedError());
+        }
+      }
+      if (this.#creations.spare.size === 0 && this.#hasRoom()) {
+        const made = this.#creations.make();
+        if (made >= 0) return this.slots.ready[this.#lend(made, timing)]!;
+        if (made === FAILED) {
+          const error = this.#creations.takeFailure();
+          this.#dispatch(); // for acquires the factory made re-entrantly
+          return Promise.reject(error);
+        }
+        if (made === GIVEN_UP) return Promise.reject(this.#closedError());
+        const waiter = this.#open(signal, timeout, timing);
+        this.waiters.push(waiter);
+        this.#creations.track(waiter);
+        return waiter.promise;
+      }
+    }
+    const room = this.#creations.spare.size > 0 || this.#hasRoom();
+    if (!room) {
+      this.#stats?.recordExhaustion();
+      if (this.waiters.pending >= this.#maxWaiters) {
+        return Promise.reject(
+          new PoolEmptyError(
+            `Cannot acquire from pool: all ${
+              quote(this.capacity)
+            } objects are in use and ${
+              quote(this.waiters.pending)
+            } acquires are already waiting (maxWaiters ${
+              quote(this.#maxWaiters)
+            })`,
+          ),
+        );
+      }
+    }
+    const waiter = this.#open(signal, timeout, timing);
+    this.waiters.push(waiter);
+    if (room) this.#dispatch();
+    return waiter.promise;
+  }
+
+  /** `AsyncPool.tryAcquire`. */
+  tryAcquire(): T | undefined {
+    if (this.#draining) throw this.#closedError();
+    if (this.waiters.head !== undefined) return undefined;
+    const timing = this.#timing();
+    while (this.idle.count > 0) {
+      const slot = this.idle.take();
+      let verdict: boolean | PromiseLike<unknown> = !this.#checker.expired(
+        slot,
+      );
+      if (verdict && this.#checker.needsCheck(slot)) {
+        verdict = this.#checker.check(slot);
+      }
+      if (isThenable(verdict)) {
+        this.#checker.await(slot, verdict, undefined);
+        return undefined;
+      }
+      if (verdict && !this.#draining) {
+        return this.slots.objects[this.#lend(slot, timing)];
+      }
+      if (verdict) {
+        this.serve(slot, true);
+      } else {
+        this.#destroyer.slot(slot);
+        this.#replenish();
+      }
+      if (this.#draining) {
+        this.#checkQuiet();
+        throw this.#closedError();
+      }
+    }
+    if (!this.#hasRoom()) this.#stats?.recordExhaustion();
+    return undefined;
+  }
+
+  #timing(): Timing {
+    const stats = this.#stats;
+    return stats === undefined
+      ? NO_TIMING
+      : { started: nowNs(), sampled: stats.sampleAllocation() };
+  }
+
+  #hasRoom(): boolean {
+    return this.slots.live + this.#creations.count < this.capacity;
+  }
+
+  #open(
+    signal: AbortSignal | undefined,
+    timeout: number | undefined,
+    timing: Timing,
+  ): Waiter<T> {
+    return this.waiters.open(this.#waiterOwner, signal, timeout, timing);
+  }
+
+  #closedError(): PoolClosedError {
+    return new PoolClosedError(
+      this.closed
+        ? "Cannot acquire from pool: it is closed"
+        : "Cannot acquire from pool: it is draining",
+    );
+  }
+
+  /** Marks the idle or fresh object in `slot` lent and counts it. */
+  #lend(slot: number, timing: Timing): number {
+    const slots = this.slots;
+    slots.generations[slot]! += 1;
+    slots.uses[slot]! += 1;
+    this.inUse++;
+    const stats = this.#stats;
+    if (stats !== undefined) {
+      stats.recordAllocation();
+      if (timing.sampled) stats.recordAllocationTime(nowNs() - timing.started);
+    }
+    return slot;
+  }
+
+  // ---- validation and limits -------------------------------------------------
+
+  /** A verdict on `slot` came (for `waiter`, if one was waiting on it). */
+  #verdict(slot: number, ok: boolean, waiter: Waiter<T> | undefined): void {
+    if (waiter !== undefined) this.#assigned.delete(waiter);
+    if (!ok) {
+      this.#destroyer.slot(slot);
+      // It was first in line when its object was taken: it stays first.
+      if (waiter !== undefined && !waiter.settled) this.waiters.unshift(waiter);
+      this.#replenish();
+    } else if (waiter === undefined || waiter.settled) {
+      this.serve(slot, true);
+    } else {
+      this.#settle(waiter);
+      waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
+    }
+    this.#checkQuiet();
+  }
+
+  // ---- waiters ---------------------------------------------------------------
+
+  /** Ends `waiter`'s wait: timer, listener, keep-alive and statistics. */
+  #settle(waiter: Waiter<T>): void {
+    this.waiters.settle(waiter);
+    if (this.#stats !== undefined) {
+      this.#stats.recordWait(nowNs() - waiter.started);
+    }
+  }
+
+  /** Takes `waiter` out of the queue; its creation passes on. */
+  #dequeue(waiter: Waiter<T>): void {
+    this.waiters.remove(waiter);
+    const creation = waiter.creation;
+    if (creation !== undefined) {
+      waiter.creation = undefined;
+      this.#creations.bind(creation, this.waiters.firstUncovered());
+    }
+  }
+
+  /** Rejects a waiter that gave up or cannot be served; it never gets an object. */
+  #giveUp(waiter: Waiter<T>, reason: unknown): void {
+    if (waiter.settled) return;
+    this.#settle(waiter);
+    if (waiter.queued) this.#dequeue(waiter);
+    waiter.reject(reason);
+    this.#checkQuiet();
+  }
+
+  /**
+   * Puts the available object in `slot` to use: to the first waiter, else
+   * idle. `checked` skips `validate` and the limits (fresh or just checked).
+   */
+  serve(slot: number, checked: boolean): void {
+    if (this.closed || (!checked && this.#checker.expired(slot))) {
+      this.#destroyer.slot(slot);
+      if (!this.closed) this.#replenish();
+      return;
+    }
+    const waiter = this.waiters.head;
+    if (waiter === undefined) {
+      this.idle.put(slot);
+      this.#reaper?.idled();
+      return;
+    }
+    this.#dequeue(waiter);
+    if (!checked && this.#checker.needsCheck(slot)) {
+      const verdict = this.#checker.check(slot);
+      if (isThenable(verdict)) {
+        this.#assigned.add(waiter);
+        return this.#checker.await(slot, verdict, waiter);
+      }
+      if (this.closed) {
+        // validate closed the pool; this waiter was out of the queue.
+        this.#giveUp(waiter, this.#closedError());
+        this.#destroyer.slot(slot);
+        return;
+      }
+      if (!verdict) {
+        if (!waiter.settled) this.waiters.unshift(waiter);
+        this.#destroyer.slot(slot);
+        this.#replenish();
+        return;
+      }
+      if (waiter.settled) return this.serve(slot, true);
+    }
+    this.#settle(waiter);
+    waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
+  }
+
+  /**
+   * Serves waiters from idle objects, then covers the rest with creations
+   * while there is room. Each waiter gets at most one creation at a time.
+   */
+  #dispatch(): void {
+    const waiters = this.waiters;
+    while (waiters.head !== undefined && this.idle.count > 0) {
+      this.serve(this.idle.take(), false);
+    }
+    let waiter = waiters.head;
+    while (waiter !== undefined && !this.closed) {
+      if (waiter.creation !== undefined) {
+        waiter = waiter.next;
+        continue;
+      }
+      const spare = this.#creations.takeSpare();
+      if (spare !== undefined) {
+        this.#creations.bind(spare, waiter);
+        waiter = waiter.next;
+        continue;
+      }
+      if (!this.#hasRoom()) return;
+      const made = this.#creations.make();
+      if (made === PENDING) {
+        // The factory may have changed the queue (re-entrant calls).
+        this.#creations.track(
+          waiter.queued && waiter.creation === undefined
+            ? waiter
+            : waiters.firstUncovered(),
+        );
+        waiter = waiter.queued ? waiter.next : waiters.head;
+        continue;
+      }
+      if (made >= 0) this.serve(made, true);
+      else if (made === FAILED) {
+        this.#giveUp(waiter, this.#creations.takeFailure());
+      }
+      waiter = waiters.head;
+    }
+  }
+
+  /** Destroyed objects are replaced: waiters first, then up to `min`. */
+  #replenish(): void {
+    this.#dispatch();
+    this.#fillTo(this.min, false);
+  }
+
+  /**
+   * Creates objects until `target` exist or are being made. In the
+   * constructor a synchronous factory error is thrown; later, failures are
+   * counted and left for the next acquire to meet (no retry on its own).
+   */
+  #fillTo(target: number, rethrow: boolean): void {
+    if (!this.#creations.fill(target, () => this.#draining)) return;
+    const error = this.#creations.takeFailure();
+    if (!rethrow) return;
+    for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
+    throw error;
+  }
+
+  // ---- release and discard ---------------------------------------------------
+
+  /** Release with statistics, reset, limits, idle timing, or while closing. */
+  releaseGeneral(obj: T, slot: number): Promise<void> {
+    const stats = this.#stats;
+    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
+    this.#endBorrow(slot);
+    if (this.closed || this.#checker.expired(slot)) return this.#drop(slot);
+    const reset = this.#reset;
+    if (reset !== undefined) {
+      // Busy while it runs: neither lent nor idle, and close() waits for it.
+      this.#checker.busy++;
+      let result: void | Promise<void>;
+      try {
+        result = reset(obj);
+      } catch {
+        this.#checker.busy--;
+        return this.#resetFailed(slot);
+      }
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(() => {
+          this.#checker.busy--;
+          this.#stats?.recordReset();
+          this.#returned(slot, started);
+        }, () => {
+          this.#checker.busy--;
+          return this.#resetFailed(slot);
+        });
+      }
+      this.#checker.busy--;
+      stats?.recordReset();
+    }
+    this.#returned(slot, started);
+    return RESOLVED;
+  }
+
+  /** Ends the borrow in `slot` before any callback runs (state first). */
+  #endBorrow(slot: number): void {
+    this.slots.generations[slot]! += 1;
+    this.inUse--;
+    this.#stats?.recordRelease();
+  }
+
+  #returned(slot: number, started: number): void {
+    this.serve(slot, false);
+    if (started !== 0) this.#stats!.recordReleaseTime(nowNs() - started);
+    this.#checkQuiet();
+  }
+
+  #resetFailed(slot: number): Promise<void> {
+    // release() rejects only for misuse; the failure is counted instead.
+    this.#stats?.recordResetFailure();
+    return this.#drop(slot);
+  }
+
+  /** Destroys a returned object and replaces it when needed. */
+  #drop(slot: number): Promise<void> {
+    const destroyed = this.#destroyer.slot(slot);
+    if (!this.closed) this.#replenish();
+    this.#checkQuiet();
+    return destroyed;
+  }
+
+  /** `AsyncPool.discard`. */
+  discard(obj: T): Promise<void> {
+    const slot = this.slots.borrowedSlot(obj);
+    if (slot < 0) return this.rejectMisuse(obj, "discard");
+    this.#endBorrow(slot);
+    return this.#drop(slot);
+  }
+
+  /** The rejection that explains why `obj` is not a live borrow. */
+  rejectMisuse(obj: unknown, verb: "release" | "discard"): Promise<never> {
+    return Promise.reject(this.slots.misuse(obj, verb, this.#type));
+  }
+
+  /** Counts a leaked borrow and calls `onLeak`; never throws (GC callback). */
+  leaked(obj: T, generation: number): void {
+    this.#stats?.recordLeak();
+    try {
+      this.#onLeak?.({ object: obj, generation, pool: "AsyncPool" });
+    } catch (error) {
+      console.error("fastalloc: onLeak threw", error);
+    }
+  }
+
+  // ---- statistics, drain and close -----------------------------------------------
+
+  /** `AsyncPool.stats`. */
+  stats(): PoolStats {
+    const stats = this.#stats;
+    if (stats === undefined) return disabledStats(this.inUse, this.capacity);
+    stats.recordPending(this.waiters.pending);
+    return stats.snapshot();
+  }
+
+  /** `AsyncPool.drain`. */
+  drain(options: DrainOptions | undefined): Promise<void> {
+    let timeout: number | undefined;
+    try {
+      timeout = validateDrainOptions(options, "drain");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#stopLending();
+    const quiet = this.#whenQuiet();
+    return timeout === undefined
+      ? quiet
+      : deadline(quiet, timeout, () => this.#timedOut("drain", timeout));
+  }
+
+  #stopLending(): void {
+    this.#draining = true;
+    this.acquireMode |= MODE_CLOSED;
+    this.releaseMode |= MODE_CLOSED;
+  }
+
+  /** A drain or close past its deadline; a timed-out drain closes the pool. */
+  #timedOut(what: "drain" | "close", ms: number): PoolTimeoutError {
+    const out = this.inUse;
+    if (what === "drain") this.close(undefined).catch(() => {});
+    return new PoolTimeoutError(
+      `Cannot ${what} pool: ${out} borrows are still out after ${ms} ms`,
+      ms,
+    );
+  }
+
+  /** `AsyncPool.close`. */
+  close(options: DrainOptions | undefined): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    let timeout: number | undefined;
+    try {
+      timeout = validateDrainOptions(options, "close");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // The promise exists before any destroy runs: a re-entrant close gets it.
+    const done = Promise.withResolvers<void>();
+    this.#closing = timeout === undefined
+      ? done.promise
+      : deadline(done.promise, timeout, () => this.#timedOut("close", timeout));
+    this.#stopLending();
+    this.closed = this.#destroyer.closing = true;
+    this.#reaper?.stop();
+    this.#creations.abandonAll(
+      new PoolClosedError("Cannot create object: the pool was closed"),
+    );
+    const error = () =>
+      new PoolClosedError(
+        "Cannot acquire from pool: it was closed while waiting",
+      );
+    while (this.waiters.head !== undefined) {
+      this.#giveUp(this.waiters.head, error());
+    }
+    for (const waiter of this.#assigned) this.#giveUp(waiter, error());
+    for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
+    this.#whenQuiet().then(() => {
+      const errors = this.#destroyer.errors;
+      if (errors.length === 0) return done.resolve();
+      done.reject(
+        new AggregateError(
+          errors,
+          `Cannot close pool: destroy failed for ${
+            quote(errors.length)
+          } objects`,
+        ),
+      );
+    });
+    return this.#closing;
+  }
+
+  #isQuiet(): boolean {
+    return this.inUse === 0 && this.#checker.busy === 0 &&
+      this.#creations.count === 0 && this.waiters.pending === 0 &&
+      this.#destroyer.destroying === 0;
+  }
+
+  #whenQuiet(): Promise<void> {
+    if (this.#isQuiet()) return Promise.resolve();
+    this.#quiet ??= Promise.withResolvers<void>();
+    return this.#quiet.promise;
+  }
+
+  #checkQuiet(): void {
+    const quiet = this.#quiet;
+    if (quiet !== undefined && this.#isQuiet()) {
+      this.#quiet = undefined;
+      quiet.resolve();
+    }
+  }
+}

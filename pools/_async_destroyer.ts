@@ -1,0 +1,90 @@
+/**
+ * The destroyer of {@linkcode AsyncPool}, private to `pools/`: drops an
+ * object from the slot table and calls `destroy` exactly once, counting the
+ * calls in flight (`close()` waits for them) and collecting their failures
+ * once the pool is closing (`close()` reports them together; before close
+ * there is no caller to tell).
+ *
+ * @module
+ */
+
+import type { StatsCollector } from "../stats/stats_collector.ts";
+import type { SlotTable } from "./_async_slots.ts";
+import { isThenable } from "./_scoped.ts";
+
+/** Shared by every call that finishes synchronously: no allocation. */
+const DONE: Promise<void> = Promise.resolve();
+
+/** Runs `destroy` for one pool. */
+export class Destroyer<T extends object> {
+  /** Destroy calls in flight. */
+  destroying = 0;
+  /** Set by close: from then on failures are collected. */
+  closing = false;
+  readonly errors: unknown[] = [];
+  readonly #destroy: ((obj: T) => void | Promise<void>) | undefined;
+  readonly #slots: SlotTable<T>;
+  readonly #stats: StatsCollector | undefined;
+  readonly #settled: () => void;
+
+  constructor(
+    destroy: ((obj: T) => void | Promise<void>) | undefined,
+    slots: SlotTable<T>,
+    stats: StatsCollector | undefined,
+    settled: () => void,
+  ) {
+    this.#destroy = destroy;
+    this.#slots = slots;
+    this.#stats = stats;
+    this.#settled = settled;
+  }
+
+  /**
+   * Drops the object in a slot that is neither lent nor idle. The promise
+   * settles when `destroy` has finished and never rejects.
+   */
+  slot(slot: number): Promise<void> {
+    const obj = this.#slots.remove(slot);
+    this.#stats?.recordDestroyed();
+    const destroyed = this.#run(obj);
+    this.#settled();
+    return destroyed;
+  }
+
+  /** Destroys what a given-up creation still made (never lent; counted made and destroyed). */
+  late(obj: T): void {
+    if (
+      obj !== null && (typeof obj === "object" || typeof obj === "function")
+    ) {
+      this.#stats?.recordCreated();
+      this.#stats?.recordDestroyed();
+      this.#run(obj);
+    }
+  }
+
+  #run(obj: T): Promise<void> {
+    const destroy = this.#destroy;
+    if (destroy === undefined) return DONE;
+    let result: void | Promise<void>;
+    try {
+      result = destroy(obj);
+    } catch (error) {
+      this.#failed(error);
+      return DONE;
+    }
+    if (!isThenable(result)) return DONE;
+    this.destroying++;
+    return Promise.resolve(result).then(() => {
+      this.destroying--;
+      this.#settled();
+    }, (error) => {
+      this.destroying--;
+      this.#failed(error);
+      this.#settled();
+    });
+  }
+
+  #failed(error: unknown): void {
+    if (this.closing) this.errors.push(error);
+  }
+}
