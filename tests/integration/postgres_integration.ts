@@ -5,7 +5,8 @@
  *
  * - A backend killed mid-load (`pg_terminate_backend`) costs at most one
  *   failed query per killed connection when the caller discards on a
- *   connection error, and no failure afterwards.
+ *   connection error, and no failure afterwards: with the README setup, and
+ *   with `discard` alone (no `validate`).
  * - A backend killed while its client is idle is replaced by the health
  *   check before any caller acquires it.
  * - A database that accepts TCP and never answers (a loopback listener of
@@ -13,7 +14,9 @@
  *   100 ms, aborts the connect, does not wedge the pool, and `close()`
  *   completes.
  * - 20,000 `select 1` at 64 concurrent callers on 8 connections reach at
- *   least 0.9× `pg.Pool`'s throughput, measured in the same run.
+ *   least 0.9× `pg.Pool`'s throughput, measured in the same run: each pool's
+ *   20,000 in 40 slices of 500, the two pools' slices alternating, so a
+ *   change in the (shared, 2-core) machine's load hits both alike.
  *
  * Each test prints its figures (lines starting "postgres:"). It needs a
  * server: `scripts/test.sh` runs it under Deno and Node 24 through
