@@ -361,7 +361,11 @@ export class AsyncCore<T extends object> {
 
   /** A verdict on `slot` came (for `waiter`, if one was waiting on it). */
   #verdict(slot: number, ok: boolean, waiter: Waiter<T> | undefined): void {
-    if (waiter !== undefined) this.#assigned.delete(waiter);
+    if (waiter !== undefined) {
+      this.#assigned.delete(waiter);
+      // validate may have closed the pool before this waiter was assigned.
+      if (this.closed) this.#giveUp(waiter, this.#closedError());
+    }
     if (!ok) {
       this.#destroyer.slot(slot);
       // It was first in line when its object was taken: it stays first.

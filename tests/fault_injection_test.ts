@@ -444,6 +444,14 @@ interface AsyncFaultConfig {
   validate: Mode | "none";
   destroy: Mode;
   maxUses: number | undefined;
+  /** Callbacks that call acquire/release/discard on their own pool. */
+  reentrant: boolean;
+  /** Some factory calls never settle, some settle late (createTimeout 3 ms). */
+  hung: boolean;
+  /** Idle objects are validated in the background (with a validate). */
+  healthCheck: boolean;
+  /** Which callback closes the pool, once, half-way through the steps. */
+  closeFrom: "none" | "factory" | "destroy" | "validate" | "reset";
 }
 
 const asyncConfigArb: fc.Arbitrary<AsyncFaultConfig> = fc.record({
@@ -454,13 +462,32 @@ const asyncConfigArb: fc.Arbitrary<AsyncFaultConfig> = fc.record({
   validate: fc.constantFrom<Mode | "none">("none", "sync", "async"),
   destroy: fc.constantFrom<Mode>("sync", "async"),
   maxUses: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  reentrant: fc.boolean(),
+  hung: fc.boolean(),
+  healthCheck: fc.boolean(),
+  closeFrom: fc.constantFrom<AsyncFaultConfig["closeFrom"]>(
+    "none",
+    "none",
+    "none",
+    "factory",
+    "destroy",
+    "validate",
+    "reset",
+  ),
 }).map(({ minShare, ...config }) => ({
   ...config,
   min: minShare % (config.capacity + 1),
 }));
 
 interface AsyncOp {
-  op: "acquire" | "acquireTimeout" | "release" | "tryAcquire" | "use";
+  op:
+    | "acquire"
+    | "acquireTimeout"
+    | "release"
+    | "tryAcquire"
+    | "use"
+    | "discard"
+    | "tick";
   n: number;
 }
 
@@ -474,6 +501,8 @@ const asyncOpArb: fc.Arbitrary<AsyncOp> = fc.record({
     "release",
     "tryAcquire",
     "use",
+    "discard",
+    "tick",
   ) as fc.Arbitrary<AsyncOp["op"]>,
   n: fc.nat({ max: 30 }),
 });
@@ -509,27 +538,72 @@ async function runAsync(
   const factoryFaults = new Map<Fault, boolean>();
   const otherFaults = new Set<Fault>();
   let closeStarted = false;
+  /** Objects a creation given up by close() still made: not close()'s to report. */
+  const lateBorn = new WeakSet<Box>();
   const destroyFaultsWhileClosing: Fault[] = [];
   let made = 0;
   /** The creation record of the factory call happening now, if tracked. */
   let tracking: { fault: Fault | undefined; settled: boolean } | undefined;
+  // Re-entrant calls and the close from a callback (issue 11's rule).
+  let pool: AsyncPool<Box> | undefined;
+  const requests: Pending[] = [];
+  let calls = 0;
+  let hanging = config.hung;
+  let reentering = config.reentrant;
+  let closeArmed = false;
+  let closedInside = false;
+  const reenter = (where: string) => {
+    if (pool === undefined) return;
+    if (closeArmed && config.closeFrom === where) {
+      closeArmed = false;
+      closedInside = true;
+      closeStarted = true;
+      void pool.close().catch(() => {});
+      return;
+    }
+    if (!reentering || ++calls % 3 !== 0) return;
+    const all = [...lent];
+    if (calls % 2 === 0 && all.length > 0) {
+      const obj = all[calls % all.length]!;
+      lent.delete(obj);
+      // Ends a borrow from inside a callback: it works as from outside.
+      const ended = calls % 4 === 0 ? pool.discard(obj) : pool.release(obj);
+      ended.catch((error) => violations.push(`${where}: ${error}`));
+    } else {
+      follow(
+        {
+          label: `acquire from ${where} (#${requests.length})`,
+          state: "pending",
+          timeout: true,
+        },
+        pool.acquire({ timeout: 5 }),
+      );
+    }
+  };
 
   const factory = (): Box | Promise<Box> => {
     const record = tracking;
     tracking = undefined;
+    reenter("factory");
     const fault = plan.next("factory");
     if (fault !== undefined) factoryFaults.set(fault, false);
     if (record !== undefined) record.fault = fault;
     const produce = (): Box => {
       if (fault !== undefined) throw fault;
       const obj = { n: made++ };
+      if (closeStarted) lateBorn.add(obj);
       alive.add(obj);
       return obj;
     };
     if (config.factory === "sync") return produce();
+    if (hanging && made % 4 === 1) {
+      // Never settles, or settles long after createTimeout.
+      return made % 8 === 1 ? new Promise(() => {}) : sleep(12).then(produce);
+    }
     return Promise.resolve().then(produce);
   };
   const reset = (_obj: Box): void | Promise<void> => {
+    reenter("reset");
     const fault = plan.next("reset");
     if (fault !== undefined) otherFaults.add(fault);
     if (config.reset === "sync") {
@@ -540,6 +614,7 @@ async function runAsync(
   };
   const validate = (obj: Box): boolean | Promise<boolean> => {
     if (lent.has(obj)) violations.push(`validate of lent object ${obj.n}`);
+    reenter("validate");
     const fault = plan.next("validate");
     if (fault !== undefined) otherFaults.add(fault);
     const verdict = fault === undefined;
@@ -556,10 +631,13 @@ async function runAsync(
     if (lent.has(obj)) violations.push(`object ${obj.n} destroyed while lent`);
     destroyed.add(obj);
     alive.delete(obj);
+    reenter("destroy");
     const fault = plan.next("destroy");
     if (fault !== undefined) {
       otherFaults.add(fault);
-      if (closeStarted) destroyFaultsWhileClosing.push(fault);
+      if (closeStarted && !lateBorn.has(obj)) {
+        destroyFaultsWhileClosing.push(fault);
+      }
     }
     if (config.destroy === "sync") {
       if (fault !== undefined) throw fault;
@@ -578,7 +656,10 @@ async function runAsync(
     };
   if (config.validate !== "none") options.validate = validate;
   if (config.maxUses !== undefined) options.maxUses = config.maxUses;
-  let pool: AsyncPool<Box>;
+  if (config.hung) options.createTimeout = 3;
+  if (config.healthCheck && config.validate !== "none") {
+    options.healthCheckInterval = 2;
+  }
   try {
     pool = new AsyncPool(options);
   } catch (error) {
@@ -590,8 +671,7 @@ async function runAsync(
     return;
   }
 
-  const requests: Pending[] = [];
-  const follow = (req: Pending, promise: Promise<Box>) => {
+  function follow(req: Pending, promise: Promise<Box>): void {
     requests.push(req);
     promise.then(
       (obj) => {
@@ -606,7 +686,7 @@ async function runAsync(
         req.value = error;
       },
     );
-  };
+  }
   const check = (where: string) => {
     assert.deepEqual(violations, [], where);
     assert.equal(pool.inUse, lent.size, `${where}: inUse`);
@@ -629,11 +709,16 @@ async function runAsync(
         assert.equal(error.kind, "factory", `${req.label}: ${error.message}`);
         assert.ok(factoryFaults.has(error), req.label);
       } else if (error instanceof PoolTimeoutError) {
-        assert.ok(req.timeout, req.label);
+        // Its own timeout, or the createTimeout of the creation it waited on.
+        assert.ok(req.timeout || config.hung, req.label);
       } else {
         assert.ok(error instanceof PoolClosedError, `${req.label}: ${error}`);
       }
-      if (req.ownCreation?.fault !== undefined) {
+      // (A hung creation times out before its fault could reach it.)
+      const timedOut = config.hung && error instanceof PoolTimeoutError;
+      // (A factory that closes the pool fails its own acquire first.)
+      const closedFirst = closedInside && error instanceof PoolClosedError;
+      if (req.ownCreation?.fault !== undefined && !timedOut && !closedFirst) {
         assert.equal(error, req.ownCreation.fault, `${req.label}: its own`);
       }
     }
@@ -648,7 +733,22 @@ async function runAsync(
   try {
     for (const [step, { op, n }] of ops.entries()) {
       const where = `step ${step}: ${op}`;
+      if (step === ops.length >> 1 && config.closeFrom !== "none") {
+        closeArmed = true;
+      }
       switch (op) {
+        case "tick":
+          await sleep(4); // create timeouts and health checks fire
+          break;
+        case "discard": {
+          const all = [...lent];
+          if (all.length === 0) break;
+          const obj = all[n % all.length]!;
+          lent.delete(obj);
+          // Never rejects for a failed destroy.
+          await pool.discard(obj);
+          break;
+        }
         case "acquire":
         case "acquireTimeout": {
           const req: Pending = {
@@ -665,7 +765,12 @@ async function runAsync(
             tracking = { fault: undefined, settled: false };
             req.ownCreation = tracking;
           }
-          follow(req, pool.acquire(req.timeout ? { timeout: 5 } : undefined));
+          follow(
+            req,
+            pool.acquire(
+              req.timeout || config.hung ? { timeout: 5 } : undefined,
+            ),
+          );
           if (tracking !== undefined) {
             // The factory was not called for it (validation, spare, full).
             delete req.ownCreation;
@@ -674,7 +779,15 @@ async function runAsync(
           break;
         }
         case "tryAcquire": {
-          const obj = pool.tryAcquire();
+          if (pool.closed) break;
+          let obj: Box | undefined;
+          try {
+            obj = pool.tryAcquire();
+          } catch (error) {
+            // validate closed the pool during this very call.
+            assert.ok(error instanceof PoolClosedError && closedInside, where);
+            break;
+          }
           if (obj !== undefined) {
             assert.ok(!lent.has(obj) && alive.has(obj), where);
             lent.add(obj);
@@ -692,7 +805,9 @@ async function runAsync(
         }
         case "use": {
           if (
-            pool.pending > 0 || pool.available + pool.inUse >= pool.capacity
+            pool.pending > 0 ||
+            pool.available + pool.inUse >= pool.capacity || config.hung ||
+            pool.closed || config.reentrant
           ) {
             break; // it would wait; the steps must not block
           }
@@ -709,8 +824,9 @@ async function runAsync(
           ]);
           if (!outcome.ok) {
             assert.ok(
-              outcome.value instanceof Fault &&
-                outcome.value.kind === "factory",
+              (outcome.value instanceof Fault &&
+                outcome.value.kind === "factory") ||
+                (closedInside && outcome.value instanceof PoolClosedError),
               `${where}: ${outcome.value}`,
             );
           }
@@ -724,6 +840,9 @@ async function runAsync(
 
     // Faults stop: nothing is stranded.
     plan.off();
+    hanging = false;
+    closeArmed = false;
+    reentering = false;
     const releaseAll = async () => {
       for (const obj of [...lent]) {
         lent.delete(obj);
@@ -743,7 +862,19 @@ async function runAsync(
     );
     await releaseAll();
     await ticks();
+    if (config.hung) await sleep(15); // late objects arrive and are destroyed
     check("after faults");
+    if (closedInside) {
+      // Closed from inside a callback: it took effect at once.
+      assert.equal(pool.closed, true);
+      await assert.rejects(pool.acquire(), PoolClosedError);
+      await pool.close().catch(() => {});
+      await ticks();
+      check("closed from a callback");
+      assert.equal(alive.size, 0, "every object made was destroyed");
+      runsDone++;
+      return;
+    }
     // The pool serves again, to capacity.
     const held = await Promise.race([
       Promise.all(
@@ -765,10 +896,22 @@ async function runAsync(
     await pool.close().catch((error) => {
       closeError = error;
     });
+
     // close() does not wait for creations it gave up; what they still make
     // arrives within a few promise jobs here and is destroyed.
     await ticks();
-    if (destroyFaultsWhileClosing.length > 0) {
+    // A creation in flight at close (a refill to min) is given up, and the
+    // destroy of what it still makes may come after close() settled: its
+    // fault is then not close()'s to report. Everything close() reports is
+    // a destroy fault, though, and without such creations it is all of them.
+    const lateCreations = config.min > 0 || config.reentrant || config.hung;
+    if (lateCreations && closeError instanceof AggregateError) {
+      for (const error of closeError.errors) {
+        assert.ok(destroyFaultsWhileClosing.includes(error), "close reports");
+      }
+    } else if (lateCreations) {
+      assert.equal(closeError, undefined);
+    } else if (destroyFaultsWhileClosing.length > 0) {
       assert.ok(closeError instanceof AggregateError, "close reports");
       assert.deepEqual(closeError.errors, destroyFaultsWhileClosing);
     } else {

@@ -1,7 +1,8 @@
 /**
  * Model-based property tests of {@linkcode AsyncPool}: random sequences of
  * acquires (plain, with a timeout, abortable, already aborted), `allocate`,
- * `tryAcquire`, releases (valid, double, foreign), poisoned resets, objects
+ * `tryAcquire`, releases (valid, double, foreign), discards (valid, double),
+ * poisoned resets, objects
  * that fail validation, aborts, timeouts, handle use after release, `use`
  * with throwing callbacks, `drain` and `close`, run against the pool and a
  * reference model side by side.
@@ -47,6 +48,8 @@ import {
 import { throwsExactly } from "./_state.ts";
 
 const RUNS = 150;
+/** Re-entrant calls checked over all runs (the test asserts there were some). */
+let reentrantChecked = 0;
 
 type Mode = "sync" | "async";
 
@@ -154,6 +157,15 @@ class AsyncSim {
   readonly objects: Obj[] = [];
   readonly destroyedActual: Set<number> = new Set();
   readonly violations: string[] = [];
+  /**
+   * Re-entrant calls made from inside reset, validate and destroy, each a
+   * release or discard of the very object the callback got: the borrow has
+   * already ended (state first, then the callback), so each must reject with
+   * AlreadyReleasedError and change nothing — the model does nothing.
+   */
+  readonly reentrant: { label: string; promise: Promise<void> }[] = [];
+  /** Objects whose next reset or validate calls back into the pool. */
+  readonly reenterOn: Set<number> = new Set();
   readonly requests: Request[] = [];
   handles: {
     handle: AsyncContextHandle<Obj>;
@@ -217,6 +229,7 @@ class AsyncSim {
           this.violations.push(`object ${obj.id} destroyed while lent`);
         }
         this.destroyedActual.add(obj.id);
+        this.#reenter("destroy", obj, true);
       },
       enableStatistics: config.statistics,
       maxWaiters: config.maxWaiters,
@@ -224,26 +237,32 @@ class AsyncSim {
     if (config.maxUses !== undefined) options.maxUses = config.maxUses;
     if (config.reset === "sync") {
       options.reset = (obj) => {
+        this.#reenter("reset", obj, false);
         if (this.poisoned.has(obj.id)) throw new ResetFault(obj.id);
       };
     } else if (config.reset === "async") {
-      options.reset = (obj) =>
-        this.poisoned.has(obj.id)
+      options.reset = (obj) => {
+        this.#reenter("reset", obj, false);
+        return this.poisoned.has(obj.id)
           ? Promise.reject(new ResetFault(obj.id))
           : Promise.resolve();
+      };
     }
     if (config.validate === "sync") {
       options.validate = (obj) => {
+        this.#reenter("validate", obj, false);
         if (this.invalid.has(obj.id) && obj.id % 2 === 0) {
           throw new Error("validate threw");
         }
         return !this.invalid.has(obj.id);
       };
     } else if (config.validate === "async") {
-      options.validate = (obj) =>
-        this.invalid.has(obj.id) && obj.id % 2 === 0
+      options.validate = (obj) => {
+        this.#reenter("validate", obj, false);
+        return this.invalid.has(obj.id) && obj.id % 2 === 0
           ? Promise.reject(new Error("validate rejected"))
           : Promise.resolve(!this.invalid.has(obj.id));
+      };
     }
     this.pool = config.typed
       ? new AsyncPool<Obj>(Conn, options)
@@ -251,6 +270,17 @@ class AsyncSim {
         options as AsyncPoolOptions<Obj> & { factory: () => Obj },
       );
     this.#fillToMin();
+  }
+
+  /** A callback calls release or discard of its own object on its own pool. */
+  #reenter(where: string, obj: Obj, always: boolean): void {
+    if (!always && !this.reenterOn.delete(obj.id)) return;
+    if (always && !this.reenterOn.has(-1)) return;
+    const discard = this.reentrant.length % 2 === 1;
+    this.reentrant.push({
+      label: `${discard ? "discard" : "release"} of ${obj.id} from ${where}`,
+      promise: discard ? this.pool.discard(obj) : this.pool.release(obj),
+    });
   }
 
   // ---- model: objects -------------------------------------------------------
@@ -742,6 +772,38 @@ class AsyncSim {
     await this.pool.release(this.objects[id]!);
   }
 
+  /** discard(obj): destroy (no reset), place freed, refill to min. */
+  async discard(index: number): Promise<void> {
+    const id = pick([...this.lent.keys()], index);
+    if (id === undefined) return;
+    this.lent.delete(id);
+    this.released.add(id);
+    this.stats.totalReleases++;
+    this.#destroy(id);
+    if (!this.closed) this.#replenish();
+    await this.pool.discard(this.objects[id]!);
+  }
+
+  async discardAgain(index: number): Promise<void> {
+    const id = pick([...this.released], index);
+    if (id === undefined) return;
+    await assert.rejects(this.pool.discard(this.objects[id]!), (e) => {
+      assert.ok(e instanceof AlreadyReleasedError);
+      assert.equal((e as Error).name, "AlreadyReleasedError");
+      return true;
+    });
+  }
+
+  /** Arms a re-entrant release from the next reset/validate of a lent object (or from every destroy). */
+  reenterNext(index: number): void {
+    if (index % 5 === 0) {
+      this.reenterOn.add(-1); // every destroy from now on
+      return;
+    }
+    const id = pick([...this.lent.keys(), ...this.idle], index);
+    if (id !== undefined) this.reenterOn.add(id);
+  }
+
   async releaseAgain(index: number): Promise<void> {
     const id = pick([...this.released], index);
     if (id === undefined) return;
@@ -931,6 +993,18 @@ class AsyncSim {
       if (this.#isQuiet()) req.expect = { state: "fulfilled" };
     }
     assert.deepEqual(this.violations, []);
+    for (const { label, promise } of this.reentrant.splice(0)) {
+      reentrantChecked++;
+      await assert.rejects(promise, (e) => {
+        assert.ok(e instanceof AlreadyReleasedError, label);
+        // What close() gave up and destroyed late was never lent: foreign.
+        const names = label.endsWith("destroy")
+          ? ["AlreadyReleasedError", "ForeignObjectError"]
+          : ["AlreadyReleasedError"];
+        assert.ok(names.includes((e as Error).name), label);
+        return true;
+      });
+    }
     for (const req of this.requests) this.#compare(req);
     const pool = this.pool;
     assert.equal(pool.inUse, this.lent.size, "inUse");
@@ -1055,6 +1129,9 @@ function commands(): fc.Arbitrary<
     index.map((i) => step(`release(lent ${i})`, (s) => s.release(i))),
     index.map((i) => step(`release(lent ${i})`, (s) => s.release(i))),
     index.map((i) => step(`release(released ${i})`, (s) => s.releaseAgain(i))),
+    index.map((i) => step(`discard(lent ${i})`, (s) => s.discard(i))),
+    index.map((i) => step(`reenter(${i})`, (s) => s.reenterNext(i))),
+    index.map((i) => step(`discard(released ${i})`, (s) => s.discardAgain(i))),
     index.map((i) =>
       step(`release(foreign ${i % 4})`, (s) => s.releaseForeign(i))
     ),
@@ -1103,6 +1180,10 @@ describe("AsyncPool model", () => {
       );
       assert.equal(passed, runsFor(RUNS));
       assert.ok(runs >= passed && steps > runs, `${runs} runs, ${steps} steps`);
+      assert.ok(reentrantChecked > 0, "no re-entrant call was made");
+      console.log(
+        `re-entrant release/discard calls checked: ${reentrantChecked}`,
+      );
     } finally {
       clearInterval(keepAlive);
     }
