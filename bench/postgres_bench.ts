@@ -31,13 +31,13 @@
 
 import os from "node:os";
 import process from "node:process";
-// @ts-types="@types/pg"
-import pg from "pg";
+import pg from "pg"; // untyped here: see PgClient in examples/postgres_pool.ts
 import { createPool } from "npm:generic-pool@3.9.0";
 import { Pool as TarnPool } from "npm:tarn@3.1.2";
 import {
   connectClient,
   createPgPool,
+  type PgClient,
   query,
 } from "../examples/postgres_pool.ts";
 
@@ -80,7 +80,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
-function connect(name: string): Promise<pg.Client> {
+function connect(name: string): Promise<PgClient> {
   return connectClient(
     pg.Client,
     { application_name: name },
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     create: () => connect("bench_generic_pool"),
     destroy: (client) => client.end(),
   }, { max: CONNECTIONS, min: CONNECTIONS });
-  const tarn = new TarnPool<pg.Client>({
+  const tarn = new TarnPool<PgClient>({
     create: () => connect("bench_tarn"),
     destroy: (client) => client.end(),
     min: CONNECTIONS,

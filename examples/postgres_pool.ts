@@ -25,23 +25,69 @@
  */
 
 import net from "node:net";
-// @ts-types="@types/pg"
-import type { Client, ClientConfig, QueryResult, QueryResultRow } from "pg";
 import { AsyncPool, type AsyncPoolOptions } from "../mod.ts";
 
+// The part of pg's API used here, typed by hand: pg's own types
+// (@types/pg) bring @types/node along, whose declarations would replace
+// Deno's built-in node types for every file of a `deno check` run.
+
+/** A row of a query result. */
+export type PgRow = Record<string, unknown>;
+
+/** The part of a pg query result used here. */
+export interface PgResult<R extends PgRow = PgRow> {
+  /** The rows. */
+  rows: R[];
+  /** Rows the command returned or changed (`null` when it does not say). */
+  rowCount: number | null;
+}
+
+/** Connection settings for a pg `Client` (pg takes more; unset ones come from the `PG*` variables). */
+export interface PgClientConfig {
+  /** The server's host name or address. */
+  host?: string;
+  /** The server's port. */
+  port?: number;
+  /** Shown in `pg_stat_activity`. */
+  application_name?: string;
+  /** Makes the socket pg connects through. */
+  stream?: () => unknown;
+}
+
+/** The part of a pg `Client` used here. */
+export interface PgClient {
+  /** Opens the connection. */
+  connect(): Promise<unknown>;
+  /** Closes it. */
+  end(): Promise<void>;
+  /** Listens to `error` (the connection failed) or `end` (it closed). */
+  on(event: "error" | "end", listener: (this: PgClient) => void): unknown;
+  /** Runs a query (promise form). */
+  query<R extends PgRow = PgRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<PgResult<R>>;
+  /** Runs a query (callback form). */
+  query<R extends PgRow = PgRow>(
+    text: string,
+    values: unknown[],
+    callback: (error: Error | null, result: PgResult<R>) => void,
+  ): void;
+}
+
 /** The `pg.Client` class, or one compatible with it. */
-export type ClientClass = new (config?: ClientConfig) => Client;
+export type ClientClass = new (config?: PgClientConfig) => PgClient;
 
 /** Pool options that {@linkcode createPgPool} does not set itself. */
 export type PgPoolOptions = Omit<
-  AsyncPoolOptions<Client>,
+  AsyncPoolOptions<PgClient>,
   "factory" | "destroy"
 >;
 
 /** Clients whose connection reported an error or ended. */
-const broken = new WeakSet<Client>();
+const broken = new WeakSet<PgClient>();
 
-function markBroken(this: Client): void {
+function markBroken(this: PgClient): void {
   broken.add(this);
 }
 
@@ -52,7 +98,7 @@ function markBroken(this: Client): void {
  * @param client A client made by {@linkcode connectClient}.
  * @returns `false` once its connection reported an error or ended.
  */
-export function isUsable(client: Client): boolean {
+export function isUsable(client: PgClient): boolean {
   return !broken.has(client);
 }
 
@@ -72,7 +118,7 @@ export function isUsable(client: Client): boolean {
  * @param client The client it ran on.
  * @returns `true` when the client must be discarded.
  */
-export function isConnectionError(error: unknown, client: Client): boolean {
+export function isConnectionError(error: unknown, client: PgClient): boolean {
   if (broken.has(client)) return true;
   const code = typeof error === "object" && error !== null && "code" in error
     ? error.code
@@ -82,7 +128,7 @@ export function isConnectionError(error: unknown, client: Client): boolean {
     code === "57P03";
 }
 
-function endQuietly(client: Client): Promise<void> {
+function endQuietly(client: PgClient): Promise<void> {
   return client.end().catch(() => {});
 }
 
@@ -98,9 +144,9 @@ function endQuietly(client: Client): Promise<void> {
  */
 export async function connectClient(
   Client: ClientClass,
-  config: ClientConfig,
+  config: PgClientConfig,
   signal: AbortSignal,
-): Promise<Client> {
+): Promise<PgClient> {
   // The socket is ours so that a connect the pool gave up can be cut off:
   // `client.end()` during a connect only half-closes it, which a server that
   // never answers never completes.
@@ -134,10 +180,10 @@ export async function connectClient(
  */
 export function createPgPool(
   Client: ClientClass,
-  config: ClientConfig,
+  config: PgClientConfig,
   options: PgPoolOptions,
-): AsyncPool<Client> {
-  return new AsyncPool<Client>({
+): AsyncPool<PgClient> {
+  return new AsyncPool<PgClient>({
     validate: isUsable,
     ...options,
     factory: (signal) => connectClient(Client, config, signal),
@@ -163,17 +209,17 @@ export function createPgPool(
  * @returns The query's result.
  * @throws What `acquire` or the query threw.
  */
-export function query<R extends QueryResultRow = QueryResultRow>(
-  pool: AsyncPool<Client>,
+export function query<R extends PgRow = PgRow>(
+  pool: AsyncPool<PgClient>,
   text: string,
   values: unknown[] = [],
-): Promise<QueryResult<R>> {
+): Promise<PgResult<R>> {
   return pool.acquire().then((client) =>
-    new Promise<QueryResult<R>>((resolve, reject) => {
+    new Promise<PgResult<R>>((resolve, reject) => {
       client.query<R>(
         text,
         values,
-        (error: Error | null, result: QueryResult<R>) => {
+        (error: Error | null, result: PgResult<R>) => {
           if (!error) {
             // The next waiter gets the client inside release(), at once.
             pool.release(client).then(() => resolve(result), reject);

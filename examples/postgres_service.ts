@@ -33,8 +33,7 @@
  */
 
 import process from "node:process";
-// @ts-types="@types/pg"
-import pg from "pg";
+import pg from "pg"; // untyped here: see PgClient in examples/postgres_pool.ts
 import {
   PoolClosedError,
   PoolEmptyError,

@@ -38,19 +38,19 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import process from "node:process";
-// @ts-types="@types/pg"
-import pg from "pg";
+import pg from "pg"; // untyped here: see PgClient in examples/postgres_pool.ts
 import { AsyncPool, PoolClosedError, PoolTimeoutError } from "../../mod.ts";
 import {
   connectClient,
   createPgPool,
+  type PgClient,
   query,
 } from "../../examples/postgres_pool.ts";
 
 const CONNECTIONS = 8;
 const CALLERS = 64;
 
-let admin: pg.Client;
+let admin: PgClient;
 
 function report(line: string): void {
   console.log(`postgres: ${line}`);
@@ -161,7 +161,7 @@ async function terminateAll(name: string): Promise<number[]> {
   return rows.map((row) => row.pid);
 }
 
-async function backendPid(client: pg.Client): Promise<number> {
+async function backendPid(client: PgClient): Promise<number> {
   const { rows } = await client.query<{ pid: number }>(
     "select pg_backend_pid() as pid",
   );
@@ -176,7 +176,7 @@ async function backendPid(client: pg.Client): Promise<number> {
 async function killMidLoad(
   setup: string,
   name: string,
-  pool: AsyncPool<pg.Client>,
+  pool: AsyncPool<PgClient>,
 ): Promise<void> {
   try {
     await load(() => query(pool, "select 1"), 1_000, CALLERS); // every connection up
@@ -265,7 +265,7 @@ describe("AsyncPool on a real PostgreSQL (pg client)", () => {
     await killMidLoad(
       "no validate, discard only",
       name,
-      new AsyncPool<pg.Client>({
+      new AsyncPool<PgClient>({
         capacity: CONNECTIONS,
         min: CONNECTIONS,
         createTimeout: 10_000,
@@ -346,7 +346,7 @@ describe("AsyncPool on a real PostgreSQL (pg client)", () => {
     );
     const { port } = server.address() as net.AddressInfo;
     const signals: AbortSignal[] = [];
-    const pool = new AsyncPool<pg.Client>({
+    const pool = new AsyncPool<PgClient>({
       capacity: 2,
       createTimeout,
       enableStatistics: true,
