@@ -142,9 +142,11 @@ export interface AsyncPoolOptions<T> {
    * How long a creation may take, in milliseconds (default: no limit): a
    * positive number up to 2147483647, or `Infinity`. A creation that has not
    * settled in time is given up: its place is freed at once, the acquire it
-   * was for rejects with `PoolTimeoutError`, `stats().createFailures` counts
-   * it, the factory's signal aborts, and an object that still arrives later
-   * is destroyed. So a factory that never settles cannot wedge the pool.
+   * was for rejects with `PoolTimeoutError` (a refill to `min` that a waiting
+   * acquire took over is that acquire's creation), `stats().createFailures`
+   * counts it, the factory's signal aborts, and an object that still arrives
+   * later is destroyed. So a factory that never settles cannot wedge the
+   * pool. The pool never retries on its own: the next acquire tries again.
    */
   createTimeout?: number;
   /**

@@ -3,21 +3,38 @@
  *
  * Each request borrows a `Renderer` (slow to open, like a database
  * connection or a headless browser page) from an {@linkcode AsyncPool} with
- * `await using`, so it goes back even when rendering throws. `/stats` reports
- * the pool's statistics through {@linkcode StatsReporter} (JSON, or text with
- * `?text`). On SIGINT or SIGTERM the server stops accepting connections,
- * finishes the requests in flight, closes the pool (which waits for every
- * borrow and destroys every renderer), and exits.
+ * `await using`, so it goes back even when rendering throws. The request's
+ * `signal` goes to the acquire and to the render: a client that hangs up
+ * while waiting gives its place in the queue back at once, and one that
+ * hangs up mid-render gives its renderer back without waiting for the page.
+ *
+ * - `/metrics`: the pool's statistics and the service's own counters in the
+ *   Prometheus text format ({@linkcode StatsReporter.toOpenMetrics}), for a
+ *   scraper.
+ * - `/stats`: the statistics as JSON, or as text with `?text` (waiting is
+ *   listed as load, failures as problems).
+ * - any other path: a page; `?ms=N` makes its render take N ms (default 2,
+ *   at most 60,000), to see waiting and hang-ups.
+ *
+ * On SIGINT or SIGTERM the server stops accepting connections, finishes the
+ * requests in flight, closes the pool (which waits for every borrow and
+ * destroys every renderer), and exits.
  *
  * Run it:
  *
  * ```sh
- * deno run --allow-net examples/http_service.ts              # serves on 127.0.0.1:8000
- * curl localhost:8000/hello && curl 'localhost:8000/stats?text'
+ * deno run --allow-net --unstable-no-legacy-abort examples/http_service.ts   # serves on 127.0.0.1:8000
+ * curl localhost:8000/hello && curl localhost:8000/metrics && curl 'localhost:8000/stats?text'
  * deno run --allow-net examples/http_service.ts --requests=200  # serves, sends 200 requests to itself, exits
  * ```
  *
+ * `--unstable-no-legacy-abort` makes `request.signal` abort only when the
+ * client goes away; without it Deno also aborts it after every response
+ * (its legacy behaviour, which it warns about once). The service works
+ * either way.
+ *
  * Options: `--port=N` (default 8000, 0 for any free port), `--requests=N`.
+ * `tests/load/http_service_load.ts` loads it with autocannon.
  *
  * @module
  */
@@ -30,8 +47,21 @@ import {
   StatsReporter,
 } from "../mod.ts";
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; rejects with the signal's reason as soon as it aborts. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    };
+    const id = setTimeout(done, ms);
+    const abort = () => {
+      clearTimeout(id);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+  });
 }
 
 /** A resource that is slow to open and cheap to reuse. */
@@ -51,8 +81,9 @@ class Renderer {
     return new Renderer(++Renderer.#opened);
   }
 
-  async render(path: string): Promise<string> {
-    await delay(2);
+  /** Renders a page in `ms`; stops early when `signal` aborts. */
+  async render(path: string, ms: number, signal: AbortSignal): Promise<string> {
+    await delay(ms, signal);
     this.#renders++;
     return `rendered ${path} with renderer #${this.id} (its render #${this.#renders})\n`;
   }
@@ -90,8 +121,31 @@ const pool = new AsyncPool({
   enableStatistics: true,
 });
 
+/** The service's own counters of page requests, by outcome. */
+const pages = { served: 0, busy: 0, abandoned: 0 };
+
+/** The pool's metrics and the service's own, in the Prometheus text format. */
+function metrics(): string {
+  const lines = [
+    "# HELP http_service_pages_total Page requests by outcome.",
+    "# TYPE http_service_pages_total counter",
+  ];
+  for (const [outcome, n] of Object.entries(pages)) {
+    lines.push(`http_service_pages_total{outcome="${outcome}"} ${n}`);
+  }
+  return new StatsReporter(pool.stats()).toOpenMetrics({
+    name: "renderer_pool",
+    labels: { service: "http_service" },
+  }) + lines.join("\n") + "\n";
+}
+
 async function handle(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (url.pathname === "/metrics") {
+    return new Response(metrics(), {
+      headers: { "content-type": StatsReporter.contentType },
+    });
+  }
   if (url.pathname === "/stats") {
     const reporter = new StatsReporter(pool.stats(), {
       title: "renderer pool",
@@ -100,15 +154,27 @@ async function handle(request: Request): Promise<Response> {
       ? new Response(reporter.toText() + "\n")
       : Response.json(reporter.toJSON());
   }
+  const ms =
+    Math.min(Math.max(Number(url.searchParams.get("ms") ?? 2), 0), 60_000) || 0;
   try {
-    // Waits at most acquireTimeout for a renderer; released when the block ends.
-    await using renderer = await pool.allocate();
-    return new Response(await renderer.value.render(url.pathname));
+    // Waits at most acquireTimeout for a renderer, and no longer than the
+    // client stays; released when the block ends, even if rendering throws.
+    await using renderer = await pool.allocate({ signal: request.signal });
+    const page = await renderer.value.render(url.pathname, ms, request.signal);
+    pages.served++;
+    return new Response(page);
   } catch (error) {
+    if (request.signal.aborted) {
+      // The client hung up: nobody reads this answer.
+      pages.abandoned++;
+      return new Response(null, { status: 499 });
+    }
     if (error instanceof PoolTimeoutError || error instanceof PoolEmptyError) {
+      pages.busy++;
       return new Response("busy, try again\n", { status: 503 });
     }
     if (error instanceof PoolClosedError) {
+      pages.busy++;
       return new Response("shutting down\n", { status: 503 });
     }
     throw error;

@@ -4,8 +4,9 @@
  * - `quickstart.ts`: a tour of every pool with its statistics report
  *   (`deno run examples/quickstart.ts`; Node 24 and Bun run it too).
  * - `http_service.ts`: a `Deno.serve` service that pools an expensive
- *   resource per request with `await using` and reports statistics at `/stats`
- *   (`deno run -A examples/http_service.ts`).
+ *   resource per request with `await using`, frees the place of a client that
+ *   hangs up, serves `/metrics` in the Prometheus text format and reports
+ *   statistics at `/stats` (`deno run -A examples/http_service.ts`).
  * - `postgres_service.ts`: a `Deno.serve` service over pooled PostgreSQL
  *   connections (`pg`), set up as the README recommends in
  *   `postgres_pool.ts` (which the integration test and the pg bench share);

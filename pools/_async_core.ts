@@ -450,10 +450,7 @@ export class AsyncCore<T extends object> {
     waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
   }
 
-  /**
-   * Serves waiters from idle objects, then covers the rest with creations
-   * while there is room. Each waiter gets at most one creation at a time.
-   */
+  /** Serves waiters from idle objects, then covers the rest with one creation each while there is room. */
   #dispatch(): void {
     const waiters = this.waiters;
     while (waiters.head !== undefined && this.idle.count > 0) {
@@ -497,11 +494,7 @@ export class AsyncCore<T extends object> {
     this.#fillTo(this.min, false);
   }
 
-  /**
-   * Creates objects until `target` exist or are being made. In the
-   * constructor a synchronous factory error is thrown; later, failures are
-   * counted and left for the next acquire to meet (no retry on its own).
-   */
+  /** Creates up to `target` objects; a factory error is thrown only in the constructor. */
   #fillTo(target: number, rethrow: boolean): void {
     if (!this.#creations.fill(target, () => this.#draining)) return;
     const error = this.#creations.takeFailure();

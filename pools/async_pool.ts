@@ -477,10 +477,13 @@ export class AsyncPool<T extends object> {
   /**
    * Closes the pool: acquires reject from now on, waiting acquires reject
    * with {@linkcode PoolClosedError}, creations in flight are given up (their
-   * signals abort; what they still produce is destroyed), idle objects are
-   * destroyed at once and borrowed ones when they come back. Resolves when
-   * every object has been destroyed (each exactly once). Calling it again,
-   * also from inside a callback, returns the same promise.
+   * signals abort; they are not waited for, so a hung factory cannot hold
+   * close up, and what they still produce is destroyed when it arrives, its
+   * destroy errors not reported here), idle objects are destroyed at once
+   * and borrowed ones when they come back. Resolves when every object the
+   * pool holds has been destroyed (each exactly once). Calling it again,
+   * also from inside a callback, returns the same promise (its options are
+   * ignored then).
    *
    * @param options `timeout` (ms) to bound the wait for borrows still out.
    * @returns A promise that resolves once everything is destroyed. It

@@ -35,3 +35,5 @@ export type { BuiltPool, PoolBlueprint } from "./builder.ts";
 export { buildPool, checkBlueprint, PoolBuilder } from "./builder.ts";
 export type { PooledDecorator, PooledOptions, PooledPool } from "./pooled.ts";
 export { pooled } from "./pooled.ts";
+export type { PoolEventInit, PoolEventType } from "./pool_event.ts";
+export { PoolEvent } from "./pool_event.ts";

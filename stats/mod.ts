@@ -17,5 +17,8 @@ export type { PoolStats } from "./pool_stats.ts";
 export { disabledStats } from "./pool_stats.ts";
 export type { StatsCollectorOptions } from "./stats_collector.ts";
 export { StatsCollector } from "./stats_collector.ts";
-export type { StatsReporterOptions } from "./stats_reporter.ts";
+export type {
+  OpenMetricsOptions,
+  StatsReporterOptions,
+} from "./stats_reporter.ts";
 export { StatsReporter } from "./stats_reporter.ts";

@@ -15,6 +15,7 @@ import { ThreadLocalPool } from "../pools/thread_local_pool.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 import { Pool } from "../pools/pool.ts";
 import { pooled } from "../pools/pooled.ts";
+import { PoolEvent } from "../pools/pool_event.ts";
 import { exponentialGrowth, linearGrowth } from "../config/growth.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { StatsReporter } from "../stats/stats_reporter.ts";
@@ -1653,6 +1654,107 @@ export function badInputs(): BadInput[] {
       PCE,
       q("titel"),
     );
+
+    // -- StatsReporter#toOpenMetrics (the "obs" engineer's section) --
+    const reporter = new StatsReporter(snapshot);
+    const om = "StatsReporter#toOpenMetrics(options)";
+    const toOM = (options: unknown) => () =>
+      reporter.toOpenMetrics(options as never);
+    for (const v of [null, 5, "x", sym]) {
+      add(om, `options: ${show(v)}`, toOM(v), PCE, q(v));
+    }
+    add(om, "name: missing", toOM({}), PCE);
+    for (
+      const v of [
+        5,
+        null,
+        sym,
+        frozen,
+        "",
+        "1pool",
+        "my-pool",
+        "a b",
+        "ü",
+        "a.b",
+      ]
+    ) {
+      add(om, `name: ${show(v)}`, toOM({ name: v }), PCE, q(v));
+    }
+    for (const v of [null, 5, "a=b", sym, []]) {
+      add(om, `labels: ${show(v)}`, toOM({ name: "p", labels: v }), PCE, q(v));
+    }
+    for (const key of ["", "1a", "a-b", "a b", "__name__", "é"]) {
+      add(
+        om,
+        `label name ${show(key)}`,
+        toOM({ name: "p", labels: { [key]: "x" } }),
+        PCE,
+        q(key),
+      );
+    }
+    for (const v of [1, null, true, undefined, sym, frozen]) {
+      add(
+        om,
+        `label value ${show(v)}`,
+        toOM({ name: "p", labels: { a: v } }),
+        PCE,
+        q(v),
+      );
+    }
+    add(
+      om,
+      'label value "\\ud800" (a lone surrogate)',
+      toOM({ name: "p", labels: { a: "\ud800" } }),
+      PCE,
+      q("a"),
+    );
+    add(
+      om,
+      'unknown option "label"',
+      toOM({ name: "p", label: {} }),
+      PCE,
+      q("label"),
+    );
+    // -- new PoolEvent(type, init) (the "obs" engineer's section) --
+    const pe = "new PoolEvent(type, init)";
+    for (const v of ["acquired", "", "Create", 5, null, undefined, sym]) {
+      add(
+        pe,
+        `type: ${show(v)}`,
+        () => new PoolEvent(v as never),
+        TypeError,
+        q(v),
+      );
+    }
+    for (const v of [null, 5, "x"]) {
+      add(
+        pe,
+        `init: ${show(v)}`,
+        () => new PoolEvent("create", v as never),
+        TypeError,
+        q(v),
+      );
+    }
+    for (const field of ["waitMs", "heldMs"]) {
+      for (const v of [-1, NaN, Infinity, "5"]) {
+        add(
+          pe,
+          `${field}: ${show(v)}`,
+          () => new PoolEvent("release", { [field]: v } as never),
+          TypeError,
+          q(v),
+        );
+      }
+    }
+    for (const v of [5, null]) {
+      add(
+        pe,
+        `stack: ${show(v)}`,
+        () => new PoolEvent("overdue", { stack: v } as never),
+        TypeError,
+        q(v),
+      );
+    }
   }
 
   // ---- allocators ---------------------------------------------------------------------------

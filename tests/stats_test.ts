@@ -484,6 +484,8 @@ describe("StatsReporter", () => {
     waits: 7,
     timeouts: 8,
     totalWaitTimeNs: 2_500_000,
+    pending: 2,
+    createFailures: 9,
   });
 
   it("toJSON is a plain copy of every field", () => {
@@ -494,7 +496,7 @@ describe("StatsReporter", () => {
     assert.deepEqual(JSON.parse(JSON.stringify(reporter)), stats);
   });
 
-  it("toText is a multi-line report with every topic", () => {
+  it("toText is a multi-line report with every topic, waiting as load", () => {
     const text = new StatsReporter(stats).toText();
     assert.equal(
       text,
@@ -503,8 +505,8 @@ describe("StatsReporter", () => {
         "  in use       3 of 10 (peak 5, peak capacity 16)",
         "  acquires     1,234,567, releases 1,234,564, resets 1,000",
         "  objects      12 created, 2 destroyed, 2 growth events",
-        "  problems     4 exhaustions, 1 leaks, 6 reset failures",
-        "  waiting      7 waits (2.50 ms in all), 8 timeouts",
+        "  load         2 waiting now, 7 waits (2.50 ms in all), 4 found the pool full",
+        "  problems     8 timeouts, 9 create failures, 6 reset failures, 1 leaks",
       ].join("\n"),
     );
   });
