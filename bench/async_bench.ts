@@ -35,6 +35,11 @@ function fullGc(): void {
 const resolved: Promise<Conn> = Promise.resolve(new Conn());
 
 const fast = new AsyncPool(Conn, { capacity: OBJECTS, min: OBJECTS });
+// The same pool with a listener for acquire events (issue 13: the cost of
+// one listener; with none, the pool does no work for events at all).
+const heard = new AsyncPool(Conn, { capacity: OBJECTS, min: OBJECTS });
+let acquireEvents = 0;
+heard.addEventListener("acquire", () => acquireEvents++);
 
 const generic = createPool(
   {
@@ -63,6 +68,7 @@ const tarn = new TarnPool<Conn>({
     for (const c of all) await release(c);
   };
   await warm(() => fast.acquire(), (c) => fast.release(c));
+  await warm(() => heard.acquire(), (c) => heard.release(c));
   await warm(() => generic.acquire(), (c) => generic.release(c));
   await warm(() => tarn.acquire().promise, (c) => tarn.release(c));
 }
@@ -92,6 +98,19 @@ Deno.bench({
       c.x = i;
       await fast.release(c);
     }
+  },
+});
+
+Deno.bench({
+  name: "AsyncPool acquire + await release, one acquire listener",
+  group: "async uncontended",
+  async fn() {
+    for (let i = 0; i < INNER; i++) {
+      const c = await heard.acquire();
+      c.x = i;
+      await heard.release(c);
+    }
+    if (acquireEvents === 0) throw new Error("no acquire event was heard");
   },
 });
 

@@ -34,6 +34,7 @@ import { isThenable } from "./_scoped.ts";
 import { SlotTable } from "./_async_slots.ts";
 import { IdleStore } from "./_async_idle.ts";
 import {
+  closedWhileWaiting,
   NO_TIMING,
   timedOutWaiting,
   type Timing,
@@ -46,6 +47,7 @@ import { Reaper } from "./_async_reaper.ts";
 import { deadline } from "./_async_timers.ts";
 import { Checker } from "./_async_checks.ts";
 import { Destroyer } from "./_async_destroyer.ts";
+import { EV, EventSink } from "./_async_events.ts";
 
 /** Non-zero modes send acquire or release down the general path. */
 export const MODE_CLOSED = 1;
@@ -55,6 +57,8 @@ const MODE_LIMITS = 8;
 const MODE_RESET = 16;
 const MODE_IDLE = 32;
 const MODE_FIFO = 64;
+/** Set while acquire (or release) has an event listener. */
+export const MODE_EVENTS = 128;
 
 /** Shared by every release that finishes synchronously: no allocation. */
 export const RESOLVED: Promise<void> = Promise.resolve();
@@ -79,6 +83,7 @@ export class AsyncCore<T extends object> {
   readonly waiters: WaiterQueue<T> = new WaiterQueue();
   inUse = 0;
   closed = false;
+  readonly events: EventSink<T> = new EventSink();
 
   #creations: Creations<T>;
   #reaper: Reaper | undefined;
@@ -133,6 +138,7 @@ export class AsyncCore<T extends object> {
       this.slots,
       this.#stats,
       () => this.#checkQuiet(),
+      this.events,
     );
     this.#creations = new Creations(
       settings.create,
@@ -153,6 +159,7 @@ export class AsyncCore<T extends object> {
         },
         late: (obj) => this.#destroyer.late(obj),
       },
+      this.events,
     );
     const limits = settings.maxUses !== undefined ||
         settings.maxLifetime !== undefined
@@ -169,6 +176,7 @@ export class AsyncCore<T extends object> {
         if (waiter.settled) return;
         this.#stats?.recordTimeout();
         this.#giveUp(waiter, timedOutWaiting(waiter.timeoutMs));
+        this.events.send("timeout", { waitMs: waiter.timeoutMs });
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };
@@ -176,9 +184,7 @@ export class AsyncCore<T extends object> {
       this.#reaper = new Reaper(
         {
           surplus: () => this.slots.live - this.min,
-          evict: (slots) => {
-            for (const slot of slots) this.#destroyer.slot(slot);
-          },
+          evict: (slots) => slots.forEach((s) => this.#destroyer.slot(s)),
           check: (slots) => this.#checker.checkIdle(slots),
         },
         this.idle,
@@ -318,9 +324,9 @@ export class AsyncCore<T extends object> {
 
   #timing(): Timing {
     const stats = this.#stats;
-    return stats === undefined
+    return stats === undefined && (this.events.mask & EV.acquire) === 0
       ? NO_TIMING
-      : { started: nowNs(), sampled: stats.sampleAllocation() };
+      : { started: nowNs(), sampled: stats?.sampleAllocation() ?? false };
   }
 
   #hasRoom(): boolean {
@@ -353,6 +359,9 @@ export class AsyncCore<T extends object> {
     if (stats !== undefined) {
       stats.recordAllocation();
       if (timing.sampled) stats.recordAllocationTime(nowNs() - timing.started);
+    }
+    if ((this.events.mask & EV.acquire) !== 0) {
+      this.events.acquired(slots.objects[slot]!, timing.started, nowNs());
     }
     return slot;
   }
@@ -544,6 +553,9 @@ export class AsyncCore<T extends object> {
     this.slots.generations[slot]! += 1;
     this.inUse--;
     this.#stats?.recordRelease();
+    if ((this.events.mask & EV.release) !== 0) {
+      this.events.send("release", { object: this.slots.objects[slot]! });
+    }
   }
 
   #returned(slot: number, started: number): void {
@@ -582,6 +594,7 @@ export class AsyncCore<T extends object> {
   /** Counts a leaked borrow and calls `onLeak`; never throws (GC callback). */
   leaked(obj: T, generation: number): void {
     this.#stats?.recordLeak();
+    this.events.send("leak", { object: obj });
     try {
       this.#onLeak?.({ object: obj, generation, pool: "AsyncPool" });
     } catch (error) {
@@ -650,26 +663,15 @@ export class AsyncCore<T extends object> {
     this.#creations.abandonAll(
       new PoolClosedError("Cannot create object: the pool was closed"),
     );
-    const error = () =>
-      new PoolClosedError(
-        "Cannot acquire from pool: it was closed while waiting",
-      );
     while (this.waiters.head !== undefined) {
-      this.#giveUp(this.waiters.head, error());
+      this.#giveUp(this.waiters.head, closedWhileWaiting());
     }
-    for (const waiter of this.#assigned) this.#giveUp(waiter, error());
+    for (const w of this.#assigned) this.#giveUp(w, closedWhileWaiting());
     for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
     this.#whenQuiet().then(() => {
-      const errors = this.#destroyer.errors;
-      if (errors.length === 0) return done.resolve();
-      done.reject(
-        new AggregateError(
-          errors,
-          `Cannot close pool: destroy failed for ${
-            quote(errors.length)
-          } objects`,
-        ),
-      );
+      const failed = this.#destroyer.report();
+      if (failed === undefined) done.resolve();
+      else done.reject(failed);
     });
     return this.#closing;
   }

@@ -21,6 +21,7 @@ import type { SlotTable } from "./_async_slots.ts";
 import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
 import type { Waiter } from "./_async_waiters.ts";
 import { isThenable } from "./_scoped.ts";
+import type { EventSink } from "./_async_events.ts";
 
 /** `make()`: a promise is pending (call `track` next). */
 export const PENDING = -1;
@@ -82,6 +83,7 @@ export class Creations<T extends object> {
   readonly #slots: SlotTable<T>;
   readonly #stats: StatsCollector | undefined;
   readonly #owner: CreationOwner<T>;
+  readonly #events: EventSink<T>;
   /** The creation `make` started, and its promise, when it said `PENDING`. */
   #started: Creation<T> | undefined = undefined;
   #startedMade: PromiseLike<T> | undefined = undefined;
@@ -94,7 +96,9 @@ export class Creations<T extends object> {
     slots: SlotTable<T>,
     stats: StatsCollector | undefined,
     owner: CreationOwner<T>,
+    events: EventSink<T>,
   ) {
+    this.#events = events;
     this.#factory = factory;
     this.#timeout = timeout;
     this.#slots = slots;
@@ -175,8 +179,16 @@ export class Creations<T extends object> {
     return error;
   }
 
-  #failed(error: unknown): number {
+  /** Counts a factory call that threw, rejected, timed out or made a non-object. */
+  #failedOnce(error: unknown): void {
     this.#stats?.recordCreateFailure();
+    if (this.#events.wants("createerror")) {
+      this.#events.send("createerror", { error });
+    }
+  }
+
+  #failed(error: unknown): number {
+    this.#failedOnce(error);
     this.#failure = error;
     return FAILED;
   }
@@ -199,6 +211,9 @@ export class Creations<T extends object> {
     }
     const slot = this.#slots.add(obj);
     this.#stats?.recordCreated();
+    if (this.#events.wants("create")) {
+      this.#events.send("create", { object: obj });
+    }
     return slot;
   }
 
@@ -210,7 +225,7 @@ export class Creations<T extends object> {
     try {
       slot = this.#adopt(obj);
     } catch (error) {
-      this.#stats?.recordCreateFailure();
+      this.#failedOnce(error);
       return this.#owner.failed(waiter, error);
     }
     // The first waiter gets it (first come, first served); if that was not
@@ -221,7 +236,7 @@ export class Creations<T extends object> {
   /** A followed creation rejected. */
   rejected(creation: Creation<T>, error: unknown): void {
     if (creation.abandoned) return;
-    this.#stats?.recordCreateFailure();
+    this.#failedOnce(error);
     this.#owner.failed(this.end(creation), error);
   }
 
@@ -235,7 +250,7 @@ export class Creations<T extends object> {
     const waiter = this.end(creation);
     creation.abandoned = true;
     creation.controller.abort(error);
-    this.#stats?.recordCreateFailure();
+    this.#failedOnce(error);
     this.#owner.failed(waiter, error);
   }
 

@@ -11,6 +11,8 @@
 import type { StatsCollector } from "../stats/stats_collector.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { isThenable } from "./_scoped.ts";
+import { quote } from "../quote.ts";
+import type { EventSink } from "./_async_events.ts";
 
 /** Shared by every call that finishes synchronously: no allocation. */
 const DONE: Promise<void> = Promise.resolve();
@@ -26,17 +28,29 @@ export class Destroyer<T extends object> {
   readonly #slots: SlotTable<T>;
   readonly #stats: StatsCollector | undefined;
   readonly #settled: () => void;
+  readonly #events: EventSink<T>;
 
   constructor(
     destroy: ((obj: T) => void | Promise<void>) | undefined,
     slots: SlotTable<T>,
     stats: StatsCollector | undefined,
     settled: () => void,
+    events: EventSink<T>,
   ) {
+    this.#events = events;
     this.#destroy = destroy;
     this.#slots = slots;
     this.#stats = stats;
     this.#settled = settled;
+  }
+
+  /** What close() rejects with when some destroy failed while closing. */
+  report(): AggregateError | undefined {
+    const errors = this.errors;
+    return errors.length === 0 ? undefined : new AggregateError(
+      errors,
+      `Cannot close pool: destroy failed for ${quote(errors.length)} objects`,
+    );
   }
 
   /**
@@ -64,27 +78,38 @@ export class Destroyer<T extends object> {
 
   #run(obj: T): Promise<void> {
     const destroy = this.#destroy;
-    if (destroy === undefined) return DONE;
+    if (destroy === undefined) return this.#done(obj);
     let result: void | Promise<void>;
     try {
       result = destroy(obj);
     } catch (error) {
-      this.#failed(error);
+      this.#failed(obj, error);
       return DONE;
     }
-    if (!isThenable(result)) return DONE;
+    if (!isThenable(result)) return this.#done(obj);
     this.destroying++;
     return Promise.resolve(result).then(() => {
       this.destroying--;
+      this.#done(obj);
       this.#settled();
     }, (error) => {
       this.destroying--;
-      this.#failed(error);
+      this.#failed(obj, error);
       this.#settled();
     });
   }
 
-  #failed(error: unknown): void {
+  #done(obj: T): Promise<void> {
+    if (this.#events.wants("destroy")) {
+      this.#events.send("destroy", { object: obj });
+    }
+    return DONE;
+  }
+
+  #failed(obj: T, error: unknown): void {
     if (this.closing) this.errors.push(error);
+    if (this.#events.wants("destroyerror")) {
+      this.#events.send("destroyerror", { object: obj, error });
+    }
   }
 }

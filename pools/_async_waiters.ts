@@ -9,7 +9,7 @@
  * @module
  */
 
-import { PoolTimeoutError } from "../errors.ts";
+import { PoolClosedError, PoolTimeoutError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import type { Creation } from "./_async_creations.ts";
 import { clearTimer, KeepAlive, setUnrefTimeout } from "./_async_timers.ts";
@@ -83,6 +83,13 @@ export function timedOutWaiting(ms: number): PoolTimeoutError {
   return new PoolTimeoutError(
     `Cannot acquire from pool: timed out after ${quote(ms)} ms`,
     ms,
+  );
+}
+
+/** The error of an acquire still waiting when its pool closed. */
+export function closedWhileWaiting(): PoolClosedError {
+  return new PoolClosedError(
+    "Cannot acquire from pool: it was closed while waiting",
   );
 }
 

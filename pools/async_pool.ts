@@ -32,7 +32,9 @@ import type { Lender } from "../handles/lender.ts";
 import { AlreadyReleasedError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
-import { AsyncCore, RESOLVED } from "./_async_core.ts";
+import { AsyncCore, MODE_EVENTS, RESOLVED } from "./_async_core.ts";
+import { EV } from "./_async_events.ts";
+import { ListenerRegistry } from "./_event_listeners.ts";
 
 // Re-exported so this module's documentation is complete on its own.
 export type { AcquireOptions, AsyncPoolOptions, DrainOptions, PoolStats };
@@ -85,8 +87,9 @@ export { AsyncContextHandle, AsyncOwnedHandle };
  * await pool.close({ timeout: 10_000 });
  * ```
  */
-export class AsyncPool<T extends object> {
+export class AsyncPool<T extends object> extends EventTarget {
   #core: AsyncCore<T>;
+  #listeners: ListenerRegistry;
   #wrapContext: (obj: T) => AsyncContextHandle<T>;
   #wrapOwned: (obj: T) => AsyncOwnedHandle<T>;
 
@@ -117,6 +120,7 @@ export class AsyncPool<T extends object> {
   ) {
     // With a second argument the first is the type, even when it is not a
     // class, so validation names the real mistake.
+    super();
     const type = typeof typeOrOptions === "function" || options !== undefined
       ? typeOrOptions as PoolType<T>
       : undefined;
@@ -125,6 +129,16 @@ export class AsyncPool<T extends object> {
       (type === undefined ? typeOrOptions : options) as AsyncPoolOptions<T>,
     );
     this.#core = core;
+    core.events.target = this;
+    // Acquire and release listeners move those calls off the fast paths.
+    this.#listeners = new ListenerRegistry(() => {
+      const mask = this.#listeners.mask;
+      core.events.mask = mask;
+      const a = (mask & EV.acquire) !== 0 ? MODE_EVENTS : 0;
+      const r = (mask & EV.release) !== 0 ? MODE_EVENTS : 0;
+      core.acquireMode = (core.acquireMode & ~MODE_EVENTS) | a;
+      core.releaseMode = (core.releaseMode & ~MODE_EVENTS) | r;
+    });
     const slots = core.slots;
     const lender: Lender<T> = {
       isLive: (obj, generation) => slots.isLive(obj, generation),
@@ -513,6 +527,62 @@ export class AsyncPool<T extends object> {
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Listens for a pool event (`create`, `createerror`, `destroy`,
+   * `destroyerror`, `acquire`, `release`, `timeout`, `leak`), each a
+   * {@linkcode PoolEvent}, or any other event, as `EventTarget` does. A type
+   * with no listener costs the pool nothing; an `acquire` or `release`
+   * listener moves those calls off their fastest path.
+   *
+   * @param type The event type.
+   * @param listener The listener (`null` does nothing).
+   * @param options `once`, `signal`, `capture`, `passive`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPool, type PoolEvent } from "@fastalloc/fastalloc";
+   *
+   * const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 1 }) });
+   * pool.addEventListener("create", (event) => {
+   *   console.log((event as PoolEvent<{ id: number }>).object?.id); // 1
+   * });
+   * await pool.release(await pool.acquire());
+   * await pool.close();
+   * ```
+   */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    this.#listeners.add(
+      type,
+      listener,
+      options,
+      (t, l, o) => super.addEventListener(t, l, o),
+    );
+  }
+
+  /**
+   * Stops listening, as `EventTarget` does.
+   *
+   * @param type The event type.
+   * @param listener The listener given to `addEventListener`.
+   * @param options `capture`, as given to `addEventListener`.
+   */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    this.#listeners.remove(
+      type,
+      listener,
+      options,
+      (t, l, o) => super.removeEventListener(t, l, o),
+    );
   }
 
   #describe(): string {

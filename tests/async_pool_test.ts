@@ -27,6 +27,7 @@ import {
   PoolClosedError,
   PoolConfigurationError,
   PoolEmptyError,
+  PoolEvent,
   PoolTimeoutError,
   StatsReporter,
   TypeMismatchError,
@@ -2040,5 +2041,160 @@ describe("AsyncPool identity and bad values (issue 11 #11, #12)", () => {
       () => new AsyncPool({ capacity: 2 ** 53, factory: () => ({}) }),
       InvalidCapacityError,
     );
+  });
+});
+
+// ---- issue 13: events ---------------------------------------------------------
+
+describe("AsyncPool events", () => {
+  /** Records every pool event of `types` as "type:id" (or "type:error message"). */
+  function record(
+    pool: AsyncPool<{ id: number }>,
+    types: string[],
+  ): { log: string[]; events: PoolEvent<{ id: number }>[] } {
+    const log: string[] = [];
+    const events: PoolEvent<{ id: number }>[] = [];
+    for (const type of types) {
+      pool.addEventListener(type, (event) => {
+        const e = event as PoolEvent<{ id: number }>;
+        assert.ok(e instanceof PoolEvent);
+        events.push(e);
+        const detail = e.error !== undefined
+          ? (e.error as Error).message
+          : String(e.object?.id);
+        log.push(`${e.type}:${detail}`);
+      });
+    }
+    return { log, events };
+  }
+
+  it("an AsyncPool is an EventTarget dispatching create, acquire, release and destroy", async () => {
+    let next = 1;
+    const pool = new AsyncPool({
+      capacity: 2,
+      factory: () => ({ id: next++ }),
+    });
+    assert.ok(pool instanceof EventTarget);
+    const { log, events } = record(pool, [
+      "create",
+      "acquire",
+      "release",
+      "destroy",
+    ]);
+    const a = await pool.acquire();
+    await pool.release(a);
+    const b = await pool.acquire();
+    await pool.discard(b);
+    await pool.close();
+    assert.deepEqual(log, [
+      "create:1",
+      "acquire:1",
+      "release:1",
+      "acquire:1",
+      "release:1",
+      "destroy:1",
+    ]);
+    const acquired = events.filter((e) => e.type === "acquire");
+    for (const e of acquired) {
+      assert.ok(typeof e.waitMs === "number" && e.waitMs >= 0);
+    }
+  });
+
+  it("createerror for throws, rejections, timeouts and failed refills; destroyerror with the object", async () => {
+    let mode: "throw" | "reject" | "hang" | "ok" = "throw";
+    let next = 1;
+    const pool = new AsyncPool<{ id: number }>({
+      capacity: 2,
+      createTimeout: 20,
+      factory: () => {
+        if (mode === "throw") throw new Error("connect refused");
+        if (mode === "reject") return Promise.reject(new Error("auth failed"));
+        if (mode === "hang") return new Promise(() => {});
+        return { id: next++ };
+      },
+      destroy: () => {
+        throw new Error("close failed");
+      },
+    });
+    const { log } = record(pool, ["createerror", "destroyerror", "timeout"]);
+    await assert.rejects(pool.acquire(), /connect refused/);
+    mode = "reject";
+    await assert.rejects(pool.acquire(), /auth failed/);
+    mode = "hang";
+    await keepAlive(assert.rejects(pool.acquire(), PoolTimeoutError));
+    mode = "ok";
+    const obj = await pool.acquire();
+    await pool.discard(obj);
+    const held = [await pool.acquire(), await pool.acquire()];
+    await keepAlive(
+      assert.rejects(pool.acquire({ timeout: 10 }), PoolTimeoutError),
+    );
+    for (const o of held) await pool.release(o);
+    await assert.rejects(pool.close(), AggregateError);
+    assert.deepEqual(log.slice(0, 5), [
+      "createerror:connect refused",
+      "createerror:auth failed",
+      "createerror:Cannot create object: the factory did not settle within 20 ms",
+      "destroyerror:close failed",
+      "timeout:undefined",
+    ]);
+    // A failed background refill to min leaves a trace too.
+    const refill = new AsyncPool({
+      capacity: 1,
+      min: 1,
+      factory: () => Promise.reject(new Error("refill failed")),
+    });
+    const seen: string[] = [];
+    refill.addEventListener("createerror", (e) => {
+      seen.push(((e as PoolEvent).error as Error).message);
+    });
+    await assert.rejects(refill.acquire(), /refill failed/);
+    assert.deepEqual(seen, ["refill failed"]);
+    await refill.close();
+  });
+
+  it("a timeout event carries the time waited; a removed listener hears nothing", async () => {
+    const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 1 }) });
+    const waits: (number | undefined)[] = [];
+    const onTimeout = (e: Event) => waits.push((e as PoolEvent).waitMs);
+    pool.addEventListener("timeout", onTimeout);
+    const obj = await pool.acquire();
+    await keepAlive(
+      assert.rejects(pool.acquire({ timeout: 15 }), PoolTimeoutError),
+    );
+    pool.removeEventListener("timeout", onTimeout);
+    await keepAlive(
+      assert.rejects(pool.acquire({ timeout: 5 }), PoolTimeoutError),
+    );
+    assert.deepEqual(waits, [15]);
+    let acquires = 0;
+    const onAcquire = () => acquires++;
+    pool.addEventListener("acquire", onAcquire, { once: true });
+    await pool.release(obj);
+    await pool.release(await pool.acquire());
+    await pool.release(await pool.acquire());
+    assert.equal(
+      acquires,
+      1,
+      "a once listener runs once, then the fast path is back",
+    );
+    await pool.close();
+  });
+
+  it("a leak event carries the object of an owned handle collected unreleased", async () => {
+    const pool = new AsyncPool({ capacity: 2, factory: () => ({ id: 7 }) });
+    const leaked: unknown[] = [];
+    pool.addEventListener("leak", (e) => leaked.push((e as PoolEvent).object));
+    await (async () => {
+      await pool.allocateOwned(); // dropped without release
+    })();
+    if (!collectGarbage()) return; // needs --expose-gc (Deno, Node) or Bun
+    await keepAlive(until(() => {
+      collectGarbage();
+      return leaked.length === 1;
+    }, 5_000));
+    assert.deepEqual(leaked, [{ id: 7 }]);
+    await until(() => pool.inUse === 0);
+    await pool.close();
   });
 });
