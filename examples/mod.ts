@@ -7,6 +7,11 @@
  *   resource per request with `await using`, frees the place of a client that
  *   hangs up, serves `/metrics` in the Prometheus text format and reports
  *   statistics at `/stats` (`deno run -A examples/http_service.ts`).
+ * - `postgres_service.ts`: a `Deno.serve` service over pooled PostgreSQL
+ *   connections (`pg`), set up as the README recommends in
+ *   `postgres_pool.ts` (which the integration test and the pg bench share);
+ *   it needs a server: `bash scripts/postgres.sh run deno run -A
+ *   examples/postgres_service.ts --requests=500`.
  * - `shared_particles.ts`: a main thread and two workers updating particles in
  *   one `ThreadSafePool`, handing them over by index
  *   (`deno run -A examples/shared_particles.ts`).
