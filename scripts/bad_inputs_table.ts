@@ -108,9 +108,27 @@ export function withSection(readme: string): string {
   return before + badInputsSection();
 }
 
+/** `text` as `deno fmt` leaves a Markdown file (the README is formatted). */
+function formatted(text: string): string {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/README.md`;
+  try {
+    writeFileSync(file, text);
+    const { success } = new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", file],
+    }).outputSync();
+    if (!success) {
+      throw new Error("Cannot format tests/README.md: deno fmt failed");
+    }
+    return readFileSync(file, "utf8");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
 if (import.meta.main) {
   const current = readFileSync(README, "utf8");
-  const next = withSection(current);
+  const next = formatted(withSection(current));
   if (Deno.args.includes("--check")) {
     if (next !== current) {
       console.error(
