@@ -572,7 +572,7 @@ export function validateAcquireOptions(
  *
  * @example
  * ```ts
- * import { validateDrainOptions } from "@fastalloc/fastalloc/config";
+ * import { validateDrainOptions } from "./async_options.ts";
  *
  * console.log(validateDrainOptions({ timeout: 500 }, "close")); // 500
  * console.log(validateDrainOptions(undefined, "drain")); // undefined
