@@ -158,16 +158,6 @@ export interface AsyncPoolOptions<T> {
    */
   healthCheckInterval?: number;
   /**
-   * Report a borrow held longer than this, in milliseconds (default: never):
-   * a positive number up to 2147483647, or `Infinity`. Each such borrow is
-   * reported once, as an `overdue` event carrying the object, how long it
-   * has been held and the stack of the `acquire` that took it. It costs
-   * nothing without an `overdue` listener; with one, each acquire captures a
-   * stack (`new Error().stack`, a few microseconds) and arms a timer, and
-   * acquire and release leave their fastest paths.
-   */
-  leakTimeout?: number;
-  /**
    * The default time limit of an acquire, in milliseconds (default: none).
    * A positive number up to 2147483647, or `Infinity`. An acquire that waits
    * keeps the process alive until it settles, so it gets its
@@ -285,8 +275,6 @@ export interface AsyncPoolSettings<T> {
   readonly createTimeout: number | undefined;
   /** How often idle objects are validated in ms; `undefined` for never. */
   readonly healthCheckInterval: number | undefined;
-  /** How long a borrow may be held before it is reported overdue, in ms. */
-  readonly leakTimeout: number | undefined;
   /** Whether every object is created at construction. */
   readonly preInitialize: boolean;
   /** Which idle object is lent next: LIFO (`"stack"`, `"freelist"`) or FIFO (`"deque"`). */
@@ -311,7 +299,6 @@ const ASYNC_KEYS: readonly string[] = [
   "maxLifetime",
   "createTimeout",
   "healthCheckInterval",
-  "leakTimeout",
 ];
 
 const ACQUIRE_KEYS: readonly string[] = ["signal", "timeout"];
@@ -450,7 +437,6 @@ export function validateAsyncPoolOptions<T>(
     maxWaiters,
     idleTimeout: checkDelay(options.idleTimeout, "idleTimeout", where),
     createTimeout: checkDelay(options.createTimeout, "createTimeout", where),
-    leakTimeout: checkDelay(options.leakTimeout, "leakTimeout", where),
     healthCheckInterval,
     maxUses: maxUses === Infinity ? undefined : maxUses,
     preInitialize: checkBoolean(

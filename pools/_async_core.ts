@@ -162,9 +162,8 @@ export class AsyncCore<T extends object> {
       },
       this.events,
     );
-    this.events.leakTimeout = settings.leakTimeout;
     const limits = settings.maxUses !== undefined ||
-        settings.maxLifetime !== undefined || settings.leakTimeout !== undefined
+        settings.maxLifetime !== undefined
       ? MODE_LIMITS
       : 0;
     const common = (this.#stats ? MODE_STATS : 0) |
@@ -326,11 +325,9 @@ export class AsyncCore<T extends object> {
 
   #timing(): Timing {
     const stats = this.#stats;
-    const events = this.events;
-    if (stats === undefined && events.mask === 0) return NO_TIMING;
-    const sampled = stats?.sampleAllocation() ?? false;
-    const stack = events.watching() ? new Error().stack : undefined;
-    return { started: nowNs(), sampled, stack };
+    return stats === undefined && (this.events.mask & EV.acquire) === 0
+      ? NO_TIMING
+      : { started: nowNs(), sampled: stats?.sampleAllocation() ?? false };
   }
 
   #hasRoom(): boolean {
@@ -346,8 +343,11 @@ export class AsyncCore<T extends object> {
   }
 
   #closedError(): PoolClosedError {
-    const state = this.closed ? "closed" : "draining";
-    return new PoolClosedError(`Cannot acquire from pool: it is ${state}`);
+    return new PoolClosedError(
+      this.closed
+        ? "Cannot acquire from pool: it is closed"
+        : "Cannot acquire from pool: it is draining",
+    );
   }
 
   /** Marks the idle or fresh object in `slot` lent and counts it. */
@@ -364,7 +364,6 @@ export class AsyncCore<T extends object> {
     if ((this.events.mask & EV.acquire) !== 0) {
       this.events.acquired(slots.objects[slot]!, timing.started, nowNs());
     }
-    this.events.watch(slot, slots.objects[slot]!, timing.stack);
     return slot;
   }
 
@@ -555,7 +554,6 @@ export class AsyncCore<T extends object> {
     this.slots.generations[slot]! += 1;
     this.inUse--;
     this.#stats?.recordRelease();
-    this.events.unwatch(slot);
     if ((this.events.mask & EV.release) !== 0) {
       this.events.send("release", { object: this.slots.objects[slot]! });
     }

@@ -8,7 +8,6 @@
  */
 
 import { EVENT_BITS } from "./_event_listeners.ts";
-import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
 import {
   PoolEvent,
   type PoolEventInit,
@@ -23,50 +22,6 @@ export class EventSink<T> {
   /** The `EVENT_BITS` of the types with listeners now. */
   mask = 0;
   target: EventTarget | undefined = undefined;
-  /** `leakTimeout`: borrows held longer are reported `overdue`. */
-  leakTimeout: number | undefined = undefined;
-  /** The overdue watch of each lent slot, if armed. */
-  #watches: (Watch<T> | undefined)[] = [];
-
-  /** Whether acquires should capture a stack for `overdue` now. */
-  watching(): boolean {
-    return this.leakTimeout !== undefined && (this.mask & EV.overdue) !== 0;
-  }
-
-  /** A borrow began: report it once if it outlives `leakTimeout`. */
-  watch(slot: number, object: T, stack: string | undefined): void {
-    if (!this.watching()) return;
-    const watch: Watch<T> = {
-      sink: this,
-      slot,
-      object,
-      stack,
-      since: performance.now(),
-      timer: undefined,
-    };
-    watch.timer = setUnrefTimeout(onOverdue, this.leakTimeout!, watch);
-    this.#watches[slot] = watch;
-  }
-
-  /** A borrow ended in time (or late: it was already reported). */
-  unwatch(slot: number): void {
-    const watch = this.#watches[slot];
-    if (watch === undefined) return;
-    this.#watches[slot] = undefined;
-    clearTimer(watch.timer);
-  }
-
-  /** A watched borrow ran past `leakTimeout`. */
-  overdue(watch: Watch<T>): void {
-    if (this.#watches[watch.slot] !== watch) return;
-    this.#watches[watch.slot] = undefined;
-    const init: PoolEventInit<T> = {
-      object: watch.object,
-      heldMs: performance.now() - watch.since,
-    };
-    if (watch.stack !== undefined) init.stack = watch.stack;
-    this.send("overdue", init);
-  }
 
   /** Whether `type` has a listener. */
   wants(type: PoolEventType): boolean {
@@ -85,18 +40,4 @@ export class EventSink<T> {
       this.target?.dispatchEvent(new PoolEvent<T>(type, init));
     }
   }
-}
-
-/** One watched borrow. */
-interface Watch<T> {
-  readonly sink: EventSink<T>;
-  readonly slot: number;
-  readonly object: T;
-  readonly stack: string | undefined;
-  readonly since: number;
-  timer: unknown;
-}
-
-function onOverdue<T>(watch: Watch<T>): void {
-  watch.sink.overdue(watch);
 }

@@ -24,8 +24,6 @@ export interface WaiterOwner<T extends object> {
 export interface Timing {
   readonly started: number;
   readonly sampled: boolean;
-  /** The acquirer's stack, when overdue borrows are watched. */
-  readonly stack?: string | undefined;
 }
 
 /** The timing of an acquire without statistics. */
@@ -43,7 +41,6 @@ export class Waiter<T extends object> {
   readonly started: number;
   /** Whether its acquire time is sampled. */
   readonly sampled: boolean;
-  readonly stack: string | undefined;
   prev: Waiter<T> | undefined = undefined;
   next: Waiter<T> | undefined = undefined;
   queued = false;
@@ -68,7 +65,6 @@ export class Waiter<T extends object> {
     this.timeoutMs = timeoutMs ?? 0;
     this.started = timing.started;
     this.sampled = timing.sampled;
-    this.stack = timing.stack;
     if (timeoutMs !== undefined) {
       this.timer = setUnrefTimeout(onWaiterTimeout, timeoutMs, this);
     }

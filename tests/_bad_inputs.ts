@@ -724,7 +724,6 @@ export function badInputs(): BadInput[] {
         "idleTimeout",
         "createTimeout",
         "healthCheckInterval",
-        "leakTimeout",
       ]
     ) {
       for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, true, sym]) {
