@@ -32,8 +32,7 @@ import type { Lender } from "../handles/lender.ts";
 import { AlreadyReleasedError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
-import { AsyncCore, MODE_EVENTS, RESOLVED } from "./_async_core.ts";
-import { EV } from "./_async_events.ts";
+import { AsyncCore, RESOLVED } from "./_async_core.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
 
 // Re-exported so this module's documentation is complete on its own.
@@ -131,14 +130,9 @@ export class AsyncPool<T extends object> extends EventTarget {
     this.#core = core;
     core.events.target = this;
     // Acquire and release listeners move those calls off the fast paths.
-    this.#listeners = new ListenerRegistry(() => {
-      const mask = this.#listeners.mask;
-      core.events.mask = mask;
-      const a = (mask & EV.acquire) !== 0 ? MODE_EVENTS : 0;
-      const r = (mask & EV.release) !== 0 ? MODE_EVENTS : 0;
-      core.acquireMode = (core.acquireMode & ~MODE_EVENTS) | a;
-      core.releaseMode = (core.releaseMode & ~MODE_EVENTS) | r;
-    });
+    this.#listeners = new ListenerRegistry(() =>
+      core.listened(this.#listeners.mask)
+    );
     const slots = core.slots;
     const lender: Lender<T> = {
       isLive: (obj, generation) => slots.isLive(obj, generation),
