@@ -338,16 +338,19 @@ export class AsyncCore<T extends object> {
    */
   #timing(entry: unknown): Timing {
     const stats = this.#stats;
-    if (this.#watch?.leakTimeout !== undefined) {
-      return {
-        started: nowNs(),
-        sampled: stats?.sampleAllocation() ?? false,
-        stack: captureStack(entry),
-      };
+    const stack = this.#watch?.leakTimeout !== undefined
+      ? captureStack(entry)
+      : undefined;
+    // Without statistics the clock is read only once an acquire waits
+    // (`#open`): one served at once waited 0 ms.
+    if (stats === undefined) {
+      return stack === undefined
+        ? NO_TIMING
+        : { started: 0, sampled: false, stack };
     }
-    return stats === undefined && (this.events.mask & EV.acquire) === 0
-      ? NO_TIMING
-      : { started: nowNs(), sampled: stats?.sampleAllocation() ?? false };
+    return stack === undefined
+      ? { started: nowNs(), sampled: stats.sampleAllocation() }
+      : { started: nowNs(), sampled: stats.sampleAllocation(), stack };
   }
 
   #hasRoom(): boolean {
@@ -359,6 +362,10 @@ export class AsyncCore<T extends object> {
     timeout: number | undefined,
     timing: Timing,
   ): Waiter<T> {
+    if (timing.started === 0 && (this.events.mask & EV.acquire) !== 0) {
+      // An acquire listener wants this wait's length: it starts now.
+      timing = { started: nowNs(), sampled: false, stack: timing.stack };
+    }
     return this.waiters.open(this.#waiterOwner, signal, timeout, timing);
   }
 
@@ -429,9 +436,13 @@ export class AsyncCore<T extends object> {
 
   /** Tells `acquire` listeners; records the borrow for `heldMs` and overdue. */
   #lent(slot: number, timing: Timing, mask: number): void {
-    const now = nowNs();
     const watch = this.#watch;
-    if (watch !== undefined && (mask & (EV.release | EV.overdue)) !== 0) {
+    const record = watch !== undefined &&
+      (mask & (EV.release | EV.overdue)) !== 0;
+    // The clock is read only when a time is needed: a record (for heldMs and
+    // overdue), or the wait of an acquire that waited (or is timed).
+    const now = record || timing.started !== 0 ? nowNs() : 0;
+    if (record) {
       watch.lent(slot, this.slots.generations[slot]!, timing.stack, now / 1e6);
     }
     if ((mask & EV.acquire) !== 0) {
