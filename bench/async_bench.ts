@@ -7,6 +7,8 @@
  * - "async uncontended": one task, an idle object always ready.
  * - "async contended": 64 tasks share 8 objects (1024 operations in all), so
  *   almost every acquire waits and every release hands its object on.
+ * - "async events": the uncontended cycle with no event listener, with
+ *   listeners of each kind, and with `leakTimeout` (a stack per acquire).
  *
  * Run with `deno bench -A --v8-flags=--expose-gc bench/async_bench.ts`: a
  * full GC runs before timing so earlier allocations do not distort a figure.
@@ -150,6 +152,96 @@ Deno.bench({
   },
 });
 
+// ---- events ----------------------------------------------------------------------
+//
+// What events cost one uncontended acquire + await release (DESIGN.md: with
+// no listener the cycle stays within 10% of its cost without events; it is
+// compared here with the same pool's "acquire + await release" above, which
+// has no listener either, and with the floor). Each pool below has its own
+// listeners, added before timing.
+
+const quiet = new AsyncPool(Conn, { capacity: OBJECTS, min: OBJECTS });
+const otherListener = new AsyncPool(Conn, { capacity: OBJECTS, min: OBJECTS });
+otherListener.addEventListener("destroy", () => {});
+const acquireListener = new AsyncPool(Conn, {
+  capacity: OBJECTS,
+  min: OBJECTS,
+});
+acquireListener.addEventListener("acquire", () => {});
+const releaseListener = new AsyncPool(Conn, {
+  capacity: OBJECTS,
+  min: OBJECTS,
+});
+releaseListener.addEventListener("release", () => {});
+const leakUnwatched = new AsyncPool(Conn, {
+  capacity: OBJECTS,
+  min: OBJECTS,
+  leakTimeout: 60_000,
+});
+const leakWatched = new AsyncPool(Conn, {
+  capacity: OBJECTS,
+  min: OBJECTS,
+  leakTimeout: 60_000,
+});
+leakWatched.addEventListener("overdue", () => {});
+
+async function cycles(pool: AsyncPool<Conn>): Promise<void> {
+  for (let i = 0; i < INNER; i++) {
+    const c = await pool.acquire();
+    c.x = i;
+    await pool.release(c);
+  }
+}
+
+Deno.bench({
+  name: "no listeners",
+  group: "async events",
+  baseline: true,
+  async fn() {
+    await cycles(quiet);
+  },
+});
+
+Deno.bench({
+  name: "a destroy listener only (no acquire or release work)",
+  group: "async events",
+  async fn() {
+    await cycles(otherListener);
+  },
+});
+
+Deno.bench({
+  name: "leakTimeout set, no overdue listener",
+  group: "async events",
+  async fn() {
+    await cycles(leakUnwatched);
+  },
+});
+
+Deno.bench({
+  name: "one acquire listener",
+  group: "async events",
+  async fn() {
+    await cycles(acquireListener);
+  },
+});
+
+Deno.bench({
+  name: "one release listener (heldMs: two clock reads)",
+  group: "async events",
+  async fn() {
+    await cycles(releaseListener);
+  },
+});
+
+Deno.bench({
+  name: "leakTimeout + an overdue listener (a stack per acquire)",
+  group: "async events",
+  async fn() {
+    await cycles(leakWatched);
+  },
+});
+
 // ---- contended ------------------------------------------------------------------
 
 async function fastTask(): Promise<void> {
@@ -210,6 +302,16 @@ Deno.bench({
 addEventListener("unload", () => {
   // Pools hold no ref'd timers, but close them so the run ends tidily.
   void fast.close();
+  for (
+    const pool of [
+      quiet,
+      otherListener,
+      acquireListener,
+      releaseListener,
+      leakUnwatched,
+      leakWatched,
+    ]
+  ) void pool.close();
   void generic.drain().then(() => generic.clear());
   void tarn.destroy();
 });

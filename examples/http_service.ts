@@ -33,7 +33,10 @@
  * (its legacy behaviour, which it warns about once). The service works
  * either way.
  *
- * Options: `--port=N` (default 8000, 0 for any free port), `--requests=N`.
+ * Options: `--port=N` (default 8000, 0 for any free port), `--requests=N`,
+ * `--leak-timeout=N` (ms, default 5,000; 0 for none): a request holding a
+ * renderer longer is logged as `overdue` with the stack of its acquire.
+ * Renderers that cannot be opened are logged as `createerror`.
  * `tests/load/http_service_load.ts` loads it with autocannon.
  *
  * @module
@@ -75,9 +78,12 @@ class Renderer {
     this.id = id;
   }
 
-  /** Opening costs 25 ms: the reason to pool renderers. */
-  static async open(): Promise<Renderer> {
-    await delay(25);
+  /**
+   * Opening costs 25 ms: the reason to pool renderers. The pool's signal
+   * aborts it when the pool gives the creation up (createTimeout, close).
+   */
+  static async open(signal: AbortSignal): Promise<Renderer> {
+    await delay(25, signal);
     return new Renderer(++Renderer.#opened);
   }
 
@@ -107,6 +113,7 @@ function option(name: string, fallback: number): number {
 
 const port = option("port", 8000);
 const selfTestRequests = option("requests", 0);
+const leakTimeout = option("leak-timeout", 5_000);
 
 const pool = new AsyncPool({
   capacity: 4,
@@ -115,10 +122,30 @@ const pool = new AsyncPool({
   destroy: (renderer) => renderer.close(),
   validate: (renderer) => renderer.healthy,
   acquireTimeout: 2_000,
+  createTimeout: 1_000,
   maxWaiters: 500,
   idleTimeout: 30_000,
   maxUses: 1_000,
+  // A request that holds a renderer this long is logged with the stack of
+  // the code that took it (each acquire then records its stack).
+  leakTimeout: leakTimeout || Infinity,
   enableStatistics: true,
+});
+
+pool.addEventListener("overdue", (event) => {
+  console.warn(
+    `overdue: renderer #${event.object?.id} held for ${
+      Math.round(event.heldMs ?? 0)
+    } ms (leakTimeout ${leakTimeout} ms), taken at\n${event.stack}`,
+  );
+});
+pool.addEventListener("createerror", (event) => {
+  const error = event.error;
+  console.error(
+    `createerror: could not open a renderer: ${
+      error instanceof Error ? error.message : typeof error
+    }`,
+  );
 });
 
 /** The service's own counters of page requests, by outcome. */

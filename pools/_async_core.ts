@@ -49,6 +49,7 @@ import { deadline } from "./_async_timers.ts";
 import { Checker } from "./_async_checks.ts";
 import { Destroyer } from "./_async_destroyer.ts";
 import { EV, EventSink } from "./_async_events.ts";
+import { BorrowWatch, captureStack } from "./_async_borrows.ts";
 
 /** Non-zero modes send acquire or release down the general path. */
 export const MODE_CLOSED = 1;
@@ -85,6 +86,9 @@ export class AsyncCore<T extends object> {
   inUse = 0;
   closed = false;
   readonly events: EventSink<T> = new EventSink();
+  readonly #leakTimeout: number | undefined;
+  /** Borrow records (lend times, stacks), while a listener needs them. */
+  #watch: BorrowWatch | undefined = undefined;
 
   #creations: Creations<T>;
   #reaper: Reaper | undefined;
@@ -108,6 +112,7 @@ export class AsyncCore<T extends object> {
     options: AsyncPoolOptions<T>,
   ) {
     const settings = validateAsyncPoolOptions(type, options, "AsyncPool");
+    this.#leakTimeout = settings.leakTimeout;
     this.capacity = settings.capacity;
     this.min = settings.min;
     this.#type = settings.type;
@@ -176,8 +181,9 @@ export class AsyncCore<T extends object> {
       timedOut: (waiter) => {
         if (waiter.settled) return;
         this.#stats?.recordTimeout();
-        this.#giveUp(waiter, timedOutWaiting(waiter.timeoutMs));
-        this.events.send("timeout", { waitMs: waiter.timeoutMs });
+        const error = timedOutWaiting(waiter.timeoutMs);
+        this.#giveUp(waiter, error);
+        this.events.send("timeout", { waitMs: waiter.timeoutMs, error });
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };
@@ -211,7 +217,11 @@ export class AsyncCore<T extends object> {
     }
     if (this.#draining) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const promise = this.#acquireOrWait(signal, timeout, this.#timing());
+    const promise = this.#acquireOrWait(
+      signal,
+      timeout,
+      this.#timing(AsyncCore.prototype.acquireGeneral),
+    );
     // Objects dropped on the way (expired, invalid) are replaced up to min.
     this.#fillTo(this.min, false);
     return promise;
@@ -292,7 +302,7 @@ export class AsyncCore<T extends object> {
   tryAcquire(): T | undefined {
     if (this.#draining) throw this.#closedError();
     if (this.waiters.head !== undefined) return undefined;
-    const timing = this.#timing();
+    const timing = this.#timing(AsyncCore.prototype.tryAcquire);
     while (this.idle.count > 0) {
       const slot = this.idle.take();
       let verdict: boolean | PromiseLike<unknown> = !this.#checker.expired(
@@ -323,11 +333,25 @@ export class AsyncCore<T extends object> {
     return undefined;
   }
 
-  #timing(): Timing {
+  /**
+   * The timing of one acquire; with `leakTimeout` and an `overdue` listener
+   * also its caller's stack (without the pool's frames, from `entry` up).
+   */
+  #timing(entry: unknown): Timing {
     const stats = this.#stats;
-    return stats === undefined && (this.events.mask & EV.acquire) === 0
-      ? NO_TIMING
-      : { started: nowNs(), sampled: stats?.sampleAllocation() ?? false };
+    const stack = this.#watch?.leakTimeout !== undefined
+      ? captureStack(entry)
+      : undefined;
+    // Without statistics the clock is read only once an acquire waits
+    // (`#open`): one served at once waited 0 ms.
+    if (stats === undefined) {
+      return stack === undefined
+        ? NO_TIMING
+        : { started: 0, sampled: false, stack };
+    }
+    return stack === undefined
+      ? { started: nowNs(), sampled: stats.sampleAllocation() }
+      : { started: nowNs(), sampled: stats.sampleAllocation(), stack };
   }
 
   #hasRoom(): boolean {
@@ -339,6 +363,10 @@ export class AsyncCore<T extends object> {
     timeout: number | undefined,
     timing: Timing,
   ): Waiter<T> {
+    if (timing.started === 0 && (this.events.mask & EV.acquire) !== 0) {
+      // An acquire listener wants this wait's length: it starts now.
+      timing = { started: nowNs(), sampled: false, stack: timing.stack };
+    }
     return this.waiters.open(this.#waiterOwner, signal, timeout, timing);
   }
 
@@ -361,10 +389,66 @@ export class AsyncCore<T extends object> {
       stats.recordAllocation();
       if (timing.sampled) stats.recordAllocationTime(nowNs() - timing.started);
     }
-    if ((this.events.mask & EV.acquire) !== 0) {
-      this.events.acquired(slots.objects[slot]!, timing.started, nowNs());
+    const mask = this.events.mask;
+    if ((mask & (EV.acquire | EV.release | EV.overdue)) !== 0) {
+      this.#lent(slot, timing, mask);
     }
     return slot;
+  }
+
+  // ---- events ------------------------------------------------------------------
+
+  /**
+   * Follows the listeners (on every change of their mask): which calls
+   * leave the fast paths, and whether borrows are recorded and watched.
+   */
+  listened(mask: number): void {
+    this.events.mask = mask;
+    const overdue = this.#leakTimeout !== undefined &&
+      (mask & EV.overdue) !== 0;
+    // Acquire listeners, and borrows to record (release's heldMs, overdue),
+    // move acquire off the fast path; release listeners move release.
+    const a = (mask & (EV.acquire | EV.release)) !== 0 || overdue
+      ? MODE_EVENTS
+      : 0;
+    const r = (mask & EV.release) !== 0 ? MODE_EVENTS : 0;
+    this.acquireMode = (this.acquireMode & ~MODE_EVENTS) | a;
+    this.releaseMode = (this.releaseMode & ~MODE_EVENTS) | r;
+    if (overdue || (mask & EV.release) !== 0) {
+      this.#watch ??= new BorrowWatch({
+        generations: () => this.slots.generations,
+        overdue: (slot, heldMs, stack) => {
+          const object = this.slots.objects[slot]!;
+          this.events.send(
+            "overdue",
+            stack === undefined
+              ? { object, heldMs }
+              : { object, heldMs, stack },
+          );
+        },
+      });
+    }
+    const watch = this.#watch;
+    if (watch !== undefined) {
+      watch.leakTimeout = overdue ? this.#leakTimeout : undefined;
+      if (!overdue) watch.stop();
+    }
+  }
+
+  /** Tells `acquire` listeners; records the borrow for `heldMs` and overdue. */
+  #lent(slot: number, timing: Timing, mask: number): void {
+    const watch = this.#watch;
+    const record = watch !== undefined &&
+      (mask & (EV.release | EV.overdue)) !== 0;
+    // The clock is read only when a time is needed: a record (for heldMs and
+    // overdue), or the wait of an acquire that waited (or is timed).
+    const now = record || timing.started !== 0 ? nowNs() : 0;
+    if (record) {
+      watch.lent(slot, this.slots.generations[slot]!, timing.stack, now / 1e6);
+    }
+    if ((mask & EV.acquire) !== 0) {
+      this.events.acquired(this.slots.objects[slot]!, timing.started, now);
+    }
   }
 
   // ---- validation and limits -------------------------------------------------
@@ -551,11 +635,21 @@ export class AsyncCore<T extends object> {
 
   /** Ends the borrow in `slot` before any callback runs (state first). */
   #endBorrow(slot: number): void {
-    this.slots.generations[slot]! += 1;
+    const generations = this.slots.generations;
+    const generation = generations[slot]!;
+    generations[slot] = generation + 1;
     this.inUse--;
     this.#stats?.recordRelease();
+    const watch = this.#watch;
+    if (watch === undefined) return;
+    const heldMs = watch.heldMs(slot, generation);
+    watch.ended(slot);
     if ((this.events.mask & EV.release) !== 0) {
-      this.events.send("release", { object: this.slots.objects[slot]! });
+      const object = this.slots.objects[slot]!;
+      this.events.send(
+        "release",
+        heldMs === undefined ? { object } : { object, heldMs },
+      );
     }
   }
 

@@ -11,6 +11,7 @@
 
 import { PoolClosedError, PoolTimeoutError } from "../errors.ts";
 import { quote } from "../quote.ts";
+import type { StackHolder } from "./_async_borrows.ts";
 import type { Creation } from "./_async_creations.ts";
 import { clearTimer, KeepAlive, setUnrefTimeout } from "./_async_timers.ts";
 
@@ -24,6 +25,8 @@ export interface WaiterOwner<T extends object> {
 export interface Timing {
   readonly started: number;
   readonly sampled: boolean;
+  /** The stack of the acquire call, while `overdue` is watched. */
+  readonly stack?: StackHolder | undefined;
 }
 
 /** The timing of an acquire without statistics. */
@@ -41,6 +44,8 @@ export class Waiter<T extends object> {
   readonly started: number;
   /** Whether its acquire time is sampled. */
   readonly sampled: boolean;
+  /** The stack of its acquire call, while `overdue` is watched. */
+  readonly stack: StackHolder | undefined;
   prev: Waiter<T> | undefined = undefined;
   next: Waiter<T> | undefined = undefined;
   queued = false;
@@ -65,6 +70,7 @@ export class Waiter<T extends object> {
     this.timeoutMs = timeoutMs ?? 0;
     this.started = timing.started;
     this.sampled = timing.sampled;
+    this.stack = timing.stack;
     if (timeoutMs !== undefined) {
       this.timer = setUnrefTimeout(onWaiterTimeout, timeoutMs, this);
     }

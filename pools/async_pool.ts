@@ -32,13 +32,35 @@ import type { Lender } from "../handles/lender.ts";
 import { AlreadyReleasedError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
-import { AsyncCore, MODE_EVENTS, RESOLVED } from "./_async_core.ts";
-import { EV } from "./_async_events.ts";
+import { AsyncCore, RESOLVED } from "./_async_core.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
+import type { PoolEvent, PoolEventType } from "./pool_event.ts";
 
 // Re-exported so this module's documentation is complete on its own.
 export type { AcquireOptions, AsyncPoolOptions, DrainOptions, PoolStats };
 export { AsyncContextHandle, AsyncOwnedHandle };
+
+/**
+ * A listener of an {@linkcode AsyncPool}'s events: a function of the
+ * {@linkcode PoolEvent}, or an object with a `handleEvent` method.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { AsyncPool, type PoolEventListener } from "@fastalloc/fastalloc";
+ *
+ * const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 7 }) });
+ * const onAcquire: PoolEventListener<{ id: number }> = (event) =>
+ *   console.log(`lent #${event.object?.id} after ${event.waitMs} ms`);
+ * pool.addEventListener("acquire", onAcquire);
+ * await pool.use(() => {});
+ * await pool.close();
+ * ```
+ */
+export type PoolEventListener<T extends object> =
+  | ((event: PoolEvent<T>) => void)
+  | { handleEvent(event: PoolEvent<T>): void };
 
 /**
  * A pool of resources that are slow to make or must be limited in number:
@@ -131,14 +153,9 @@ export class AsyncPool<T extends object> extends EventTarget {
     this.#core = core;
     core.events.target = this;
     // Acquire and release listeners move those calls off the fast paths.
-    this.#listeners = new ListenerRegistry(() => {
-      const mask = this.#listeners.mask;
-      core.events.mask = mask;
-      const a = (mask & EV.acquire) !== 0 ? MODE_EVENTS : 0;
-      const r = (mask & EV.release) !== 0 ? MODE_EVENTS : 0;
-      core.acquireMode = (core.acquireMode & ~MODE_EVENTS) | a;
-      core.releaseMode = (core.releaseMode & ~MODE_EVENTS) | r;
-    });
+    this.#listeners = new ListenerRegistry(() =>
+      core.listened(this.#listeners.mask)
+    );
     const slots = core.slots;
     const lender: Lender<T> = {
       isLive: (obj, generation) => slots.isLive(obj, generation),
@@ -530,28 +547,59 @@ export class AsyncPool<T extends object> extends EventTarget {
   }
 
   /**
-   * Listens for a pool event (`create`, `createerror`, `destroy`,
-   * `destroyerror`, `acquire`, `release`, `timeout`, `leak`), each a
-   * {@linkcode PoolEvent}, or any other event, as `EventTarget` does. A type
-   * with no listener costs the pool nothing; an `acquire` or `release`
-   * listener moves those calls off their fastest path.
+   * Listens to the pool's events. Each is a {@linkcode PoolEvent} with the
+   * fields its type carries (see {@linkcode PoolEventType}): `create`,
+   * `createerror` (background refills to `min` included), `destroy`,
+   * `destroyerror`, `acquire` (with `waitMs`), `release` (with `heldMs`; a
+   * `discard` ends a borrow too), `timeout` (with the `error` the acquire
+   * got), `overdue` (a borrow held past `leakTimeout`, reported once, with
+   * the `stack` of its acquire) and `leak`; or any other event, as
+   * `EventTarget` does. Listeners run synchronously, after the pool has
+   * settled its state, so they may call the pool.
+   *
+   * A type with no listener costs the pool nothing: no event is built, no
+   * clock is read, no stack is taken. An `acquire` or `release` listener
+   * (or `overdue` with `leakTimeout`) moves those calls off their fastest
+   * path; `heldMs` and `stack` exist only for borrows made while such a
+   * listener was added (see `bench/async_bench.ts`, "async events").
    *
    * @param type The event type.
-   * @param listener The listener (`null` does nothing).
+   * @param listener A function or an object with `handleEvent` (`null` does
+   * nothing).
    * @param options `once`, `signal`, `capture`, `passive`.
    *
-   * @example
+   * @example Log borrows held too long
    * ```ts
-   * import { AsyncPool, type PoolEvent } from "@fastalloc/fastalloc";
+   * import { AsyncPool } from "@fastalloc/fastalloc";
    *
-   * const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 1 }) });
-   * pool.addEventListener("create", (event) => {
-   *   console.log((event as PoolEvent<{ id: number }>).object?.id); // 1
+   * const pool = new AsyncPool({ capacity: 2, factory: () => ({ id: 1 }), leakTimeout: 10 });
+   * pool.addEventListener("overdue", (event) => {
+   *   console.warn(`connection ${event.object?.id} held ${event.heldMs} ms, taken at\n${event.stack}`);
    * });
-   * await pool.release(await pool.acquire());
+   * pool.addEventListener("create", (event) => console.log(event.object?.id)); // 1
+   * const conn = await pool.acquire();
+   * await new Promise((resolve) => setTimeout(resolve, 30)); // reported meanwhile
+   * await pool.release(conn);
    * await pool.close();
    * ```
    */
+  override addEventListener(
+    type: PoolEventType,
+    listener: PoolEventListener<T> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /**
+   * Listens to events of another type, as any `EventTarget` does.
+   *
+   * @param type The event type.
+   * @param listener A function or an object with `handleEvent`.
+   * @param options `once`, `signal`, `capture`, `passive`.
+   */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   override addEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -571,7 +619,37 @@ export class AsyncPool<T extends object> extends EventTarget {
    * @param type The event type.
    * @param listener The listener given to `addEventListener`.
    * @param options `capture`, as given to `addEventListener`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPool } from "@fastalloc/fastalloc";
+   *
+   * const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
+   * const log = () => console.log("acquired");
+   * pool.addEventListener("acquire", log);
+   * await pool.use(() => {}); // acquired
+   * pool.removeEventListener("acquire", log);
+   * await pool.use(() => {}); // (nothing)
+   * await pool.close();
+   * ```
    */
+  override removeEventListener(
+    type: PoolEventType,
+    listener: PoolEventListener<T> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /**
+   * Stops a listener of another type, as any `EventTarget` does.
+   *
+   * @param type The event type.
+   * @param listener The listener given to `addEventListener`.
+   * @param options `capture`, as given to `addEventListener`.
+   */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
   override removeEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,

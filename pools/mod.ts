@@ -18,7 +18,7 @@ export { Pool } from "./pool.ts";
 export { BasePool } from "./base_pool.ts";
 export { FixedPool } from "./fixed_pool.ts";
 export { GrowingPool } from "./growing_pool.ts";
-export { AsyncPool } from "./async_pool.ts";
+export { AsyncPool, type PoolEventListener } from "./async_pool.ts";
 export type {
   ThreadLocalAttachOptions,
   ThreadLocalPoolDescriptor,

@@ -1716,6 +1716,23 @@ export function badInputs(): BadInput[] {
       PCE,
       q("label"),
     );
+    // -- AsyncPool leakTimeout (the "obs" engineer's section) --
+    for (
+      const v of [0, -1, NaN, -Infinity, "10", null, true, 2 ** 31, sym, frozen]
+    ) {
+      add(
+        "new AsyncPool(options)",
+        `leakTimeout: ${show(v)}`,
+        () =>
+          new AsyncPool({
+            capacity: 1,
+            factory: () => ({}),
+            leakTimeout: v as never,
+          }),
+        PCE,
+        q(v),
+      );
+    }
     // -- new PoolEvent(type, init) (the "obs" engineer's section) --
     const pe = "new PoolEvent(type, init)";
     for (const v of ["acquired", "", "Create", 5, null, undefined, sym]) {

@@ -2136,7 +2136,8 @@ describe("AsyncPool events", () => {
       "createerror:auth failed",
       "createerror:Cannot create object: the factory did not settle within 20 ms",
       "destroyerror:close failed",
-      "timeout:undefined",
+      // The timeout event carries the PoolTimeoutError the acquire got.
+      "timeout:Cannot acquire from pool: timed out after 10 ms",
     ]);
     // A failed background refill to min leaves a trace too.
     const refill = new AsyncPool({

@@ -17,6 +17,8 @@
  * - clients that hang up while waiting for a renderer never take one, and
  *   clients that hang up mid-render give theirs back at once (their renders
  *   would take a minute), so no abandoned request holds a renderer;
+ * - a request that holds a renderer past `--leak-timeout` is logged as
+ *   `overdue`, with the stack of the acquire (in the service's `handle`);
  * - the service shuts down cleanly on SIGTERM.
  *
  * @module
@@ -36,6 +38,7 @@ const LOAD_REQUESTS = 2_000;
 const WAIT_MS = 10_000;
 const HOLDERS = 4; // the pool's capacity
 const WAITERS = 10;
+const LEAK_TIMEOUT = 150;
 
 /** The service under test, and everything it printed. */
 let service: ChildProcess;
@@ -116,6 +119,7 @@ describe(
         "--unstable-no-legacy-abort",
         "examples/http_service.ts",
         "--port=0",
+        `--leak-timeout=${LEAK_TIMEOUT}`,
       ], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
       service.stdout!.setEncoding("utf8").on("data", (s) => (stdout += s));
       service.stderr!.setEncoding("utf8").on("data", (s) => (stderr += s));
@@ -179,8 +183,8 @@ describe(
       }
       await until("the ten requests to wait", async () => {
         const m = await scrape();
-        return value(m, "renderer_pool_exhaustions_total") - exhaustions ===
-          WAITERS;
+        return value(m, "renderer_pool_pending") === WAITERS &&
+          value(m, "renderer_pool_exhaustions_total") - exhaustions === WAITERS;
       });
       // ... and hang up: each gives its place in the queue back.
       for (const hangUp of waiters) hangUp();
@@ -215,6 +219,23 @@ describe(
       const response = await fetch(`${base}/after`);
       assert.equal(response.status, 200);
       await response.text();
+    });
+
+    it("logs a renderer held past leakTimeout, with the stack of its acquire", async () => {
+      const response = await fetch(`${base}/held?ms=${LEAK_TIMEOUT * 4}`);
+      assert.equal(response.status, 200);
+      await response.text();
+      const overdue = stderr.split("overdue: ").slice(1);
+      assert.ok(overdue.length >= 1, `an overdue line in: ${stderr}`);
+      for (const report of overdue) {
+        assert.match(
+          report,
+          new RegExp(
+            String
+              .raw`^renderer #\d+ held for \d+ ms \(leakTimeout ${LEAK_TIMEOUT} ms\), taken at\n {4}at handle \(`,
+          ),
+        );
+      }
     });
 
     it("lists waiting as load in its text report", async () => {
