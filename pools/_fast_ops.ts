@@ -63,10 +63,7 @@ export function fastOps<T extends object>(
         const row = hot.row;
         if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
         if (mode !== 0) hot.stats!.recordAllocation();
-        const idleObj = hot.idleObj;
-        const obj = idleObj[t]!;
-        idleObj[t] = undefined;
-        return obj;
+        return hot.idleObj[t]!;
       }
     }
     return hot.objects[core.acquireSlot(true)]!;
@@ -84,10 +81,7 @@ export function fastOps<T extends object>(
         const row = hot.row;
         if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
         if (mode !== 0) hot.stats!.recordAllocation();
-        const idleObj = hot.idleObj;
-        const obj = idleObj[t]!;
-        idleObj[t] = undefined;
-        return obj;
+        return hot.idleObj[t]!;
       }
     }
     const slot = core.acquireSlot(false);
@@ -134,9 +128,7 @@ export function fastOps<T extends object>(
     if (mode <= 1 && t >= 0) {
       hot.top = t;
       slot = hot.idleSlot[t]!;
-      const idleObj = hot.idleObj;
-      obj = idleObj[t]!;
-      idleObj[t] = undefined;
+      obj = hot.idleObj[t]!;
       const state = hot.state;
       state[slot] = ~state[slot]!;
       const row = hot.row;

@@ -263,8 +263,8 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     const t = h.top - 1;
     if (mode <= 1 && t >= 0) {
       h.top = t;
+      // The stale idle entry stays (see Hot in _slot_core.ts).
       const slot = h.idleSlot[t]!;
-      h.idleObj[t] = undefined;
       const state = h.state;
       const key = ~state[slot]!;
       state[slot] = key;
