@@ -217,9 +217,14 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
       // A pool without a shared row (all but ThreadLocalPool) compiles its
       // row updates away: `row` becomes the constant null. If an engine
       // printed the source differently, nothing is replaced: still correct.
-      const text = core.hot.row === null
+      let text = core.hot.row === null
         ? source.replace(/\bconst row = hot\.row;/g, "const row = null;")
         : source;
+      // Likewise a pool without statistics compiles its counting away: its
+      // modes never have MODE_STATS set (statistics are fixed at creation).
+      if (core.hot.stats === undefined) {
+        text = text.replace(/\bif \(mode !== 0\)/g, "if (false)");
+      }
       const make = new Function(
         `"use strict";\nreturn (${text});\n// fastalloc pool ${++serial}`,
       )() as typeof fastOps<T>;
