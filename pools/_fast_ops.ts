@@ -57,8 +57,8 @@ export function fastOps<T extends object>(
       const t = hot.top - 1;
       if (t >= 0) {
         hot.top = t;
-        const slot = hot.idleSlot[t]!;
         const state = hot.state;
+        const slot = state[hot.half + t]!;
         state[slot] = ~state[slot]!;
         const row = hot.row;
         if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
@@ -75,8 +75,8 @@ export function fastOps<T extends object>(
       const t = hot.top - 1;
       if (t >= 0) {
         hot.top = t;
-        const slot = hot.idleSlot[t]!;
         const state = hot.state;
+        const slot = state[hot.half + t]!;
         state[slot] = ~state[slot]!;
         const row = hot.row;
         if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
@@ -90,10 +90,11 @@ export function fastOps<T extends object>(
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
   function idle(obj: T, slot: number, key: number, mode: number): void {
-    hot.state[slot] = ~((key + hot.step) & 0x7fffffff);
+    const state = hot.state;
+    state[slot] = ~((key + hot.step) & 0x7fffffff);
     const top = hot.top;
     hot.idleObj[top] = obj;
-    hot.idleSlot[top] = slot;
+    state[hot.half + top] = slot;
     hot.top = top + 1;
     const row = hot.row;
     if (row !== null) row[hot.rowAt] = row[hot.rowAt]! - 1;
@@ -127,9 +128,9 @@ export function fastOps<T extends object>(
     const t = hot.top - 1;
     if (mode <= 1 && t >= 0) {
       hot.top = t;
-      slot = hot.idleSlot[t]!;
-      obj = hot.idleObj[t]!;
       const state = hot.state;
+      slot = state[hot.half + t]!;
+      obj = hot.idleObj[t]!;
       state[slot] = ~state[slot]!;
       const row = hot.row;
       if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
@@ -184,8 +185,8 @@ function probe(make: typeof fastOps<object>): boolean {
       rmode: 0,
       top: 1,
       idleObj: [obj] as (object | undefined)[],
-      idleSlot: new Int32Array(1),
-      state: new Int32Array([~0]),
+      half: 1,
+      state: new Int32Array([~0, 0]),
       objects: [obj] as (object | undefined)[],
       step: 2,
       slotMask: 1,
