@@ -57,16 +57,13 @@ export function fastOps<T extends object>(
       const t = hot.top - 1;
       if (t >= 0) {
         hot.top = t;
-        const slot = hot.idleSlot[t]!;
         const state = hot.state;
+        const slot = state[hot.half + t]!;
         state[slot] = ~state[slot]!;
         const row = hot.row;
         if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
         if (mode !== 0) hot.stats!.recordAllocation();
-        const idleObj = hot.idleObj;
-        const obj = idleObj[t]!;
-        idleObj[t] = undefined;
-        return obj;
+        return hot.idleObj[t]!;
       }
     }
     return hot.objects[core.acquireSlot(true)]!;
@@ -78,16 +75,13 @@ export function fastOps<T extends object>(
       const t = hot.top - 1;
       if (t >= 0) {
         hot.top = t;
-        const slot = hot.idleSlot[t]!;
         const state = hot.state;
+        const slot = state[hot.half + t]!;
         state[slot] = ~state[slot]!;
         const row = hot.row;
         if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
         if (mode !== 0) hot.stats!.recordAllocation();
-        const idleObj = hot.idleObj;
-        const obj = idleObj[t]!;
-        idleObj[t] = undefined;
-        return obj;
+        return hot.idleObj[t]!;
       }
     }
     const slot = core.acquireSlot(false);
@@ -96,10 +90,11 @@ export function fastOps<T extends object>(
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
   function idle(obj: T, slot: number, key: number, mode: number): void {
-    hot.state[slot] = ~((key + hot.step) & 0x7fffffff);
+    const state = hot.state;
+    state[slot] = ~((key + hot.step) & 0x7fffffff);
     const top = hot.top;
     hot.idleObj[top] = obj;
-    hot.idleSlot[top] = slot;
+    state[hot.half + top] = slot;
     hot.top = top + 1;
     const row = hot.row;
     if (row !== null) row[hot.rowAt] = row[hot.rowAt]! - 1;
@@ -133,11 +128,9 @@ export function fastOps<T extends object>(
     const t = hot.top - 1;
     if (mode <= 1 && t >= 0) {
       hot.top = t;
-      slot = hot.idleSlot[t]!;
-      const idleObj = hot.idleObj;
-      obj = idleObj[t]!;
-      idleObj[t] = undefined;
       const state = hot.state;
+      slot = state[hot.half + t]!;
+      obj = hot.idleObj[t]!;
       state[slot] = ~state[slot]!;
       const row = hot.row;
       if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
@@ -192,8 +185,8 @@ function probe(make: typeof fastOps<object>): boolean {
       rmode: 0,
       top: 1,
       idleObj: [obj] as (object | undefined)[],
-      idleSlot: new Int32Array(1),
-      state: new Int32Array([~0]),
+      half: 1,
+      state: new Int32Array([~0, 0]),
       objects: [obj] as (object | undefined)[],
       step: 2,
       slotMask: 1,
@@ -225,9 +218,14 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
       // A pool without a shared row (all but ThreadLocalPool) compiles its
       // row updates away: `row` becomes the constant null. If an engine
       // printed the source differently, nothing is replaced: still correct.
-      const text = core.hot.row === null
+      let text = core.hot.row === null
         ? source.replace(/\bconst row = hot\.row;/g, "const row = null;")
         : source;
+      // Likewise a pool without statistics compiles its counting away: its
+      // modes never have MODE_STATS set (statistics are fixed at creation).
+      if (core.hot.stats === undefined) {
+        text = text.replace(/\bif \(mode !== 0\)/g, "if (false)");
+      }
       const make = new Function(
         `"use strict";\nreturn (${text});\n// fastalloc pool ${++serial}`,
       )() as typeof fastOps<T>;

@@ -264,9 +264,9 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     const t = h.top - 1;
     if (mode <= 1 && t >= 0) {
       h.top = t;
-      const slot = h.idleSlot[t]!;
-      h.idleObj[t] = undefined;
+      // The stale idle entry stays (see Hot in _slot_core.ts).
       const state = h.state;
+      const slot = state[h.half + t]!;
       const key = ~state[slot]!;
       state[slot] = key;
       const row = h.row;
@@ -342,7 +342,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
         state[slot] = ~((key + h.step) & 0x7fffffff);
         const top = h.top;
         h.idleObj[top] = h.objects[slot];
-        h.idleSlot[top] = slot;
+        state[h.half + top] = slot;
         h.top = top + 1;
         const row = h.row;
         if (row !== null) row[h.rowAt] = row[h.rowAt]! - 1;

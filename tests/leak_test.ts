@@ -326,3 +326,50 @@ describe("a closed pool holds no references to its objects", () => {
     assert.equal(handle.released && owned.released, true);
   });
 });
+
+describe("an open pool holds no references to objects it dropped", () => {
+  for (const Pool of [FixedPool, GrowingPool, ThreadLocalPool]) {
+    it(`${Pool.name}: discarded objects and objects whose reset threw are collectable`, async () => {
+      let failReset = false;
+      const pool = new Pool({
+        capacity: 8,
+        factory: items(),
+        reset: () => {
+          if (failReset) throw new Error("reset failed");
+        },
+      });
+      // Every object idles and is lent again first: the fast acquire
+      // leaves copies in the idle stack above its top.
+      for (let i = 0; i < 4; i++) pool.release(pool.acquire());
+      const lent = watch(4, () => pool.acquire());
+      const { refs, objects } = lent;
+      for (const obj of objects) pool.release(obj);
+      objects.length = 0;
+      for (let i = 0; i < 4; i++) objects.push(pool.acquire());
+      // The same four, in the order the refs watch them.
+      objects.sort((a, b) =>
+        refs.findIndex((r) => r.deref() === a) -
+        refs.findIndex((r) => r.deref() === b)
+      );
+      const key = pool.acquireKey();
+      refs.push(new WeakRef(pool.objectOf(key)));
+      pool.discard(objects[0]!);
+      pool.discardKey(key);
+      failReset = true;
+      assert.throws(() => pool.release(objects[1]!), /reset failed/);
+      failReset = false;
+      pool.release(objects[2]!);
+      const kept = objects[3]!;
+      objects.length = 0;
+      assert.ok(
+        await gcUntil(() =>
+          [0, 1, 4].every((i) => refs[i]!.deref() === undefined)
+        ),
+        `${Pool.name} still references dropped objects`,
+      );
+      assert.equal(refs[3]!.deref(), kept, "a lent object stays");
+      assert.equal(pool.inUse, 1);
+      pool.release(kept);
+    });
+  }
+});
