@@ -240,7 +240,7 @@ export interface ThreadSafePoolSettings<T> extends ThreadSafeAttachSettings<T> {
 }
 
 /** The most shared memory one pool may take. */
-const MAX_SHARED_BYTES = 2 ** 31;
+const MAX_SHARED_BYTES = 2147483648; // 2 ** 31, a literal: no top-level arithmetic
 
 const ATTACH_KEYS = [
   "factory",

@@ -63,7 +63,7 @@ const MODE_FIFO = 64;
 export const MODE_EVENTS = 128;
 
 /** Shared by every release that finishes synchronously: no allocation. */
-export const RESOLVED: Promise<void> = Promise.resolve();
+export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
 function nowNs(): number {
   return performance.now() * 1e6;
