@@ -13,14 +13,16 @@
  * @module
  */
 
+import type {
+  AcquireOptions,
+  AsyncPoolOptions,
+  DrainOptions,
+} from "../config/async_options.ts";
 import {
-  type AcquireOptions,
-  type AsyncPoolOptions,
-  type DrainOptions,
   validateAcquireOptions,
   validateAsyncPoolOptions,
   validateDrainOptions,
-} from "../config/async_options.ts";
+} from "../config/_async_options.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
 import {
   PoolClosedError,

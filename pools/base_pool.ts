@@ -25,7 +25,7 @@
  * @module
  */
 
-import type { GrowingPoolSettings, PoolSettings } from "../config/options.ts";
+import type { GrowingPoolSettings, PoolSettings } from "../config/_options.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";

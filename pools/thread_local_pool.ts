@@ -11,15 +11,17 @@
  * @module
  */
 
+import type {
+  PoolOptions,
+  PoolType,
+  StatisticsSettings,
+} from "../config/options.ts";
 import {
   checkCapacity,
   checkOptionKeys,
-  type PoolOptions,
   type PoolSettings,
-  type PoolType,
-  type StatisticsSettings,
   validatePoolOptions,
-} from "../config/options.ts";
+} from "../config/_options.ts";
 import type { AllocatorKind, LeakInfo } from "../config/options.ts";
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";

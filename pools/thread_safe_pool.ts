@@ -53,16 +53,18 @@
 
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
+import type {
+  SlotFactory,
+  SlotType,
+  ThreadSafeAttachOptions,
+  ThreadSafePoolOptions,
+} from "../config/thread_safe_options.ts";
 import {
   slotByteLength,
-  type SlotFactory,
-  type SlotType,
-  type ThreadSafeAttachOptions,
   type ThreadSafeAttachSettings,
-  type ThreadSafePoolOptions,
   validateThreadSafeAttachOptions,
   validateThreadSafePoolOptions,
-} from "../config/thread_safe_options.ts";
+} from "../config/_thread_safe_options.ts";
 import {
   AlreadyReleasedError,
   FastAllocError,

@@ -7,7 +7,7 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { checkOptionKeys } from "../config/options.ts";
+import { checkOptionKeys } from "../config/_options.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
