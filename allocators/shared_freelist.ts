@@ -77,9 +77,10 @@ const MAGIC = 0x46534c31; // "FSL1"
 // Control words, each on its own cache line.
 const C_MAGIC = 0;
 const C_CAPACITY = 1;
+// Literals, not `n * LINE`: esbuild keeps top-level arithmetic on names.
 const C_WAITERS = LINE;
-const C_SEQUENCE = 2 * LINE;
-const CONTROL_WORDS = 3 * LINE;
+const C_SEQUENCE = 32; // 2 * LINE
+const CONTROL_WORDS = 48; // 3 * LINE
 /** The longest single sleep of a waiter before it looks again. */
 const WAIT_SLICE_MS = 20;
 /** Spreads home words of consecutive thread numbers over the bitmap. */

@@ -7,6 +7,10 @@
 import { AlreadyReleasedError } from "../errors.ts";
 import type { Lender } from "./lender.ts";
 import { checkBorrow } from "./_check_borrow.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 /**
  * One borrow of a pooled object. `value`/`get()` give the object while the
@@ -51,6 +55,12 @@ export class ContextHandle<T> {
     this.#lender = lender;
     this.#object = object;
     this.#generation = generation;
+    if (!inspectable) {
+      inspectable = hookInspect(
+        ContextHandle.prototype,
+        (h: ContextHandle<unknown>) => h.#describe(),
+      );
+    }
   }
 
   /** The borrow's generation number. */
@@ -120,16 +130,6 @@ export class ContextHandle<T> {
   /** Releases unless already released: what `using` calls. */
   [Symbol.dispose](): void {
     if (!this.released) void this.release();
-  }
-
-  /** Node's and Bun's `console.log` show the borrow, not the handle's internals. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows the borrow. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 
   #describe(): string {

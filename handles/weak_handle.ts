@@ -7,6 +7,10 @@
 import { AlreadyReleasedError } from "../errors.ts";
 import type { Lender } from "./lender.ts";
 import { checkBorrow } from "./_check_borrow.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 /**
  * Watches one borrow without owning it: `deref()` gives the object while that
@@ -47,6 +51,12 @@ export class WeakHandle<T extends object> {
     this.#object = new WeakRef(object);
     this.#lender = new WeakRef(lender);
     this.#generation = generation;
+    if (!inspectable) {
+      inspectable = hookInspect(
+        WeakHandle.prototype,
+        (h: WeakHandle<object>) => h.#describe(),
+      );
+    }
   }
 
   /** The watched borrow's generation number. */
@@ -97,16 +107,6 @@ export class WeakHandle<T extends object> {
     if (object === undefined) return false;
     void this.#lender.deref()?.release(object, this.#generation);
     return true;
-  }
-
-  /** Node's and Bun's `console.log` show the watched borrow. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows the watched borrow. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 
   #describe(): string {

@@ -15,9 +15,14 @@ export interface StackHolder {
   stack?: string;
 }
 
-const captureStackTrace = (Error as {
-  captureStackTrace?: (holder: object, above?: unknown) => void;
-}).captureStackTrace;
+/** V8's and JavaScriptCore's `Error.captureStackTrace`, read where used (no top-level side effect). */
+function stackCapturer():
+  | ((holder: object, above?: unknown) => void)
+  | undefined {
+  return (Error as {
+    captureStackTrace?: (holder: object, above?: unknown) => void;
+  }).captureStackTrace;
+}
 
 /**
  * Whether `Error.captureStackTrace(holder, above)` leaves out the frames
@@ -28,7 +33,7 @@ let aboveWorks: boolean | undefined;
 
 function probeInner(): StackHolder {
   const holder: StackHolder = {};
-  captureStackTrace!(holder, probeOuter);
+  stackCapturer()!(holder, probeOuter);
   return holder;
 }
 
@@ -46,6 +51,7 @@ const OWN_FRAME = /[/\\](?:async_pool|_async_[a-z_]+)\.[jt]s:\d/;
  * there is one (V8, JavaScriptCore), else a plain `Error`.
  */
 export function captureStack(above: unknown): StackHolder {
+  const captureStackTrace = stackCapturer();
   if (captureStackTrace === undefined) return new Error();
   const holder: StackHolder = {};
   aboveWorks ??= (probeInner().stack ?? "").includes("\n");

@@ -13,14 +13,16 @@
  * @module
  */
 
+import type {
+  AcquireOptions,
+  AsyncPoolOptions,
+  DrainOptions,
+} from "../config/async_options.ts";
 import {
-  type AcquireOptions,
-  type AsyncPoolOptions,
-  type DrainOptions,
   validateAcquireOptions,
   validateAsyncPoolOptions,
   validateDrainOptions,
-} from "../config/async_options.ts";
+} from "../config/_async_options.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
 import {
   PoolClosedError,
@@ -63,7 +65,7 @@ const MODE_FIFO = 64;
 export const MODE_EVENTS = 128;
 
 /** Shared by every release that finishes synchronously: no allocation. */
-export const RESOLVED: Promise<void> = Promise.resolve();
+export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
 function nowNs(): number {
   return performance.now() * 1e6;

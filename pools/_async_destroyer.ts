@@ -15,7 +15,7 @@ import { quote } from "../quote.ts";
 import type { EventSink } from "./_async_events.ts";
 
 /** Shared by every call that finishes synchronously: no allocation. */
-const DONE: Promise<void> = Promise.resolve();
+const DONE: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
 /** Runs `destroy` for one pool. */
 export class Destroyer<T extends object> {

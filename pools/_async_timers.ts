@@ -8,19 +8,16 @@
  * @module
  */
 
-const deno = (globalThis as {
-  Deno?: {
-    unrefTimer?: (id: number) => void;
-  };
-}).Deno;
-
 /** The longest delay a timer can have (about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** Lets the process exit while `id` is armed (Deno, Node, Bun; browsers never wait). */
 export function unrefTimer(id: unknown): void {
   if (typeof id === "number") {
-    deno?.unrefTimer?.(id);
+    // Read here, not at the top level: a module-level read of a global is a
+    // side effect a bundler must keep.
+    (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno
+      ?.unrefTimer?.(id);
   } else {
     (id as { unref?: () => void } | undefined)?.unref?.();
   }

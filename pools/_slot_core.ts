@@ -32,7 +32,8 @@
  */
 
 import type { GrowthConfig } from "../config/growth.ts";
-import type { LeakInfo, PoolSettings, PoolType } from "../config/options.ts";
+import type { LeakInfo, PoolType } from "../config/options.ts";
+import type { PoolSettings } from "../config/_options.ts";
 import {
   AlreadyReleasedError,
   ForeignObjectError,

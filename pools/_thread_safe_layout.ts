@@ -51,9 +51,10 @@ export const H_MAX_THREADS = 6;
 /** The last thread id handed out (creator: 1). */
 export const H_THREADS = 7;
 export const H_CLOSED = LINE;
-export const H_IN_USE = 2 * LINE;
-export const H_PEAK = 3 * LINE;
-export const HEADER_WORDS = 4 * LINE;
+// Literals, not `n * LINE`: esbuild keeps top-level arithmetic on names.
+export const H_IN_USE = 32; // 2 * LINE
+export const H_PEAK = 48; // 3 * LINE
+export const HEADER_WORDS = 64; // 4 * LINE
 
 // Thread-table entry Int32 word indices (one entry per cache line).
 /** The thread id attached at this entry, 0 when free. */

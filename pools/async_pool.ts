@@ -35,6 +35,10 @@ import { quote } from "../quote.ts";
 import { AsyncCore, RESOLVED } from "./_async_core.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
 import type { PoolEvent, PoolEventType } from "./pool_event.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 // Re-exported so this module's documentation is complete on its own.
 export type { AcquireOptions, AsyncPoolOptions, DrainOptions, PoolStats };
@@ -143,6 +147,12 @@ export class AsyncPool<T extends object> extends EventTarget {
     // With a second argument the first is the type, even when it is not a
     // class, so validation names the real mistake.
     super();
+    if (!inspectable) {
+      inspectable = hookInspect(
+        AsyncPool.prototype,
+        (h: AsyncPool<object>) => h.#describe(),
+      );
+    }
     const type = typeof typeOrOptions === "function" || options !== undefined
       ? typeOrOptions as PoolType<T>
       : undefined;
@@ -666,15 +676,5 @@ export class AsyncPool<T extends object> extends EventTarget {
   #describe(): string {
     const core = this.#core;
     return `AsyncPool { capacity: ${core.capacity}, min: ${core.min}, inUse: ${core.inUse}, available: ${core.idle.count}, pending: ${core.waiters.pending}, closed: ${core.closed}, statistics: ${core.stats().enabled} }`;
-  }
-
-  /** Node's and Bun's `console.log` show the pool's state. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows the pool's state. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 }

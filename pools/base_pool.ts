@@ -25,7 +25,7 @@
  * @module
  */
 
-import type { GrowingPoolSettings, PoolSettings } from "../config/options.ts";
+import type { GrowingPoolSettings, PoolSettings } from "../config/_options.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
@@ -34,6 +34,10 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 import type { Pool } from "./pool.ts";
 import { type CoreExtras, type Hot, SlotCore } from "./_slot_core.ts";
 import { makeFastOps } from "./_fast_ops.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 /** What a growing pool adds to the settings. */
 type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
@@ -214,6 +218,12 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     this.#core = core;
     this.#hot = core.hot;
     if (settings.preInitialize) core.fill();
+    if (!inspectable) {
+      inspectable = hookInspect(
+        BasePool.prototype,
+        (h: BasePool<object>) => h.#describe(),
+      );
+    }
   }
 
   /**
@@ -632,15 +642,5 @@ export abstract class BasePool<T extends object> implements Pool<T> {
     return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot.top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
       c.collector !== undefined
     } }`;
-  }
-
-  /** Node's and Bun's `console.log` show the pool's state. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows the pool's state. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 }

@@ -4,11 +4,8 @@
  * @module
  */
 
-import {
-  type PoolOptions,
-  type PoolType,
-  validatePoolOptions,
-} from "../config/options.ts";
+import type { PoolOptions, PoolType } from "../config/options.ts";
+import { validatePoolOptions } from "../config/_options.ts";
 import { BasePool } from "./base_pool.ts";
 
 /**

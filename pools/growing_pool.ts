@@ -4,11 +4,8 @@
  * @module
  */
 
-import {
-  type GrowingPoolOptions,
-  type PoolType,
-  validateGrowingPoolOptions,
-} from "../config/options.ts";
+import type { GrowingPoolOptions, PoolType } from "../config/options.ts";
+import { validateGrowingPoolOptions } from "../config/_options.ts";
 import type { GrowthConfig } from "../config/growth.ts";
 import { BasePool } from "./base_pool.ts";
 

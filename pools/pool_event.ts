@@ -7,6 +7,10 @@
  */
 
 import { quote, typeName } from "../quote.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 /**
  * The types of {@linkcode PoolEvent}, and the fields each one carries:
@@ -148,6 +152,12 @@ export class PoolEvent<T = unknown> extends Event {
     const wait = checkMs(waitMs, "waitMs");
     const held = checkMs(heldMs, "heldMs");
     super(type);
+    if (!inspectable) {
+      inspectable = hookInspect(
+        PoolEvent.prototype,
+        (h: PoolEvent) => h.#describe(),
+      );
+    }
     this.#object = object;
     this.#error = error;
     this.#waitMs = wait;
@@ -197,15 +207,5 @@ export class PoolEvent<T = unknown> extends Event {
       parts.push(`stack: ${this.#stack.split("\n").length} lines`);
     }
     return `PoolEvent { ${parts.join(", ")} }`;
-  }
-
-  /** Node's and Bun's `console.log` show the event's type and fields. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows the event's type and fields. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 }

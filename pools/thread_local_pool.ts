@@ -11,21 +11,27 @@
  * @module
  */
 
+import type {
+  PoolOptions,
+  PoolType,
+  StatisticsSettings,
+} from "../config/options.ts";
 import {
   checkCapacity,
   checkOptionKeys,
-  type PoolOptions,
   type PoolSettings,
-  type PoolType,
-  type StatisticsSettings,
   validatePoolOptions,
-} from "../config/options.ts";
+} from "../config/_options.ts";
 import type { AllocatorKind, LeakInfo } from "../config/options.ts";
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
 import { BasePool } from "./base_pool.ts";
 import type { Recorder } from "./_slot_core.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 /**
  * Options of a {@linkcode ThreadLocalPool}: the common ones, per thread.
@@ -292,6 +298,12 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       // Once a closed pool has nothing lent, its row goes back to the family.
       onDrained: () => retire(),
     });
+    if (!inspectable) {
+      inspectable = hookInspect(
+        ThreadLocalPool.prototype,
+        (h: ThreadLocalPool<object>) => h.#describe(),
+      );
+    }
     this.#rows = rows;
     this.#base = base;
     this.#threadId = threadId;
@@ -544,16 +556,6 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
 
   #describe(): string {
     return `ThreadLocalPool { threadId: ${this.#threadId}, capacity: ${this.capacity}, inUse: ${this.inUse}, available: ${this.available}, closed: ${this.closed}, threads: ${this.threadStats().length}, statistics: ${this.#counting} }`;
-  }
-
-  /** Node's and Bun's `console.log` show this thread's pool. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows this thread's pool. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 
   /**

@@ -53,16 +53,18 @@
 
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
+import type {
+  SlotFactory,
+  SlotType,
+  ThreadSafeAttachOptions,
+  ThreadSafePoolOptions,
+} from "../config/thread_safe_options.ts";
 import {
   slotByteLength,
-  type SlotFactory,
-  type SlotType,
-  type ThreadSafeAttachOptions,
   type ThreadSafeAttachSettings,
-  type ThreadSafePoolOptions,
   validateThreadSafeAttachOptions,
   validateThreadSafePoolOptions,
-} from "../config/thread_safe_options.ts";
+} from "../config/_thread_safe_options.ts";
 import {
   AlreadyReleasedError,
   FastAllocError,
@@ -129,6 +131,10 @@ import {
   stampWrapper,
 } from "./_thread_safe_stamp.ts";
 import { quote, typeName } from "../quote.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
 
@@ -397,6 +403,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       ? typeOrOptions as PoolType<T>
       : undefined;
     const given = type === undefined ? typeOrOptions : options;
+    if (!inspectable) {
+      inspectable = hookInspect(
+        ThreadSafePool.prototype,
+        (h: ThreadSafePool<object>) => h.#describe(),
+      );
+    }
     const descriptor = attaching;
     attaching = undefined;
     if (descriptor === undefined) checkSharedMemory("create");
@@ -2072,15 +2084,5 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     return `ThreadSafePool { capacity: ${this.#capacity}, inUse: ${this.inUse}, available: ${this.available}, closed: ${this.closed}, threadId: ${this.#threadId}, slotBytes: ${this.#slotBytes}, statistics: ${
       this.#rows !== undefined
     } }`;
-  }
-
-  /** Node's and Bun's `console.log` show the pool's state. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.#describe();
-  }
-
-  /** Deno's `console.log` shows the pool's state. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.#describe();
   }
 }

@@ -11,7 +11,7 @@ import {
   checkNumber,
   checkOptionKeys,
   validateStatistics,
-} from "../config/options.ts";
+} from "../config/_options.ts";
 import { hookInspect } from "../_inspect.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";

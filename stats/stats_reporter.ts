@@ -7,10 +7,14 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { checkOptionKeys } from "../config/options.ts";
+import { checkOptionKeys } from "../config/_options.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
+import { hookInspect } from "../_inspect.ts";
+
+/** Whether the inspect hooks are on the prototype (installed by the first constructor). */
+let inspectable = false;
 
 /**
  * Options of a {@linkcode StatsReporter}.
@@ -73,6 +77,8 @@ interface MetricSpec {
   readonly divisor: number;
 }
 
+// Pure: lets a bundler drop the metric tables below when nothing uses them.
+/* @__NO_SIDE_EFFECTS__ */
 function metric(
   suffix: string,
   kind: MetricKind,
@@ -319,6 +325,12 @@ export class StatsReporter {
       );
     }
     this.#title = title ?? "Pool statistics";
+    if (!inspectable) {
+      inspectable = hookInspect(
+        StatsReporter.prototype,
+        (h: StatsReporter) => h.toText(),
+      );
+    }
   }
 
   /**
@@ -487,15 +499,5 @@ export class StatsReporter {
     } acquires, ${count(s.totalReleases)} releases, ${
       count(s.exhaustions)
     } exhaustions, ${count(s.leaks)} leaks`;
-  }
-
-  /** Node's and Bun's `console.log` show the text report. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toText();
-  }
-
-  /** Deno's `console.log` shows the text report. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.toText();
   }
 }

@@ -9,13 +9,13 @@ import {
   validateGrowingPoolOptions,
   validatePoolOptions,
   validateStatistics,
-} from "../config/options.ts";
+} from "../config/_options.ts";
 import {
   exponentialGrowth,
   type GrowthConfig,
   linearGrowth,
-  validateGrowth,
 } from "../config/growth.ts";
+import { validateGrowth } from "../config/_growth.ts";
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import { GrowingPool } from "../pools/growing_pool.ts";

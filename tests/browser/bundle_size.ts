@@ -31,31 +31,6 @@ const ALONE = [
   "ThreadLocalPool",
 ] as const;
 
-/**
- * Modules whose top-level side effects are known and owned by another part
- * of this round's work (see the report of issue 14 for the one-line fix of
- * each). A module leaving this list is fine; one joining it fails the test.
- */
-const KNOWN_SIDE_EFFECTS: Record<string, string> = {
-  "handles/context_handle.ts": "class with Symbol.for(...) computed keys",
-  "handles/weak_handle.ts": "class with Symbol.for(...) computed keys",
-  "handles/owned_handle.ts": "new FinalizationRegistry(...) at top level",
-  "pools/base_pool.ts": "class with Symbol.for(...) computed keys",
-  "pools/async_pool.ts":
-    "Promise.resolve(), globalThis.Deno and Symbol.for keys",
-  "pools/thread_local_pool.ts": "class with Symbol.for(...) computed keys",
-  "pools/thread_safe_pool.ts": "class with Symbol.for(...) computed keys",
-  "stats/stats_reporter.ts": "class with Symbol.for(...) computed keys",
-  "allocators/shared_freelist.ts":
-    "const C_SEQUENCE = 2 * LINE (esbuild keeps arithmetic on names)",
-  "pools/_thread_safe_layout.ts": "const H_IN_USE = 2 * LINE and the like",
-  "config/thread_safe_options.ts": "const MAX_SHARED_BYTES = 2 ** 31",
-  // In branches merged after this one (async, obs), found by the same scan:
-  "pools/_async_timers.ts": "const deno = globalThis.Deno at top level",
-  "pools/pool_event.ts":
-    "class extends Event, with Symbol.for(...) computed keys",
-};
-
 const work = await mkdtemp(join(tmpdir(), "fastalloc-bundle-"));
 const tarball = join(work, "fastalloc.tgz");
 execFileSync("bash", [join(root, "scripts/pack.sh"), tarball], {
@@ -244,10 +219,8 @@ describe("no top-level side effects in the sources", () => {
       assert.deepEqual(other, [], `${module} has more than re-exports`);
     }
   });
-  it("every module is dropped whole when nothing of it is used, apart from the known ones", () => {
-    const unexpected = Object.keys(kept).filter((module) =>
-      !(module in KNOWN_SIDE_EFFECTS)
-    );
+  it("every module is dropped whole when nothing of it is used", () => {
+    const unexpected = Object.keys(kept);
     assert.deepEqual(
       unexpected,
       [],
