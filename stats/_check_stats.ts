@@ -6,32 +6,7 @@
 
 import type { PoolStats } from "./pool_stats.ts";
 import { quote } from "../quote.ts";
-
-/** The numeric fields of a {@linkcode PoolStats}, checked by `checkStats`. */
-const STAT_FIELDS = [
-  "totalAllocations",
-  "totalReleases",
-  "totalResets",
-  "growthEvents",
-  "peakInUse",
-  "peakCapacity",
-  "currentInUse",
-  "currentCapacity",
-  "totalAllocationTimeNs",
-  "totalReleaseTimeNs",
-  "avgAllocationTimeNs",
-  "avgReleaseTimeNs",
-  "exhaustions",
-  "created",
-  "destroyed",
-  "leaks",
-  "resetFailures",
-  "waits",
-  "timeouts",
-  "totalWaitTimeNs",
-  "pending",
-  "createFailures",
-] as const;
+import { disabledStats } from "./_disabled_stats.ts";
 
 /**
  * Throws unless `value` looks like a {@linkcode PoolStats}: an object with
@@ -49,7 +24,10 @@ export function checkStats(value: unknown, action: string): PoolStats {
       `Cannot ${action}: its enabled ${quote(s.enabled)} is not a boolean`,
     );
   }
-  for (const field of STAT_FIELDS) {
+  // The numeric fields are those of any snapshot, read off one (so this list
+  // cannot fall behind PoolStats).
+  for (const field of Object.keys(disabledStats(0, 0))) {
+    if (field === "enabled") continue;
     const n = s[field];
     if (typeof n !== "number" || !(n >= 0) || n === Infinity) {
       throw new TypeError(
