@@ -15,13 +15,13 @@
  */
 
 import { PoolConfigurationError, PoolTimeoutError } from "../errors.ts";
-import { quote } from "../quote.ts";
 import type { StatsCollector } from "../stats/stats_collector.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
 import type { Waiter } from "./_async_waiters.ts";
 import { isThenable } from "./_scoped.ts";
 import type { EventSink } from "./_async_events.ts";
+import { checkCreated } from "./_check_created.ts";
 
 /** `make()`: a promise is pending (call `track` next). */
 export const PENDING = -1;
@@ -195,15 +195,7 @@ export class Creations<T extends object> {
 
   /** Gives a new object a slot (idle, even generation); checks it first. */
   #adopt(obj: T): number {
-    if (
-      obj === null || (typeof obj !== "object" && typeof obj !== "function")
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create object: the factory returned ${
-          quote(obj)
-        }, not an object`,
-      );
-    }
+    checkCreated(obj, undefined, undefined);
     if (this.#slots.owned(obj)) {
       throw new PoolConfigurationError(
         "Cannot create object: the factory returned an object that already belongs to a pool",

@@ -22,6 +22,7 @@ import {
   TypeMismatchError,
 } from "../errors.ts";
 import { quote, typeName } from "../quote.ts";
+import { isInstance } from "./_check_created.ts";
 
 /** Lets a subclass's private fields be installed on any object. */
 class Carrier {
@@ -61,15 +62,6 @@ class Stamp extends Carrier {
     }
     (obj as Stamp).#slot = slot;
     return true;
-  }
-}
-
-/** `obj instanceof type` that can never throw (a revoked Proxy, say). */
-function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
-  try {
-    return obj instanceof type;
-  } catch {
-    return false;
   }
 }
 

@@ -45,6 +45,7 @@ import {
 import type { Lender } from "../handles/lender.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../quote.ts";
+import { checkCreated, isInstance } from "./_check_created.ts";
 
 /** The hidden own property holding an object's slot number in its pool. */
 export const SLOT: unique symbol = Symbol("fastalloc.slot");
@@ -155,15 +156,6 @@ function readSlot(obj: unknown): unknown {
     return (obj as { [SLOT]?: unknown })[SLOT];
   } catch {
     return undefined;
-  }
-}
-
-/** Whether `obj instanceof type`, false when asking throws (a revoked Proxy). */
-function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
-  try {
-    return obj instanceof type;
-  } catch {
-    return false;
   }
 }
 
@@ -570,36 +562,7 @@ export class SlotCore<T extends object> {
 
   /** Checks a new object and binds it to `slot`. */
   adopt(obj: T, slot: number): void {
-    if (
-      obj === null || (typeof obj !== "object" && typeof obj !== "function")
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create object: the factory returned ${
-          quote(obj)
-        }, not an object`,
-      );
-    }
-    const type = this.type;
-    if (type !== undefined && !isInstance(obj, type)) {
-      // A typed pool promises instances of its type: release checks it.
-      throw new TypeMismatchError(
-        `Cannot create object: the factory returned a ${
-          quote(typeName(obj))
-        } instance, not a ${quote(type.name)} instance`,
-        { expectedType: type.name, actualType: typeName(obj) },
-      );
-    }
-    const method = this.resetMethod;
-    if (
-      method !== undefined &&
-      typeof (obj as Record<string, unknown>)[method] !== "function"
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create object: reset method ${
-          quote(method)
-        } is not a method of ${quote(obj)}`,
-      );
-    }
+    checkCreated(obj, this.type, this.resetMethod);
     if (OWNED.has(obj)) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${

@@ -132,6 +132,7 @@ import {
 } from "./_thread_safe_stamp.ts";
 import { quote, typeName } from "../quote.ts";
 import { hookInspect } from "../_inspect.ts";
+import { checkCreated } from "./_check_created.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -808,27 +809,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
       this.#buffer,
       this.#layout.data + slot * this.#layout.stride,
     );
-    if (
-      obj === null || (typeof obj !== "object" && typeof obj !== "function")
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create object: the factory returned ${
-          quote(obj)
-        }, not an object`,
-      );
-    }
-    const method = this.#resetMethod;
-    if (
-      method !== undefined &&
-      typeof (obj as Record<string, unknown>)[method] !== "function"
-    ) {
-      // Found at creation, as every pool does, not at the first release.
-      throw new PoolConfigurationError(
-        `Cannot create object: reset method ${
-          quote(method)
-        } is not a method of ${quote(obj)}`,
-      );
-    }
+    // Found at creation, as every pool does, not at the first release.
+    checkCreated(obj, undefined, this.#resetMethod);
     if (slotOfWrapper(obj) >= 0 || this.#slotsByObject?.has(obj)) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${
