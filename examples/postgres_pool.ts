@@ -67,10 +67,10 @@ export interface PgClient {
     text: string,
     values?: unknown[],
   ): Promise<PgResult<R>>;
-  /** Runs a query (callback form). */
+  /** Runs a query (callback form; `values` undefined when it has none). */
   query<R extends PgRow = PgRow>(
     text: string,
-    values: unknown[],
+    values: unknown[] | undefined,
     callback: (error: Error | null, result: PgResult<R>) => void,
   ): void;
 }
@@ -205,17 +205,22 @@ export function createPgPool(
  * @typeParam R The row type.
  * @param pool A pool from {@linkcode createPgPool}.
  * @param text The SQL text.
- * @param values Its parameters (default none).
+ * @param values Its parameters, if it has any. Without them the query goes
+ * to pg as `pg.Pool.query` sends it (no `values` key on pg's query config),
+ * so code that uses both keeps one shape of query object.
  * @returns The query's result.
  * @throws What `acquire` or the query threw.
  */
 export function query<R extends PgRow = PgRow>(
   pool: AsyncPool<PgClient>,
   text: string,
-  values: unknown[] = [],
+  values?: unknown[],
 ): Promise<PgResult<R>> {
-  return pool.acquire().then((client) =>
-    new Promise<PgResult<R>>((resolve, reject) => {
+  // One promise for the caller, made first; the acquire's callback does not
+  // return a promise (a promise resolved with a promise costs one more
+  // promise and two more microtask turns per query).
+  return new Promise<PgResult<R>>((resolve, reject) => {
+    pool.acquire().then((client) => {
       client.query<R>(
         text,
         values,
@@ -231,6 +236,6 @@ export function query<R extends PgRow = PgRow>(
           }
         },
       );
-    })
-  );
+    }, reject);
+  });
 }

@@ -16,7 +16,11 @@
  * - 20,000 `select 1` at 64 concurrent callers on 8 connections reach at
  *   least 0.9× `pg.Pool`'s throughput, measured in the same run: each pool's
  *   20,000 in 40 slices of 500, the two pools' slices alternating, so a
- *   change in the (shared, 2-core) machine's load hits both alike.
+ *   change in the (shared, 2-core) machine's load hits both alike; five
+ *   such rounds, and the median of their five ratios is asserted (one
+ *   round's ratio moves by ±0.2 on a busy machine: Node itself is the
+ *   bottleneck, at about 35 µs of CPU per query, nearly all of it in pg
+ *   and the socket, the same for both pools).
  *
  * Each test prints its figures (lines starting "postgres:"). It needs a
  * server: `scripts/test.sh` runs it under Deno and Node 24 through
@@ -49,6 +53,8 @@ import {
 
 const CONNECTIONS = 8;
 const CALLERS = 64;
+/** Rounds of the throughput comparison; their median is asserted. */
+const ROUNDS = 5;
 
 let admin: PgClient;
 
@@ -433,56 +439,72 @@ describe("AsyncPool on a real PostgreSQL (pg client)", () => {
     const theirs = () => pgPool.query("select 1");
     try {
       // Warm both (connections up, code optimised).
-      await load(ours, 2_000, CALLERS);
-      await load(theirs, 2_000, CALLERS);
-      // 40 slices of 500 queries each, alternating (ours first, then theirs
-      // first, ...): a change in the machine's load (2 shared cores) hits
-      // both alike.
-      const oursLatency = new Float64Array(total);
-      const theirsLatency = new Float64Array(total);
-      let oursMs = 0;
-      let theirsMs = 0;
-      const ratios: number[] = [];
-      for (let s = 0; s < slices; s++) {
-        let a: Load;
-        let b: Load;
-        if (s % 2 === 0) {
-          a = await load(ours, slice, CALLERS, oursLatency, s * slice);
-          b = await load(theirs, slice, CALLERS, theirsLatency, s * slice);
-        } else {
-          b = await load(theirs, slice, CALLERS, theirsLatency, s * slice);
-          a = await load(ours, slice, CALLERS, oursLatency, s * slice);
+      await load(ours, 5_000, CALLERS);
+      await load(theirs, 5_000, CALLERS);
+      const rounds: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        // 40 slices of 500 queries each, alternating (ours first, then
+        // theirs first, ...): a change in the machine's load (2 shared
+        // cores) hits both alike.
+        const oursLatency = new Float64Array(total);
+        const theirsLatency = new Float64Array(total);
+        let oursMs = 0;
+        let theirsMs = 0;
+        const ratios: number[] = [];
+        for (let s = 0; s < slices; s++) {
+          let a: Load;
+          let b: Load;
+          if (s % 2 === 0) {
+            a = await load(ours, slice, CALLERS, oursLatency, s * slice);
+            b = await load(theirs, slice, CALLERS, theirsLatency, s * slice);
+          } else {
+            b = await load(theirs, slice, CALLERS, theirsLatency, s * slice);
+            a = await load(ours, slice, CALLERS, oursLatency, s * slice);
+          }
+          assert.equal(a.failed + b.failed, 0);
+          oursMs += a.ms;
+          theirsMs += b.ms;
+          ratios.push(b.ms / a.ms); // our throughput / theirs
         }
-        assert.equal(a.failed + b.failed, 0);
-        oursMs += a.ms;
-        theirsMs += b.ms;
-        ratios.push(b.ms / a.ms); // our throughput / theirs
+        oursLatency.sort();
+        theirsLatency.sort();
+        // Throughput over all 20,000 queries of each pool; the median of the
+        // slices' ratios is printed beside it, to show the spread.
+        const ratio = theirsMs / oursMs;
+        rounds.push(ratio);
+        const qps = (ms: number) => Math.round(total / (ms / 1000));
+        const latency = (sorted: Float64Array) =>
+          `p50 ${percentile(sorted, 0.5).toFixed(2)} ms, p99 ${
+            percentile(sorted, 0.99).toFixed(2)
+          } ms`;
+        report(
+          `round ${round} of ${ROUNDS}: ${total} select 1 per pool, ${CALLERS} callers, ${CONNECTIONS} connections,` +
+            ` ${slices} alternating slices of ${slice}: AsyncPool ${
+              qps(oursMs)
+            } q/s` +
+            ` (${latency(oursLatency)}), pg.Pool ${qps(theirsMs)} q/s (${
+              latency(theirsLatency)
+            }); AsyncPool/pg.Pool ${ratio.toFixed(2)}×` +
+            ` (median of the slices ${median(ratios).toFixed(2)}×, from ${
+              Math.min(...ratios).toFixed(2)
+            } to ${Math.max(...ratios).toFixed(2)})`,
+        );
       }
-      oursLatency.sort();
-      theirsLatency.sort();
-      // Throughput over all 20,000 queries of each pool; the median of the
-      // pairs' ratios is printed beside it, to show the spread.
-      const ratio = theirsMs / oursMs;
-      const qps = (ms: number) => Math.round(total / (ms / 1000));
-      const latency = (sorted: Float64Array) =>
-        `p50 ${percentile(sorted, 0.5).toFixed(2)} ms, p99 ${
-          percentile(sorted, 0.99).toFixed(2)
-        } ms`;
+      // One round's ratio moves by ±0.2 when the machine is shared; the
+      // median of the rounds is the figure asserted.
+      const ratio = median(rounds);
       report(
-        `${total} select 1 per pool, ${CALLERS} callers, ${CONNECTIONS} connections,` +
-          ` ${slices} alternating slices of ${slice}: AsyncPool ${
-            qps(oursMs)
-          } q/s` +
-          ` (${latency(oursLatency)}), pg.Pool ${qps(theirsMs)} q/s (${
-            latency(theirsLatency)
-          }); AsyncPool/pg.Pool ${ratio.toFixed(2)}×` +
-          ` (median of the pairs ${median(ratios).toFixed(2)}×, from ${
-            Math.min(...ratios).toFixed(2)
-          } to ${Math.max(...ratios).toFixed(2)})`,
+        `AsyncPool/pg.Pool throughput, median of ${ROUNDS} rounds: ${
+          ratio.toFixed(2)
+        }× (${rounds.map((r) => r.toFixed(2)).join(", ")})`,
       );
       assert.ok(
         ratio >= 0.9,
-        `AsyncPool reached ${ratio.toFixed(2)}× pg.Pool's throughput`,
+        `AsyncPool reached ${
+          ratio.toFixed(2)
+        }× pg.Pool's throughput (median of ${ROUNDS} rounds: ${
+          rounds.map((r) => r.toFixed(2)).join(", ")
+        })`,
       );
     } finally {
       await pool.close({ timeout: 10_000 });
