@@ -16,6 +16,7 @@ import type {
 } from "./options.ts";
 
 // Re-exported so this module's documentation is complete on its own.
+export type { AcquireOptions } from "./wait_options.ts";
 export type {
   AllocatorKind,
   LeakInfo,
@@ -168,31 +169,6 @@ export interface AsyncPoolOptions<T> {
    * milliseconds (default: no limit). Checked when it is released or would be lent.
    */
   maxLifetime?: number;
-}
-
-/**
- * The options of one `AsyncPool.acquire` call.
- *
- * @example
- * ```ts
- * import { AsyncPool, type AcquireOptions } from "@fastalloc/fastalloc";
- *
- * const pool = new AsyncPool({ capacity: 1, factory: () => ({ id: 1 }) });
- * const options: AcquireOptions = { timeout: 100, signal: AbortSignal.timeout(1_000) };
- * const conn = await pool.acquire(options);
- * await pool.release(conn);
- * await pool.close();
- * ```
- */
-export interface AcquireOptions {
-  /** Aborting it rejects the waiting acquire with `signal.reason`. */
-  signal?: AbortSignal;
-  /**
-   * The time limit in milliseconds, overriding the pool's `acquireTimeout`:
-   * a positive number up to 2147483647, or `Infinity` for none. The waiting
-   * acquire keeps the process alive until it settles.
-   */
-  timeout?: number;
 }
 
 /**

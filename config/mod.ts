@@ -26,11 +26,8 @@ export type {
   StatisticsOptions,
   StatisticsSettings,
 } from "./options.ts";
-export type {
-  AcquireOptions,
-  AsyncPoolOptions,
-  DrainOptions,
-} from "./async_options.ts";
+export type { AcquireOptions } from "./wait_options.ts";
+export type { AsyncPoolOptions, DrainOptions } from "./async_options.ts";
 export type {
   SlotFactory,
   SlotType,
