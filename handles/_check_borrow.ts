@@ -22,12 +22,12 @@ export function checkBorrow(
   const l = lender as Record<string, unknown> | null;
   if (
     l === null || typeof l !== "object" || typeof l.isLive !== "function" ||
-    typeof l.release !== "function" || typeof l.reclaim !== "function"
+    typeof l.release !== "function" || typeof l.leaked !== "function"
   ) {
     throw new TypeError(
       `Cannot create ${kind}: lender ${
         quote(lender)
-      } does not have isLive, release and reclaim methods`,
+      } does not have isLive, release and leaked methods`,
     );
   }
   if (

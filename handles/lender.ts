@@ -23,7 +23,7 @@
  * const lender: Lender<typeof thing> = {
  *   isLive: (obj, gen) => obj === thing && gen === generation,
  *   release: () => { generation++; },
- *   reclaim: () => { generation++; },
+ *   leaked: () => { generation++; },
  * };
  * const handle = new ContextHandle(lender, thing, generation);
  * handle.release();
@@ -43,5 +43,5 @@ export interface Lender<T> {
    * garbage-collected): counts the leak, calls `onLeak`, releases it. Never
    * throws; does nothing when the borrow already ended.
    */
-  reclaim(obj: T, generation: number): void;
+  leaked(obj: T, generation: number): void;
 }

@@ -16,7 +16,7 @@ interface LeakRecord {
 // One registry for every pool: registering costs ≈ 130 ns, so only owned
 // handles pay it, never the raw acquire path.
 const leaks = /* @__PURE__ */ new FinalizationRegistry<LeakRecord>((record) => {
-  record.lender.reclaim(record.object, record.generation);
+  record.lender.leaked(record.object, record.generation);
 });
 
 /**

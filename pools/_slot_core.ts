@@ -88,7 +88,7 @@ export interface Recorder {
   sampleRelease(): boolean;
   /** A successful acquire. */
   recordAllocation(): void;
-  /** A borrow ended (release, discard, reclaimed leak). */
+  /** A borrow ended (release, discard, a leak taken back). */
   recordRelease(): void;
   /** A sampled acquire's duration. */
   recordAllocationTime(ns: number): void;
@@ -366,7 +366,7 @@ export class SlotCore<T extends object> {
         }
         this.releaseSlot(key & this.slotMask, "release", false);
       },
-      reclaim: (obj: T, key: number): void => this.reclaim(obj, key),
+      leaked: (obj: T, key: number): void => this.leaked(obj, key),
     };
   }
 
@@ -820,7 +820,7 @@ export class SlotCore<T extends object> {
   }
 
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
-  reclaim(obj: T, key: number): void {
+  leaked(obj: T, key: number): void {
     if (!this.isLive(key) || this.hot.objects[key & this.slotMask] !== obj) {
       return;
     }

@@ -177,7 +177,7 @@ export class AsyncPool<T extends object> extends EventTarget {
             }) was already released`,
           ),
         ),
-      reclaim: (obj, generation) => {
+      leaked: (obj, generation) => {
         // A leaked owned handle: count it, tell onLeak, take the object back
         // (unless onLeak released it). Never throws: it runs in a GC callback.
         if (!slots.isLive(obj, generation)) return;

@@ -529,8 +529,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
         }
         this.release(obj);
       },
-      reclaim: (obj: T, generation: number): void =>
-        this.#reclaimLeak(obj, generation),
+      leaked: (obj: T, generation: number): void =>
+        this.#takeBackLeak(obj, generation),
     };
     // Last, so nothing after it can fail and leave the entry taken.
     this.#entry = claimThread(this.#threads, this.#threadId);
@@ -1569,7 +1569,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   }
 
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
-  #reclaimLeak(obj: T, generation: number): void {
+  #takeBackLeak(obj: T, generation: number): void {
     if (!this.#isLive(obj, generation)) return;
     this.#count(S_LEAKS);
     try {

@@ -1958,7 +1958,7 @@ export function badInputs(): BadInput[] {
     const lender: Lender<object> = {
       isLive: () => true,
       release: fn,
-      reclaim: fn,
+      leaked: fn,
     };
     const obj = {};
     for (

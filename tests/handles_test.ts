@@ -193,7 +193,7 @@ describe("ContextHandle", () => {
         released.push(gen);
         generation++;
       },
-      reclaim: () => {
+      leaked: () => {
         generation++;
       },
     };
