@@ -31,7 +31,6 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import type { Pool } from "./pool.ts";
 import { type CoreExtras, type Hot, SlotCore } from "./_slot_core.ts";
 import { makeFastOps } from "./_fast_ops.ts";
 import { hookInspect } from "../_inspect.ts";
@@ -82,7 +81,7 @@ export type BasePoolHooks = Omit<CoreExtras, "name" | "growth" | "maxCapacity">;
  * for (const pool of pools) pool.release(pool.acquire());
  * ```
  */
-export abstract class BasePool<T extends object> implements Pool<T> {
+export abstract class BasePool<T extends object> {
   /**
    * Lends an idle object, or creates one while fewer than `capacity` are
    * lent; a growing pool grows first when full. The place is reserved before

@@ -13,8 +13,8 @@
  * @module
  */
 
-export type { PoolStatic } from "./pool.ts";
-export { Pool } from "./pool.ts";
+export type { BuiltPool, PoolStatic } from "./pool.ts";
+export { Pool, PoolBuilder } from "./pool.ts";
 export { BasePool } from "./base_pool.ts";
 export { FixedPool } from "./fixed_pool.ts";
 export { GrowingPool } from "./growing_pool.ts";
@@ -31,8 +31,7 @@ export {
   ThreadSafePool,
   type ThreadSafePoolDescriptor,
 } from "./thread_safe_pool.ts";
-export type { BuiltPool, PoolBlueprint } from "./builder.ts";
-export { PoolBuilder } from "./builder.ts";
+export type { PoolBlueprint } from "./pool_blueprint.ts";
 export type { PooledDecorator, PooledOptions, PooledPool } from "./pooled.ts";
 export { installPool, pooled } from "./pooled.ts";
 export type { PoolEventInit, PoolEventType } from "./pool_event.ts";

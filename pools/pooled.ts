@@ -10,8 +10,8 @@ import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import type { AsyncPool } from "./async_pool.ts";
-import type { Pool } from "./pool.ts";
-import type { BuiltPool, PoolBlueprint } from "./builder.ts";
+import type { BuiltPool, Pool } from "./pool.ts";
+import type { PoolBlueprint } from "./pool_blueprint.ts";
 import { buildPool, checkBlueprint } from "./_build_pool.ts";
 
 /**

@@ -81,7 +81,6 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import type { Pool } from "./pool.ts";
 import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
 import {
   addLate,
@@ -306,7 +305,7 @@ function checkTimeout(value: unknown, action: string): number {
  * pool.release(bytes);
  * ```
  */
-export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
+export class ThreadSafePool<T extends object = Uint8Array> {
   /** Non-zero when acquire must take the general path (statistics). */
   #acquireMode: number;
   /** Non-zero when release must take the general path (statistics, reset). */
