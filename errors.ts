@@ -1,6 +1,6 @@
 /**
  * The errors fastalloc throws. Every class extends {@linkcode FastAllocError},
- * sets `name`, and carries a message in the std style: sentence case, no
+ * names itself in its `name` field, and carries a message in the std style: sentence case, no
  * trailing period, the offending value quoted, what failed then why.
  *
  * ```ts
@@ -64,16 +64,8 @@ export class FastAllocError extends Error {
  * ```
  */
 export class PoolEmptyError extends FastAllocError {
-  /**
-   * Makes the error.
-   *
-   * @param message What failed, then why.
-   * @param options Standard error options.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "PoolEmptyError";
-  }
+  /** Always `"PoolEmptyError"`. */
+  override name: string = "PoolEmptyError";
 }
 
 /**
@@ -92,16 +84,8 @@ export class PoolEmptyError extends FastAllocError {
  * ```
  */
 export class PoolClosedError extends FastAllocError {
-  /**
-   * Makes the error.
-   *
-   * @param message What failed, then why.
-   * @param options Standard error options.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "PoolClosedError";
-  }
+  /** Always `"PoolClosedError"`. */
+  override name: string = "PoolClosedError";
 }
 
 /**
@@ -116,6 +100,8 @@ export class PoolClosedError extends FastAllocError {
  * ```
  */
 export class PoolTimeoutError extends FastAllocError {
+  /** Always `"PoolTimeoutError"`. */
+  override name: string = "PoolTimeoutError";
   /** The timeout that ran out, in milliseconds. */
   readonly timeoutMs: number;
 
@@ -128,7 +114,6 @@ export class PoolTimeoutError extends FastAllocError {
    */
   constructor(message: string, timeoutMs: number, options?: ErrorOptions) {
     super(message, options);
-    this.name = "PoolTimeoutError";
     this.timeoutMs = timeoutMs;
   }
 }
@@ -151,6 +136,8 @@ export class PoolTimeoutError extends FastAllocError {
  * ```
  */
 export class TypeMismatchError extends FastAllocError {
+  /** Always `"TypeMismatchError"`. */
+  override name: string = "TypeMismatchError";
   /** The name of the type the pool holds. */
   readonly expectedType: string;
   /** The name of the type that was given. */
@@ -169,7 +156,6 @@ export class TypeMismatchError extends FastAllocError {
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = "TypeMismatchError";
     this.expectedType = types.expectedType;
     this.actualType = types.actualType;
   }
@@ -192,6 +178,8 @@ export class TypeMismatchError extends FastAllocError {
  * ```
  */
 export class InvalidCapacityError extends FastAllocError {
+  /** Always `"InvalidCapacityError"`. */
+  override name: string = "InvalidCapacityError";
   /** The rejected value, as given. */
   readonly capacity: unknown;
 
@@ -204,7 +192,6 @@ export class InvalidCapacityError extends FastAllocError {
    */
   constructor(message: string, capacity: unknown, options?: ErrorOptions) {
     super(message, options);
-    this.name = "InvalidCapacityError";
     this.capacity = capacity;
   }
 }
@@ -223,16 +210,8 @@ export class InvalidCapacityError extends FastAllocError {
  * ```
  */
 export class AlreadyReleasedError extends FastAllocError {
-  /**
-   * Makes the error.
-   *
-   * @param message What failed, then why.
-   * @param options Standard error options.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "AlreadyReleasedError";
-  }
+  /** Always `"AlreadyReleasedError"`. */
+  override name: string = "AlreadyReleasedError";
 }
 
 /**
@@ -249,16 +228,8 @@ export class AlreadyReleasedError extends FastAllocError {
  * ```
  */
 export class ForeignObjectError extends AlreadyReleasedError {
-  /**
-   * Makes the error.
-   *
-   * @param message What failed, then why.
-   * @param options Standard error options.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ForeignObjectError";
-  }
+  /** Always `"ForeignObjectError"`. */
+  override name: string = "ForeignObjectError";
 }
 
 /**
@@ -277,14 +248,6 @@ export class ForeignObjectError extends AlreadyReleasedError {
  * ```
  */
 export class PoolConfigurationError extends FastAllocError {
-  /**
-   * Makes the error.
-   *
-   * @param message What failed, then why.
-   * @param options Standard error options.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "PoolConfigurationError";
-  }
+  /** Always `"PoolConfigurationError"`. */
+  override name: string = "PoolConfigurationError";
 }

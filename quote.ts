@@ -71,10 +71,33 @@ export function typeName(value: unknown): string {
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto === null) return "Object";
     const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
-    if (typeof ctor !== "function") return "Object";
-    const name = Object.getOwnPropertyDescriptor(ctor, "name")?.value;
-    return typeof name === "string" && name !== "" ? name : "Object";
+    return className(ctor) || "Object";
   } catch {
     return "Proxy";
   }
+}
+
+/**
+ * Returns a class's name as its own `name` data property holds it, or `""`
+ * when it has none (an anonymous class, a `static get name()`, not a
+ * function): read without running a user's getter. Messages show it as a
+ * string: `quote(className(type))`. A Proxy's `getOwnPropertyDescriptor`
+ * trap is the only user code it can reach; what that throws propagates.
+ *
+ * @param type A class (any value is accepted).
+ * @returns The name, or `""`.
+ *
+ * @example
+ * ```ts
+ * import { className } from "./quote.ts";
+ *
+ * class Vec { static get label() { return "v"; } }
+ * class Odd { static get name() { throw new Error("user code ran"); } }
+ * console.log(className(Vec), JSON.stringify(className(Odd)), className(5)); // Vec "" (empty)
+ * ```
+ */
+export function className(type: unknown): string {
+  if (typeof type !== "function") return "";
+  const name: unknown = Object.getOwnPropertyDescriptor(type, "name")?.value;
+  return typeof name === "string" ? name : "";
 }

@@ -15,7 +15,8 @@
  */
 
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
-import { quote } from "../quote.ts";
+import { className, quote } from "../quote.ts";
+import { checkOptionKeys } from "./_option_keys.ts";
 import { type GrowthConfig, linearGrowth } from "./growth.ts";
 import { validateGrowth } from "./_growth.ts";
 import type {
@@ -94,40 +95,10 @@ const COMMON_KEYS = [
 
 const ALLOCATORS: readonly string[] = ["stack", "freelist", "deque"];
 
-/**
- * Throws unless `options` is a plain options object whose keys are all in
- * `allowed`: a misspelt option is an error, not silently ignored.
- *
- * @param options The options as given.
- * @param allowed Every key the caller accepts.
- * @param where The name of what is being created, for the message.
- * @throws {PoolConfigurationError} If `options` is not an object or has an unknown key.
- *
- * @example
- * ```ts
- * import { checkOptionKeys } from "./_options.ts";
- *
- * checkOptionKeys({ capacity: 1 }, ["capacity"], "FixedPool"); // fine
- * ```
- */
-export function checkOptionKeys(
-  options: unknown,
-  allowed: readonly string[],
-  where: string,
-): asserts options is Record<string, unknown> {
-  if (options === null || typeof options !== "object") {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: options ${quote(options)} are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new PoolConfigurationError(
-        `Cannot create ${where}: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-}
+// The one check of an options object's keys lives in its own module because
+// growth.ts (which this module imports) uses it too; re-exported for the
+// validators that import it from here.
+export { checkOptionKeys } from "./_option_keys.ts";
 
 /**
  * Returns the allocator kind `value` names, `"stack"` when absent.
@@ -423,7 +394,7 @@ export function validatePoolOptions<T>(
         `Cannot create ${where}: reset method ${
           quote(resetOption)
         } is not a method of ${
-          quote(type.name)
+          quote(className(type))
         } (for a function stored in an instance field, pass reset: (obj) => obj.${resetOption}())`,
       );
     }

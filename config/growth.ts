@@ -15,6 +15,7 @@
 
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
+import { checkOptionKeys } from "./_option_keys.ts";
 
 /**
  * How a growing pool chooses its next capacity. A user object with
@@ -100,26 +101,6 @@ function checkMax(maxCapacity: number | undefined, where: string): number {
   return maxCapacity;
 }
 
-function checkOptionsObject(
-  options: unknown,
-  where: string,
-  allowed: readonly string[],
-): void {
-  if (options === null || typeof options !== "object") {
-    throw new PoolConfigurationError(
-      `Cannot create ${where}: options ${quote(options)} are not an object`,
-    );
-  }
-  // A misspelt option (say `maxCapcity`) is an error, not silently ignored.
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new PoolConfigurationError(
-        `Cannot create ${where}: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-}
-
 /**
  * Grows by a fixed number of objects each time, clamped to `maxCapacity`.
  *
@@ -138,7 +119,7 @@ function checkOptionsObject(
  * ```
  */
 export function linearGrowth(options: LinearGrowthOptions): GrowthConfig {
-  checkOptionsObject(options, "linear growth", ["increment", "maxCapacity"]);
+  checkOptionKeys(options, ["increment", "maxCapacity"], "linear growth");
   const { increment } = options;
   if (!Number.isSafeInteger(increment) || increment < 1) {
     throw new PoolConfigurationError(
@@ -178,7 +159,7 @@ export function linearGrowth(options: LinearGrowthOptions): GrowthConfig {
 export function exponentialGrowth(
   options: ExponentialGrowthOptions,
 ): GrowthConfig {
-  checkOptionsObject(options, "exponential growth", ["factor", "maxCapacity"]);
+  checkOptionKeys(options, ["factor", "maxCapacity"], "exponential growth");
   const { factor } = options;
   if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 1) {
     throw new PoolConfigurationError(

@@ -140,14 +140,16 @@ export interface PoolOptions<T> {
    */
   reset?: ((obj: T) => void) | string;
   /**
-   * Called for every object the pool drops (close, trim, discard, failed
-   * reset).   *
+   * Called for every object the pool retires (close, trim, discard, failed
+   * reset).
+   *
    * Re-entrancy ("state first, then the callback"): the pool commits its
    * bookkeeping before it calls this, so it may call any method of its own
    * pool, and each call behaves exactly as from outside: it works, or it
-   * throws the error it would throw from outside. The object is no longer the pool's when it runs
-   * (releasing it is a double release); `close()` from here does nothing if
-   * the pool is closing, and otherwise takes effect at once.
+   * throws the error it would throw from outside. The object is no longer the
+   * pool's when it runs (releasing it is a double release); `close()` from
+   * here does nothing if the pool is closing, and otherwise takes effect at
+   * once.
    */
   destroy?: (obj: T) => void;
   /** Create every object in the constructor (default `false`). */

@@ -232,7 +232,7 @@ export class PoolBuilder<T extends object, Async extends boolean = false> {
   }
 
   /**
-   * Called for every object the pool drops.
+   * Called for every object the pool retires (it leaves the pool for good).
    *
    * @param destroy The callback.
    * @returns This builder.

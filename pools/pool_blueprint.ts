@@ -45,7 +45,7 @@ export interface PoolBlueprint<T> {
   preInitialize?: boolean | undefined;
   /** Cleans an object on release: a function or a method name. */
   reset?: ((obj: T) => void) | string | undefined;
-  /** Called for every object the pool drops. */
+  /** Called for every object the pool retires (it leaves the pool for good). */
   destroy?: ((obj: T) => void) | undefined;
   /** The idle-object structure. */
   allocator?: AllocatorKind | undefined;

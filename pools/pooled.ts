@@ -8,7 +8,7 @@
 
 import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../quote.ts";
+import { className, quote } from "../quote.ts";
 import type { AsyncPool } from "./async_pool.ts";
 import type { BuiltPool, Pool } from "./pool.ts";
 import type { PoolBlueprint } from "./pool_blueprint.ts";
@@ -151,7 +151,7 @@ export function pooled<const O extends PooledOptions<object>>(
         `Cannot build @pooled class: target ${quote(target)} is not a class`,
       );
     }
-    const name = className(target);
+    const name = describeClass(target);
     // Until the initializer runs, `pool` says why it is missing: a context
     // whose addInitializer does nothing must not leave it undefined.
     Object.defineProperty(target, "pool", {
@@ -164,7 +164,7 @@ export function pooled<const O extends PooledOptions<object>>(
       configurable: true,
     });
     context.addInitializer(function (this: C): void {
-      definePool(target, options, `@pooled class ${String(context.name)}`);
+      definePool(target, options, `@pooled ${name}`);
     });
   };
 }
@@ -212,7 +212,7 @@ export function installPool<
       `Cannot install pool: type ${quote(type)} is not a class`,
     );
   }
-  const where = `pool of ${className(type)}`;
+  const where = `pool of ${describeClass(type)}`;
   checkPooledOptions(options, where);
   if (Object.hasOwn(type, "pool")) {
     throw new PoolConfigurationError(
@@ -226,11 +226,9 @@ export function installPool<
  * `class "Name"`, or `a class` when it has no plain name: read without
  * running a user's `static get name()`.
  */
-function className(type: PoolType<object>): string {
-  const name: unknown = Object.getOwnPropertyDescriptor(type, "name")?.value;
-  return typeof name === "string" && name !== ""
-    ? `class ${quote(name)}`
-    : "a class";
+function describeClass(type: PoolType<object>): string {
+  const name = className(type);
+  return name !== "" ? `class ${quote(name)}` : "a class";
 }
 
 /** Rejects settings `pooled` and `installPool` cannot use, before any class. */

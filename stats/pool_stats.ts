@@ -11,8 +11,8 @@
  *
  * Invariant while statistics are on from the start:
  * `currentInUse === totalAllocations - totalReleases`, where a release is
- * every return of a borrowed object (by the user, a reclaimed leak, or a
- * failed reset that discarded it).
+ * every return of a borrowed object (by the user, a leaked handle
+ * the garbage collector ended, or a failed reset that retired it).
  *
  * @example
  * ```ts
@@ -29,7 +29,7 @@ export interface PoolStats {
   readonly enabled: boolean;
   /** Successful acquires. */
   readonly totalAllocations: number;
-  /** Returns of borrowed objects (user releases, reclaimed leaks, failed resets). */
+  /** Returns of borrowed objects (user releases, leaked handles, failed resets). */
   readonly totalReleases: number;
   /** Successful resets. */
   readonly totalResets: number;

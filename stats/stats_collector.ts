@@ -7,11 +7,8 @@
 
 import type { PoolStats } from "./pool_stats.ts";
 import type { StatisticsOptions } from "../config/options.ts";
-import {
-  checkNumber,
-  checkOptionKeys,
-  validateStatistics,
-} from "../config/_options.ts";
+import { checkNumber, validateStatistics } from "../config/_options.ts";
+import { checkOptionKeys } from "../config/_option_keys.ts";
 import { hookInspect } from "../_inspect.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
@@ -167,7 +164,7 @@ export class StatsCollector {
     if (inUse > this.#peakInUse) this.#peakInUse = inUse;
   }
 
-  /** Records a borrowed object coming back (release, reclaimed leak or discard). */
+  /** Records a borrowed object coming back (release, leaked handle ended by the collector, or discard). */
   recordRelease(): void {
     this.#releases++;
   }

@@ -7,7 +7,7 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { checkOptionKeys } from "../config/_options.ts";
+import { checkOptionKeys } from "../config/_option_keys.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
@@ -110,7 +110,7 @@ const COLLECTED_METRICS: readonly MetricSpec[] = [
     "releases_total",
     "counter",
     "totalReleases",
-    "Returns of borrowed objects (releases, reclaimed leaks, failed resets).",
+    "Returns of borrowed objects (releases, leaked handles, failed resets).",
   ),
   metric("resets_total", "counter", "totalResets", "Successful resets."),
   metric(
