@@ -1,6 +1,6 @@
 /**
  * Shows values in error messages, the one way every part of the library
- * uses (DESIGN.md, "Errors"): a value as code would write it — strings in
+ * uses (the README's "Errors"): a value as code would write it — strings in
  * double quotes, numbers, bigints, booleans, `null` and `undefined` bare —
  * and any other value by its kind (`an object`, `an array`, `a function`,
  * `a symbol`, `a revoked Proxy`), never by running user code: no getter,
