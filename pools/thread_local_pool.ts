@@ -25,9 +25,17 @@ import {
 import type { AllocatorKind, LeakInfo } from "../config/options.ts";
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
+import {
+  CAPACITY,
+  foldRow,
+  IN_USE,
+  PEAK_CAPACITY,
+  ROW,
+  RowRecorder,
+  rowStats,
+} from "../stats/_counter_rows.ts";
 import { quote } from "../quote.ts";
 import { BasePool } from "./base_pool.ts";
-import type { Recorder } from "./_slot_core.ts";
 import { hookInspect } from "../_inspect.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
@@ -134,59 +142,34 @@ export interface ThreadPoolStats extends PoolStats {
   readonly closed: boolean;
 }
 
-// Row layout: one Float64 per field; a row is written only by its thread.
-const STATE = 0; // 0 free, 1 attached, 2 closed
-const IN_USE = 1;
-const CAPACITY = 2;
-const ALLOCATIONS = 3;
-const RELEASES = 4;
-const RESETS = 5;
-const RESET_FAILURES = 6;
-const CREATED = 7;
-const DESTROYED = 8;
-const EXHAUSTIONS = 9;
-const LEAKS = 10;
-const PEAK_IN_USE = 11;
-const ALLOCATION_NS = 12;
-const TIMED_ALLOCATIONS = 13;
-const RELEASE_NS = 14;
-const TIMED_RELEASES = 15;
-const FIELDS = 16;
-// Int32 header: the next never-used row, the retirement lock, then one claim
-// state per row (compare-exchanged, so a retired row can be claimed again).
+// The rows are counter rows (stats/_counter_rows.ts), after an Int32
+// header: the next never-used row, the fold lock, then one state per row
+// (0 while never attached; compare-exchanged, so a detached row can be
+// attached again).
 const H_NEXT = 0;
 const H_LOCK = 1;
 const H_STATES = 2;
-const ROW_TAKEN = 1;
-const ROW_RETIRED = 2;
+/** Taken by a pool still being constructed (not listed yet). */
+const ROW_ATTACHING = 1;
+/** Given back: its counts were folded into the detached totals. */
+const ROW_DETACHED = 2;
+/** In use by an open pool. */
+const ROW_ATTACHED = 3;
+/** Its pool closed, with borrows still out. */
+const ROW_CLOSED = 4;
 
-/** Header bytes for `maxThreads` rows, rounded up for the Float64 rows after it. */
+/** Header bytes for `maxThreads` rows, rounded up to a cache line so rows start on one. */
 function headerBytes(maxThreads: number): number {
-  return Math.ceil(((H_STATES + maxThreads) * 4) / 8) * 8;
+  return Math.ceil(((H_STATES + maxThreads) * 4) / 64) * 64;
 }
 
-/** The whole buffer: header, one row per thread, one row of retired totals. */
+/** The whole buffer: header, one row per thread, one row of detached totals. */
 function familyBytes(maxThreads: number): number {
-  return headerBytes(maxThreads) + (maxThreads + 1) * FIELDS * 8;
+  return headerBytes(maxThreads) + (maxThreads + 1) * ROW * 8;
 }
 
 const KIND = "fastalloc.ThreadLocalPool";
-/** The counters a retired row adds into the retired totals. */
-const RETIRED_SUMS = [
-  ALLOCATIONS,
-  RELEASES,
-  RESETS,
-  RESET_FAILURES,
-  CREATED,
-  DESTROYED,
-  EXHAUSTIONS,
-  LEAKS,
-  ALLOCATION_NS,
-  TIMED_ALLOCATIONS,
-  RELEASE_NS,
-  TIMED_RELEASES,
-];
-/** The most threads a family may have (its rows take 128 bytes each). */
+/** The most threads a family may have (its rows take 192 bytes each). */
 const MAX_THREADS = 65_536;
 const OWN_KEYS = ["maxThreads"];
 
@@ -235,6 +218,7 @@ function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
  */
 export class ThreadLocalPool<T extends object> extends BasePool<T> {
   #rows: Float64Array;
+  #header: Int32Array;
   #base: number;
   #threadId: number;
   #descriptor: ThreadLocalPoolDescriptor;
@@ -283,8 +267,13 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       descriptor.buffer,
       headerBytes(descriptor.maxThreads),
     );
-    const threadId = claimRow(descriptor);
-    const base = threadId * FIELDS;
+    const header = new Int32Array(
+      descriptor.buffer,
+      0,
+      H_STATES + descriptor.maxThreads,
+    );
+    const threadId = claimRow(header, descriptor.maxThreads);
+    const base = threadId * ROW;
     const counting = settings.statistics.enabled;
     // The row mirrors inUse on every path (the fast one included, one
     // predictable branch); with statistics on, the row is the recorder.
@@ -305,14 +294,15 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       );
     }
     this.#rows = rows;
+    this.#header = header;
     this.#base = base;
     this.#threadId = threadId;
     this.#descriptor = descriptor;
     this.#counting = counting;
     retire = () => this.#retireRow();
-    rows[base + CAPACITY] = settings.capacity;
+    rows[base + CAPACITY] = rows[base + PEAK_CAPACITY] = settings.capacity;
     // Objects made up front were counted by the recorder already.
-    rows[base + STATE] = 1;
+    Atomics.store(header, H_STATES + threadId, ROW_ATTACHED);
   }
 
   /**
@@ -436,67 +426,11 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   override stats(): PoolStats {
-    const rows = this.threadStats();
-    const total = {
-      allocations: 0,
-      releases: 0,
-      resets: 0,
-      resetFailures: 0,
-      created: 0,
-      destroyed: 0,
-      exhaustions: 0,
-      leaks: 0,
-      inUse: 0,
-      capacity: 0,
-      peakInUse: 0,
-      allocationNs: 0,
-      releaseNs: 0,
-    };
-    for (const row of rows) {
-      total.allocations += row.totalAllocations;
-      total.releases += row.totalReleases;
-      total.resets += row.totalResets;
-      total.resetFailures += row.resetFailures;
-      total.created += row.created;
-      total.destroyed += row.destroyed;
-      total.exhaustions += row.exhaustions;
-      total.leaks += row.leaks;
-      total.inUse += row.currentInUse;
-      total.capacity += row.currentCapacity;
-      total.peakInUse = Math.max(total.peakInUse, row.peakInUse);
-      total.allocationNs += row.totalAllocationTimeNs;
-      total.releaseNs += row.totalReleaseTimeNs;
-    }
+    const bases = this.#listedRows();
     // Threads whose pools closed gave their rows back; their counts live on
-    // in the retired row (never current values: nothing of theirs is lent).
-    const retired = this.#descriptor.maxThreads * FIELDS;
-    const r = this.#rows;
-    total.allocations += r[retired + ALLOCATIONS]!;
-    total.releases += r[retired + RELEASES]!;
-    total.resets += r[retired + RESETS]!;
-    total.resetFailures += r[retired + RESET_FAILURES]!;
-    total.created += r[retired + CREATED]!;
-    total.destroyed += r[retired + DESTROYED]!;
-    total.exhaustions += r[retired + EXHAUSTIONS]!;
-    total.leaks += r[retired + LEAKS]!;
-    total.peakInUse = Math.max(total.peakInUse, r[retired + PEAK_IN_USE]!);
-    const timedAllocations = r[retired + TIMED_ALLOCATIONS]!;
-    const timedReleases = r[retired + TIMED_RELEASES]!;
-    if (timedAllocations > 0) {
-      total.allocationNs += (r[retired + ALLOCATION_NS]! / timedAllocations) *
-        r[retired + ALLOCATIONS]!;
-    }
-    if (timedReleases > 0) {
-      total.releaseNs += (r[retired + RELEASE_NS]! / timedReleases) *
-        r[retired + RELEASES]!;
-    }
-    return makeStats(this.#counting, {
-      ...total,
-      peakCapacity: rows.reduce(
-        (max, row) => Math.max(max, row.peakCapacity),
-        r[retired + CAPACITY]!,
-      ),
-    });
+    // in the detached totals row (never current values: nothing of theirs is lent).
+    bases.push(this.#descriptor.maxThreads * ROW);
+    return rowStats(this.#rows, { bases, enabled: this.#counting });
   }
 
   /**
@@ -514,44 +448,24 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   threadStats(): ThreadPoolStats[] {
-    const rows = this.#rows;
-    const result: ThreadPoolStats[] = [];
+    return this.#listedRows().map((base) =>
+      Object.freeze({
+        ...rowStats(this.#rows, { bases: [base], enabled: this.#counting }),
+        threadId: base / ROW,
+        closed: Atomics.load(this.#header, H_STATES + base / ROW) ===
+          ROW_CLOSED,
+      })
+    );
+  }
+
+  /** The rows of attached threads (closed ones still lending included). */
+  #listedRows(): number[] {
+    const bases: number[] = [];
     for (let id = 0; id < this.#descriptor.maxThreads; id++) {
-      const b = id * FIELDS;
-      if (rows[b + STATE] === 0) continue;
-      const timedAllocations = rows[b + TIMED_ALLOCATIONS]!;
-      const timedReleases = rows[b + TIMED_RELEASES]!;
-      const avgAllocation = timedAllocations === 0
-        ? 0
-        : rows[b + ALLOCATION_NS]! / timedAllocations;
-      const avgRelease = timedReleases === 0
-        ? 0
-        : rows[b + RELEASE_NS]! / timedReleases;
-      const stats = makeStats(this.#counting, {
-        allocations: rows[b + ALLOCATIONS]!,
-        releases: rows[b + RELEASES]!,
-        resets: rows[b + RESETS]!,
-        resetFailures: rows[b + RESET_FAILURES]!,
-        created: rows[b + CREATED]!,
-        destroyed: rows[b + DESTROYED]!,
-        exhaustions: rows[b + EXHAUSTIONS]!,
-        leaks: rows[b + LEAKS]!,
-        inUse: rows[b + IN_USE]!,
-        capacity: rows[b + CAPACITY]!,
-        peakInUse: rows[b + PEAK_IN_USE]!,
-        peakCapacity: rows[b + CAPACITY]!,
-        allocationNs: avgAllocation * rows[b + ALLOCATIONS]!,
-        releaseNs: avgRelease * rows[b + RELEASES]!,
-      });
-      result.push(
-        Object.freeze({
-          ...stats,
-          threadId: id,
-          closed: rows[b + STATE] === 2,
-        }),
-      );
+      const state = Atomics.load(this.#header, H_STATES + id);
+      if (state === ROW_ATTACHED || state === ROW_CLOSED) bases.push(id * ROW);
     }
-    return result;
+    return bases;
   }
 
   #describe(): string {
@@ -568,89 +482,23 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    */
   override close(): void {
     if (this.closed) return;
-    this.#rows[this.#base + STATE] = 2;
+    Atomics.store(this.#header, H_STATES + this.#threadId, ROW_CLOSED);
     // The core calls #retireRow once nothing lent is out (at once when
     // nothing is), whichever path the last release takes.
     super.close();
   }
 
-  /** Moves this row's counts into the retired totals and frees the row (once). */
+  /** Folds this row's counts into the detached totals and frees the row (once). */
   #retireRow(): void {
-    if (this.#rows[this.#base + STATE] !== 2) return;
-    const maxThreads = this.#descriptor.maxThreads;
-    const header = new Int32Array(
-      this.#descriptor.buffer,
-      0,
-      H_STATES + maxThreads,
-    );
-    const rows = this.#rows;
-    const base = this.#base;
-    const retired = maxThreads * FIELDS;
+    const header = this.#header;
+    const state = H_STATES + this.#threadId;
+    if (Atomics.load(header, state) !== ROW_CLOSED) return;
     // A few additions, rarely: a spin lock is enough.
     while (Atomics.compareExchange(header, H_LOCK, 0, 1) !== 0) { /* spin */ }
-    for (const field of RETIRED_SUMS) {
-      rows[retired + field]! += rows[base + field]!;
-    }
-    rows[retired + PEAK_IN_USE] = Math.max(
-      rows[retired + PEAK_IN_USE]!,
-      rows[base + PEAK_IN_USE]!,
-    );
-    rows[retired + CAPACITY] = Math.max(
-      rows[retired + CAPACITY]!,
-      rows[base + CAPACITY]!,
-    );
-    rows.fill(0, base, base + FIELDS);
+    foldRow(this.#rows, this.#base, this.#descriptor.maxThreads * ROW);
     Atomics.store(header, H_LOCK, 0);
-    Atomics.store(header, H_STATES + this.#threadId, ROW_RETIRED);
+    Atomics.store(header, state, ROW_DETACHED);
   }
-}
-
-interface Totals {
-  allocations: number;
-  releases: number;
-  resets: number;
-  resetFailures: number;
-  created: number;
-  destroyed: number;
-  exhaustions: number;
-  leaks: number;
-  inUse: number;
-  capacity: number;
-  peakInUse: number;
-  peakCapacity: number;
-  allocationNs: number;
-  releaseNs: number;
-}
-
-function makeStats(enabled: boolean, t: Totals): PoolStats {
-  const on = enabled ? 1 : 0;
-  return Object.freeze({
-    enabled,
-    totalAllocations: t.allocations * on,
-    totalReleases: t.releases * on,
-    totalResets: t.resets * on,
-    growthEvents: 0,
-    peakInUse: t.peakInUse * on,
-    peakCapacity: t.peakCapacity * on,
-    currentInUse: t.inUse,
-    currentCapacity: t.capacity,
-    totalAllocationTimeNs: t.allocationNs * on,
-    totalReleaseTimeNs: t.releaseNs * on,
-    avgAllocationTimeNs: t.allocations === 0
-      ? 0
-      : (t.allocationNs / t.allocations) * on,
-    avgReleaseTimeNs: t.releases === 0 ? 0 : (t.releaseNs / t.releases) * on,
-    exhaustions: t.exhaustions * on,
-    created: t.created * on,
-    destroyed: t.destroyed * on,
-    leaks: t.leaks * on,
-    resetFailures: t.resetFailures * on,
-    waits: 0,
-    timeouts: 0,
-    totalWaitTimeNs: 0,
-    pending: 0,
-    createFailures: 0,
-  });
 }
 
 function createFamily<T>(
@@ -685,125 +533,28 @@ function createFamily<T>(
   };
 }
 
-/** Claims a row for this thread: a retired one if any, else the next unused. */
-function claimRow(descriptor: ThreadLocalPoolDescriptor): number {
-  const header = new Int32Array(
-    descriptor.buffer,
-    0,
-    H_STATES + descriptor.maxThreads,
-  );
-  const used = Math.min(Atomics.load(header, H_NEXT), descriptor.maxThreads);
+/** Claims a row for this thread: a detached one if any, else the next unused. */
+function claimRow(header: Int32Array, maxThreads: number): number {
+  const used = Math.min(Atomics.load(header, H_NEXT), maxThreads);
   for (let id = 0; id < used; id++) {
     const state = H_STATES + id;
     if (
-      Atomics.compareExchange(header, state, ROW_RETIRED, ROW_TAKEN) ===
-        ROW_RETIRED
+      Atomics.compareExchange(header, state, ROW_DETACHED, ROW_ATTACHING) ===
+        ROW_DETACHED
     ) {
       return id;
     }
   }
   const id = Atomics.add(header, H_NEXT, 1);
-  if (id < descriptor.maxThreads) {
-    Atomics.store(header, H_STATES + id, ROW_TAKEN);
+  if (id < maxThreads) {
+    Atomics.store(header, H_STATES + id, ROW_ATTACHING);
   } else {
     Atomics.sub(header, H_NEXT, 1);
     throw new PoolConfigurationError(
       `Cannot attach ThreadLocalPool: all ${
-        quote(descriptor.maxThreads)
+        quote(maxThreads)
       } thread rows are taken (raise maxThreads)`,
     );
   }
   return id;
-}
-
-/**
- * Records one thread's statistics into its row of the shared buffer (plain
- * stores: the row is written only by its thread). `inUse` is mirrored by the
- * core itself, before the recorder is called.
- */
-class RowRecorder implements Recorder {
-  #rows: Float64Array;
-  #base: number;
-  #timing: boolean;
-  #interval: number;
-  #acquireCountdown: number;
-  #releaseCountdown: number;
-
-  constructor(
-    rows: Float64Array,
-    base: number,
-    statistics: StatisticsSettings,
-  ) {
-    this.#rows = rows;
-    this.#base = base;
-    this.#timing = statistics.timing;
-    this.#interval = Math.max(1, Math.round(1 / statistics.sampleRate));
-    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
-  }
-
-  sampleAllocation(): boolean {
-    if (!this.#timing || --this.#acquireCountdown !== 0) return false;
-    this.#acquireCountdown = this.#interval;
-    return true;
-  }
-
-  sampleRelease(): boolean {
-    if (!this.#timing || --this.#releaseCountdown !== 0) return false;
-    this.#releaseCountdown = this.#interval;
-    return true;
-  }
-
-  recordAllocation(): void {
-    const rows = this.#rows;
-    const base = this.#base;
-    rows[base + ALLOCATIONS]! += 1;
-    const inUse = rows[base + IN_USE]!;
-    if (inUse > rows[base + PEAK_IN_USE]!) rows[base + PEAK_IN_USE] = inUse;
-  }
-
-  recordRelease(): void {
-    this.#rows[this.#base + RELEASES]! += 1;
-  }
-
-  recordAllocationTime(ns: number): void {
-    this.#rows[this.#base + ALLOCATION_NS]! += ns;
-    this.#rows[this.#base + TIMED_ALLOCATIONS]! += 1;
-  }
-
-  recordReleaseTime(ns: number): void {
-    this.#rows[this.#base + RELEASE_NS]! += ns;
-    this.#rows[this.#base + TIMED_RELEASES]! += 1;
-  }
-
-  recordReset(): void {
-    this.#rows[this.#base + RESETS]! += 1;
-  }
-
-  recordResetFailure(): void {
-    this.#rows[this.#base + RESET_FAILURES]! += 1;
-  }
-
-  recordGrowth(capacity: number): void {
-    this.recordCapacity(capacity);
-  }
-
-  recordCapacity(capacity: number): void {
-    this.#rows[this.#base + CAPACITY] = capacity;
-  }
-
-  recordExhaustion(): void {
-    this.#rows[this.#base + EXHAUSTIONS]! += 1;
-  }
-
-  recordCreated(): void {
-    this.#rows[this.#base + CREATED]! += 1;
-  }
-
-  recordDestroyed(): void {
-    this.#rows[this.#base + DESTROYED]! += 1;
-  }
-
-  recordLeak(): void {
-    this.#rows[this.#base + LEAKS]! += 1;
-  }
 }
