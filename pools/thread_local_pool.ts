@@ -11,32 +11,29 @@
  * @module
  */
 
-import type {
-  PoolOptions,
-  PoolType,
-  StatisticsSettings,
-} from "../config/options.ts";
-import {
-  checkCapacity,
-  checkOptionKeys,
-  type PoolSettings,
-  validatePoolOptions,
-} from "../config/_options.ts";
-import type { AllocatorKind, LeakInfo } from "../config/options.ts";
-import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
+import type { LeakInfo, PoolOptions, PoolType } from "../config/options.ts";
+import { checkOptionKeys, validatePoolOptions } from "../config/_options.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import {
   CAPACITY,
-  foldRow,
   IN_USE,
   PEAK_CAPACITY,
   ROW,
   RowRecorder,
   rowStats,
 } from "../stats/_counter_rows.ts";
-import { quote } from "../quote.ts";
 import { BasePool } from "./base_pool.ts";
 import { hookInspect } from "../_inspect.ts";
+import { attachArguments, typeAndOptions } from "./_overloads.ts";
+import {
+  attachOptions,
+  checkDescriptor,
+  newDescriptor,
+  type ThreadLocalPoolDescriptor,
+} from "./_thread_local_descriptor.ts";
+import { ThreadRows } from "./_thread_local_rows.ts";
+
+export type { ThreadLocalPoolDescriptor } from "./_thread_local_descriptor.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -88,39 +85,6 @@ export interface ThreadLocalAttachOptions<T> {
 }
 
 /**
- * What `share()` returns: structured-cloneable, for `postMessage`.
- *
- * @example
- * ```ts
- * import { ThreadLocalPool, type ThreadLocalPoolDescriptor } from "@fastalloc/fastalloc";
- *
- * const pool = new ThreadLocalPool({ capacity: 8, factory: () => ({}) });
- * const descriptor: ThreadLocalPoolDescriptor = structuredClone(pool.share()); // as postMessage delivers it
- * console.log(descriptor.kind, descriptor.capacity, descriptor.allocator); // fastalloc.ThreadLocalPool 8 stack
- * const local = ThreadLocalPool.attach(descriptor, { factory: () => ({}) }); // in the worker
- * console.log(local.threadId); // 1
- * ```
- */
-export interface ThreadLocalPoolDescriptor {
-  /** Always `"fastalloc.ThreadLocalPool"`. */
-  readonly kind: "fastalloc.ThreadLocalPool";
-  /** The counter rows. */
-  readonly buffer: SharedArrayBuffer;
-  /** The per-thread capacity. */
-  readonly capacity: number;
-  /** How many rows the buffer has. */
-  readonly maxThreads: number;
-  /** The allocator kind every thread uses. */
-  readonly allocator: AllocatorKind;
-  /** Whether each thread creates its objects up front. */
-  readonly preInitialize: boolean;
-  /** The statistics settings every thread uses. */
-  readonly statistics: StatisticsSettings;
-  /** The reset method name, when the creator gave one. */
-  readonly resetMethod: string | undefined;
-}
-
-/**
  * One thread's statistics, from {@linkcode ThreadLocalPool.threadStats}.
  *
  * @example
@@ -142,55 +106,39 @@ export interface ThreadPoolStats extends PoolStats {
   readonly closed: boolean;
 }
 
-// The rows are counter rows (stats/_counter_rows.ts), after an Int32
-// header: the next never-used row, the fold lock, then one state per row
-// (0 while never attached; compare-exchanged, so a detached row can be
-// attached again).
-const H_NEXT = 0;
-const H_LOCK = 1;
-const H_STATES = 2;
-/** Taken by a pool still being constructed (not listed yet). */
-const ROW_ATTACHING = 1;
-/** Given back: its counts were folded into the detached totals. */
-const ROW_DETACHED = 2;
-/** In use by an open pool. */
-const ROW_ATTACHED = 3;
-/** Its pool closed, with borrows still out. */
-const ROW_CLOSED = 4;
-
-/** Header bytes for `maxThreads` rows, rounded up to a cache line so rows start on one. */
-function headerBytes(maxThreads: number): number {
-  return Math.ceil(((H_STATES + maxThreads) * 4) / 64) * 64;
-}
-
-/** The whole buffer: header, one row per thread, one row of detached totals. */
-function familyBytes(maxThreads: number): number {
-  return headerBytes(maxThreads) + (maxThreads + 1) * ROW * 8;
-}
-
-const KIND = "fastalloc.ThreadLocalPool";
-/** The most threads a family may have (its rows take 192 bytes each). */
-const MAX_THREADS = 65_536;
 const OWN_KEYS = ["maxThreads"];
+const ATTACH_KEYS = ["factory", "reset", "destroy", "onLeak"];
 
-/** Set by `attach` for the constructor it calls: the family to join. */
-let joining: ThreadLocalPoolDescriptor | undefined;
+/**
+ * The options `attach` hands the constructor: a worker's pool options that
+ * also carry the family to attach to, in a private field user code cannot
+ * forge (and `#descriptor in` reads without running user code).
+ */
+class AttachingOptions {
+  #descriptor: ThreadLocalPoolDescriptor;
 
-function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
-  const d = value as Partial<ThreadLocalPoolDescriptor> | null;
-  if (
-    d === null || typeof d !== "object" || d.kind !== KIND ||
-    !(d.buffer instanceof SharedArrayBuffer) ||
-    typeof d.maxThreads !== "number" ||
-    d.buffer.byteLength !== familyBytes(d.maxThreads)
-  ) {
-    throw new PoolConfigurationError(
-      `Cannot attach ThreadLocalPool: ${
-        quote(value)
-      } is not a descriptor from ThreadLocalPool.share()`,
-    );
+  private constructor(descriptor: ThreadLocalPoolDescriptor, options: object) {
+    Object.assign(this, options);
+    this.#descriptor = descriptor;
   }
-  return d as ThreadLocalPoolDescriptor;
+
+  /** `options`, carrying `descriptor`. */
+  static make<U>(
+    descriptor: ThreadLocalPoolDescriptor,
+    options: PoolOptions<U>,
+  ): PoolOptions<U> {
+    return new AttachingOptions(descriptor, options) as unknown as PoolOptions<
+      U
+    >;
+  }
+
+  /** The family `options` attach to, when `attach` made them. */
+  static familyOf(options: unknown): ThreadLocalPoolDescriptor | undefined {
+    return typeof options === "object" && options !== null &&
+        #descriptor in options
+      ? options.#descriptor
+      : undefined;
+  }
 }
 
 /**
@@ -217,9 +165,7 @@ function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
  * ```
  */
 export class ThreadLocalPool<T extends object> extends BasePool<T> {
-  #rows: Float64Array;
-  #header: Int32Array;
-  #base: number;
+  #rows: ThreadRows;
   #threadId: number;
   #descriptor: ThreadLocalPoolDescriptor;
   #counting: boolean;
@@ -246,46 +192,32 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     typeOrOptions: PoolType<T> | ThreadLocalPoolOptions<T>,
     options?: ThreadLocalPoolOptions<T>,
   ) {
-    // With a second argument the first is the type, even when it is not a
-    // class, so validation names the real mistake.
-    const type = typeof typeOrOptions === "function" || options !== undefined
-      ? typeOrOptions as PoolType<T>
-      : undefined;
-    const given = (type === undefined ? typeOrOptions : options) as
-      | ThreadLocalPoolOptions<T>
-      | undefined;
-    const join = joining;
-    joining = undefined;
+    const { type, options: given } = typeAndOptions<
+      PoolType<T>,
+      ThreadLocalPoolOptions<T>
+    >(typeOrOptions, options);
     const settings = validatePoolOptions(
       type,
       given as PoolOptions<T>,
       "ThreadLocalPool",
       OWN_KEYS,
     );
-    const descriptor = join ?? createFamily(settings, given?.maxThreads);
-    const rows = new Float64Array(
-      descriptor.buffer,
-      headerBytes(descriptor.maxThreads),
-    );
-    const header = new Int32Array(
-      descriptor.buffer,
-      0,
-      H_STATES + descriptor.maxThreads,
-    );
-    const threadId = claimRow(header, descriptor.maxThreads);
+    const descriptor = AttachingOptions.familyOf(given) ??
+      newDescriptor(settings, given?.maxThreads);
+    const rows = new ThreadRows(descriptor.buffer, descriptor.maxThreads);
+    const threadId = rows.attach();
     const base = threadId * ROW;
     const counting = settings.statistics.enabled;
     // The row mirrors inUse on every path (the fast one included, one
     // predictable branch); with statistics on, the row is the recorder.
-    let retire: () => void = () => {};
     super(settings, undefined, {
-      row: rows,
+      row: rows.rows,
       rowAt: base + IN_USE,
       recorder: counting
-        ? new RowRecorder(rows, base, settings.statistics)
+        ? new RowRecorder(rows.rows, base, settings.statistics)
         : undefined,
       // Once a closed pool has nothing lent, its row goes back to the family.
-      onDrained: () => retire(),
+      onDrained: () => rows.detach(threadId),
     });
     if (!inspectable) {
       inspectable = hookInspect(
@@ -294,19 +226,18 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
       );
     }
     this.#rows = rows;
-    this.#header = header;
-    this.#base = base;
     this.#threadId = threadId;
     this.#descriptor = descriptor;
     this.#counting = counting;
-    retire = () => this.#retireRow();
-    rows[base + CAPACITY] = rows[base + PEAK_CAPACITY] = settings.capacity;
+    rows.rows[base + CAPACITY] =
+      rows.rows[base + PEAK_CAPACITY] =
+        settings.capacity;
     // Objects made up front were counted by the recorder already.
-    Atomics.store(header, H_STATES + threadId, ROW_ATTACHED);
+    rows.open(threadId);
   }
 
   /**
-   * Joins the family of `descriptor` from this thread: a new pool of this
+   * Attaches this thread to the family of `descriptor`: a new pool of this
    * thread's own objects (`new type()`), counted in the shared statistics.
    *
    * @typeParam U The pooled object type.
@@ -332,8 +263,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     options?: ThreadLocalAttachOptions<U>,
   ): ThreadLocalPool<U>;
   /**
-   * Joins the family of `descriptor` from this thread, making objects with
-   * `options.factory`.
+   * Attaches this thread to the family of `descriptor`, making objects
+   * with `options.factory`.
    *
    * @typeParam U The pooled object type.
    * @param descriptor What `share()` returned in another thread.
@@ -350,40 +281,20 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     descriptorOrOptions?:
       | ThreadLocalPoolDescriptor
       | ThreadLocalAttachOptions<U>,
-    options: ThreadLocalAttachOptions<U> = {},
+    options?: ThreadLocalAttachOptions<U>,
   ): ThreadLocalPool<U> {
-    const type = typeof typeOrDescriptor === "function"
-      ? typeOrDescriptor
-      : undefined;
-    const d = checkDescriptor(
-      type === undefined ? typeOrDescriptor : descriptorOrOptions,
+    const split = attachArguments<PoolType<U>, ThreadLocalAttachOptions<U>>(
+      typeOrDescriptor,
+      descriptorOrOptions,
+      options,
     );
-    const given = (type === undefined ? descriptorOrOptions : options) ?? {};
-    checkOptionKeys(
-      given,
-      ["factory", "reset", "destroy", "onLeak"],
-      "ThreadLocalPool.attach",
-    );
-    const shared: PoolOptions<U> = {
-      capacity: d.capacity,
-      allocator: d.allocator,
-      preInitialize: d.preInitialize,
-      enableStatistics: d.statistics.enabled
-        ? { timing: d.statistics.timing, sampleRate: d.statistics.sampleRate }
-        : false,
-    };
-    if (d.resetMethod !== undefined) shared.reset = d.resetMethod;
-    const merged = { ...shared, ...given } as PoolOptions<U>;
-    joining = d;
-    try {
-      return type === undefined
-        ? new ThreadLocalPool<U>(
-          merged as PoolOptions<U> & { factory: () => U },
-        )
-        : new ThreadLocalPool<U>(type, merged);
-    } finally {
-      joining = undefined;
-    }
+    const d = checkDescriptor(split.descriptor);
+    const given: ThreadLocalAttachOptions<U> = split.options ?? {};
+    checkOptionKeys(given, ATTACH_KEYS, "ThreadLocalPool.attach");
+    const merged = AttachingOptions.make(d, attachOptions<U>(d, given));
+    return split.type === undefined
+      ? new ThreadLocalPool<U>(merged as PoolOptions<U> & { factory: () => U })
+      : new ThreadLocalPool<U>(split.type, merged);
   }
 
   /**
@@ -426,11 +337,11 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   override stats(): PoolStats {
-    const bases = this.#listedRows();
+    const bases = this.#rows.listed();
     // Threads whose pools closed gave their rows back; their counts live on
-    // in the detached totals row (never current values: nothing of theirs is lent).
-    bases.push(this.#descriptor.maxThreads * ROW);
-    return rowStats(this.#rows, { bases, enabled: this.#counting });
+    // in the totals row (never current values: nothing of theirs is lent).
+    bases.push(this.#rows.totalsBase);
+    return rowStats(this.#rows.rows, { bases, enabled: this.#counting });
   }
 
   /**
@@ -448,24 +359,14 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   threadStats(): ThreadPoolStats[] {
-    return this.#listedRows().map((base) =>
+    const rows = this.#rows;
+    return rows.listed().map((base) =>
       Object.freeze({
-        ...rowStats(this.#rows, { bases: [base], enabled: this.#counting }),
+        ...rowStats(rows.rows, { bases: [base], enabled: this.#counting }),
         threadId: base / ROW,
-        closed: Atomics.load(this.#header, H_STATES + base / ROW) ===
-          ROW_CLOSED,
+        closed: rows.isClosed(base / ROW),
       })
     );
-  }
-
-  /** The rows of attached threads (closed ones still lending included). */
-  #listedRows(): number[] {
-    const bases: number[] = [];
-    for (let id = 0; id < this.#descriptor.maxThreads; id++) {
-      const state = Atomics.load(this.#header, H_STATES + id);
-      if (state === ROW_ATTACHED || state === ROW_CLOSED) bases.push(id * ROW);
-    }
-    return bases;
   }
 
   #describe(): string {
@@ -475,86 +376,17 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   /**
    * Closes this thread's pool (the other threads' pools stay open). Once
    * nothing it lent is still out, its row is given back for the next
-   * `attach` and its counts move into the family's retired totals, so
+   * `attach` and its counts move into the family's totals of detached
+   * threads, so
    * `stats()` stays exact while workers come and go.
    *
    * @throws {AggregateError} If `destroy` threw for any object.
    */
   override close(): void {
     if (this.closed) return;
-    Atomics.store(this.#header, H_STATES + this.#threadId, ROW_CLOSED);
-    // The core calls #retireRow once nothing lent is out (at once when
+    this.#rows.close(this.#threadId);
+    // The core detaches the row once nothing lent is out (at once when
     // nothing is), whichever path the last release takes.
     super.close();
   }
-
-  /** Folds this row's counts into the detached totals and frees the row (once). */
-  #retireRow(): void {
-    const header = this.#header;
-    const state = H_STATES + this.#threadId;
-    if (Atomics.load(header, state) !== ROW_CLOSED) return;
-    // A few additions, rarely: a spin lock is enough.
-    while (Atomics.compareExchange(header, H_LOCK, 0, 1) !== 0) { /* spin */ }
-    foldRow(this.#rows, this.#base, this.#descriptor.maxThreads * ROW);
-    Atomics.store(header, H_LOCK, 0);
-    Atomics.store(header, state, ROW_DETACHED);
-  }
-}
-
-function createFamily<T>(
-  settings: PoolSettings<T>,
-  maxThreads: number | undefined,
-): ThreadLocalPoolDescriptor {
-  const threads = maxThreads === undefined
-    ? 64
-    : checkCapacity(maxThreads, "maxThreads", "ThreadLocalPool");
-  if (threads > MAX_THREADS) {
-    throw new InvalidCapacityError(
-      `Cannot create ThreadLocalPool: maxThreads ${
-        quote(threads)
-      } is more than ${quote(MAX_THREADS)}`,
-      threads,
-    );
-  }
-  if (typeof SharedArrayBuffer !== "function") {
-    throw new PoolConfigurationError(
-      "Cannot create ThreadLocalPool: SharedArrayBuffer is not available (browsers need cross-origin isolation)",
-    );
-  }
-  return {
-    kind: KIND,
-    buffer: new SharedArrayBuffer(familyBytes(threads)),
-    capacity: settings.capacity,
-    maxThreads: threads,
-    allocator: settings.allocator,
-    preInitialize: settings.preInitialize,
-    statistics: settings.statistics,
-    resetMethod: settings.resetMethod,
-  };
-}
-
-/** Claims a row for this thread: a detached one if any, else the next unused. */
-function claimRow(header: Int32Array, maxThreads: number): number {
-  const used = Math.min(Atomics.load(header, H_NEXT), maxThreads);
-  for (let id = 0; id < used; id++) {
-    const state = H_STATES + id;
-    if (
-      Atomics.compareExchange(header, state, ROW_DETACHED, ROW_ATTACHING) ===
-        ROW_DETACHED
-    ) {
-      return id;
-    }
-  }
-  const id = Atomics.add(header, H_NEXT, 1);
-  if (id < maxThreads) {
-    Atomics.store(header, H_STATES + id, ROW_ATTACHING);
-  } else {
-    Atomics.sub(header, H_NEXT, 1);
-    throw new PoolConfigurationError(
-      `Cannot attach ThreadLocalPool: all ${
-        quote(maxThreads)
-      } thread rows are taken (raise maxThreads)`,
-    );
-  }
-  return id;
 }
