@@ -21,7 +21,12 @@
 
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
-import { foldRow, ROW } from "../stats/_counter_rows.ts";
+import {
+  CAPACITY,
+  foldRow,
+  PEAK_CAPACITY,
+  ROW,
+} from "../stats/_counter_rows.ts";
 
 // Int32 header word indices.
 const H_NEXT = 0;
@@ -70,14 +75,14 @@ export function familyBytes(maxThreads: number): number {
  * import { familyBytes, ThreadRows } from "./_thread_local_rows.ts";
  * import { ALLOCATIONS, ROW } from "../stats/_counter_rows.ts";
  *
- * const rows = new ThreadRows(new SharedArrayBuffer(familyBytes(2)), 2);
- * const id = rows.attach();
- * rows.open(id);
- * rows.rows[id * ROW + ALLOCATIONS] = 3;
- * rows.close(id);
- * rows.detach(id); // its counts move to the totals row
- * console.log(rows.listed(), rows.rows[rows.totalsBase + ALLOCATIONS]); // [] 3
- * console.log(rows.attach()); // 0: the detached row is attached again
+ * const family = new ThreadRows(new SharedArrayBuffer(familyBytes(2)), 2);
+ * const id = family.attach();
+ * family.open(id, 8);
+ * family.rows[id * ROW + ALLOCATIONS] = 3;
+ * family.close(id);
+ * family.detach(id); // its counts move to the totals row
+ * console.log(family.listed(), family.rows[family.totalsBase + ALLOCATIONS]); // [] 3
+ * console.log(family.attach()); // 0: the detached row is attached again
  * ```
  */
 export class ThreadRows {
@@ -140,8 +145,15 @@ export class ThreadRows {
     return id;
   }
 
-  /** @param id A row this thread attached to, now listed. */
-  open(id: number): void {
+  /**
+   * Lists a row this thread attached to, once its pool is built.
+   *
+   * @param id The row.
+   * @param capacity Its pool's capacity (current and peak).
+   */
+  open(id: number, capacity: number): void {
+    const base = id * ROW;
+    this.rows[base + CAPACITY] = this.rows[base + PEAK_CAPACITY] = capacity;
     Atomics.store(this.#header, H_STATES + id, ROW_ATTACHED);
   }
 

@@ -14,14 +14,7 @@
 import type { LeakInfo, PoolOptions, PoolType } from "../config/options.ts";
 import { checkOptionKeys, validatePoolOptions } from "../config/_options.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import {
-  CAPACITY,
-  IN_USE,
-  PEAK_CAPACITY,
-  ROW,
-  RowRecorder,
-  rowStats,
-} from "../stats/_counter_rows.ts";
+import { IN_USE, ROW, RowRecorder, rowStats } from "../stats/_counter_rows.ts";
 import { BasePool } from "./base_pool.ts";
 import { hookInspect } from "../_inspect.ts";
 import { attachArguments, typeAndOptions } from "./_overloads.ts";
@@ -165,7 +158,7 @@ class AttachingOptions {
  * ```
  */
 export class ThreadLocalPool<T extends object> extends BasePool<T> {
-  #rows: ThreadRows;
+  #family: ThreadRows;
   #threadId: number;
   #descriptor: ThreadLocalPoolDescriptor;
   #counting: boolean;
@@ -204,20 +197,20 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     );
     const descriptor = AttachingOptions.familyOf(given) ??
       newDescriptor(settings, given?.maxThreads);
-    const rows = new ThreadRows(descriptor.buffer, descriptor.maxThreads);
-    const threadId = rows.attach();
+    const family = new ThreadRows(descriptor.buffer, descriptor.maxThreads);
+    const threadId = family.attach();
     const base = threadId * ROW;
     const counting = settings.statistics.enabled;
     // The row mirrors inUse on every path (the fast one included, one
     // predictable branch); with statistics on, the row is the recorder.
     super(settings, undefined, {
-      row: rows.rows,
+      row: family.rows,
       rowAt: base + IN_USE,
       recorder: counting
-        ? new RowRecorder(rows.rows, base, settings.statistics)
+        ? new RowRecorder(family.rows, base, settings.statistics)
         : undefined,
       // Once a closed pool has nothing lent, its row goes back to the family.
-      onDrained: () => rows.detach(threadId),
+      onDrained: () => family.detach(threadId),
     });
     if (!inspectable) {
       inspectable = hookInspect(
@@ -225,15 +218,12 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
         (h: ThreadLocalPool<object>) => h.#describe(),
       );
     }
-    this.#rows = rows;
+    this.#family = family;
     this.#threadId = threadId;
     this.#descriptor = descriptor;
     this.#counting = counting;
-    rows.rows[base + CAPACITY] =
-      rows.rows[base + PEAK_CAPACITY] =
-        settings.capacity;
     // Objects made up front were counted by the recorder already.
-    rows.open(threadId);
+    family.open(threadId, settings.capacity);
   }
 
   /**
@@ -337,11 +327,11 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   override stats(): PoolStats {
-    const bases = this.#rows.listed();
+    const bases = this.#family.listed();
     // Threads whose pools closed gave their rows back; their counts live on
     // in the totals row (never current values: nothing of theirs is lent).
-    bases.push(this.#rows.totalsBase);
-    return rowStats(this.#rows.rows, { bases, enabled: this.#counting });
+    bases.push(this.#family.totalsBase);
+    return rowStats(this.#family.rows, { bases, enabled: this.#counting });
   }
 
   /**
@@ -359,12 +349,12 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   threadStats(): ThreadPoolStats[] {
-    const rows = this.#rows;
-    return rows.listed().map((base) =>
+    const family = this.#family;
+    return family.listed().map((base) =>
       Object.freeze({
-        ...rowStats(rows.rows, { bases: [base], enabled: this.#counting }),
+        ...rowStats(family.rows, { bases: [base], enabled: this.#counting }),
         threadId: base / ROW,
-        closed: rows.isClosed(base / ROW),
+        closed: family.isClosed(base / ROW),
       })
     );
   }
@@ -384,7 +374,7 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    */
   override close(): void {
     if (this.closed) return;
-    this.#rows.close(this.#threadId);
+    this.#family.close(this.#threadId);
     // The core detaches the row once nothing lent is out (at once when
     // nothing is), whichever path the last release takes.
     super.close();
