@@ -189,9 +189,12 @@ export class ThreadRows {
 
   /** @returns The index in `rows` of every open or closed row, by thread id. */
   listed(): number[] {
+    const header = this.#header;
     const bases: number[] = [];
     for (let id = 0; id < this.maxThreads; id++) {
-      const state = Atomics.load(this.#header, H_STATES + id);
+      // A plain read: a listing is a moment's view anyway, and an aligned
+      // Int32 is never torn (Atomics.load here costs stats() a third).
+      const state = header[H_STATES + id];
       if (state === ROW_ATTACHED || state === ROW_CLOSED) bases.push(id * ROW);
     }
     return bases;

@@ -175,7 +175,12 @@ export class RowRecorder {
   add(field: number, value: number): void {
     const base = this.#base;
     if (base >= 0) this.#rows[base + field]! += value;
-    else if (field < COUNTS && this.#late !== undefined) {
+    else this.#addLate(field, value);
+  }
+
+  /** Counts only (timings dropped), atomically: other threads add too. */
+  #addLate(field: number, value: number): void {
+    if (field < COUNTS && this.#late !== undefined) {
       Atomics.add(this.#late, field, value);
     }
   }
@@ -196,17 +201,20 @@ export class RowRecorder {
 
   /** A successful acquire; raises the peak from the mirrored `IN_USE`. */
   recordAllocation(): void {
-    this.add(ALLOCATIONS, 1);
+    // The hot one: written out, not through add().
     const base = this.#base;
-    if (base < 0) return;
+    if (base < 0) return this.#addLate(ALLOCATIONS, 1);
     const rows = this.#rows;
+    rows[base + ALLOCATIONS]! += 1;
     const inUse = rows[base + IN_USE]!;
     if (inUse > rows[base + PEAK_IN_USE]!) rows[base + PEAK_IN_USE] = inUse;
   }
 
   /** A borrow ended. */
   recordRelease(): void {
-    this.add(RELEASES, 1);
+    const base = this.#base;
+    if (base >= 0) this.#rows[base + RELEASES]! += 1;
+    else this.#addLate(RELEASES, 1);
   }
 
   /** @param ns A sampled acquire's nanoseconds. */
