@@ -133,6 +133,11 @@ import {
 import { quote, typeName } from "../quote.ts";
 import { hookInspect } from "../_inspect.ts";
 import { checkCreated } from "./_check_created.ts";
+import {
+  validateTimeout,
+  validateWaitOptions,
+} from "../config/_wait_options.ts";
+import type { AcquireOptions } from "../config/wait_options.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -169,7 +174,9 @@ export interface ThreadSafePoolDescriptor {
 }
 
 /**
- * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it.
+ * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it:
+ * the library's one wait-options type, {@linkcode AcquireOptions} (`timeout`
+ * in ms from 0 to 2147483647 or `Infinity`; `signal`).
  *
  * @example Abort a wait
  * ```ts
@@ -185,12 +192,7 @@ export interface ThreadSafePoolDescriptor {
  * pool.release(held);
  * ```
  */
-export interface AcquireAsyncOptions {
-  /** Reject with `signal.reason` when aborted; no slot is lost. */
-  signal?: AbortSignal;
-  /** Reject with `PoolTimeoutError` after this many milliseconds (default: no limit). */
-  timeout?: number;
-}
+export type AcquireAsyncOptions = AcquireOptions;
 
 /** The most slot bits a key may use: leaves at least 10 generation bits. */
 const KEY_SLOT_BITS = 20;
@@ -206,36 +208,6 @@ function nowNs(): number {
 }
 
 /**
- * Checks the options of `acquireAsync` the way `AsyncPool.acquire` does:
- * `TypeError` for a non-object, an unknown key or a signal that is not an
- * `AbortSignal`.
- */
-function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot acquire from pool: options ${quote(options)} are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== "signal" && key !== "timeout") {
-      throw new TypeError(
-        `Cannot acquire from pool: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-  const { signal } = options as AcquireAsyncOptions;
-  if (
-    signal !== undefined &&
-    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
-  ) {
-    throw new TypeError(
-      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
-    );
-  }
-  return options as AcquireAsyncOptions;
-}
-
-/**
  * Throws the clear error of a runtime without `SharedArrayBuffer` (a browser
  * page that is not cross-origin isolated) instead of a bare `ReferenceError`.
  */
@@ -245,16 +217,6 @@ function checkSharedMemory(action: "create" | "attach"): void {
       `Cannot ${action} ThreadSafePool: SharedArrayBuffer is unavailable here; a browser page has it only when cross-origin isolated, served with the headers "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"`,
     );
   }
-}
-
-function checkTimeout(value: unknown, action: string): number {
-  if (value === undefined) return Infinity;
-  if (typeof value !== "number" || !(value >= 0)) {
-    throw new RangeError(
-      `Cannot ${action}: timeout ${quote(value)} is not a non-negative number`,
-    );
-  }
-  return value;
 }
 
 /**
@@ -908,7 +870,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * @throws {PoolClosedError} If the pool is or becomes closed.
    * @throws {FastAllocError} Where this thread may not block (a browser's
    * main thread): use {@linkcode ThreadSafePool.acquireAsync} there.
-   * @throws {RangeError} If `timeoutMs` is not a non-negative number.
+   * @throws {RangeError} If `timeoutMs` is not a number of ms from 0 to
+   * 2147483647, or `Infinity`.
    *
    * @example
    * ```ts
@@ -924,7 +887,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   acquireWait(timeoutMs?: number): T {
-    const timeout = checkTimeout(timeoutMs, "acquire from pool");
+    const timeout = validateTimeout(timeoutMs, "acquire from pool") ?? Infinity;
     const obj = this.tryAcquire();
     if (obj !== undefined) return obj;
     if (!SharedFreeList.canBlock) {
@@ -963,7 +926,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * is taken because of it.
    * @throws {TypeError} If `options` is not an object, has an unknown key, or
    * `signal` is not an `AbortSignal` (rejects).
-   * @throws {RangeError} If `timeout` is not a non-negative number (rejects).
+   * @throws {RangeError} If `timeout` is not a number of ms from 0 to
+   * 2147483647, or `Infinity` (rejects).
    *
    * @example
    * ```ts
@@ -978,9 +942,11 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   async acquireAsync(options: AcquireAsyncOptions = {}): Promise<T> {
-    checkAsyncOptions(options);
-    const timeout = checkTimeout(options.timeout, "acquire from pool");
-    const signal = options.signal;
+    const { signal, timeout: limit } = validateWaitOptions(
+      options,
+      "acquire from pool",
+    );
+    const timeout = limit ?? Infinity;
     signal?.throwIfAborted();
     const obj = this.tryAcquire();
     if (obj !== undefined) return obj;
