@@ -1,6 +1,6 @@
 /**
- * The shared-memory layout of a `ThreadSafePool`, and its statistics rows.
- * Private to `pools/`.
+ * The shared-memory layout of a `ThreadSafePool`: where each region of its
+ * one buffer starts, and the word indices in each. Private to `pools/`.
  *
  * One `SharedArrayBuffer`, in cache-line-aligned regions:
  *
@@ -30,7 +30,6 @@
  */
 
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
-import type { PoolStats } from "../stats/pool_stats.ts";
 
 /** Int32 words per 64-byte cache line. */
 const LINE = 16;
@@ -135,116 +134,4 @@ export function layout(
     stride,
     byteLength: data + stride * capacity,
   };
-}
-
-/**
- * Claims a free thread-table entry for thread `id`.
- *
- * @returns The entry's index, or -1 when every entry is taken.
- */
-export function claimThread(threads: Int32Array, id: number): number {
-  const count = threads.length / T_WORDS;
-  for (let i = 0; i < count; i++) {
-    if (Atomics.compareExchange(threads, i * T_WORDS + T_OWNER, 0, id) === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-/** The thread-table entry of thread `id`, or -1. */
-export function findThread(threads: Int32Array, id: number): number {
-  const count = threads.length / T_WORDS;
-  for (let i = 0; i < count; i++) {
-    if (Atomics.load(threads, i * T_WORDS + T_OWNER) === id) return i;
-  }
-  return -1;
-}
-
-/**
- * Gives back thread-table entry `index`: its waiter registrations are
- * settled with the free list, and the entry becomes free (last, so nobody
- * claims it before it is clean). Its statistics row keeps its counts for
- * the next thread there. Call it only for a thread that no longer uses the
- * entry.
- */
-export function retireThread(
-  threads: Int32Array,
-  index: number,
-  free: SharedFreeList,
-): void {
-  free.settleWaiters(Atomics.exchange(threads, index * T_WORDS + T_WAITERS, 0));
-  Atomics.store(threads, index * T_WORDS + T_OWNER, 0);
-}
-
-/**
- * Counts for a thread that has left (no row of its own): integer counters
- * go to the late counters with one atomic add; timings are dropped.
- */
-export function addLate(
-  late: Int32Array,
-  counter: number,
-  value: number,
-): void {
-  if (
-    counter !== S_WAIT_NS && counter !== S_ALLOCATION_NS &&
-    counter !== S_RELEASE_NS && counter !== S_TIMED_ALLOCATIONS &&
-    counter !== S_TIMED_RELEASES
-  ) {
-    Atomics.add(late, counter, value);
-  }
-}
-
-/**
- * Totals every thread's row (and the totals of threads that left) into a
- * snapshot. `inUse` is counted from the free list by the caller; releases
- * are derived from it, so no count drifts when a thread dies mid-operation.
- * Counters are written by their own thread without atomics, so a snapshot
- * taken while threads work may trail them by a few operations; once they
- * stop it is exact.
- */
-export function totalStats(
-  rows: Float64Array,
-  late: Int32Array,
-  header: Int32Array,
-  capacity: number,
-  inUse: number,
-): PoolStats {
-  const t = new Float64Array(ROW);
-  for (let base = 0; base < rows.length; base += ROW) {
-    for (let i = 0; i < ROW; i++) t[i]! += rows[base + i]!;
-  }
-  for (let i = 0; i < ROW; i++) t[i]! += Atomics.load(late, i);
-  const releases = Math.max(0, t[S_ALLOCATIONS]! - inUse);
-  const avgAllocation = t[S_TIMED_ALLOCATIONS] === 0
-    ? 0
-    : t[S_ALLOCATION_NS]! / t[S_TIMED_ALLOCATIONS]!;
-  const avgRelease = t[S_TIMED_RELEASES] === 0
-    ? 0
-    : t[S_RELEASE_NS]! / t[S_TIMED_RELEASES]!;
-  return Object.freeze({
-    enabled: true,
-    totalAllocations: releases + inUse,
-    totalReleases: releases,
-    totalResets: t[S_RESETS]!,
-    growthEvents: 0,
-    peakInUse: Math.max(Atomics.load(header, H_PEAK), inUse),
-    peakCapacity: capacity,
-    currentInUse: inUse,
-    currentCapacity: capacity,
-    totalAllocationTimeNs: avgAllocation * t[S_ALLOCATIONS]!,
-    totalReleaseTimeNs: avgRelease * releases,
-    avgAllocationTimeNs: avgAllocation,
-    avgReleaseTimeNs: avgRelease,
-    exhaustions: t[S_EXHAUSTIONS]!,
-    created: t[S_CREATED]!,
-    destroyed: t[S_DESTROYED]!,
-    leaks: t[S_LEAKS]!,
-    resetFailures: t[S_RESET_FAILURES]!,
-    waits: t[S_WAITS]!,
-    timeouts: t[S_TIMEOUTS]!,
-    totalWaitTimeNs: t[S_WAIT_NS]!,
-    pending: 0,
-    createFailures: 0,
-  });
 }
