@@ -44,8 +44,7 @@ import {
   T_WORDS,
   VERSION,
 } from "./_thread_safe_layout.ts";
-import { type SharedViews, ThreadSafeSlots } from "./_thread_safe_slots.ts";
-import { ThreadSafeCounters } from "./_thread_safe_stats.ts";
+import { ThreadSafeSlots } from "./_thread_safe_slots.ts";
 
 /** The `kind` of every descriptor. */
 export const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
@@ -242,11 +241,7 @@ export function openSlots<T extends object>(
     );
     threadId = Atomics.add(header, H_THREADS, 1) + 1;
   }
-  const slots = new ThreadSafeSlots<T>(
-    openViews(buffer, threadId),
-    threadId,
-    settings,
-  );
+  const slots = new ThreadSafeSlots<T>(buffer, threadId, settings);
   // Last, so nothing after it can fail and leave the entry taken.
   const entry = attachEntry(slots.threads, threadId);
   if (entry < 0) {
@@ -265,36 +260,6 @@ export function openSlots<T extends object>(
     }
   }
   return slots;
-}
-
-/** This thread's views of the shared arrays of the pool in `buffer`. */
-function openViews(buffer: SharedArrayBuffer, threadId: number): SharedViews {
-  const header = new Int32Array(buffer, 0, HEADER_WORDS);
-  const capacity = header[H_CAPACITY]!;
-  const shape = layout(
-    capacity,
-    header[H_SLOT_BYTES]!,
-    header[H_MAX_THREADS]!,
-    (header[H_FLAGS]! & FLAG_STATS) !== 0,
-  );
-  const records = new Int32Array(buffer, shape.records, capacity * 2);
-  return {
-    buffer,
-    layout: shape,
-    header,
-    records,
-    threads: new Int32Array(buffer, shape.threads, shape.threadCount * T_WORDS),
-    // The list records the taking thread in each slot's record itself, in
-    // the same step as the take, so reclaim finds every slot a thread
-    // terminated at any point still held.
-    free: SharedFreeList.attach(buffer, {
-      byteOffset: shape.freeList,
-      home: threadId - 1,
-      claims: records,
-      claimId: threadId,
-    }),
-    counters: new ThreadSafeCounters(buffer, shape, header),
-  };
 }
 
 /**

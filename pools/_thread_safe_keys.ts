@@ -173,7 +173,9 @@ export function endKeyBorrow<T extends object>(
     if (!discardSlot(s, slot)) throw keyMisuseError(key, action, true);
     return;
   }
-  if (s.reset !== undefined || Atomics.load(s.header, H_CLOSED) !== 0) {
+  if (
+    s.settings.reset !== undefined || Atomics.load(s.header, H_CLOSED) !== 0
+  ) {
     // Reset and destroy act on this thread's wrapper: release through it.
     s.borrowGenerations[slot] = Atomics.load(s.records, slot << 1);
     releaseGeneral(s, s.objects[slot] ?? s.wrap(slot));

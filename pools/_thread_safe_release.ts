@@ -55,7 +55,7 @@ export function releaseGeneral<T extends object>(
     s.callDestroy(s.retire(slot));
     return;
   }
-  const reset = s.reset;
+  const reset = s.settings.reset;
   if (reset !== undefined) {
     // State first: in this thread the borrow has ended before reset runs
     // (releasing, discarding or keying it again from reset is a double
@@ -152,7 +152,7 @@ export function takeBackLeak<T extends object>(
   if (!s.isLive(obj, generation)) return;
   s.counters.count(S_LEAKS);
   try {
-    s.onLeak?.({ object: obj, generation, pool: "ThreadSafePool" });
+    s.settings.onLeak?.({ object: obj, generation, pool: "ThreadSafePool" });
   } catch (error) {
     console.error("fastalloc: onLeak threw", error);
   }

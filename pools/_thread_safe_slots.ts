@@ -14,10 +14,7 @@
  * @module
  */
 
-import type { SharedFreeList } from "../allocators/shared_freelist.ts";
-import type { PoolType } from "../config/options.ts";
-import type { LeakInfo } from "../config/options.ts";
-import type { SlotFactory } from "../config/thread_safe_options.ts";
+import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import type { ThreadSafeAttachSettings } from "../config/_thread_safe_options.ts";
 import {
   AlreadyReleasedError,
@@ -29,37 +26,26 @@ import { quote } from "../quote.ts";
 import { checkCreated } from "./_check_created.ts";
 import { misuseError } from "./_misuse.ts";
 import {
+  FLAG_STATS,
+  H_CAPACITY,
   H_CLOSED,
+  H_FLAGS,
+  H_MAX_THREADS,
   H_SLOT_BYTES,
+  HEADER_WORDS,
   type Layout,
+  layout,
   S_CREATED,
   S_DESTROYED,
   S_EXHAUSTIONS,
+  T_WORDS,
 } from "./_thread_safe_layout.ts";
-import type { ThreadSafeCounters } from "./_thread_safe_stats.ts";
+import { ThreadSafeCounters } from "./_thread_safe_stats.ts";
 import {
   safeInstanceOf,
   slotOfWrapper,
   stampWrapper,
 } from "./_thread_safe_stamp.ts";
-
-/** The shared arrays of one pool, as this thread opened them. */
-export interface SharedViews {
-  /** The pool's buffer. */
-  readonly buffer: SharedArrayBuffer;
-  /** Its layout. */
-  readonly layout: Layout;
-  /** Its header words. */
-  readonly header: Int32Array;
-  /** Per slot: borrow generation, acquiring thread id. */
-  readonly records: Int32Array;
-  /** The thread table. */
-  readonly threads: Int32Array;
-  /** This thread's view of the free list. */
-  readonly free: SharedFreeList;
-  /** This thread's counters. */
-  readonly counters: ThreadSafeCounters;
-}
 
 /**
  * This thread's slots of a `ThreadSafePool`. Its fields are read by the
@@ -127,42 +113,51 @@ export class ThreadSafeSlots<T extends object> {
   entry = -1;
   /** Whether this thread's view was detached (every further call fails). */
   detached = false;
-  /** Makes this thread's wrapper of a slot. */
-  readonly create: SlotFactory<T>;
-  /** The type wrappers are instances of (none for a factory pool). */
-  readonly type: PoolType<T> | undefined;
-  /** The reset callback, if any. */
-  readonly reset: ((obj: T) => void) | undefined;
-  /** The reset option when it names a method, checked on each new wrapper. */
-  readonly resetMethod: string | undefined;
-  /** The destroy callback, if any. */
-  readonly destroy: ((obj: T) => void) | undefined;
-  /** The leak callback, if any. */
-  readonly onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
+  /** This thread's callbacks (factory, reset, destroy, onLeak). */
+  readonly settings: ThreadSafeAttachSettings<T>;
 
   /**
-   * This thread's slots over the opened shared arrays.
+   * Opens this thread's view of the pool in `buffer`.
    *
-   * @param views The shared arrays.
+   * @param buffer The pool's buffer, its header written.
    * @param threadId This thread's id in the pool.
    * @param settings This thread's callbacks.
    */
   constructor(
-    views: SharedViews,
+    buffer: SharedArrayBuffer,
     threadId: number,
     settings: ThreadSafeAttachSettings<T>,
   ) {
-    this.buffer = views.buffer;
-    this.layout = views.layout;
-    this.header = views.header;
-    this.records = views.records;
-    this.threads = views.threads;
-    this.free = views.free;
-    this.counters = views.counters;
-    this.bytes = new Uint8Array(views.buffer, views.layout.data);
-    const capacity = views.free.capacity;
+    const header = new Int32Array(buffer, 0, HEADER_WORDS);
+    const capacity = header[H_CAPACITY]!;
+    const shape = layout(
+      capacity,
+      header[H_SLOT_BYTES]!,
+      header[H_MAX_THREADS]!,
+      (header[H_FLAGS]! & FLAG_STATS) !== 0,
+    );
+    this.buffer = buffer;
+    this.layout = shape;
+    this.header = header;
+    this.records = new Int32Array(buffer, shape.records, capacity * 2);
+    this.threads = new Int32Array(
+      buffer,
+      shape.threads,
+      shape.threadCount * T_WORDS,
+    );
+    // The list records the taking thread in each slot's record itself, in
+    // the same step as the take, so reclaim finds every slot a thread
+    // terminated at any point still held.
+    this.free = SharedFreeList.attach(buffer, {
+      byteOffset: shape.freeList,
+      home: threadId - 1,
+      claims: this.records,
+      claimId: threadId,
+    });
+    this.counters = new ThreadSafeCounters(buffer, shape, header);
+    this.bytes = new Uint8Array(buffer, shape.data);
     this.capacity = capacity;
-    this.slotBytes = this.header[H_SLOT_BYTES]!;
+    this.slotBytes = header[H_SLOT_BYTES]!;
     this.threadId = threadId;
     this.slotBits = capacity <= 1 ? 0 : 32 - Math.clz32(capacity - 1);
     this.genMask = 2 ** (31 - this.slotBits) - 1;
@@ -170,12 +165,7 @@ export class ThreadSafeSlots<T extends object> {
     this.objects = new Array<T | undefined>(capacity).fill(undefined);
     this.borrowGenerations = new Int32Array(capacity);
     this.ending = new Uint8Array(capacity);
-    this.create = settings.create;
-    this.type = settings.type;
-    this.reset = settings.reset;
-    this.resetMethod = settings.resetMethod;
-    this.destroy = settings.destroy;
-    this.onLeak = settings.onLeak;
+    this.settings = settings;
   }
 
   /**
@@ -220,12 +210,12 @@ export class ThreadSafeSlots<T extends object> {
    * @returns The new wrapper.
    */
   wrap(slot: number): T {
-    const obj = this.create(
+    const obj = this.settings.create(
       this.buffer,
       this.layout.data + slot * this.layout.stride,
     );
     // Found at creation, as every pool does, not at the first release.
-    checkCreated(obj, undefined, this.resetMethod);
+    checkCreated(obj, undefined, this.settings.resetMethod);
     if (slotOfWrapper(obj) >= 0 || this.slotsByObject?.has(obj)) {
       throw new PoolConfigurationError(
         `Cannot create object: the factory returned ${
@@ -304,9 +294,10 @@ export class ThreadSafeSlots<T extends object> {
    * @param cause The error being rethrown, if any.
    */
   callDestroy(obj: T, cause?: unknown): void {
-    if (this.destroy === undefined) return;
+    const destroy = this.settings.destroy;
+    if (destroy === undefined) return;
     try {
-      this.destroy(obj);
+      destroy(obj);
     } catch (error) {
       if (cause === undefined) throw error;
       throw new AggregateError(
@@ -426,7 +417,7 @@ export class ThreadSafeSlots<T extends object> {
    * @param action The refused call, for the message.
    */
   reject(obj: unknown, action: string): never {
-    const type = this.type;
+    const type = this.settings.type;
     // An object whose instanceof check throws (a revoked proxy, a throwing
     // trap) cannot be told apart: it is foreign, not mistyped.
     const mistyped = type !== undefined && !safeInstanceOf(obj, type);

@@ -248,7 +248,8 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#genMask = s.genMask;
     this.#slotMask = s.slotMask;
     this.#acquireMode = s.counters.on ? 1 : 0;
-    this.#releaseMode = this.#acquireMode | (s.reset !== undefined ? 2 : 0);
+    this.#releaseMode = this.#acquireMode |
+      (s.settings.reset !== undefined ? 2 : 0);
     this.#lender = {
       isLive: (obj: T, generation: number): boolean =>
         s.isLive(obj, generation),
