@@ -11,24 +11,22 @@
  * @module
  */
 
-import type {
-  PoolOptions,
-  PoolType,
-  StatisticsSettings,
-} from "../config/options.ts";
-import {
-  checkCapacity,
-  checkOptionKeys,
-  type PoolSettings,
-  validatePoolOptions,
-} from "../config/_options.ts";
-import type { AllocatorKind, LeakInfo } from "../config/options.ts";
-import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
+import type { LeakInfo, PoolOptions, PoolType } from "../config/options.ts";
+import { checkOptionKeys, validatePoolOptions } from "../config/_options.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { quote } from "../quote.ts";
+import { IN_USE, ROW, RowRecorder, rowStats } from "../stats/_counter_rows.ts";
 import { BasePool } from "./base_pool.ts";
-import type { Recorder } from "./_slot_core.ts";
 import { hookInspect } from "../_inspect.ts";
+import { attachArguments, typeAndOptions } from "./_overloads.ts";
+import {
+  attachOptions,
+  checkDescriptor,
+  newDescriptor,
+  type ThreadLocalPoolDescriptor,
+} from "./_thread_local_descriptor.ts";
+import { ThreadRows } from "./_thread_local_rows.ts";
+
+export type { ThreadLocalPoolDescriptor } from "./_thread_local_descriptor.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -80,39 +78,6 @@ export interface ThreadLocalAttachOptions<T> {
 }
 
 /**
- * What `share()` returns: structured-cloneable, for `postMessage`.
- *
- * @example
- * ```ts
- * import { ThreadLocalPool, type ThreadLocalPoolDescriptor } from "@fastalloc/fastalloc";
- *
- * const pool = new ThreadLocalPool({ capacity: 8, factory: () => ({}) });
- * const descriptor: ThreadLocalPoolDescriptor = structuredClone(pool.share()); // as postMessage delivers it
- * console.log(descriptor.kind, descriptor.capacity, descriptor.allocator); // fastalloc.ThreadLocalPool 8 stack
- * const local = ThreadLocalPool.attach(descriptor, { factory: () => ({}) }); // in the worker
- * console.log(local.threadId); // 1
- * ```
- */
-export interface ThreadLocalPoolDescriptor {
-  /** Always `"fastalloc.ThreadLocalPool"`. */
-  readonly kind: "fastalloc.ThreadLocalPool";
-  /** The counter rows. */
-  readonly buffer: SharedArrayBuffer;
-  /** The per-thread capacity. */
-  readonly capacity: number;
-  /** How many rows the buffer has. */
-  readonly maxThreads: number;
-  /** The allocator kind every thread uses. */
-  readonly allocator: AllocatorKind;
-  /** Whether each thread creates its objects up front. */
-  readonly preInitialize: boolean;
-  /** The statistics settings every thread uses. */
-  readonly statistics: StatisticsSettings;
-  /** The reset method name, when the creator gave one. */
-  readonly resetMethod: string | undefined;
-}
-
-/**
  * One thread's statistics, from {@linkcode ThreadLocalPool.threadStats}.
  *
  * @example
@@ -134,80 +99,39 @@ export interface ThreadPoolStats extends PoolStats {
   readonly closed: boolean;
 }
 
-// Row layout: one Float64 per field; a row is written only by its thread.
-const STATE = 0; // 0 free, 1 attached, 2 closed
-const IN_USE = 1;
-const CAPACITY = 2;
-const ALLOCATIONS = 3;
-const RELEASES = 4;
-const RESETS = 5;
-const RESET_FAILURES = 6;
-const CREATED = 7;
-const DESTROYED = 8;
-const EXHAUSTIONS = 9;
-const LEAKS = 10;
-const PEAK_IN_USE = 11;
-const ALLOCATION_NS = 12;
-const TIMED_ALLOCATIONS = 13;
-const RELEASE_NS = 14;
-const TIMED_RELEASES = 15;
-const FIELDS = 16;
-// Int32 header: the next never-used row, the retirement lock, then one claim
-// state per row (compare-exchanged, so a retired row can be claimed again).
-const H_NEXT = 0;
-const H_LOCK = 1;
-const H_STATES = 2;
-const ROW_TAKEN = 1;
-const ROW_RETIRED = 2;
-
-/** Header bytes for `maxThreads` rows, rounded up for the Float64 rows after it. */
-function headerBytes(maxThreads: number): number {
-  return Math.ceil(((H_STATES + maxThreads) * 4) / 8) * 8;
-}
-
-/** The whole buffer: header, one row per thread, one row of retired totals. */
-function familyBytes(maxThreads: number): number {
-  return headerBytes(maxThreads) + (maxThreads + 1) * FIELDS * 8;
-}
-
-const KIND = "fastalloc.ThreadLocalPool";
-/** The counters a retired row adds into the retired totals. */
-const RETIRED_SUMS = [
-  ALLOCATIONS,
-  RELEASES,
-  RESETS,
-  RESET_FAILURES,
-  CREATED,
-  DESTROYED,
-  EXHAUSTIONS,
-  LEAKS,
-  ALLOCATION_NS,
-  TIMED_ALLOCATIONS,
-  RELEASE_NS,
-  TIMED_RELEASES,
-];
-/** The most threads a family may have (its rows take 128 bytes each). */
-const MAX_THREADS = 65_536;
 const OWN_KEYS = ["maxThreads"];
+const ATTACH_KEYS = ["factory", "reset", "destroy", "onLeak"];
 
-/** Set by `attach` for the constructor it calls: the family to join. */
-let joining: ThreadLocalPoolDescriptor | undefined;
+/**
+ * The options `attach` hands the constructor: a worker's pool options that
+ * also carry the family to attach to, in a private field user code cannot
+ * forge (and `#descriptor in` reads without running user code).
+ */
+class AttachingOptions {
+  #descriptor: ThreadLocalPoolDescriptor;
 
-function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
-  const d = value as Partial<ThreadLocalPoolDescriptor> | null;
-  if (
-    d === null || typeof d !== "object" || d.kind !== KIND ||
-    !(d.buffer instanceof SharedArrayBuffer) ||
-    typeof d.maxThreads !== "number" ||
-    d.buffer.byteLength !== familyBytes(d.maxThreads)
-  ) {
-    throw new PoolConfigurationError(
-      `Cannot attach ThreadLocalPool: ${
-        quote(value)
-      } is not a descriptor from ThreadLocalPool.share()`,
-    );
+  private constructor(descriptor: ThreadLocalPoolDescriptor, options: object) {
+    Object.assign(this, options);
+    this.#descriptor = descriptor;
   }
-  return d as ThreadLocalPoolDescriptor;
+
+  /** `options`, carrying `descriptor`. */
+  static make<U>(
+    descriptor: ThreadLocalPoolDescriptor,
+    options: PoolOptions<U>,
+  ): PoolOptions<U> {
+    return new AttachingOptions(descriptor, options) as unknown as PoolOptions<
+      U
+    >;
+  }
+
+  /** The family `options` attach to, when `attach` made them. */
+  static familyOf(options: unknown): ThreadLocalPoolDescriptor | undefined {
+    return typeof options === "object" && options !== null &&
+        #descriptor in options
+      ? options.#descriptor
+      : undefined;
+  }
 }
 
 /**
@@ -234,8 +158,7 @@ function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
  * ```
  */
 export class ThreadLocalPool<T extends object> extends BasePool<T> {
-  #rows: Float64Array;
-  #base: number;
+  #family: ThreadRows;
   #threadId: number;
   #descriptor: ThreadLocalPoolDescriptor;
   #counting: boolean;
@@ -262,41 +185,32 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     typeOrOptions: PoolType<T> | ThreadLocalPoolOptions<T>,
     options?: ThreadLocalPoolOptions<T>,
   ) {
-    // With a second argument the first is the type, even when it is not a
-    // class, so validation names the real mistake.
-    const type = typeof typeOrOptions === "function" || options !== undefined
-      ? typeOrOptions as PoolType<T>
-      : undefined;
-    const given = (type === undefined ? typeOrOptions : options) as
-      | ThreadLocalPoolOptions<T>
-      | undefined;
-    const join = joining;
-    joining = undefined;
+    const { type, options: given } = typeAndOptions<
+      PoolType<T>,
+      ThreadLocalPoolOptions<T>
+    >(typeOrOptions, options);
     const settings = validatePoolOptions(
       type,
       given as PoolOptions<T>,
       "ThreadLocalPool",
       OWN_KEYS,
     );
-    const descriptor = join ?? createFamily(settings, given?.maxThreads);
-    const rows = new Float64Array(
-      descriptor.buffer,
-      headerBytes(descriptor.maxThreads),
-    );
-    const threadId = claimRow(descriptor);
-    const base = threadId * FIELDS;
+    const descriptor = AttachingOptions.familyOf(given) ??
+      newDescriptor(settings, given?.maxThreads);
+    const family = new ThreadRows(descriptor.buffer, descriptor.maxThreads);
+    const threadId = family.attach();
+    const base = threadId * ROW;
     const counting = settings.statistics.enabled;
     // The row mirrors inUse on every path (the fast one included, one
     // predictable branch); with statistics on, the row is the recorder.
-    let retire: () => void = () => {};
     super(settings, undefined, {
-      row: rows,
+      row: family.rows,
       rowAt: base + IN_USE,
       recorder: counting
-        ? new RowRecorder(rows, base, settings.statistics)
+        ? new RowRecorder(family.rows, base, settings.statistics)
         : undefined,
       // Once a closed pool has nothing lent, its row goes back to the family.
-      onDrained: () => retire(),
+      onDrained: () => family.detach(threadId),
     });
     if (!inspectable) {
       inspectable = hookInspect(
@@ -304,19 +218,16 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
         (h: ThreadLocalPool<object>) => h.#describe(),
       );
     }
-    this.#rows = rows;
-    this.#base = base;
+    this.#family = family;
     this.#threadId = threadId;
     this.#descriptor = descriptor;
     this.#counting = counting;
-    retire = () => this.#retireRow();
-    rows[base + CAPACITY] = settings.capacity;
     // Objects made up front were counted by the recorder already.
-    rows[base + STATE] = 1;
+    family.open(threadId, settings.capacity);
   }
 
   /**
-   * Joins the family of `descriptor` from this thread: a new pool of this
+   * Attaches this thread to the family of `descriptor`: a new pool of this
    * thread's own objects (`new type()`), counted in the shared statistics.
    *
    * @typeParam U The pooled object type.
@@ -342,8 +253,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     options?: ThreadLocalAttachOptions<U>,
   ): ThreadLocalPool<U>;
   /**
-   * Joins the family of `descriptor` from this thread, making objects with
-   * `options.factory`.
+   * Attaches this thread to the family of `descriptor`, making objects
+   * with `options.factory`.
    *
    * @typeParam U The pooled object type.
    * @param descriptor What `share()` returned in another thread.
@@ -360,40 +271,20 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
     descriptorOrOptions?:
       | ThreadLocalPoolDescriptor
       | ThreadLocalAttachOptions<U>,
-    options: ThreadLocalAttachOptions<U> = {},
+    options?: ThreadLocalAttachOptions<U>,
   ): ThreadLocalPool<U> {
-    const type = typeof typeOrDescriptor === "function"
-      ? typeOrDescriptor
-      : undefined;
-    const d = checkDescriptor(
-      type === undefined ? typeOrDescriptor : descriptorOrOptions,
+    const split = attachArguments<PoolType<U>, ThreadLocalAttachOptions<U>>(
+      typeOrDescriptor,
+      descriptorOrOptions,
+      options,
     );
-    const given = (type === undefined ? descriptorOrOptions : options) ?? {};
-    checkOptionKeys(
-      given,
-      ["factory", "reset", "destroy", "onLeak"],
-      "ThreadLocalPool.attach",
-    );
-    const shared: PoolOptions<U> = {
-      capacity: d.capacity,
-      allocator: d.allocator,
-      preInitialize: d.preInitialize,
-      enableStatistics: d.statistics.enabled
-        ? { timing: d.statistics.timing, sampleRate: d.statistics.sampleRate }
-        : false,
-    };
-    if (d.resetMethod !== undefined) shared.reset = d.resetMethod;
-    const merged = { ...shared, ...given } as PoolOptions<U>;
-    joining = d;
-    try {
-      return type === undefined
-        ? new ThreadLocalPool<U>(
-          merged as PoolOptions<U> & { factory: () => U },
-        )
-        : new ThreadLocalPool<U>(type, merged);
-    } finally {
-      joining = undefined;
-    }
+    const d = checkDescriptor(split.descriptor);
+    const given: ThreadLocalAttachOptions<U> = split.options ?? {};
+    checkOptionKeys(given, ATTACH_KEYS, "ThreadLocalPool.attach");
+    const merged = AttachingOptions.make(d, attachOptions<U>(d, given));
+    return split.type === undefined
+      ? new ThreadLocalPool<U>(merged as PoolOptions<U> & { factory: () => U })
+      : new ThreadLocalPool<U>(split.type, merged);
   }
 
   /**
@@ -436,67 +327,11 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   override stats(): PoolStats {
-    const rows = this.threadStats();
-    const total = {
-      allocations: 0,
-      releases: 0,
-      resets: 0,
-      resetFailures: 0,
-      created: 0,
-      destroyed: 0,
-      exhaustions: 0,
-      leaks: 0,
-      inUse: 0,
-      capacity: 0,
-      peakInUse: 0,
-      allocationNs: 0,
-      releaseNs: 0,
-    };
-    for (const row of rows) {
-      total.allocations += row.totalAllocations;
-      total.releases += row.totalReleases;
-      total.resets += row.totalResets;
-      total.resetFailures += row.resetFailures;
-      total.created += row.created;
-      total.destroyed += row.destroyed;
-      total.exhaustions += row.exhaustions;
-      total.leaks += row.leaks;
-      total.inUse += row.currentInUse;
-      total.capacity += row.currentCapacity;
-      total.peakInUse = Math.max(total.peakInUse, row.peakInUse);
-      total.allocationNs += row.totalAllocationTimeNs;
-      total.releaseNs += row.totalReleaseTimeNs;
-    }
+    const bases = this.#family.listed();
     // Threads whose pools closed gave their rows back; their counts live on
-    // in the retired row (never current values: nothing of theirs is lent).
-    const retired = this.#descriptor.maxThreads * FIELDS;
-    const r = this.#rows;
-    total.allocations += r[retired + ALLOCATIONS]!;
-    total.releases += r[retired + RELEASES]!;
-    total.resets += r[retired + RESETS]!;
-    total.resetFailures += r[retired + RESET_FAILURES]!;
-    total.created += r[retired + CREATED]!;
-    total.destroyed += r[retired + DESTROYED]!;
-    total.exhaustions += r[retired + EXHAUSTIONS]!;
-    total.leaks += r[retired + LEAKS]!;
-    total.peakInUse = Math.max(total.peakInUse, r[retired + PEAK_IN_USE]!);
-    const timedAllocations = r[retired + TIMED_ALLOCATIONS]!;
-    const timedReleases = r[retired + TIMED_RELEASES]!;
-    if (timedAllocations > 0) {
-      total.allocationNs += (r[retired + ALLOCATION_NS]! / timedAllocations) *
-        r[retired + ALLOCATIONS]!;
-    }
-    if (timedReleases > 0) {
-      total.releaseNs += (r[retired + RELEASE_NS]! / timedReleases) *
-        r[retired + RELEASES]!;
-    }
-    return makeStats(this.#counting, {
-      ...total,
-      peakCapacity: rows.reduce(
-        (max, row) => Math.max(max, row.peakCapacity),
-        r[retired + CAPACITY]!,
-      ),
-    });
+    // in the totals row (never current values: nothing of theirs is lent).
+    bases.push(this.#family.totalsBase);
+    return rowStats(this.#family.rows, { bases, enabled: this.#counting });
   }
 
   /**
@@ -514,44 +349,14 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * ```
    */
   threadStats(): ThreadPoolStats[] {
-    const rows = this.#rows;
-    const result: ThreadPoolStats[] = [];
-    for (let id = 0; id < this.#descriptor.maxThreads; id++) {
-      const b = id * FIELDS;
-      if (rows[b + STATE] === 0) continue;
-      const timedAllocations = rows[b + TIMED_ALLOCATIONS]!;
-      const timedReleases = rows[b + TIMED_RELEASES]!;
-      const avgAllocation = timedAllocations === 0
-        ? 0
-        : rows[b + ALLOCATION_NS]! / timedAllocations;
-      const avgRelease = timedReleases === 0
-        ? 0
-        : rows[b + RELEASE_NS]! / timedReleases;
-      const stats = makeStats(this.#counting, {
-        allocations: rows[b + ALLOCATIONS]!,
-        releases: rows[b + RELEASES]!,
-        resets: rows[b + RESETS]!,
-        resetFailures: rows[b + RESET_FAILURES]!,
-        created: rows[b + CREATED]!,
-        destroyed: rows[b + DESTROYED]!,
-        exhaustions: rows[b + EXHAUSTIONS]!,
-        leaks: rows[b + LEAKS]!,
-        inUse: rows[b + IN_USE]!,
-        capacity: rows[b + CAPACITY]!,
-        peakInUse: rows[b + PEAK_IN_USE]!,
-        peakCapacity: rows[b + CAPACITY]!,
-        allocationNs: avgAllocation * rows[b + ALLOCATIONS]!,
-        releaseNs: avgRelease * rows[b + RELEASES]!,
-      });
-      result.push(
-        Object.freeze({
-          ...stats,
-          threadId: id,
-          closed: rows[b + STATE] === 2,
-        }),
-      );
-    }
-    return result;
+    const family = this.#family;
+    return family.listed().map((base) =>
+      Object.freeze({
+        ...rowStats(family.rows, { bases: [base], enabled: this.#counting }),
+        threadId: base / ROW,
+        closed: family.isClosed(base / ROW),
+      })
+    );
   }
 
   #describe(): string {
@@ -561,249 +366,17 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
   /**
    * Closes this thread's pool (the other threads' pools stay open). Once
    * nothing it lent is still out, its row is given back for the next
-   * `attach` and its counts move into the family's retired totals, so
+   * `attach` and its counts move into the family's totals of detached
+   * threads, so
    * `stats()` stays exact while workers come and go.
    *
    * @throws {AggregateError} If `destroy` threw for any object.
    */
   override close(): void {
     if (this.closed) return;
-    this.#rows[this.#base + STATE] = 2;
-    // The core calls #retireRow once nothing lent is out (at once when
+    this.#family.close(this.#threadId);
+    // The core detaches the row once nothing lent is out (at once when
     // nothing is), whichever path the last release takes.
     super.close();
-  }
-
-  /** Moves this row's counts into the retired totals and frees the row (once). */
-  #retireRow(): void {
-    if (this.#rows[this.#base + STATE] !== 2) return;
-    const maxThreads = this.#descriptor.maxThreads;
-    const header = new Int32Array(
-      this.#descriptor.buffer,
-      0,
-      H_STATES + maxThreads,
-    );
-    const rows = this.#rows;
-    const base = this.#base;
-    const retired = maxThreads * FIELDS;
-    // A few additions, rarely: a spin lock is enough.
-    while (Atomics.compareExchange(header, H_LOCK, 0, 1) !== 0) { /* spin */ }
-    for (const field of RETIRED_SUMS) {
-      rows[retired + field]! += rows[base + field]!;
-    }
-    rows[retired + PEAK_IN_USE] = Math.max(
-      rows[retired + PEAK_IN_USE]!,
-      rows[base + PEAK_IN_USE]!,
-    );
-    rows[retired + CAPACITY] = Math.max(
-      rows[retired + CAPACITY]!,
-      rows[base + CAPACITY]!,
-    );
-    rows.fill(0, base, base + FIELDS);
-    Atomics.store(header, H_LOCK, 0);
-    Atomics.store(header, H_STATES + this.#threadId, ROW_RETIRED);
-  }
-}
-
-interface Totals {
-  allocations: number;
-  releases: number;
-  resets: number;
-  resetFailures: number;
-  created: number;
-  destroyed: number;
-  exhaustions: number;
-  leaks: number;
-  inUse: number;
-  capacity: number;
-  peakInUse: number;
-  peakCapacity: number;
-  allocationNs: number;
-  releaseNs: number;
-}
-
-function makeStats(enabled: boolean, t: Totals): PoolStats {
-  const on = enabled ? 1 : 0;
-  return Object.freeze({
-    enabled,
-    totalAllocations: t.allocations * on,
-    totalReleases: t.releases * on,
-    totalResets: t.resets * on,
-    growthEvents: 0,
-    peakInUse: t.peakInUse * on,
-    peakCapacity: t.peakCapacity * on,
-    currentInUse: t.inUse,
-    currentCapacity: t.capacity,
-    totalAllocationTimeNs: t.allocationNs * on,
-    totalReleaseTimeNs: t.releaseNs * on,
-    avgAllocationTimeNs: t.allocations === 0
-      ? 0
-      : (t.allocationNs / t.allocations) * on,
-    avgReleaseTimeNs: t.releases === 0 ? 0 : (t.releaseNs / t.releases) * on,
-    exhaustions: t.exhaustions * on,
-    created: t.created * on,
-    destroyed: t.destroyed * on,
-    leaks: t.leaks * on,
-    resetFailures: t.resetFailures * on,
-    waits: 0,
-    timeouts: 0,
-    totalWaitTimeNs: 0,
-    pending: 0,
-    createFailures: 0,
-  });
-}
-
-function createFamily<T>(
-  settings: PoolSettings<T>,
-  maxThreads: number | undefined,
-): ThreadLocalPoolDescriptor {
-  const threads = maxThreads === undefined
-    ? 64
-    : checkCapacity(maxThreads, "maxThreads", "ThreadLocalPool");
-  if (threads > MAX_THREADS) {
-    throw new InvalidCapacityError(
-      `Cannot create ThreadLocalPool: maxThreads ${
-        quote(threads)
-      } is more than ${quote(MAX_THREADS)}`,
-      threads,
-    );
-  }
-  if (typeof SharedArrayBuffer !== "function") {
-    throw new PoolConfigurationError(
-      "Cannot create ThreadLocalPool: SharedArrayBuffer is not available (browsers need cross-origin isolation)",
-    );
-  }
-  return {
-    kind: KIND,
-    buffer: new SharedArrayBuffer(familyBytes(threads)),
-    capacity: settings.capacity,
-    maxThreads: threads,
-    allocator: settings.allocator,
-    preInitialize: settings.preInitialize,
-    statistics: settings.statistics,
-    resetMethod: settings.resetMethod,
-  };
-}
-
-/** Claims a row for this thread: a retired one if any, else the next unused. */
-function claimRow(descriptor: ThreadLocalPoolDescriptor): number {
-  const header = new Int32Array(
-    descriptor.buffer,
-    0,
-    H_STATES + descriptor.maxThreads,
-  );
-  const used = Math.min(Atomics.load(header, H_NEXT), descriptor.maxThreads);
-  for (let id = 0; id < used; id++) {
-    const state = H_STATES + id;
-    if (
-      Atomics.compareExchange(header, state, ROW_RETIRED, ROW_TAKEN) ===
-        ROW_RETIRED
-    ) {
-      return id;
-    }
-  }
-  const id = Atomics.add(header, H_NEXT, 1);
-  if (id < descriptor.maxThreads) {
-    Atomics.store(header, H_STATES + id, ROW_TAKEN);
-  } else {
-    Atomics.sub(header, H_NEXT, 1);
-    throw new PoolConfigurationError(
-      `Cannot attach ThreadLocalPool: all ${
-        quote(descriptor.maxThreads)
-      } thread rows are taken (raise maxThreads)`,
-    );
-  }
-  return id;
-}
-
-/**
- * Records one thread's statistics into its row of the shared buffer (plain
- * stores: the row is written only by its thread). `inUse` is mirrored by the
- * core itself, before the recorder is called.
- */
-class RowRecorder implements Recorder {
-  #rows: Float64Array;
-  #base: number;
-  #timing: boolean;
-  #interval: number;
-  #acquireCountdown: number;
-  #releaseCountdown: number;
-
-  constructor(
-    rows: Float64Array,
-    base: number,
-    statistics: StatisticsSettings,
-  ) {
-    this.#rows = rows;
-    this.#base = base;
-    this.#timing = statistics.timing;
-    this.#interval = Math.max(1, Math.round(1 / statistics.sampleRate));
-    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
-  }
-
-  sampleAllocation(): boolean {
-    if (!this.#timing || --this.#acquireCountdown !== 0) return false;
-    this.#acquireCountdown = this.#interval;
-    return true;
-  }
-
-  sampleRelease(): boolean {
-    if (!this.#timing || --this.#releaseCountdown !== 0) return false;
-    this.#releaseCountdown = this.#interval;
-    return true;
-  }
-
-  recordAllocation(): void {
-    const rows = this.#rows;
-    const base = this.#base;
-    rows[base + ALLOCATIONS]! += 1;
-    const inUse = rows[base + IN_USE]!;
-    if (inUse > rows[base + PEAK_IN_USE]!) rows[base + PEAK_IN_USE] = inUse;
-  }
-
-  recordRelease(): void {
-    this.#rows[this.#base + RELEASES]! += 1;
-  }
-
-  recordAllocationTime(ns: number): void {
-    this.#rows[this.#base + ALLOCATION_NS]! += ns;
-    this.#rows[this.#base + TIMED_ALLOCATIONS]! += 1;
-  }
-
-  recordReleaseTime(ns: number): void {
-    this.#rows[this.#base + RELEASE_NS]! += ns;
-    this.#rows[this.#base + TIMED_RELEASES]! += 1;
-  }
-
-  recordReset(): void {
-    this.#rows[this.#base + RESETS]! += 1;
-  }
-
-  recordResetFailure(): void {
-    this.#rows[this.#base + RESET_FAILURES]! += 1;
-  }
-
-  recordGrowth(capacity: number): void {
-    this.recordCapacity(capacity);
-  }
-
-  recordCapacity(capacity: number): void {
-    this.#rows[this.#base + CAPACITY] = capacity;
-  }
-
-  recordExhaustion(): void {
-    this.#rows[this.#base + EXHAUSTIONS]! += 1;
-  }
-
-  recordCreated(): void {
-    this.#rows[this.#base + CREATED]! += 1;
-  }
-
-  recordDestroyed(): void {
-    this.#rows[this.#base + DESTROYED]! += 1;
-  }
-
-  recordLeak(): void {
-    this.#rows[this.#base + LEAKS]! += 1;
   }
 }

@@ -149,6 +149,35 @@ describe("ThreadLocalPool in one thread", () => {
     );
   });
 
+  it("attaches only through attach: a failed attach leaves nothing for the next constructor, and options cannot name a family", () => {
+    const first = new ThreadLocalPool(Scratch, { capacity: 1, maxThreads: 2 });
+    assert.throws(
+      () =>
+        ThreadLocalPool.attach(first.share(), {
+          factory: "not a function" as never,
+        }),
+      PoolConfigurationError,
+    );
+    const fresh = new ThreadLocalPool(Scratch, { capacity: 1 });
+    assert.equal(
+      fresh.threadId,
+      0,
+      "a new family, not the one attach failed on",
+    );
+    assert.notEqual(fresh.share().buffer, first.share().buffer);
+    assert.throws(
+      () =>
+        new ThreadLocalPool(Scratch, {
+          capacity: 1,
+          descriptor: first.share(),
+        } as never),
+      /option "descriptor" is unknown/,
+    );
+    const copied = { ...first.share() };
+    const attached = ThreadLocalPool.attach(Scratch, copied);
+    assert.equal(attached.threadId, 1, "a cloned descriptor attaches");
+  });
+
   it("closes one thread's pool, keeps its counts in the totals and frees its row", () => {
     const first = new ThreadLocalPool({
       capacity: 2,
