@@ -12,13 +12,13 @@
  * @module
  */
 
+import { H_CLOSED } from "./_thread_safe_layout.ts";
 import {
-  H_CLOSED,
-  S_DESTROYED,
-  S_LEAKS,
-  S_RESET_FAILURES,
-  S_RESETS,
-} from "./_thread_safe_layout.ts";
+  DESTROYED,
+  LEAKS,
+  RESET_FAILURES,
+  RESETS,
+} from "../stats/_counter_rows.ts";
 import type { ThreadSafeSlots } from "./_thread_safe_slots.ts";
 
 /**
@@ -65,7 +65,7 @@ export function releaseGeneral<T extends object>(
       reset(obj);
     } catch (error) {
       s.ending[slot] = 0;
-      s.counters.count(S_RESET_FAILURES);
+      s.counters.count(RESET_FAILURES);
       s.zero(slot);
       const retired = s.retire(slot);
       s.returnSlot(slot);
@@ -73,7 +73,7 @@ export function releaseGeneral<T extends object>(
       throw error;
     }
     s.ending[slot] = 0;
-    s.counters.count(S_RESETS);
+    s.counters.count(RESETS);
     if (Atomics.load(s.header, H_CLOSED) !== 0) {
       // Reset closed the pool: the wrapper is retired, as any release
       // after close retires it (close skipped it while reset held it).
@@ -113,7 +113,7 @@ export function discardSlot<T extends object>(
   s.zero(slot);
   if (!s.freeCounted(slot)) return false;
   if (s.objects[slot] === undefined) {
-    s.counters.count(S_DESTROYED);
+    s.counters.count(DESTROYED);
     return true;
   }
   s.callDestroy(s.retire(slot));
@@ -150,7 +150,7 @@ export function takeBackLeak<T extends object>(
   generation: number,
 ): void {
   if (!s.isLive(obj, generation)) return;
-  s.counters.count(S_LEAKS);
+  s.counters.count(LEAKS);
   try {
     s.settings.onLeak?.({ object: obj, generation, pool: "ThreadSafePool" });
   } catch (error) {

@@ -35,11 +35,9 @@ import {
   HEADER_WORDS,
   type Layout,
   layout,
-  S_CREATED,
-  S_DESTROYED,
-  S_EXHAUSTIONS,
   T_WORDS,
 } from "./_thread_safe_layout.ts";
+import { CREATED, DESTROYED, EXHAUSTIONS } from "../stats/_counter_rows.ts";
 import { ThreadSafeCounters } from "./_thread_safe_stats.ts";
 import {
   safeInstanceOf,
@@ -227,7 +225,7 @@ export class ThreadSafeSlots<T extends object> {
       (this.slotsByObject ??= new Map()).set(obj, slot);
     }
     this.objects[slot] = obj;
-    this.counters.count(S_CREATED);
+    this.counters.count(CREATED);
     return obj;
   }
 
@@ -246,7 +244,7 @@ export class ThreadSafeSlots<T extends object> {
     const started = this.counters.startAcquire();
     const slot = this.free.pop();
     if (slot < 0) {
-      this.counters.count(S_EXHAUSTIONS);
+      this.counters.count(EXHAUSTIONS);
       if (!throwWhenEmpty) return undefined;
       throw new PoolEmptyError(
         `Cannot acquire from pool: all ${
@@ -282,7 +280,7 @@ export class ThreadSafeSlots<T extends object> {
     this.objects[slot] = undefined;
     if (this.slotsByObject?.delete(obj) !== true) stampWrapper(obj, -1);
     this.retired.add(obj);
-    this.counters.count(S_DESTROYED);
+    this.counters.count(DESTROYED);
     return obj;
   }
 

@@ -20,12 +20,8 @@ import {
   PoolTimeoutError,
 } from "../errors.ts";
 import { quote } from "../quote.ts";
-import {
-  H_CLOSED,
-  S_TIMEOUTS,
-  T_WAITERS,
-  T_WORDS,
-} from "./_thread_safe_layout.ts";
+import { H_CLOSED, T_WAITERS, T_WORDS } from "./_thread_safe_layout.ts";
+import { TIMEOUTS } from "../stats/_counter_rows.ts";
 import type { ThreadSafeSlots } from "./_thread_safe_slots.ts";
 
 /**
@@ -146,7 +142,7 @@ function checkWaitEnd<T extends object>(
   }
   if (left <= 0) {
     s.counters.countWait(start);
-    s.counters.count(S_TIMEOUTS);
+    s.counters.count(TIMEOUTS);
     throw new PoolTimeoutError(
       `Cannot acquire from pool: timed out after ${quote(timeout)} ms`,
       timeout,
