@@ -144,7 +144,7 @@ export function fastOps<T extends object>(
     try {
       result = fn(obj);
     } catch (error) {
-      core.endUse(slot, key, true);
+      core.endUse(obj, key, true);
       throw error;
     }
     if (
@@ -153,7 +153,7 @@ export function fastOps<T extends object>(
       typeof (result as { then?: unknown }).then === "function"
     ) {
       return core.settleUse(
-        slot,
+        obj,
         key,
         result as unknown as PromiseLike<unknown>,
       ) as R;
@@ -161,7 +161,7 @@ export function fastOps<T extends object>(
     const rmode = hot.rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
     if (rmode <= 1 && hot.state[slot] === key) idle(obj, slot, key, rmode);
-    else core.endUse(slot, key, false);
+    else core.endUse(obj, key, false);
     return result;
   }
 

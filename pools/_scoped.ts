@@ -1,8 +1,10 @@
 /**
- * The slow-path pieces of `use(fn)` shared by the synchronous pools, and the
- * thenable test every pool uses. Each pool keeps its own small `use` body on
- * purpose: a single shared one would call `acquire`/`release` on every pool
- * class from one call site, which V8 then optimises only megamorphically.
+ * The thenable test every pool uses (`use`, async factories, validators,
+ * destroyers). Private to `pools/`.
+ *
+ * `releaseQuietly` and `releaseWhenSettled` are the old slow-path pieces of
+ * ThreadSafePool's `use`; `_lending.ts` (`useBorrow`) replaces them: delete
+ * them once ThreadSafePool calls it.
  *
  * @module
  */

@@ -46,6 +46,13 @@ import type { Lender } from "../handles/lender.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote, typeName } from "../quote.ts";
 import { checkCreated, isInstance } from "./_check_created.ts";
+import {
+  endUse,
+  endUseQuietly,
+  endUseWhenSettled,
+  lenderFor,
+  useFnError,
+} from "./_lending.ts";
 
 /** The hidden own property holding an object's slot number in its pool. */
 export const SLOT: unique symbol = Symbol("fastalloc.slot");
@@ -353,21 +360,13 @@ export class SlotCore<T extends object> {
     this.genMask = 2 ** (31 - this.slotBits) - 1;
     this.onDrained = extras.onDrained;
     this.name = extras.name;
-    this.lender = {
+    this.lender = lenderFor<T>({
       isLive: (obj: T, key: number): boolean =>
         this.isLive(key) && hot.objects[key & this.slotMask] === obj,
-      release: (obj: T, key: number): void => {
-        if (!this.isLive(key) || hot.objects[key & this.slotMask] !== obj) {
-          throw new AlreadyReleasedError(
-            `Cannot release handle: its borrow (key ${
-              showKey(key)
-            }) was already released`,
-          );
-        }
-        this.releaseSlot(key & this.slotMask, "release", false);
-      },
+      end: (_obj: T, key: number): void =>
+        this.releaseSlot(key & this.slotMask, "release", false),
       leaked: (obj: T, key: number): void => this.leaked(obj, key),
-    };
+    });
   }
 
   /** Objects lent now. */
@@ -844,37 +843,22 @@ export class SlotCore<T extends object> {
 
   /** Throws for a `use` argument that is not a function. */
   notAFunction(fn: unknown): never {
-    throw new TypeError(`Cannot use pool: fn ${quote(fn)} is not a function`);
+    throw useFnError(fn);
   }
 
   /**
-   * Ends a `use` borrow on its general path: releases the slot if the borrow
-   * made for `use` (generation `g`) is still live. When `quiet`, a failing
-   * release is swallowed: `fn`'s error is the one to report (the failed
-   * reset still shows in the statistics).
+   * Ends a `use` borrow on the fast functions' general path, unless `fn`
+   * ended it (see `_lending.ts`); when `quiet` (`fn` threw), a failing
+   * release is swallowed.
    */
-  endUse(slot: number, g: number, quiet: boolean): void {
-    if (this.hot.state[slot] !== g) return;
-    if (!quiet) return this.releaseSlot(slot, "release", false);
-    try {
-      this.releaseSlot(slot, "release", false);
-    } catch {
-      // fn's error wins.
-    }
+  endUse(obj: T, key: number, quiet: boolean): void {
+    if (quiet) endUseQuietly(this.lender, obj, key);
+    else endUse(this.lender, obj, key);
   }
 
-  /** Releases a `use` borrow when the promise `fn` returned settles. */
-  settleUse(slot: number, g: number, pending: PromiseLike<unknown>): unknown {
-    return Promise.resolve(pending).then(
-      (value) => {
-        this.endUse(slot, g, false);
-        return value;
-      },
-      (error) => {
-        this.endUse(slot, g, true);
-        throw error;
-      },
-    );
+  /** Ends a `use` borrow when the promise `fn` returned settles. */
+  settleUse(obj: T, key: number, pending: PromiseLike<unknown>): unknown {
+    return endUseWhenSettled(this.lender, obj, key, pending);
   }
 
   // ---- close and trim --------------------------------------------------------
