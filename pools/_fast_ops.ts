@@ -38,8 +38,9 @@ export interface FastOps<T extends object> {
 /**
  * Makes the fast functions of one pool. Its source is compiled again per
  * pool, so it must refer to nothing but its parameters and literals (no
- * module constants, no imports), and keep the mode numbers of `_slot_core.ts`
- * in sync by hand: 1 is MODE_STATS.
+ * module constants, no imports), so it writes the one mode number it tests
+ * as a literal: 1 is `MODE_STATS` of `_modes.ts` (`mode <= 1`: nothing but
+ * counting is on; `mode !== 0`: counting is on).
  *
  * @param core The pool's state (its general paths).
  * @param hot The state the fast paths touch.

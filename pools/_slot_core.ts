@@ -35,17 +35,24 @@ import type { GrowthConfig } from "../config/growth.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
 import type { PoolSettings } from "../config/_options.ts";
 import {
-  AlreadyReleasedError,
-  ForeignObjectError,
   PoolClosedError,
   PoolConfigurationError,
   PoolEmptyError,
-  TypeMismatchError,
 } from "../errors.ts";
+import { nowNs } from "../_clock.ts";
 import type { Lender } from "../handles/lender.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
-import { quote, typeName } from "../quote.ts";
-import { checkCreated, isInstance } from "./_check_created.ts";
+import { quote } from "../quote.ts";
+import { checkCreated } from "./_check_created.ts";
+import { keyMisuseError, misuseError } from "./_misuse.ts";
+import {
+  MODE_CLOSED,
+  MODE_FIFO,
+  MODE_RESET,
+  MODE_STATS,
+  MODE_TIMING,
+  MODE_UNSTAMPED,
+} from "./_modes.ts";
 import {
   endUse,
   endUseQuietly,
@@ -65,24 +72,12 @@ export const SLOT: unique symbol = Symbol("fastalloc.slot");
 const OWNED = new WeakSet<object>();
 
 /**
- * Objects a pool dropped (close, trim, discard, failed reset), mapped to that
- * pool's token (not the pool: a dropped object must not keep it alive), so releasing one there again is reported as the double
- * release it is, not as a foreign object.
+ * Objects a pool retired (close, trim, discard, failed reset), mapped to that
+ * pool's token (not the pool: a retired object must not keep it alive), so
+ * releasing one there again is reported as the double release it is, not as
+ * a foreign object.
  */
-const DROPPED = new WeakMap<object, object>();
-
-// MODE_STATS is the lowest bit so the fast paths test `mode <= MODE_STATS`:
-// plain counting stays on them; everything else takes the general path.
-/** Statistics counting is on. */
-export const MODE_STATS = 1;
-const MODE_CLOSED = 2;
-const MODE_RESET = 4;
-/** Some objects are tracked in a Map (they cannot carry the slot property). */
-const MODE_UNSTAMPED = 8;
-/** Sampled timing is on (it needs the clock, so the general path). */
-const MODE_TIMING = 16;
-/** FIFO idle store (the `"deque"` allocator): a ring, on the general path. */
-const MODE_FIFO = 32;
+const RETIRED = new WeakMap<object, object>();
 
 /** The most slot bits a key uses: leaves at least 2^10 generations. */
 const MAX_SLOT_BITS = 21;
@@ -137,21 +132,10 @@ export interface CoreExtras {
   readonly name: string;
 }
 
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
-
 /** Bits needed for slot numbers below `n` (at least 1), capped at MAX_SLOT_BITS. */
 function slotBitsFor(n: number): number {
   if (n > 2 ** MAX_SLOT_BITS) return MAX_SLOT_BITS;
   return Math.max(1, 32 - Math.clz32(n - 1));
-}
-
-/** A key as a message shows it: integers bare, anything else by `quote`. */
-function showKey(key: unknown): string {
-  return typeof key === "number" && Number.isInteger(key)
-    ? String(key)
-    : quote(key);
 }
 
 /** Reads the slot property without letting a Proxy's trap or a revoked Proxy escape. */
@@ -208,8 +192,8 @@ export interface Hot<T> {
    * stored, instead of a chain of loads through the slot number (measured:
    * 5.4 ns against 7.3 for a slot-number stack, bare array 2.9). The fast
    * acquire leaves its entry behind (a copy of an object the pool still
-   * owns: one store less per cycle); whatever drops objects clears the
-   * stack from `top` up afterwards (`clearStale`), so dropped objects are
+   * owns: one store less per cycle); whatever retires objects clears the
+   * stack from `top` up afterwards (`clearStale`), so retired objects are
    * not kept. The ring's entries outside it are always `undefined`.
    * Both are at least as long as `slots` (stack) or the ring.
    */
@@ -260,7 +244,7 @@ export class SlotCore<T extends object> {
   declare head: number;
   /** Slots ever used (the next new slot number). */
   declare slots: number;
-  /** Vacant slots (their object was dropped), reused before new ones. */
+  /** Vacant slots (their object was retired), reused before new ones. */
   declare vacant: Int32Array;
   declare vacantTop: number;
   /** Objects alive (lent, idle, or being created): inUse = created - top. */
@@ -286,7 +270,7 @@ export class SlotCore<T extends object> {
   declare onDrained: (() => void) | undefined;
   declare name: string;
   declare lender: Lender<T>;
-  /** Names this pool in DROPPED. */
+  /** Names this pool in RETIRED. */
   declare token: object;
 
   /**
@@ -450,7 +434,7 @@ export class SlotCore<T extends object> {
     return slot;
   }
 
-  /** Gives a slot back as vacant (its object was dropped or never made). */
+  /** Gives a slot back as vacant (its object was retired or never made). */
   vacate(slot: number): void {
     this.hot.objects[slot] = undefined;
     if (this.vacantTop === this.vacant.length) {
@@ -461,7 +445,7 @@ export class SlotCore<T extends object> {
 
   // ---- acquire -----------------------------------------------------------
 
-  /** Creates every object up front (preInitialize); on failure drops them and rethrows. */
+  /** Creates every object up front (preInitialize); on failure retires them and rethrows. */
   fill(): void {
     try {
       while (this.created < this.capacity) {
@@ -522,7 +506,7 @@ export class SlotCore<T extends object> {
       }
       if (this.closed) {
         // The factory closed the pool: this acquire fails, the object goes.
-        this.drop(slot);
+        this.retire(slot);
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
     }
@@ -570,7 +554,7 @@ export class SlotCore<T extends object> {
       );
     }
     if (Object.hasOwn(obj, SLOT)) {
-      // Dropped by a pool earlier (its property is ours, writable): adopt it.
+      // Retired by a pool earlier (its property is ours, writable): adopt it.
       (obj as unknown as { [SLOT]: number })[SLOT] = slot;
     } else if (Object.isExtensible(obj)) {
       Object.defineProperty(obj, SLOT, {
@@ -665,14 +649,7 @@ export class SlotCore<T extends object> {
         issued = k >>> this.slotBits < next;
       }
     }
-    if (issued) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action}: key ${showKey(key)} was already released`,
-      );
-    }
-    throw new ForeignObjectError(
-      `Cannot ${action}: key ${showKey(key)} was never issued by this pool`,
-    );
+    throw keyMisuseError(key, action, issued);
   }
 
   /** The slot of a lent `obj`; throws the error explaining why it is not one. */
@@ -682,29 +659,16 @@ export class SlotCore<T extends object> {
     return this.reject(obj, slot, action);
   }
 
-  /** Throws the error that explains why `obj` is not a live borrow. */
+  /**
+   * Throws the error that explains why `obj` is not a live borrow (`slot`:
+   * its slot, or -1 when this pool holds no such object now).
+   */
   reject(obj: unknown, slot: number, action: string): never {
-    const type = this.type;
-    if (slot < 0 && type !== undefined && !isInstance(obj, type)) {
-      throw new TypeMismatchError(
-        `Cannot ${action} object: expected a ${
-          quote(type.name)
-        } instance, got ${quote(typeName(obj))}`,
-        { expectedType: type.name, actualType: typeName(obj) },
-      );
-    }
-    if (
-      slot >= 0 ||
-      (obj !== null && typeof obj === "object" &&
-        DROPPED.get(obj) === this.token) ||
-      (typeof obj === "function" && DROPPED.get(obj) === this.token)
-    ) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action} object: it was already released`,
-      );
-    }
-    throw new ForeignObjectError(
-      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
+    throw misuseError(
+      obj,
+      action,
+      this.type,
+      slot >= 0 || RETIRED.get(obj as object) === this.token,
     );
   }
 
@@ -722,7 +686,7 @@ export class SlotCore<T extends object> {
   /**
    * Ends the borrow of a lent slot: the borrow is over (generation even,
    * counted) before `reset` or `destroy` runs; then the object is reset and
-   * made idle, or dropped (`discard`, a closed pool, a failed reset).
+   * made idle, or retired (`discard`, a closed pool, a failed reset).
    */
   releaseSlot(slot: number, _action: string, discard: boolean): void {
     const stats = this.hot.stats;
@@ -735,7 +699,7 @@ export class SlotCore<T extends object> {
     stats?.recordRelease();
     if (discard || this.closed) {
       this.clearStale();
-      this.drop(slot);
+      this.retire(slot);
       this.drained();
       return;
     }
@@ -747,7 +711,7 @@ export class SlotCore<T extends object> {
         stats?.recordResetFailure();
         try {
           this.clearStale();
-          this.drop(slot, error);
+          this.retire(slot, error);
         } finally {
           this.drained();
         }
@@ -757,7 +721,7 @@ export class SlotCore<T extends object> {
       if (this.closed) {
         // The reset closed the pool: the object goes instead of idling.
         this.clearStale();
-        this.drop(slot);
+        this.retire(slot);
         this.drained();
         return;
       }
@@ -768,9 +732,9 @@ export class SlotCore<T extends object> {
 
   /**
    * Clears the stack entries at and above `top`: copies the fast acquire
-   * left behind, of objects still lent or about to be dropped (see Hot). Run
-   * before an object is dropped, so the pool keeps no reference to it;
-   * costs one pass over the stack, so bulk drops run it once.
+   * left behind, of objects still lent or about to be retired (see Hot). Run
+   * before an object is retired, so the pool keeps no reference to it;
+   * costs one pass over the stack, so a bulk retirement runs it once.
    */
   clearStale(): void {
     if (this.kind !== "deque") this.hot.idleObj.fill(undefined, this.hot.top);
@@ -788,12 +752,12 @@ export class SlotCore<T extends object> {
   }
 
   /**
-   * Drops the object of a slot that is neither idle nor lent: its place is
+   * Retires the object of a slot that is neither idle nor lent: its place is
    * freed and it is disowned first, then `destroy` runs. When `cause` is
    * given (a failed reset being rethrown), a destroy error is combined with
    * it instead of hiding it.
    */
-  drop(slot: number, cause?: unknown): void {
+  retire(slot: number, cause?: unknown): void {
     const obj = this.hot.objects[slot]!;
     this.vacate(slot);
     if (this.unstamped?.delete(obj) === true && this.unstamped.size === 0) {
@@ -802,7 +766,7 @@ export class SlotCore<T extends object> {
       this.hot.rmode &= ~MODE_UNSTAMPED;
     }
     OWNED.delete(obj);
-    DROPPED.set(obj, this.token);
+    RETIRED.set(obj, this.token);
     this.created--;
     this.hot.stats?.recordDestroyed();
     const destroy = this.destroy;
@@ -892,7 +856,7 @@ export class SlotCore<T extends object> {
 
   /**
    * Destroys idle objects while more than `keep` exist (lent ones count),
-   * collecting destroy errors so every object is still dropped.
+   * collecting destroy errors so every object is still retired.
    *
    * @returns How many objects were destroyed.
    */
@@ -904,7 +868,7 @@ export class SlotCore<T extends object> {
       if (slot < 0) break;
       discarded++;
       try {
-        this.drop(slot);
+        this.retire(slot);
       } catch (error) {
         errors.push(error);
       }

@@ -143,7 +143,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    *
    * @param obj An object this pool lent and that is still borrowed.
    * @throws {AlreadyReleasedError} If `obj` was already released (also when
-   * the pool has since dropped it: after `close`, `trim`, `discard` or a
+   * the pool has since retired it: after `close`, `trim`, `discard` or a
    * failed reset).
    * @throws {ForeignObjectError} If this pool never lent `obj`.
    * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
@@ -600,7 +600,7 @@ export abstract class BasePool<T extends object> implements Pool<T> {
    * once, and borrowed ones are destroyed when released. Calling it again
    * (also from inside `destroy`) does nothing. Called from inside a
    * callback, it takes effect at once. If `destroy` throws, every object is
-   * still dropped and the errors are thrown together afterwards.
+   * still retired and the errors are thrown together afterwards.
    *
    * @throws {AggregateError} If `destroy` threw for any object.
    *

@@ -95,7 +95,7 @@ export class GrowingPool<T extends object> extends BasePool<T> {
    * grows (and is counted) again.
    *
    * @returns How many objects were destroyed.
-   * @throws {AggregateError} If `destroy` threw (every object is still dropped).
+   * @throws {AggregateError} If `destroy` threw (every object is still retired).
    *
    * @example
    * ```ts
