@@ -21,7 +21,8 @@
  * @module
  */
 
-import { type Hot, SLOT, type SlotCore } from "./_slot_core.ts";
+import type { SlotCore } from "./_slot_core.ts";
+import { type Hot, SLOT } from "./_slot_table.ts";
 
 /** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
 export interface FastOps<T extends object> {
@@ -52,38 +53,34 @@ export function fastOps<T extends object>(
   hot: Hot<T>,
   slotKey: typeof SLOT,
 ): FastOps<T> {
+  /** Lends idle entry `t` (the stack's top) on the plain path; returns its slot. */
+  function lend(t: number, mode: number): number {
+    hot.top = t;
+    const state = hot.state;
+    const slot = state[hot.half + t]!;
+    state[slot] = ~state[slot]!;
+    const row = hot.row;
+    if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+    if (mode !== 0) hot.stats!.recordAllocation();
+    return slot;
+  }
+
   function acquire(): T {
     const mode = hot.amode;
-    if (mode <= 1) {
-      const t = hot.top - 1;
-      if (t >= 0) {
-        hot.top = t;
-        const state = hot.state;
-        const slot = state[hot.half + t]!;
-        state[slot] = ~state[slot]!;
-        const row = hot.row;
-        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-        if (mode !== 0) hot.stats!.recordAllocation();
-        return hot.idleObj[t]!;
-      }
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      lend(t, mode);
+      return hot.idleObj[t]!;
     }
     return hot.objects[core.acquireSlot(true)]!;
   }
 
   function tryAcquire(): T | undefined {
     const mode = hot.amode;
-    if (mode <= 1) {
-      const t = hot.top - 1;
-      if (t >= 0) {
-        hot.top = t;
-        const state = hot.state;
-        const slot = state[hot.half + t]!;
-        state[slot] = ~state[slot]!;
-        const row = hot.row;
-        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-        if (mode !== 0) hot.stats!.recordAllocation();
-        return hot.idleObj[t]!;
-      }
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      lend(t, mode);
+      return hot.idleObj[t]!;
     }
     const slot = core.acquireSlot(false);
     return slot < 0 ? undefined : hot.objects[slot];
@@ -128,14 +125,8 @@ export function fastOps<T extends object>(
     const mode = hot.amode;
     const t = hot.top - 1;
     if (mode <= 1 && t >= 0) {
-      hot.top = t;
-      const state = hot.state;
-      slot = state[hot.half + t]!;
+      slot = lend(t, mode);
       obj = hot.idleObj[t]!;
-      state[slot] = ~state[slot]!;
-      const row = hot.row;
-      if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-      if (mode !== 0) hot.stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
       obj = hot.objects[slot]!;
