@@ -22,7 +22,7 @@
  */
 
 import type { SlotCore } from "./_slot_core.ts";
-import { type Hot, SLOT } from "./_slot_table.ts";
+import { type Hot, SLOT, SlotTable } from "./_slot_table.ts";
 
 /** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
 export interface FastOps<T extends object> {
@@ -170,22 +170,12 @@ let source: string | undefined;
 /** Whether a compiled copy of {@linkcode fastOps} works: lends, takes back and uses one object. */
 function probe(make: typeof fastOps<object>): boolean {
   try {
+    // One idle object in slot 0 of a table whose keys have one slot bit.
+    const table = new SlotTable<object>("stack", { slotBits: 1 });
     const obj = { n: 0 };
-    Object.defineProperty(obj, SLOT, { value: 0, writable: true });
-    const hot = {
-      amode: 0,
-      rmode: 0,
-      top: 1,
-      idleObj: [obj] as (object | undefined)[],
-      half: 1,
-      state: new Int32Array([~0, 0]),
-      objects: [obj] as (object | undefined)[],
-      step: 2,
-      slotMask: 1,
-      row: null,
-      rowAt: 0,
-      stats: undefined,
-    };
+    table.stamp(obj, table.takeSlot());
+    table.pushIdle(0);
+    const hot = table.hot;
     const ops = make(null as never, hot, SLOT);
     const lent = ops.acquire();
     ops.release(lent);

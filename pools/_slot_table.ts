@@ -262,26 +262,28 @@ export class SlotTable<T extends object> {
 
   /** Puts a slot in the idle store (back of the ring, or top of the stack). */
   pushIdle(slot: number): void {
-    if (this.hot.top === this.hot.half) this.grow(this.hot.top + 1);
+    const hot = this.hot;
+    if (hot.top === hot.half) this.grow(hot.top + 1);
     const at = this.kind === "deque"
-      ? (this.head + this.hot.top) & (this.hot.half - 1)
-      : this.hot.top;
-    this.hot.state[this.hot.half + at] = slot;
-    this.hot.idleObj[at] = this.hot.objects[slot];
-    this.hot.top++;
+      ? (this.head + hot.top) & (hot.half - 1)
+      : hot.top;
+    hot.state[hot.half + at] = slot;
+    hot.idleObj[at] = hot.objects[slot];
+    hot.top++;
   }
 
   /** Takes the next idle slot, or -1. */
   popIdle(): number {
-    if (this.hot.top === 0) return -1;
-    this.hot.top--;
+    const hot = this.hot;
+    if (hot.top === 0) return -1;
+    hot.top--;
     if (this.kind !== "deque") {
-      this.hot.idleObj[this.hot.top] = undefined;
-      return this.hot.state[this.hot.half + this.hot.top]!;
+      hot.idleObj[hot.top] = undefined;
+      return hot.state[hot.half + hot.top]!;
     }
-    const slot = this.hot.state[this.hot.half + this.head]!;
-    this.hot.idleObj[this.head] = undefined;
-    this.head = (this.head + 1) & (this.hot.half - 1);
+    const slot = hot.state[hot.half + this.head]!;
+    hot.idleObj[this.head] = undefined;
+    this.head = (this.head + 1) & (hot.half - 1);
     return slot;
   }
 
