@@ -24,7 +24,22 @@
 import type { SlotCore } from "./_slot_core.ts";
 import { type Hot, SLOT, SlotTable } from "./_slot_table.ts";
 
-/** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
+/**
+ * The functions a pool installs as its own `acquire`, `tryAcquire`,
+ * `release`, `use`.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { FastOps } from "./_fast_ops.ts";
+ * import { FixedPool } from "./fixed_pool.ts";
+ *
+ * const pool = new FixedPool({ capacity: 1, factory: () => ({ n: 0 }) });
+ * const ops: FastOps<{ n: number }> = pool; // a pool has all four
+ * ops.release(ops.acquire());
+ * ```
+ */
 export interface FastOps<T extends object> {
   /** The plain acquire. */
   acquire: () => T;
@@ -43,10 +58,25 @@ export interface FastOps<T extends object> {
  * as a literal: 1 is `MODE_STATS` of `_modes.ts` (`mode <= 1`: nothing but
  * counting is on; `mode !== 0`: counting is on).
  *
+ * @typeParam T The pooled object type.
  * @param core The pool's state (its general paths).
  * @param hot The state the fast paths touch.
  * @param slotKey The slot property symbol.
  * @returns The functions.
+ *
+ * @example The shared copy, as a pool without code generation uses it
+ * ```ts
+ * import { fastOps } from "./_fast_ops.ts";
+ * import { SlotCore } from "./_slot_core.ts";
+ * import { SLOT } from "./_slot_table.ts";
+ * import { validatePoolOptions } from "../config/_options.ts";
+ *
+ * const settings = validatePoolOptions(undefined, { capacity: 1, factory: () => ({}) }, "FixedPool");
+ * const core = new SlotCore(settings, { name: "FixedPool" });
+ * const ops = fastOps(core, core.hot, SLOT);
+ * ops.release(ops.acquire());
+ * console.log(core.inUse); // 0
+ * ```
  */
 export function fastOps<T extends object>(
   core: SlotCore<T>,
@@ -190,8 +220,21 @@ function probe(make: typeof fastOps<object>): boolean {
  * The fast functions for one pool: its own compiled copy where code
  * generation is allowed, else the shared {@linkcode fastOps}.
  *
+ * @typeParam T The pooled object type.
  * @param core The pool's state.
  * @returns The functions.
+ *
+ * @example
+ * ```ts
+ * import { makeFastOps } from "./_fast_ops.ts";
+ * import { SlotCore } from "./_slot_core.ts";
+ * import { validatePoolOptions } from "../config/_options.ts";
+ *
+ * const settings = validatePoolOptions(undefined, { capacity: 1, factory: () => ({}) }, "FixedPool");
+ * const core = new SlotCore(settings, { name: "FixedPool" });
+ * const ops = makeFastOps(core);
+ * console.log(ops.use(() => core.inUse), core.inUse); // 1 0
+ * ```
  */
 export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
   if (generating !== false) {
@@ -240,6 +283,15 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
  * was made yet (`undefined`). For tests and benchmarks.
  *
  * @returns The state.
+ *
+ * @example
+ * ```ts
+ * import { generatesCode } from "./_fast_ops.ts";
+ * import { FixedPool } from "./fixed_pool.ts";
+ *
+ * new FixedPool({ capacity: 1, factory: () => ({}) });
+ * console.log(typeof generatesCode()); // boolean
+ * ```
  */
 export function generatesCode(): boolean | undefined {
   return generating;
@@ -249,6 +301,13 @@ export function generatesCode(): boolean | undefined {
  * Makes every pool made from now on use the shared fast functions, as if
  * code generation were forbidden. For benchmarks that measure that path in
  * a process that can generate code; not for applications.
+ *
+ * @example In a benchmark of the shared path
+ * ```ts ignore
+ * import { forbidCodeGeneration } from "./_fast_ops.ts";
+ *
+ * forbidCodeGeneration(); // every pool made from now on shares one copy
+ * ```
  */
 export function forbidCodeGeneration(): void {
   generating = false;

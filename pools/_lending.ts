@@ -28,6 +28,20 @@ import { isThenable } from "./_scoped.ts";
  * on unbound as the {@linkcode Lender}'s `isLive` and `leaked`.
  *
  * @typeParam T The pooled object type.
+ *
+ * @example A ledger of one object, lent once
+ * ```ts
+ * import type { Ledger } from "./_lending.ts";
+ *
+ * const thing = { n: 1 };
+ * let lent = true;
+ * const ledger: Ledger<typeof thing> = {
+ *   isLive: (obj, generation) => lent && obj === thing && generation === 1,
+ *   end: () => { lent = false; },
+ *   leaked: () => { lent = false; },
+ * };
+ * console.log(ledger.isLive(thing, 1)); // true
+ * ```
  */
 export interface Ledger<T> {
   /** Whether the borrow `(obj, generation)` is still outstanding; never throws. */

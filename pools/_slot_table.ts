@@ -173,7 +173,17 @@ export interface Hot<T> {
   stats: Recorder | undefined;
 }
 
-/** How a {@linkcode SlotTable} is laid out. */
+/**
+ * How a {@linkcode SlotTable} is laid out.
+ *
+ * @example
+ * ```ts
+ * import { slotBitsFor, type TableOptions } from "./_slot_table.ts";
+ *
+ * const options: TableOptions = { slotBits: slotBitsFor(64) };
+ * console.log(options.slotBits); // 6
+ * ```
+ */
 export interface TableOptions {
   /** How many low bits of a key name the slot (see {@linkcode slotBitsFor}). */
   readonly slotBits: number;

@@ -48,6 +48,14 @@ type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
 /**
  * What a subclass may add to the core's settings (ThreadLocalPool: its shared
  * row and recorder).
+ *
+ * @example
+ * ```ts
+ * import type { BasePoolHooks } from "./base_pool.ts";
+ *
+ * const hooks: BasePoolHooks = { onDrained: () => console.log("drained") };
+ * hooks.onDrained?.(); // drained
+ * ```
  */
 export type BasePoolHooks = Omit<CoreExtras, "name" | "growth" | "maxCapacity">;
 
