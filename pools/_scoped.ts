@@ -1,13 +1,28 @@
 /**
- * The slow-path pieces of `use(fn)` shared by the synchronous pools, and the
- * thenable test every pool uses. Each pool keeps its own small `use` body on
- * purpose: a single shared one would call `acquire`/`release` on every pool
- * class from one call site, which V8 then optimises only megamorphically.
+ * The thenable test every pool uses (`use`, async factories, validators,
+ * destroyers). Private to `pools/`.
+ *
+ * `releaseQuietly` and `releaseWhenSettled` are the old slow-path pieces of
+ * ThreadSafePool's `use`; `_lending.ts` (`useBorrow`) replaces them: delete
+ * them once ThreadSafePool calls it.
  *
  * @module
  */
 
-/** What the helpers need of a pool. */
+/**
+ * What the helpers need of a pool.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { Releasing } from "./_scoped.ts";
+ * import { FixedPool } from "./fixed_pool.ts";
+ *
+ * const pool: Releasing<object> = new FixedPool({ capacity: 1, factory: () => ({}) });
+ * console.log(typeof pool.release); // function
+ * ```
+ */
 export interface Releasing<T> {
   /** Returns a borrowed object. */
   release(obj: T): void;
@@ -18,6 +33,13 @@ export interface Releasing<T> {
  *
  * @param value Anything.
  * @returns `true` for promises and other thenables.
+ *
+ * @example
+ * ```ts
+ * import { isThenable } from "./_scoped.ts";
+ *
+ * console.log(isThenable(Promise.resolve()), isThenable({ then: 1 })); // true false
+ * ```
  */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null &&
@@ -33,6 +55,13 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * @typeParam T The pooled object type.
  * @param pool The pool that lent `obj`.
  * @param obj The borrowed object.
+ *
+ * @example
+ * ```ts
+ * import { releaseQuietly } from "./_scoped.ts";
+ *
+ * releaseQuietly({ release: () => { throw new Error("reset failed"); } }, {}); // does not throw
+ * ```
  */
 export function releaseQuietly<T>(pool: Releasing<T>, obj: T): void {
   try {
@@ -50,6 +79,15 @@ export function releaseQuietly<T>(pool: Releasing<T>, obj: T): void {
  * @param obj The borrowed object.
  * @param pending What `fn` returned.
  * @returns A promise of `pending`'s value, settled after the release.
+ *
+ * @example
+ * ```ts
+ * import { releaseWhenSettled } from "./_scoped.ts";
+ *
+ * let released = false;
+ * const pool = { release: () => { released = true; } };
+ * console.log(await releaseWhenSettled(pool, {}, Promise.resolve(3)), released); // 3 true
+ * ```
  */
 export function releaseWhenSettled<T>(
   pool: Releasing<T>,
