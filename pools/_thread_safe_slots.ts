@@ -25,6 +25,7 @@ import {
 import { quote } from "../quote.ts";
 import { checkCreated } from "./_check_created.ts";
 import { misuseError } from "./_misuse.ts";
+import { destroyAfter, throwDestroyErrors } from "./_slot_destroy.ts";
 import {
   FLAG_STATS,
   H_CAPACITY,
@@ -292,17 +293,7 @@ export class ThreadSafeSlots<T extends object> {
    * @param cause The error being rethrown, if any.
    */
   callDestroy(obj: T, cause?: unknown): void {
-    const destroy = this.settings.destroy;
-    if (destroy === undefined) return;
-    try {
-      destroy(obj);
-    } catch (error) {
-      if (cause === undefined) throw error;
-      throw new AggregateError(
-        [cause, error],
-        "Cannot release object: its reset and then its destroy threw",
-      );
-    }
+    destroyAfter(this.settings.destroy, obj, cause);
   }
 
   /**
@@ -463,13 +454,6 @@ export class ThreadSafeSlots<T extends object> {
         errors.push(error);
       }
     }
-    if (errors.length > 0) {
-      throw new AggregateError(
-        errors,
-        `Cannot destroy objects: destroy threw for ${
-          quote(errors.length)
-        } of them`,
-      );
-    }
+    throwDestroyErrors(errors, "destroy objects");
   }
 }

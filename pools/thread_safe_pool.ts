@@ -58,8 +58,8 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 import { hookInspect } from "../_inspect.ts";
 import { quote } from "../quote.ts";
 import type { Pool } from "./pool.ts";
-import { misuseError, staleHandleError } from "./_misuse.ts";
-import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
+import { misuseError } from "./_misuse.ts";
+import { lenderFor, useBorrow, useFnError } from "./_lending.ts";
 import {
   AttachTicket,
   checkDescriptor,
@@ -250,18 +250,13 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#acquireMode = s.counters.on ? 1 : 0;
     this.#releaseMode = this.#acquireMode |
       (s.settings.reset !== undefined ? 2 : 0);
-    this.#lender = {
+    this.#lender = lenderFor<T>({
       isLive: (obj: T, generation: number): boolean =>
         s.isLive(obj, generation),
-      release: (obj: T, generation: number): void => {
-        if (!s.isLive(obj, generation)) {
-          throw staleHandleError("release handle", generation);
-        }
-        this.release(obj);
-      },
+      end: (obj: T): void => this.release(obj),
       leaked: (obj: T, generation: number): void =>
         takeBackLeak(s, this, obj, generation),
-    };
+    });
   }
 
   /**
@@ -918,32 +913,12 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   use<R>(fn: (obj: T) => R): R {
-    if (typeof fn !== "function") {
-      throw new TypeError(
-        `Cannot use pool: fn ${quote(fn)} is not a function`,
-      );
-    }
+    if (typeof fn !== "function") throw useFnError(fn);
     const obj = this.acquire();
-    const s = this.#s;
     // The borrow, so a borrow fn ended itself (discard, release) is not
     // ended again.
-    const generation = this.#borrowGenerations[s.slotOf(obj)]!;
-    let result: R;
-    try {
-      result = fn(obj);
-    } catch (error) {
-      if (s.isLive(obj, generation)) releaseQuietly(this, obj);
-      throw error;
-    }
-    if (isThenable(result)) {
-      return releaseWhenSettled(
-        { release: (o: T) => s.isLive(o, generation) && this.release(o) },
-        obj,
-        result,
-      ) as R;
-    }
-    if (s.isLive(obj, generation)) this.release(obj);
-    return result;
+    const generation = this.#borrowGenerations[this.#s.slotOf(obj)]!;
+    return useBorrow(this.#lender, obj, generation, fn);
   }
 
   /**
