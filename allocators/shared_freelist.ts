@@ -75,7 +75,8 @@ import {
   checkListCapacity,
   checkListOptions,
   checkOffset,
-  checkSlot,
+  isSlot,
+  outOfRange,
   type SharedFreeListOptions,
 } from "./_shared_list_options.ts";
 import type { AcquireOptions } from "../config/wait_options.ts";
@@ -416,7 +417,7 @@ export class SharedFreeList {
    * ```
    */
   push(slot: number): boolean {
-    checkSlot(slot, this.#capacity);
+    if (!isSlot(slot, this.#capacity)) throw outOfRange(slot, this.#capacity);
     const bit = 1 << (slot & 31);
     if ((Atomics.or(this.#bits, (slot >>> 5) * LINE, bit) & bit) !== 0) {
       return false;
@@ -445,7 +446,7 @@ export class SharedFreeList {
    * ```
    */
   isFree(slot: number): boolean {
-    checkSlot(slot, this.#capacity);
+    if (!isSlot(slot, this.#capacity)) throw outOfRange(slot, this.#capacity);
     const bit = 1 << (slot & 31);
     return (Atomics.load(this.#bits, (slot >>> 5) * LINE) & bit) !== 0;
   }

@@ -47,6 +47,37 @@ import {
 } from "./_thread_safe_stamp.ts";
 
 /**
+ * Starts a borrow of a slot this thread just took: its generation (in
+ * shared memory, so every thread sees it) goes up by one, and this thread
+ * remembers it as the borrow it holds.
+ *
+ * @param records The slot records.
+ * @param generations This thread's borrow generations.
+ * @param slot The slot, just taken from the free list.
+ * @returns The new borrow's generation.
+ *
+ * @example
+ * ```ts
+ * import { startBorrow } from "./_thread_safe_slots.ts";
+ *
+ * const records = new Int32Array(2);
+ * console.log(startBorrow(records, new Int32Array(1), 0), records[0]); // 1 1
+ * ```
+ */
+export function startBorrow(
+  records: Int32Array,
+  generations: Int32Array,
+  slot: number,
+): number {
+  const at = slot << 1;
+  // The slot is exclusively ours now: plain writes suffice.
+  const generation = (records[at]! + 1) | 0;
+  records[at] = generation;
+  generations[slot] = generation;
+  return generation;
+}
+
+/**
  * This thread's slots of a `ThreadSafePool`. Its fields are read by the
  * pool's other private parts (keys, waits, release, reclaim), which is why
  * they are not `#private`.
@@ -174,17 +205,18 @@ export class ThreadSafeSlots<T extends object> {
    * @returns This thread's wrapper of it (made now if needed).
    */
   lend(slot: number): T {
-    const records = this.records;
-    const at = slot << 1;
-    // The slot is exclusively ours now: plain writes suffice.
-    const generation = (records[at]! + 1) | 0;
-    records[at] = generation;
-    this.borrowGenerations[slot] = generation;
-    return this.objects[slot] ?? this.#wrapLent(slot);
+    startBorrow(this.records, this.borrowGenerations, slot);
+    return this.objects[slot] ?? this.wrapLent(slot);
   }
 
-  /** Makes the wrapper of a slot just taken; gives the slot back if that fails. */
-  #wrapLent(slot: number): T {
+  /**
+   * Makes the wrapper of a slot just lent; gives the slot back if that
+   * fails, or if the factory closed the pool.
+   *
+   * @param slot The slot.
+   * @returns The new wrapper.
+   */
+  wrapLent(slot: number): T {
     let obj: T;
     try {
       obj = this.wrap(slot);

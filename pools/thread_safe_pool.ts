@@ -71,6 +71,7 @@ import {
 import {
   checkKeys,
   endKeyBorrow,
+  KEY_SLOT_BITS,
   keyOfSlot,
   keyState,
   liveSlot,
@@ -82,7 +83,7 @@ import {
   releaseGeneral,
   takeBackLeak,
 } from "./_thread_safe_release.ts";
-import type { ThreadSafeSlots } from "./_thread_safe_slots.ts";
+import { startBorrow, type ThreadSafeSlots } from "./_thread_safe_slots.ts";
 import { slotOfWrapper } from "./_thread_safe_stamp.ts";
 import { waitAsync, waitBlocking } from "./_thread_safe_waits.ts";
 
@@ -362,9 +363,15 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   acquire(): T {
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
-      if (slot >= 0) return this.#s.lend(slot);
+      if (slot >= 0) return this.#lend(slot);
     }
     return this.#s.acquireGeneral(true)!;
+  }
+
+  /** Lends a slot just taken (the plain path's ThreadSafeSlots.lend). */
+  #lend(slot: number): T {
+    startBorrow(this.#records, this.#borrowGenerations, slot);
+    return this.#objects[slot] ?? this.#s.wrapLent(slot);
   }
 
   /**
@@ -405,7 +412,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
   tryAcquire(): T | undefined {
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
-      if (slot >= 0) return this.#s.lend(slot);
+      if (slot >= 0) return this.#lend(slot);
     }
     return this.#s.acquireGeneral(false);
   }
@@ -552,15 +559,16 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * ```
    */
   acquireKey(): number {
-    checkKeys(this.#s);
+    if (this.#slotBits > KEY_SLOT_BITS) checkKeys(this.#s);
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
       if (slot >= 0) {
         // As lend, without making a wrapper: objectOf makes it if needed.
-        const records = this.#records;
-        const generation = (records[slot << 1]! + 1) | 0;
-        records[slot << 1] = generation;
-        this.#borrowGenerations[slot] = generation;
+        const generation = startBorrow(
+          this.#records,
+          this.#borrowGenerations,
+          slot,
+        );
         return ((generation & this.#genMask) << this.#slotBits) | slot;
       }
     }
