@@ -33,19 +33,30 @@ export const MAGIC = 0x46545350;
 export const VERSION = 3;
 
 // Header Int32 word indices.
+/** {@linkcode MAGIC}, written last when a pool is created. */
 export const H_MAGIC = 0;
+/** {@linkcode VERSION}. */
 export const H_VERSION = 1;
+/** The number of slots. */
 export const H_CAPACITY = 2;
+/** Bytes of shared state per slot. */
 export const H_SLOT_BYTES = 3;
+/** {@linkcode FLAG_STATS} and {@linkcode FLAG_TIMING}. */
 export const H_FLAGS = 4;
+/** One timed operation in this many. */
 export const H_SAMPLE_INTERVAL = 5;
+/** Entries of the thread table. */
 export const H_MAX_THREADS = 6;
 /** The last thread id handed out (creator: 1). */
 export const H_THREADS = 7;
+/** 1 once any thread closed the pool (its own cache line). */
 export const H_CLOSED = LINE;
 // Literals, not `n * LINE`: esbuild keeps top-level arithmetic on names.
+/** Slots lent now, with statistics: behind the peak (its own cache line). */
 export const H_IN_USE = 32; // 2 * LINE
+/** The most slots lent at once, with statistics (its own cache line). */
 export const H_PEAK = 48; // 3 * LINE
+/** Int32 words of the header. */
 export const HEADER_WORDS = 64; // 4 * LINE
 
 // Thread-table entry Int32 word indices (one entry per cache line).
@@ -56,21 +67,32 @@ export const T_WAITERS = 1;
 /** Int32 words per thread-table entry. */
 export const T_WORDS = LINE;
 
+/** Statistics are on: the buffer has counter rows. */
 export const FLAG_STATS = 1;
+/** A sample of operations is timed. */
 export const FLAG_TIMING = 2;
 
 /** Byte offsets of every region for one pool shape. */
 export interface Layout {
+  /** The free list. */
   readonly freeList: number;
+  /** The slot records (two `Int32`s per slot). */
   readonly records: number;
+  /** The thread table. */
   readonly threads: number;
+  /** Its entries. */
   readonly threadCount: number;
+  /** The counter rows (with statistics). */
   readonly rows: number;
+  /** How many rows (0 without statistics). */
   readonly rowCount: number;
   /** The late row (`Int32`), right after the rows (with statistics). */
   readonly late: number;
+  /** The slot data. */
   readonly data: number;
+  /** Bytes from one slot's data to the next. */
   readonly stride: number;
+  /** The whole buffer. */
   readonly byteLength: number;
 }
 
@@ -80,8 +102,22 @@ function align(n: number, to: number): number {
 
 /**
  * Computes the regions of a pool of this shape: `threadCount` thread-table
- * entries, and as many statistics rows plus the late counters when
- * `statistics` is on.
+ * entries, and as many counter rows plus the late row when `statistics` is
+ * on.
+ *
+ * @param capacity The number of slots.
+ * @param slotBytes Bytes of shared state per slot.
+ * @param threadCount Entries of the thread table (`maxThreads`).
+ * @param statistics Whether statistics are on.
+ * @returns The byte offset of each region and the buffer's length.
+ *
+ * @example
+ * ```ts
+ * import { layout } from "./_thread_safe_layout.ts";
+ *
+ * const shape = layout(64, 12, 4, false);
+ * console.log(shape.freeList, shape.stride, shape.rowCount); // 256 16 0
+ * ```
  */
 export function layout(
   capacity: number,
