@@ -59,6 +59,7 @@ import { hookInspect } from "../_inspect.ts";
 import { quote } from "../quote.ts";
 import type { Pool } from "./pool.ts";
 import { misuseError } from "./_misuse.ts";
+import { MODE_CLOSED, MODE_RESET, MODE_STATS } from "./_modes.ts";
 import { lenderFor, useBorrow, useFnError } from "./_lending.ts";
 import {
   AttachTicket,
@@ -248,9 +249,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     this.#slotBits = s.slotBits;
     this.#genMask = s.genMask;
     this.#slotMask = s.slotMask;
-    this.#acquireMode = s.counters.on ? 1 : 0;
+    this.#acquireMode = s.counters.on ? MODE_STATS : 0;
     this.#releaseMode = this.#acquireMode |
-      (s.settings.reset !== undefined ? 2 : 0);
+      (s.settings.reset !== undefined ? MODE_RESET : 0);
     this.#lender = lenderFor<T>({
       isLive: (obj: T, generation: number): boolean =>
         s.isLive(obj, generation),
@@ -1070,7 +1071,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * wrappers are destroyed when they call `close()` on their own instance.
    * Calling it again in the same thread does nothing.
    *
-   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
+   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still retired).
    *
    * @example
    * ```ts
@@ -1108,7 +1109,7 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
    * pending keeps its registration until it ends). Calling it again does
    * nothing.
    *
-   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
+   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still retired).
    *
    * @example A worker leaves, and its place is free again
    * ```ts
@@ -1127,8 +1128,9 @@ export class ThreadSafePool<T extends object = Uint8Array> implements Pool<T> {
     const s = this.#s;
     if (s.detached) return;
     s.detached = true;
-    this.#acquireMode |= 4;
-    this.#releaseMode |= 4;
+    // Closed for this view: the general paths throw.
+    this.#acquireMode |= MODE_CLOSED;
+    this.#releaseMode |= MODE_CLOSED;
     detachEntry(s);
     s.retireIdle();
   }
