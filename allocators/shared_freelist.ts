@@ -43,10 +43,11 @@
  * `capacity / 32` reads, before reporting the list empty).
  *
  * Waiting ({@linkcode SharedFreeList.popWait},
- * {@linkcode SharedFreeList.popAsync}) registers in a waiter count, then
- * sleeps on a sequence word with `Atomics.wait`/`Atomics.waitAsync`; a return
- * wakes one sleeper only when the count is non-zero, so returns cost nothing
- * extra while nobody waits. The return reads the count with a plain load
+ * {@linkcode SharedFreeList.popAsync}: `_shared_waits.ts`) registers in a
+ * waiter count, then sleeps on a sequence word with
+ * `Atomics.wait`/`Atomics.waitAsync`; a return wakes one sleeper only when
+ * the count is non-zero, so returns cost nothing extra while nobody
+ * waits. The return reads the count with a plain load
  * (an `Atomics.load` measured ≈ 6 ns, a quarter of a release); its locked
  * `or` orders that load on x86, and on weaker memory models a sleeper
  * wakes every 20 ms anyway and looks again, so a missed wake only delays.
@@ -70,6 +71,28 @@
 
 import { FastAllocError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
+import {
+  checkListCapacity,
+  checkListOptions,
+  checkOffset,
+  isSlot,
+  outOfRange,
+  type SharedFreeListOptions,
+} from "./_shared_list_options.ts";
+import type { AcquireOptions } from "../config/wait_options.ts";
+import {
+  validateTimeout,
+  validateWaitOptions,
+} from "../config/_wait_options.ts";
+import {
+  blockOnce,
+  C_SEQUENCE,
+  C_WAITERS,
+  canBlock,
+  unregister,
+  waitOnceAsync,
+  wake,
+} from "./_shared_waits.ts";
 
 /** Int32 words per 64-byte cache line. */
 const LINE = 16;
@@ -77,59 +100,30 @@ const MAGIC = 0x46534c31; // "FSL1"
 // Control words, each on its own cache line.
 const C_MAGIC = 0;
 const C_CAPACITY = 1;
-// Literals, not `n * LINE`: esbuild keeps top-level arithmetic on names.
-const C_WAITERS = LINE;
-const C_SEQUENCE = 32; // 2 * LINE
-const CONTROL_WORDS = 48; // 3 * LINE
-/** The longest single sleep of a waiter before it looks again. */
-const WAIT_SLICE_MS = 20;
+// The waiter count and the sequence word (C_WAITERS, C_SEQUENCE) follow,
+// each on its own cache line: see `_shared_waits.ts`.
+const CONTROL_WORDS = 48; // 3 * LINE: a literal, esbuild keeps top-level arithmetic
 /** Spreads home words of consecutive thread numbers over the bitmap. */
 const GOLDEN = 0.6180339887498949;
-
-let blockingAllowed: boolean | undefined;
-/** Set while {@linkcode SharedFreeList.attach} constructs: open, don't initialize. */
-let attaching = false;
-
 /**
- * Where a list lives and where a thread starts searching.
- *
- * @example A list after a 64-byte header of your own
- * ```ts
- * import { SharedFreeList, type SharedFreeListOptions } from "@fastalloc/fastalloc/allocators";
- *
- * const buffer = new SharedArrayBuffer(64 + SharedFreeList.byteLengthFor(8));
- * const options: SharedFreeListOptions = { buffer, byteOffset: 64, home: 0 };
- * const list = new SharedFreeList(8, options);
- * console.log(list.byteOffset, list.size); // 64 8
- * ```
+ * The constructor's hidden third argument when {@linkcode SharedFreeList.attach}
+ * calls it: open the list, don't initialize it. User code cannot make it.
  */
-export interface SharedFreeListOptions {
-  /** The buffer to put the list in (default: a new one of the right size). */
-  buffer?: SharedArrayBuffer;
-  /** The list's offset in `buffer`, a multiple of 4 (64 is best); default 0. */
-  byteOffset?: number;
-  /**
-   * This thread's number (any non-negative integer): threads with different
-   * numbers start searching in different words, so they rarely contend.
-   * Default 0.
-   */
-  home?: number;
-  /**
-   * Where a take records which thread made it, in the same step: when
-   * given, a successful take of slot `s` writes `claimId` to
-   * `claims[2 * s + 1]` before anything else can run in this thread (no
-   * call or loop lies between the compare-exchange and that write), so a
-   * thread terminated at any point never holds a slot that is not recorded
-   * as its own. An array of at least `2 * capacity` Int32s, usually in
-   * shared memory (a pool keeps each slot's borrow record there).
-   */
-  claims?: Int32Array;
-  /** What a take writes into `claims` (default 0). */
-  claimId?: number;
-}
+const OPEN: symbol = /* @__PURE__ */ Symbol("open");
+/** The constructor as `attach` calls it, with the hidden third argument. */
+type Opening = new (
+  capacity: number,
+  options: SharedFreeListOptions,
+  open: symbol,
+) => SharedFreeList;
+const WAIT_ACTION = "wait for a free slot";
+
+export type { SharedFreeListOptions };
 
 /**
- * How long {@linkcode SharedFreeList.popAsync} waits, and how to stop it.
+ * How long {@linkcode SharedFreeList.popAsync} waits, and how to stop it:
+ * the library's one wait-options type, {@linkcode AcquireOptions} (`timeout`
+ * in ms from 0 to 2147483647 or `Infinity`; `signal`).
  *
  * @example
  * ```ts
@@ -142,12 +136,7 @@ export interface SharedFreeListOptions {
  * list.push(slot);
  * ```
  */
-export interface SharedFreeListWaitOptions {
-  /** Give up after this many milliseconds (default: no limit). */
-  timeout?: number;
-  /** Stop waiting when aborted: the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
+export type SharedFreeListWaitOptions = AcquireOptions;
 
 /**
  * A lock-free set of free slot numbers in shared memory (a bitmap, one word
@@ -242,18 +231,13 @@ export class SharedFreeList {
         } of the buffer`,
       );
     }
-    attaching = true;
-    try {
-      return new SharedFreeList(capacity, {
-        buffer,
-        byteOffset,
-        home: options.home === undefined ? 0 : options.home,
-        ...(options.claims === undefined ? {} : { claims: options.claims }),
-        ...(options.claimId === undefined ? {} : { claimId: options.claimId }),
-      });
-    } finally {
-      attaching = false;
-    }
+    return new (SharedFreeList as unknown as Opening)(capacity, {
+      buffer,
+      byteOffset,
+      home: options.home === undefined ? 0 : options.home,
+      ...(options.claims === undefined ? {} : { claims: options.claims }),
+      ...(options.claimId === undefined ? {} : { claimId: options.claimId }),
+    }, OPEN);
   }
 
   /**
@@ -265,43 +249,17 @@ export class SharedFreeList {
    * @throws {PoolConfigurationError} For a bad capacity, offset or home, or
    * a buffer too small (see {@linkcode SharedFreeList.byteLengthFor}).
    */
-  constructor(capacity: number, options: SharedFreeListOptions = {}) {
-    const bytes = SharedFreeList.byteLengthFor(capacity);
-    const buffer = options.buffer ?? new SharedArrayBuffer(bytes);
-    const byteOffset = checkOffset(options.byteOffset, buffer);
-    if (buffer.byteLength - byteOffset < bytes) {
-      throw new PoolConfigurationError(
-        `Cannot create SharedFreeList: ${quote(bytes)} bytes from byteOffset ${
-          quote(byteOffset)
-        } do not fit in a buffer of ${quote(buffer.byteLength)}`,
-      );
-    }
-    const home = options.home === undefined ? 0 : options.home;
-    if (!Number.isSafeInteger(home) || home < 0) {
-      throw new PoolConfigurationError(
-        `Cannot create SharedFreeList: home ${
-          quote(home)
-        } is not a non-negative integer`,
-      );
-    }
-    const { claims, claimId = 0 } = options;
-    if (
-      claims !== undefined &&
-      (!(claims instanceof Int32Array) || claims.length < 2 * capacity)
-    ) {
-      throw new PoolConfigurationError(
-        `Cannot create SharedFreeList: claims ${
-          quote(claims)
-        } is not an Int32Array of at least ${2 * capacity} elements`,
-      );
-    }
-    if (!Number.isSafeInteger(claimId) || (claimId | 0) !== claimId) {
-      throw new PoolConfigurationError(
-        `Cannot create SharedFreeList: claimId ${
-          quote(claimId)
-        } is not a 32-bit integer`,
-      );
-    }
+  constructor(capacity: number, options?: SharedFreeListOptions);
+  constructor(
+    capacity: number,
+    options: SharedFreeListOptions = {},
+    open?: symbol,
+  ) {
+    const { buffer, byteOffset, home, claims, claimId } = checkListOptions(
+      capacity,
+      options,
+      SharedFreeList.byteLengthFor(capacity),
+    );
     this.#claims = claims;
     this.#claimId = claimId;
     this.#capacity = capacity;
@@ -314,7 +272,7 @@ export class SharedFreeList {
       this.#words * LINE,
     );
     this.#cursor = Math.floor(((home * GOLDEN) % 1) * this.#words);
-    if (attaching) return;
+    if (open === OPEN) return;
     for (let w = 0; w < this.#words; w++) {
       const bitsInWord = Math.min(32, capacity - w * 32);
       Atomics.store(
@@ -380,16 +338,7 @@ export class SharedFreeList {
    * thread.
    */
   static get canBlock(): boolean {
-    if (blockingAllowed === undefined) {
-      try {
-        // Returns "not-equal" at once where waiting is allowed; throws where not.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-        blockingAllowed = true;
-      } catch {
-        blockingAllowed = false;
-      }
-    }
-    return blockingAllowed;
+    return canBlock();
   }
 
   /**
@@ -468,12 +417,7 @@ export class SharedFreeList {
    * ```
    */
   push(slot: number): boolean {
-    if (
-      typeof slot !== "number" ||
-      !((slot >>> 0) === slot && slot < this.#capacity)
-    ) {
-      throw outOfRange(slot, this.#capacity);
-    }
+    if (!isSlot(slot, this.#capacity)) throw outOfRange(slot, this.#capacity);
     const bit = 1 << (slot & 31);
     if ((Atomics.or(this.#bits, (slot >>> 5) * LINE, bit) & bit) !== 0) {
       return false;
@@ -481,14 +425,9 @@ export class SharedFreeList {
     // A plain read: `Atomics.load` costs ≈ 6 ns here, a quarter of a whole
     // release. The locked `or` above orders it on x86; where the memory
     // model is weaker a wake could be missed, so sleepers wake every
-    // WAIT_SLICE_MS and look again.
-    if (this.#control[C_WAITERS] !== 0) this.#wake();
+    // WAIT_SLICE_MS (`_shared_waits.ts`) and look again.
+    if (this.#control[C_WAITERS] !== 0) wake(this.#control, 1);
     return true;
-  }
-
-  #wake(): void {
-    Atomics.add(this.#control, C_SEQUENCE, 1);
-    Atomics.notify(this.#control, C_SEQUENCE, 1);
   }
 
   /**
@@ -507,12 +446,7 @@ export class SharedFreeList {
    * ```
    */
   isFree(slot: number): boolean {
-    if (
-      typeof slot !== "number" ||
-      !((slot >>> 0) === slot && slot < this.#capacity)
-    ) {
-      throw outOfRange(slot, this.#capacity);
-    }
+    if (!isSlot(slot, this.#capacity)) throw outOfRange(slot, this.#capacity);
     const bit = 1 << (slot & 31);
     return (Atomics.load(this.#bits, (slot >>> 5) * LINE) & bit) !== 0;
   }
@@ -526,7 +460,8 @@ export class SharedFreeList {
    *
    * @param timeoutMs The longest wait in milliseconds (default: no limit).
    * @returns The slot number, or `-1` if none was had.
-   * @throws {RangeError} If `timeoutMs` is not a non-negative number.
+   * @throws {RangeError} If `timeoutMs` is not a number of ms from 0 to
+   * 2147483647, or `Infinity`.
    * @throws {FastAllocError} Where this thread may not block (see
    * {@linkcode SharedFreeList.canBlock}).
    *
@@ -541,41 +476,15 @@ export class SharedFreeList {
    */
   popWait(timeoutMs: number = Infinity): number {
     // NaN would make Atomics.wait wait forever.
-    checkWaitTimeout(timeoutMs);
-    let slot = this.pop();
+    const timeout = validateTimeout(timeoutMs, WAIT_ACTION) ?? Infinity;
+    const slot = this.pop();
     if (slot >= 0) return slot;
-    if (!SharedFreeList.canBlock) {
+    if (!canBlock()) {
       throw new FastAllocError(
         "Cannot wait for a free slot: this thread may not block (Atomics.wait is not allowed here, as on a browser main thread); use popAsync",
       );
     }
-    const control = this.#control;
-    Atomics.add(control, C_WAITERS, 1);
-    // Registered before the second look: a slot returned after it wakes us.
-    const seen = Atomics.load(control, C_SEQUENCE);
-    slot = this.pop();
-    if (slot < 0) {
-      Atomics.wait(
-        control,
-        C_SEQUENCE,
-        seen,
-        Math.max(0, Math.min(timeoutMs, WAIT_SLICE_MS)),
-      );
-      slot = this.pop();
-    }
-    this.#unregister();
-    return slot;
-  }
-
-  /** Ends one waiter registration; never takes the count below 0. */
-  #unregister(): void {
-    const control = this.#control;
-    let seen = Atomics.load(control, C_WAITERS);
-    while (seen > 0) {
-      const was = Atomics.compareExchange(control, C_WAITERS, seen, seen - 1);
-      if (was === seen) return;
-      seen = was;
-    }
+    return blockOnce(this, this.#control, timeout);
   }
 
   /**
@@ -605,7 +514,7 @@ export class SharedFreeList {
         } is not a non-negative integer`,
       );
     }
-    for (let i = 0; i < count; i++) this.#unregister();
+    for (let i = 0; i < count; i++) unregister(this.#control);
   }
 
   /**
@@ -619,7 +528,7 @@ export class SharedFreeList {
    * @returns The slot number, or `-1` if none was had. It rejects with
    * `TypeError` if `options` is not an object, has an unknown key, or
    * `signal` is not an `AbortSignal`, and with `RangeError` if `timeout` is
-   * not a non-negative number.
+   * not a number of ms from 0 to 2147483647, or `Infinity`.
    *
    * @example
    * ```ts
@@ -632,101 +541,19 @@ export class SharedFreeList {
    * ```
    */
   popAsync(options: SharedFreeListWaitOptions = {}): Promise<number> {
+    let timeout: number | undefined;
+    let signal: AbortSignal | undefined;
     try {
-      checkWaitOptions(options);
+      ({ timeout, signal } = validateWaitOptions(options, WAIT_ACTION));
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const slot = this.pop();
     if (slot >= 0) return Promise.resolve(slot);
-    const timeout = Math.max(0, options.timeout ?? Infinity);
-    const waitAsync = (Atomics as { waitAsync?: typeof Atomics.waitAsync })
-      .waitAsync;
-    return typeof waitAsync === "function"
-      ? this.#waitAsync(timeout, signal)
-      : this.#poll(timeout, signal);
-  }
-
-  #waitAsync(
-    timeout: number,
-    signal: AbortSignal | undefined,
-  ): Promise<number> {
-    const control = this.#control;
-    Atomics.add(control, C_WAITERS, 1);
-    const seen = Atomics.load(control, C_SEQUENCE);
-    const slot = this.pop();
-    const result = slot >= 0 ? undefined : Atomics.waitAsync(
-      control,
-      C_SEQUENCE,
-      seen,
-      Math.min(timeout, WAIT_SLICE_MS),
-    );
-    if (result === undefined || !result.async) {
-      this.#unregister();
-      return Promise.resolve(slot >= 0 ? slot : this.pop());
-    }
-    return new Promise<number>((resolve, reject) => {
-      let done = false;
-      // Deno neither counts a pending waitAsync as work nor always delivers
-      // its timeout, so a wake from this very thread (a timer that releases)
-      // or the end of the slice could be lost when the event loop ends
-      // first. An awaited acquire is real work: a timer keeps the loop alive
-      // and, if the wait has not ended by then, ends the slice itself (the
-      // caller looks again and waits another slice until its deadline).
-      const endSlice = (): void => {
-        if (done) return;
-        done = true;
-        signal?.removeEventListener("abort", onAbort);
-        this.#unregister();
-        resolve(this.pop());
-      };
-      const keepAlive = setTimeout(
-        endSlice,
-        Math.min(timeout, WAIT_SLICE_MS) + 1,
-      );
-      const onAbort = (): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(keepAlive);
-        this.#unregister();
-        // The abandoned wait cannot be cancelled, and it might swallow a
-        // wake meant for a live waiter: wake everyone; they look again.
-        this.interrupt();
-        reject(signal!.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      void result.value.then(() => {
-        clearTimeout(keepAlive);
-        endSlice();
-      });
-    });
-  }
-
-  /** The fallback without `Atomics.waitAsync`: look again on a backing-off timer. */
-  #poll(timeout: number, signal: AbortSignal | undefined): Promise<number> {
-    const deadline = performance.now() + timeout;
-    return new Promise<number>((resolve, reject) => {
-      let delay = 1;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
-      const look = (): void => {
-        const slot = this.pop();
-        const left = deadline - performance.now();
-        if (slot >= 0 || left <= 0) {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(slot);
-          return;
-        }
-        timer = setTimeout(look, Math.min(delay, left));
-        delay = Math.min(delay * 2, 16);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      timer = setTimeout(look, Math.min(delay, timeout));
+    return waitOnceAsync(this, this.#control, {
+      timeout: timeout ?? Infinity,
+      signal,
     });
   }
 
@@ -744,87 +571,6 @@ export class SharedFreeList {
    * ```
    */
   interrupt(): void {
-    Atomics.add(this.#control, C_SEQUENCE, 1);
-    Atomics.notify(this.#control, C_SEQUENCE);
+    wake(this.#control);
   }
-}
-
-function checkWaitTimeout(timeoutMs: unknown): void {
-  if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
-    throw new RangeError(
-      `Cannot wait for a free slot: timeout ${
-        quote(timeoutMs)
-      } is not a non-negative number`,
-    );
-  }
-}
-
-function checkWaitOptions(options: unknown): void {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot wait for a free slot: options ${
-        quote(options)
-      } are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== "signal" && key !== "timeout") {
-      throw new TypeError(
-        `Cannot wait for a free slot: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-  const { signal, timeout } = options as SharedFreeListWaitOptions;
-  if (
-    signal !== undefined &&
-    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
-  ) {
-    throw new TypeError(
-      `Cannot wait for a free slot: signal ${
-        quote(signal)
-      } is not an AbortSignal`,
-    );
-  }
-  if (timeout !== undefined) checkWaitTimeout(timeout);
-}
-
-function checkListCapacity(capacity: number): void {
-  if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 2 ** 30) {
-    throw new PoolConfigurationError(
-      `Cannot size SharedFreeList: capacity ${
-        quote(capacity)
-      } is not an integer in [1, 2^30]`,
-    );
-  }
-}
-
-function checkOffset(
-  byteOffset: number | undefined,
-  buffer: SharedArrayBuffer,
-): number {
-  if (!(buffer instanceof SharedArrayBuffer)) {
-    throw new PoolConfigurationError(
-      `Cannot use SharedFreeList buffer: ${
-        quote(buffer)
-      } is not a SharedArrayBuffer`,
-    );
-  }
-  const offset = byteOffset === undefined ? 0 : byteOffset;
-  if (
-    !Number.isSafeInteger(offset) || offset < 0 || offset % 4 !== 0 ||
-    offset > buffer.byteLength
-  ) {
-    throw new PoolConfigurationError(
-      `Cannot use SharedFreeList buffer: byteOffset ${
-        quote(offset)
-      } is not a multiple of 4 within the buffer`,
-    );
-  }
-  return offset;
-}
-
-function outOfRange(slot: unknown, capacity: number): RangeError {
-  return new RangeError(
-    `Cannot use slot ${quote(slot)}: it is not an integer in [0, ${capacity})`,
-  );
 }

@@ -163,3 +163,32 @@ export interface ThreadSafePoolOptions<T> extends ThreadSafeAttachOptions<T> {
    */
   maxThreads?: number;
 }
+
+/**
+ * What `ThreadSafePool.share` returns: a structured-cloneable description
+ * of a pool (its buffer and shape) to `postMessage` to a worker, which opens
+ * it with `ThreadSafePool.attach`.
+ *
+ * @example
+ * ```ts
+ * import { ThreadSafePool, type ThreadSafePoolDescriptor } from "@fastalloc/fastalloc";
+ *
+ * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+ * const descriptor: ThreadSafePoolDescriptor = structuredClone(pool.share()); // as postMessage delivers it
+ * console.log(descriptor.kind, descriptor.capacity, descriptor.slotBytes); // fastalloc.ThreadSafePool 4 8
+ * const view = ThreadSafePool.attach(descriptor); // in the worker: the same slots
+ * console.log(view.available); // 4
+ * ```
+ */
+export interface ThreadSafePoolDescriptor {
+  /** Always `"fastalloc.ThreadSafePool"`. */
+  readonly kind: "fastalloc.ThreadSafePool";
+  /** The layout version. */
+  readonly version: number;
+  /** The pool's shared memory. */
+  readonly buffer: SharedArrayBuffer;
+  /** The number of slots. */
+  readonly capacity: number;
+  /** Bytes of shared state per slot. */
+  readonly slotBytes: number;
+}

@@ -10,7 +10,20 @@ import { quote } from "../quote.ts";
  * Throws unless `lender` has the three {@linkcode Lender} methods, `object`
  * is present (an object, for a weak handle) and `generation` is an integer.
  *
+ * @param kind What is being made, for the message (`"handle"`...).
+ * @param lender The pool's borrow ledger.
+ * @param object The borrowed object.
+ * @param generation The borrow's generation.
+ * @param needsObject Whether `object` must be an object (weak handles).
  * @throws {TypeError} Otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkBorrow } from "./_check_borrow.ts";
+ *
+ * try { checkBorrow("handle", {}, 1, 0, false); } catch (e) { console.log((e as Error).message); }
+ * // Cannot create handle: lender an object does not have isLive, release and leaked methods
+ * ```
  */
 export function checkBorrow(
   kind: string,

@@ -6,7 +6,6 @@
  */
 
 import { ContextHandle } from "./context_handle.ts";
-import type { Lender } from "./lender.ts";
 import { OwnedHandle } from "./owned_handle.ts";
 
 // Re-exported so this module's documentation is complete on its own.
@@ -47,18 +46,6 @@ function releaseAsync(release: () => void | Promise<void>): Promise<void> {
  * ```
  */
 export class AsyncContextHandle<T> extends ContextHandle<T> {
-  /**
-   * Wraps one borrow. Pools make handles (`pool.allocate()`); this
-   * constructor is for custom pools implementing {@linkcode Lender}.
-   *
-   * @param lender The pool's borrow ledger.
-   * @param object The borrowed object.
-   * @param generation The borrow's generation number.
-   */
-  constructor(lender: Lender<T>, object: T, generation: number) {
-    super(lender, object, generation);
-  }
-
   /**
    * Returns the object to its pool.
    *
@@ -104,18 +91,6 @@ export class AsyncContextHandle<T> extends ContextHandle<T> {
  * ```
  */
 export class AsyncOwnedHandle<T> extends OwnedHandle<T> {
-  /**
-   * Wraps one borrow and registers it for leak tracking. Pools make handles
-   * (`pool.allocateOwned()`); this constructor is for custom pools.
-   *
-   * @param lender The pool's borrow ledger.
-   * @param object The borrowed object.
-   * @param generation The borrow's generation number.
-   */
-  constructor(lender: Lender<T>, object: T, generation: number) {
-    super(lender, object, generation);
-  }
-
   /**
    * Returns the object to its pool and stops leak tracking.
    *

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { AlreadyReleasedError } from "../errors.ts";
+import { staleHandleError } from "../pools/_misuse.ts";
 import type { Lender } from "./lender.ts";
 import { checkBorrow } from "./_check_borrow.ts";
 import { hookInspect } from "../_inspect.ts";
@@ -78,9 +78,7 @@ export class ContextHandle<T> {
     if (
       object === undefined || !this.#lender.isLive(object, this.#generation)
     ) {
-      throw new AlreadyReleasedError(
-        `Cannot use handle: its borrow (generation ${this.#generation}) was already released`,
-      );
+      throw staleHandleError("use handle", this.#generation);
     }
     return object;
   }
@@ -114,9 +112,7 @@ export class ContextHandle<T> {
       object === undefined || !this.#lender.isLive(object, this.#generation)
     ) {
       this.#object = undefined;
-      throw new AlreadyReleasedError(
-        `Cannot release handle: its borrow (generation ${this.#generation}) was already released`,
-      );
+      throw staleHandleError("release handle", this.#generation);
     }
     this.#object = undefined;
     this.ended();

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { AlreadyReleasedError } from "../errors.ts";
+import { staleHandleError } from "../pools/_misuse.ts";
 import type { Lender } from "./lender.ts";
 import { checkBorrow } from "./_check_borrow.ts";
 import { hookInspect } from "../_inspect.ts";
@@ -85,9 +85,7 @@ export class WeakHandle<T extends object> {
   get(): T {
     const object = this.deref();
     if (object === undefined) {
-      throw new AlreadyReleasedError(
-        `Cannot get weak handle value: its borrow (generation ${this.#generation}) was already released`,
-      );
+      throw staleHandleError("get weak handle value", this.#generation);
     }
     return object;
   }

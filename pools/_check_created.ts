@@ -9,7 +9,23 @@ import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError, TypeMismatchError } from "../errors.ts";
 import { quote, typeName } from "../quote.ts";
 
-/** `obj instanceof type`, false where the check itself throws (a revoked Proxy). */
+/**
+ * `obj instanceof type`, false where the check itself throws (a revoked
+ * Proxy).
+ *
+ * @param obj Anything.
+ * @param type A class.
+ * @returns Whether `obj` is an instance of `type`.
+ *
+ * @example
+ * ```ts
+ * import { isInstance } from "./_check_created.ts";
+ *
+ * const { proxy, revoke } = Proxy.revocable({}, {});
+ * revoke();
+ * console.log(isInstance(new Date(), Date), isInstance(proxy, Date)); // true false
+ * ```
+ */
 export function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
   try {
     return obj instanceof type;
@@ -23,6 +39,22 @@ export function isInstance(obj: unknown, type: PoolType<unknown>): boolean {
  * an instance of the pool's `type` when it has one, carrying the `reset`
  * method when reset was given by name. Whether it already belongs to a pool
  * is each pool's own check.
+ *
+ * @param obj What the factory returned.
+ * @param type The pool's type, if it has one.
+ * @param resetMethod The reset method's name, when reset was given by name.
+ * @throws {PoolConfigurationError} If `obj` is not an object or lacks the
+ * reset method.
+ * @throws {TypeMismatchError} If `obj` is not an instance of `type`.
+ *
+ * @example
+ * ```ts
+ * import { checkCreated } from "./_check_created.ts";
+ *
+ * checkCreated({ reset() {} }, undefined, "reset"); // fine
+ * try { checkCreated(5, undefined, undefined); } catch (e) { console.log((e as Error).message); }
+ * // Cannot create object: the factory returned 5, not an object
+ * ```
  */
 export function checkCreated(
   obj: unknown,

@@ -21,9 +21,25 @@
  * @module
  */
 
-import { type Hot, SLOT, type SlotCore } from "./_slot_core.ts";
+import type { SlotCore } from "./_slot_core.ts";
+import { type Hot, SLOT, SlotTable } from "./_slot_table.ts";
 
-/** The functions a pool installs as its own `acquire`, `tryAcquire`, `release`, `use`. */
+/**
+ * The functions a pool installs as its own `acquire`, `tryAcquire`,
+ * `release`, `use`.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { FastOps } from "./_fast_ops.ts";
+ * import { FixedPool } from "./fixed_pool.ts";
+ *
+ * const pool = new FixedPool({ capacity: 1, factory: () => ({ n: 0 }) });
+ * const ops: FastOps<{ n: number }> = pool; // a pool has all four
+ * ops.release(ops.acquire());
+ * ```
+ */
 export interface FastOps<T extends object> {
   /** The plain acquire. */
   acquire: () => T;
@@ -38,51 +54,63 @@ export interface FastOps<T extends object> {
 /**
  * Makes the fast functions of one pool. Its source is compiled again per
  * pool, so it must refer to nothing but its parameters and literals (no
- * module constants, no imports), and keep the mode numbers of `_slot_core.ts`
- * in sync by hand: 1 is MODE_STATS.
+ * module constants, no imports), so it writes the one mode number it tests
+ * as a literal: 1 is `MODE_STATS` of `_modes.ts` (`mode <= 1`: nothing but
+ * counting is on; `mode !== 0`: counting is on).
  *
+ * @typeParam T The pooled object type.
  * @param core The pool's state (its general paths).
  * @param hot The state the fast paths touch.
  * @param slotKey The slot property symbol.
  * @returns The functions.
+ *
+ * @example The shared copy, as a pool without code generation uses it
+ * ```ts
+ * import { fastOps } from "./_fast_ops.ts";
+ * import { SlotCore } from "./_slot_core.ts";
+ * import { SLOT } from "./_slot_table.ts";
+ * import { validatePoolOptions } from "../config/_options.ts";
+ *
+ * const settings = validatePoolOptions(undefined, { capacity: 1, factory: () => ({}) }, "FixedPool");
+ * const core = new SlotCore(settings, { name: "FixedPool" });
+ * const ops = fastOps(core, core.hot, SLOT);
+ * ops.release(ops.acquire());
+ * console.log(core.inUse); // 0
+ * ```
  */
 export function fastOps<T extends object>(
   core: SlotCore<T>,
   hot: Hot<T>,
   slotKey: typeof SLOT,
 ): FastOps<T> {
+  /** Lends idle entry `t` (the stack's top) on the plain path; returns its slot. */
+  function lend(t: number, mode: number): number {
+    hot.top = t;
+    const state = hot.state;
+    const slot = state[hot.half + t]!;
+    state[slot] = ~state[slot]!;
+    const row = hot.row;
+    if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+    if (mode !== 0) hot.stats!.recordAllocation();
+    return slot;
+  }
+
   function acquire(): T {
     const mode = hot.amode;
-    if (mode <= 1) {
-      const t = hot.top - 1;
-      if (t >= 0) {
-        hot.top = t;
-        const state = hot.state;
-        const slot = state[hot.half + t]!;
-        state[slot] = ~state[slot]!;
-        const row = hot.row;
-        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-        if (mode !== 0) hot.stats!.recordAllocation();
-        return hot.idleObj[t]!;
-      }
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      lend(t, mode);
+      return hot.idleObj[t]!;
     }
     return hot.objects[core.acquireSlot(true)]!;
   }
 
   function tryAcquire(): T | undefined {
     const mode = hot.amode;
-    if (mode <= 1) {
-      const t = hot.top - 1;
-      if (t >= 0) {
-        hot.top = t;
-        const state = hot.state;
-        const slot = state[hot.half + t]!;
-        state[slot] = ~state[slot]!;
-        const row = hot.row;
-        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-        if (mode !== 0) hot.stats!.recordAllocation();
-        return hot.idleObj[t]!;
-      }
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      lend(t, mode);
+      return hot.idleObj[t]!;
     }
     const slot = core.acquireSlot(false);
     return slot < 0 ? undefined : hot.objects[slot];
@@ -127,14 +155,8 @@ export function fastOps<T extends object>(
     const mode = hot.amode;
     const t = hot.top - 1;
     if (mode <= 1 && t >= 0) {
-      hot.top = t;
-      const state = hot.state;
-      slot = state[hot.half + t]!;
+      slot = lend(t, mode);
       obj = hot.idleObj[t]!;
-      state[slot] = ~state[slot]!;
-      const row = hot.row;
-      if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-      if (mode !== 0) hot.stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
       obj = hot.objects[slot]!;
@@ -144,7 +166,7 @@ export function fastOps<T extends object>(
     try {
       result = fn(obj);
     } catch (error) {
-      core.endUse(slot, key, true);
+      core.endUse(obj, key, true);
       throw error;
     }
     if (
@@ -153,7 +175,7 @@ export function fastOps<T extends object>(
       typeof (result as { then?: unknown }).then === "function"
     ) {
       return core.settleUse(
-        slot,
+        obj,
         key,
         result as unknown as PromiseLike<unknown>,
       ) as R;
@@ -161,7 +183,7 @@ export function fastOps<T extends object>(
     const rmode = hot.rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
     if (rmode <= 1 && hot.state[slot] === key) idle(obj, slot, key, rmode);
-    else core.endUse(slot, key, false);
+    else core.endUse(obj, key, false);
     return result;
   }
 
@@ -178,22 +200,12 @@ let source: string | undefined;
 /** Whether a compiled copy of {@linkcode fastOps} works: lends, takes back and uses one object. */
 function probe(make: typeof fastOps<object>): boolean {
   try {
+    // One idle object in slot 0 of a table whose keys have one slot bit.
+    const table = new SlotTable<object>("stack", { slotBits: 1 });
     const obj = { n: 0 };
-    Object.defineProperty(obj, SLOT, { value: 0, writable: true });
-    const hot = {
-      amode: 0,
-      rmode: 0,
-      top: 1,
-      idleObj: [obj] as (object | undefined)[],
-      half: 1,
-      state: new Int32Array([~0, 0]),
-      objects: [obj] as (object | undefined)[],
-      step: 2,
-      slotMask: 1,
-      row: null,
-      rowAt: 0,
-      stats: undefined,
-    };
+    table.stamp(obj, table.takeSlot());
+    table.pushIdle(0);
+    const hot = table.hot;
     const ops = make(null as never, hot, SLOT);
     const lent = ops.acquire();
     ops.release(lent);
@@ -208,8 +220,21 @@ function probe(make: typeof fastOps<object>): boolean {
  * The fast functions for one pool: its own compiled copy where code
  * generation is allowed, else the shared {@linkcode fastOps}.
  *
+ * @typeParam T The pooled object type.
  * @param core The pool's state.
  * @returns The functions.
+ *
+ * @example
+ * ```ts
+ * import { makeFastOps } from "./_fast_ops.ts";
+ * import { SlotCore } from "./_slot_core.ts";
+ * import { validatePoolOptions } from "../config/_options.ts";
+ *
+ * const settings = validatePoolOptions(undefined, { capacity: 1, factory: () => ({}) }, "FixedPool");
+ * const core = new SlotCore(settings, { name: "FixedPool" });
+ * const ops = makeFastOps(core);
+ * console.log(ops.use(() => core.inUse), core.inUse); // 1 0
+ * ```
  */
 export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
   if (generating !== false) {
@@ -258,6 +283,15 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
  * was made yet (`undefined`). For tests and benchmarks.
  *
  * @returns The state.
+ *
+ * @example
+ * ```ts
+ * import { generatesCode } from "./_fast_ops.ts";
+ * import { FixedPool } from "./fixed_pool.ts";
+ *
+ * new FixedPool({ capacity: 1, factory: () => ({}) });
+ * console.log(typeof generatesCode()); // boolean
+ * ```
  */
 export function generatesCode(): boolean | undefined {
   return generating;
@@ -267,6 +301,13 @@ export function generatesCode(): boolean | undefined {
  * Makes every pool made from now on use the shared fast functions, as if
  * code generation were forbidden. For benchmarks that measure that path in
  * a process that can generate code; not for applications.
+ *
+ * @example In a benchmark of the shared path
+ * ```ts ignore
+ * import { forbidCodeGeneration } from "./_fast_ops.ts";
+ *
+ * forbidCodeGeneration(); // every pool made from now on shares one copy
+ * ```
  */
 export function forbidCodeGeneration(): void {
   generating = false;

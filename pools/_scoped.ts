@@ -1,69 +1,25 @@
 /**
- * The slow-path pieces of `use(fn)` shared by the synchronous pools, and the
- * thenable test every pool uses. Each pool keeps its own small `use` body on
- * purpose: a single shared one would call `acquire`/`release` on every pool
- * class from one call site, which V8 then optimises only megamorphically.
+ * The thenable test every pool uses (`use`, async factories, validators,
+ * destroyers). Private to `pools/`.
  *
  * @module
  */
-
-/** What the helpers need of a pool. */
-export interface Releasing<T> {
-  /** Returns a borrowed object. */
-  release(obj: T): void;
-}
 
 /**
  * Whether `value` looks like a promise (has a callable `then`).
  *
  * @param value Anything.
  * @returns `true` for promises and other thenables.
+ *
+ * @example
+ * ```ts
+ * import { isThenable } from "./_scoped.ts";
+ *
+ * console.log(isThenable(Promise.resolve()), isThenable({ then: 1 })); // true false
+ * ```
  */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null &&
     (typeof value === "object" || typeof value === "function") &&
     typeof (value as { then?: unknown }).then === "function";
-}
-
-/**
- * Releases `obj` after `fn` threw: `fn`'s error is the one to report, so a
- * failing release (a reset that threw, counted in the pool's statistics) is
- * not allowed to replace it.
- *
- * @typeParam T The pooled object type.
- * @param pool The pool that lent `obj`.
- * @param obj The borrowed object.
- */
-export function releaseQuietly<T>(pool: Releasing<T>, obj: T): void {
-  try {
-    pool.release(obj);
-  } catch {
-    // Reported through the pool's statistics; fn's error wins.
-  }
-}
-
-/**
- * Releases `obj` when `pending` settles, passing its outcome through.
- *
- * @typeParam T The pooled object type.
- * @param pool The pool that lent `obj`.
- * @param obj The borrowed object.
- * @param pending What `fn` returned.
- * @returns A promise of `pending`'s value, settled after the release.
- */
-export function releaseWhenSettled<T>(
-  pool: Releasing<T>,
-  obj: T,
-  pending: PromiseLike<unknown>,
-): Promise<unknown> {
-  return Promise.resolve(pending).then(
-    (value) => {
-      pool.release(obj);
-      return value;
-    },
-    (error) => {
-      releaseQuietly(pool, obj);
-      throw error;
-    },
-  );
 }

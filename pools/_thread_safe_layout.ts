@@ -1,6 +1,6 @@
 /**
- * The shared-memory layout of a `ThreadSafePool`, and its statistics rows.
- * Private to `pools/`.
+ * The shared-memory layout of a `ThreadSafePool`: where each region of its
+ * one buffer starts, and the word indices in each. Private to `pools/`.
  *
  * One `SharedArrayBuffer`, in cache-line-aligned regions:
  *
@@ -10,27 +10,19 @@
  * | free list | a {@linkcode SharedFreeList} of the slots |
  * | slot records | per slot, two `Int32`s: the borrow generation (how many times the slot was lent, the generation of its keys) and the thread id that acquired it |
  * | thread table | `maxThreads` entries of one cache line: the thread id attached there (0: free) and how many waits that thread has registered |
- * | statistics rows | with statistics on, `maxThreads` rows of 16 `Float64` counters, one per thread-table entry, written only by the thread attached there; then one cache line of 16 `Int32` "late" counters, added to with `Atomics.add` |
+ * | statistics rows | with statistics on, `maxThreads` counter rows (`stats/_counter_rows.ts`: `ROW` `Float64`s each), one per thread-table entry, written only by the thread attached there; then the late row, one cache line of `Int32`s added to with `Atomics.add` |
  * | slot data | `capacity` slots of `stride` bytes (`slotBytes` rounded up to 8) |
  *
- * Counters that must not drift when a thread dies between two updates are
- * not kept as running counts: the number of slots in use is counted from the
- * free list's bitmap when read, and `totalReleases` is derived from it
- * (`totalAllocations - currentInUse`). A thread-table entry is given back
- * when its thread closes, detaches or is reclaimed, so `maxThreads` bounds
- * the threads attached at once, not the threads ever attached. Its
- * statistics row keeps its counts: the next thread attached there adds to
- * them, so the totals (the sum of every row) never lose a departed
- * thread's work, and no lock is needed (a lock held by a thread that dies
- * would stop every other thread's `stats()`). What a thread counts after it
- * left (a release after its `close()`) goes to the late counters, with an
- * atomic add; timings are not kept then.
+ * A thread-table entry is given back when its thread closes, detaches or is
+ * reclaimed, so `maxThreads` bounds the threads attached at once, not the
+ * threads ever attached; its statistics row keeps its counts for the next
+ * thread there (see `_thread_safe_stats.ts`).
  *
  * @module
  */
 
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
-import type { PoolStats } from "../stats/pool_stats.ts";
+import { LATE_WORDS, ROW } from "../stats/_counter_rows.ts";
 
 /** Int32 words per 64-byte cache line. */
 const LINE = 16;
@@ -38,22 +30,33 @@ const LINE = 16;
 /** "FTSP". */
 export const MAGIC = 0x46545350;
 /** The layout version, bumped on any change. */
-export const VERSION = 2;
+export const VERSION = 3;
 
 // Header Int32 word indices.
+/** {@linkcode MAGIC}, written last when a pool is created. */
 export const H_MAGIC = 0;
+/** {@linkcode VERSION}. */
 export const H_VERSION = 1;
+/** The number of slots. */
 export const H_CAPACITY = 2;
+/** Bytes of shared state per slot. */
 export const H_SLOT_BYTES = 3;
+/** {@linkcode FLAG_STATS} and {@linkcode FLAG_TIMING}. */
 export const H_FLAGS = 4;
+/** One timed operation in this many. */
 export const H_SAMPLE_INTERVAL = 5;
+/** Entries of the thread table. */
 export const H_MAX_THREADS = 6;
 /** The last thread id handed out (creator: 1). */
 export const H_THREADS = 7;
+/** 1 once any thread closed the pool (its own cache line). */
 export const H_CLOSED = LINE;
 // Literals, not `n * LINE`: esbuild keeps top-level arithmetic on names.
+/** Slots lent now, with statistics: behind the peak (its own cache line). */
 export const H_IN_USE = 32; // 2 * LINE
+/** The most slots lent at once, with statistics (its own cache line). */
 export const H_PEAK = 48; // 3 * LINE
+/** Int32 words of the header. */
 export const HEADER_WORDS = 64; // 4 * LINE
 
 // Thread-table entry Int32 word indices (one entry per cache line).
@@ -64,39 +67,32 @@ export const T_WAITERS = 1;
 /** Int32 words per thread-table entry. */
 export const T_WORDS = LINE;
 
+/** Statistics are on: the buffer has counter rows. */
 export const FLAG_STATS = 1;
+/** A sample of operations is timed. */
 export const FLAG_TIMING = 2;
-
-// Statistics row Float64 indices.
-export const S_ALLOCATIONS = 0;
-export const S_RELEASES = 1;
-export const S_RESETS = 2;
-export const S_RESET_FAILURES = 3;
-export const S_EXHAUSTIONS = 4;
-export const S_CREATED = 5;
-export const S_DESTROYED = 6;
-export const S_LEAKS = 7;
-export const S_WAITS = 8;
-export const S_TIMEOUTS = 9;
-export const S_WAIT_NS = 10;
-export const S_ALLOCATION_NS = 11;
-export const S_TIMED_ALLOCATIONS = 12;
-export const S_RELEASE_NS = 13;
-export const S_TIMED_RELEASES = 14;
-export const ROW = 16;
 
 /** Byte offsets of every region for one pool shape. */
 export interface Layout {
+  /** The free list. */
   readonly freeList: number;
+  /** The slot records (two `Int32`s per slot). */
   readonly records: number;
+  /** The thread table. */
   readonly threads: number;
+  /** Its entries. */
   readonly threadCount: number;
+  /** The counter rows (with statistics). */
   readonly rows: number;
+  /** How many rows (0 without statistics). */
   readonly rowCount: number;
-  /** The late counters (`Int32`), right after the rows (with statistics). */
+  /** The late row (`Int32`), right after the rows (with statistics). */
   readonly late: number;
+  /** The slot data. */
   readonly data: number;
+  /** Bytes from one slot's data to the next. */
   readonly stride: number;
+  /** The whole buffer. */
   readonly byteLength: number;
 }
 
@@ -106,8 +102,22 @@ function align(n: number, to: number): number {
 
 /**
  * Computes the regions of a pool of this shape: `threadCount` thread-table
- * entries, and as many statistics rows plus the late counters when
- * `statistics` is on.
+ * entries, and as many counter rows plus the late row when `statistics` is
+ * on.
+ *
+ * @param capacity The number of slots.
+ * @param slotBytes Bytes of shared state per slot.
+ * @param threadCount Entries of the thread table (`maxThreads`).
+ * @param statistics Whether statistics are on.
+ * @returns The byte offset of each region and the buffer's length.
+ *
+ * @example
+ * ```ts
+ * import { layout } from "./_thread_safe_layout.ts";
+ *
+ * const shape = layout(64, 12, 4, false);
+ * console.log(shape.freeList, shape.stride, shape.rowCount); // 256 16 0
+ * ```
  */
 export function layout(
   capacity: number,
@@ -121,7 +131,7 @@ export function layout(
   const rows = threads + threadCount * T_WORDS * 4;
   const rowCount = statistics ? threadCount : 0;
   const late = align(rows + rowCount * ROW * 8, 64);
-  const data = late + (statistics ? ROW * 4 : 0);
+  const data = late + (statistics ? LATE_WORDS * 4 : 0);
   const stride = align(slotBytes, 8);
   return {
     freeList,
@@ -135,116 +145,4 @@ export function layout(
     stride,
     byteLength: data + stride * capacity,
   };
-}
-
-/**
- * Claims a free thread-table entry for thread `id`.
- *
- * @returns The entry's index, or -1 when every entry is taken.
- */
-export function claimThread(threads: Int32Array, id: number): number {
-  const count = threads.length / T_WORDS;
-  for (let i = 0; i < count; i++) {
-    if (Atomics.compareExchange(threads, i * T_WORDS + T_OWNER, 0, id) === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-/** The thread-table entry of thread `id`, or -1. */
-export function findThread(threads: Int32Array, id: number): number {
-  const count = threads.length / T_WORDS;
-  for (let i = 0; i < count; i++) {
-    if (Atomics.load(threads, i * T_WORDS + T_OWNER) === id) return i;
-  }
-  return -1;
-}
-
-/**
- * Gives back thread-table entry `index`: its waiter registrations are
- * settled with the free list, and the entry becomes free (last, so nobody
- * claims it before it is clean). Its statistics row keeps its counts for
- * the next thread there. Call it only for a thread that no longer uses the
- * entry.
- */
-export function retireThread(
-  threads: Int32Array,
-  index: number,
-  free: SharedFreeList,
-): void {
-  free.settleWaiters(Atomics.exchange(threads, index * T_WORDS + T_WAITERS, 0));
-  Atomics.store(threads, index * T_WORDS + T_OWNER, 0);
-}
-
-/**
- * Counts for a thread that has left (no row of its own): integer counters
- * go to the late counters with one atomic add; timings are dropped.
- */
-export function addLate(
-  late: Int32Array,
-  counter: number,
-  value: number,
-): void {
-  if (
-    counter !== S_WAIT_NS && counter !== S_ALLOCATION_NS &&
-    counter !== S_RELEASE_NS && counter !== S_TIMED_ALLOCATIONS &&
-    counter !== S_TIMED_RELEASES
-  ) {
-    Atomics.add(late, counter, value);
-  }
-}
-
-/**
- * Totals every thread's row (and the totals of threads that left) into a
- * snapshot. `inUse` is counted from the free list by the caller; releases
- * are derived from it, so no count drifts when a thread dies mid-operation.
- * Counters are written by their own thread without atomics, so a snapshot
- * taken while threads work may trail them by a few operations; once they
- * stop it is exact.
- */
-export function totalStats(
-  rows: Float64Array,
-  late: Int32Array,
-  header: Int32Array,
-  capacity: number,
-  inUse: number,
-): PoolStats {
-  const t = new Float64Array(ROW);
-  for (let base = 0; base < rows.length; base += ROW) {
-    for (let i = 0; i < ROW; i++) t[i]! += rows[base + i]!;
-  }
-  for (let i = 0; i < ROW; i++) t[i]! += Atomics.load(late, i);
-  const releases = Math.max(0, t[S_ALLOCATIONS]! - inUse);
-  const avgAllocation = t[S_TIMED_ALLOCATIONS] === 0
-    ? 0
-    : t[S_ALLOCATION_NS]! / t[S_TIMED_ALLOCATIONS]!;
-  const avgRelease = t[S_TIMED_RELEASES] === 0
-    ? 0
-    : t[S_RELEASE_NS]! / t[S_TIMED_RELEASES]!;
-  return Object.freeze({
-    enabled: true,
-    totalAllocations: releases + inUse,
-    totalReleases: releases,
-    totalResets: t[S_RESETS]!,
-    growthEvents: 0,
-    peakInUse: Math.max(Atomics.load(header, H_PEAK), inUse),
-    peakCapacity: capacity,
-    currentInUse: inUse,
-    currentCapacity: capacity,
-    totalAllocationTimeNs: avgAllocation * t[S_ALLOCATIONS]!,
-    totalReleaseTimeNs: avgRelease * releases,
-    avgAllocationTimeNs: avgAllocation,
-    avgReleaseTimeNs: avgRelease,
-    exhaustions: t[S_EXHAUSTIONS]!,
-    created: t[S_CREATED]!,
-    destroyed: t[S_DESTROYED]!,
-    leaks: t[S_LEAKS]!,
-    resetFailures: t[S_RESET_FAILURES]!,
-    waits: t[S_WAITS]!,
-    timeouts: t[S_TIMEOUTS]!,
-    totalWaitTimeNs: t[S_WAIT_NS]!,
-    pending: 0,
-    createFailures: 0,
-  });
 }

@@ -7,7 +7,7 @@
  * an object that inherits from a wrapper (`Object.create(wrapper)`) or
  * forwards to it (`new Proxy(wrapper, …)`, revoked or not), and neither
  * reading nor testing it ever runs a getter or a proxy trap. A stamp cannot
- * be deleted, so a dropped wrapper is stamped -1 ("not lent by any pool").
+ * be deleted, so a retired wrapper is stamped -1 ("not lent by any pool").
  *
  * @module
  */
@@ -52,6 +52,18 @@ class SlotStamp extends Stampable {
 /**
  * The slot a wrapper is stamped with: -1 for anything else (a primitive, an
  * unstamped object, an object inheriting from or proxying a wrapper).
+ *
+ * @param value Anything.
+ * @returns The slot, or -1.
+ *
+ * @example
+ * ```ts
+ * import { slotOfWrapper, stampWrapper } from "./_thread_safe_stamp.ts";
+ *
+ * const wrapper = {};
+ * stampWrapper(wrapper, 3);
+ * console.log(slotOfWrapper(wrapper), slotOfWrapper(Object.create(wrapper))); // 3 -1
+ * ```
  */
 export function slotOfWrapper(value: unknown): number {
   return value !== null && typeof value === "object"
@@ -62,10 +74,20 @@ export function slotOfWrapper(value: unknown): number {
 }
 
 /**
- * Stamps a wrapper with its slot (or -1 when it is dropped).
+ * Stamps a wrapper with its slot (or -1 when it is retired).
  *
+ * @param target The wrapper.
+ * @param slot Its slot, or -1.
  * @returns `false` if the object cannot take the stamp (the caller then
  * keeps the slot in a side table).
+ *
+ * @example
+ * ```ts
+ * import { slotOfWrapper, stampWrapper } from "./_thread_safe_stamp.ts";
+ *
+ * const wrapper = {};
+ * console.log(stampWrapper(wrapper, 0), stampWrapper(wrapper, -1), slotOfWrapper(wrapper)); // true true -1
+ * ```
  */
 export function stampWrapper(target: object, slot: number): boolean {
   return SlotStamp.write(target, slot);
@@ -75,6 +97,19 @@ export function stampWrapper(target: object, slot: number): boolean {
  * `value instanceof type`; `true` when asking runs into a throwing proxy
  * trap (such a value cannot be told apart, so it is reported as foreign,
  * not as a type mismatch).
+ *
+ * @param value Anything.
+ * @param type The pool's type.
+ * @returns Whether `value` is an instance, or asking threw.
+ *
+ * @example
+ * ```ts
+ * import { safeInstanceOf } from "./_thread_safe_stamp.ts";
+ *
+ * const revocable = Proxy.revocable({}, {});
+ * revocable.revoke();
+ * console.log(safeInstanceOf([], Array), safeInstanceOf({}, Array), safeInstanceOf(revocable.proxy, Array)); // true false true
+ * ```
  */
 export function safeInstanceOf(
   value: unknown,

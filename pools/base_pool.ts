@@ -31,7 +31,10 @@ import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { type CoreExtras, type Hot, SlotCore } from "./_slot_core.ts";
+import { SlotCore } from "./_slot_core.ts";
+import { isLiveKey, keyAt, liveSlot } from "./_slot_keys.ts";
+import type { CoreExtras } from "./_slot_settings.ts";
+import type { Hot } from "./_slot_table.ts";
 import { makeFastOps } from "./_fast_ops.ts";
 import { hookInspect } from "../_inspect.ts";
 
@@ -44,6 +47,14 @@ type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
 /**
  * What a subclass may add to the core's settings (ThreadLocalPool: its shared
  * row and recorder).
+ *
+ * @example
+ * ```ts
+ * import type { BasePoolHooks } from "./base_pool.ts";
+ *
+ * const hooks: BasePoolHooks = { onDrained: () => console.log("drained") };
+ * hooks.onDrained?.(); // drained
+ * ```
  */
 export type BasePoolHooks = Omit<CoreExtras, "name" | "growth" | "maxCapacity">;
 
@@ -142,7 +153,7 @@ export abstract class BasePool<T extends object> {
    *
    * @param obj An object this pool lent and that is still borrowed.
    * @throws {AlreadyReleasedError} If `obj` was already released (also when
-   * the pool has since dropped it: after `close`, `trim`, `discard` or a
+   * the pool has since retired it: after `close`, `trim`, `discard` or a
    * failed reset).
    * @throws {ForeignObjectError} If this pool never lent `obj`.
    * @throws {TypeMismatchError} If the pool has a type and `obj` is not an instance.
@@ -273,7 +284,7 @@ export abstract class BasePool<T extends object> {
     const t = h.top - 1;
     if (mode <= 1 && t >= 0) {
       h.top = t;
-      // The stale idle entry stays (see Hot in _slot_core.ts).
+      // The stale idle entry stays (see Hot in _slot_table.ts).
       const state = h.state;
       const slot = state[h.half + t]!;
       const key = ~state[slot]!;
@@ -291,8 +302,8 @@ export abstract class BasePool<T extends object> {
   /** The key of a just-lent slot; a slot past what keys can name is given back and refused. */
   #keyOrRefuse(slot: number): number {
     const c = this.#core;
-    if (slot > c.slotMask) c.releaseSlot(slot, "release", false);
-    return c.keyAt(slot);
+    if (slot > c.slotMask) c.releaseSlot(slot, false);
+    return keyAt(c, slot);
   }
 
   /**
@@ -321,7 +332,7 @@ export abstract class BasePool<T extends object> {
       const slot = key & h.slotMask;
       if (h.state[slot] === key) return h.objects[slot]!;
     }
-    return h.objects[this.#core.liveSlot(key, "get object of key")]!;
+    return h.objects[liveSlot(this.#core, key, "get object of key")]!;
   }
 
   /**
@@ -360,7 +371,7 @@ export abstract class BasePool<T extends object> {
       }
     }
     const c = this.#core;
-    c.releaseSlot(c.liveSlot(key, "release key"), "release", false);
+    c.releaseSlot(liveSlot(c, key, "release key"), false);
   }
 
   /**
@@ -381,7 +392,7 @@ export abstract class BasePool<T extends object> {
    */
   discardKey(key: number): void {
     const c = this.#core;
-    c.releaseSlot(c.liveSlot(key, "discard key"), "discard", true);
+    c.releaseSlot(liveSlot(c, key, "discard key"), true);
   }
 
   /**
@@ -404,7 +415,7 @@ export abstract class BasePool<T extends object> {
    */
   keyOf(obj: T): number {
     const c = this.#core;
-    return c.keyAt(c.lentSlot(obj, "get key of"));
+    return keyAt(c, c.lentSlot(obj, "get key of"));
   }
 
   /**
@@ -424,7 +435,7 @@ export abstract class BasePool<T extends object> {
    * ```
    */
   isLive(key: number): boolean {
-    return this.#core.isLive(key);
+    return isLiveKey(this.#core, key);
   }
 
   /**
@@ -469,7 +480,7 @@ export abstract class BasePool<T extends object> {
    */
   discard(obj: T): void {
     const c = this.#core;
-    c.releaseSlot(c.lentSlot(obj, "discard"), "discard", true);
+    c.releaseSlot(c.lentSlot(obj, "discard"), true);
   }
 
   /**
@@ -543,7 +554,7 @@ export abstract class BasePool<T extends object> {
    */
   weak(obj: T): WeakHandle<T> {
     const c = this.#core;
-    const key = c.keyAt(c.lentSlot(obj, "watch"));
+    const key = keyAt(c, c.lentSlot(obj, "watch"));
     return new WeakHandle(c.lender, obj, key);
   }
 
@@ -599,7 +610,7 @@ export abstract class BasePool<T extends object> {
    * once, and borrowed ones are destroyed when released. Calling it again
    * (also from inside `destroy`) does nothing. Called from inside a
    * callback, it takes effect at once. If `destroy` throws, every object is
-   * still dropped and the errors are thrown together afterwards.
+   * still retired and the errors are thrown together afterwards.
    *
    * @throws {AggregateError} If `destroy` threw for any object.
    *

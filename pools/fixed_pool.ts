@@ -7,6 +7,7 @@
 import type { PoolOptions, PoolType } from "../config/options.ts";
 import { validatePoolOptions } from "../config/_options.ts";
 import { BasePool } from "./base_pool.ts";
+import { validateArguments } from "./_pool_arguments.ts";
 
 /**
  * A single-thread pool of at most `capacity` objects. Objects are created on
@@ -58,21 +59,9 @@ export class FixedPool<T extends object> extends BasePool<T> {
    * @throws {PoolConfigurationError} For any other bad option.
    */
   constructor(options: PoolOptions<T> & { factory: () => T });
-  constructor(
-    typeOrOptions: PoolType<T> | PoolOptions<T>,
-    options?: PoolOptions<T>,
-  ) {
-    // With a second argument the first is the type, even when it is not a
-    // class, so validation names the real mistake.
-    const type = typeof typeOrOptions === "function" || options !== undefined
-      ? typeOrOptions as PoolType<T>
-      : undefined;
+  constructor(first: unknown, second?: unknown) {
     super(
-      validatePoolOptions(
-        type,
-        (type === undefined ? typeOrOptions : options) as PoolOptions<T>,
-        "FixedPool",
-      ),
+      validateArguments(first, second, validatePoolOptions<T>, "FixedPool"),
     );
   }
 }

@@ -8,6 +8,7 @@ import type { GrowingPoolOptions, PoolType } from "../config/options.ts";
 import { validateGrowingPoolOptions } from "../config/_options.ts";
 import type { GrowthConfig } from "../config/growth.ts";
 import { BasePool } from "./base_pool.ts";
+import { validateArguments } from "./_pool_arguments.ts";
 
 /**
  * A single-thread pool that starts at `capacity` and grows when an acquire
@@ -55,18 +56,11 @@ export class GrowingPool<T extends object> extends BasePool<T> {
    * @throws {PoolConfigurationError} For any other bad option.
    */
   constructor(options: GrowingPoolOptions<T> & { factory: () => T });
-  constructor(
-    typeOrOptions: PoolType<T> | GrowingPoolOptions<T>,
-    options?: GrowingPoolOptions<T>,
-  ) {
-    // With a second argument the first is the type, even when it is not a
-    // class, so validation names the real mistake.
-    const type = typeof typeOrOptions === "function" || options !== undefined
-      ? typeOrOptions as PoolType<T>
-      : undefined;
-    const settings = validateGrowingPoolOptions(
-      type,
-      (type === undefined ? typeOrOptions : options) as GrowingPoolOptions<T>,
+  constructor(first: unknown, second?: unknown) {
+    const settings = validateArguments(
+      first,
+      second,
+      validateGrowingPoolOptions<T>,
       "GrowingPool",
     );
     super(settings, settings);
@@ -95,7 +89,7 @@ export class GrowingPool<T extends object> extends BasePool<T> {
    * grows (and is counted) again.
    *
    * @returns How many objects were destroyed.
-   * @throws {AggregateError} If `destroy` threw (every object is still dropped).
+   * @throws {AggregateError} If `destroy` threw (every object is still retired).
    *
    * @example
    * ```ts

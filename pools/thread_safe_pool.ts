@@ -3,172 +3,106 @@
  * `SharedArrayBuffer` changed only with `Atomics`.
  *
  * JavaScript objects cannot cross threads; shared memory can. The pool's
- * buffer holds `capacity` slots of `slotBytes` bytes plus its bookkeeping:
- * a lock-free free list ({@linkcode SharedFreeList}, a bitmap: see its module
- * documentation for the design and the measurements behind it), one record
- * per slot (borrow generation, acquiring thread), the closed flag, and with
- * statistics one row of counters per thread. Each thread makes its own
- * wrapper object per slot (`new Type(buffer, byteOffset)`) once, the first
- * time the slot is lent there, so `acquire` allocates nothing afterwards; the
- * slot's data is the same memory in every thread.
+ * buffer holds `capacity` slots of `slotBytes` bytes plus its bookkeeping
+ * (`_thread_safe_layout.ts`): a lock-free free list ({@linkcode SharedFreeList}),
+ * one record per slot (borrow generation, acquiring thread), the closed
+ * flag, a thread table and, with statistics, one row of counters per thread.
+ * Each thread makes its own wrapper object per slot once, the first time
+ * the slot is lent there, so `acquire` allocates nothing afterwards.
  *
  * Costs: an acquire is one atomic compare-exchange, a release one atomic
  * or (which is also the double-release check), and a release wakes a waiting
  * thread only when one waits. Statistics add one shared atomic add per
  * operation for the in-use count behind `peakInUse`.
  *
- * Keys ({@linkcode ThreadSafePool.acquireKey} and the other key methods)
- * name a slot and one borrow of it as a plain integer that any thread may
- * use: `(generation << slotBits) | slot`, where the generation (how many
- * times the slot was lent) lives in shared memory, so a key made in one
- * thread can be released in another and a stale key is detected in every
- * thread (see `acquireKey` for the exact bound).
- *
- * Threads that die are part of the design: the free list records which
- * thread took a slot in the same step as the take, so
- * {@linkcode ThreadSafePool.reclaim} finds every slot a terminated thread
- * held; counts that a thread killed between two updates could corrupt are
- * derived when read (`inUse` from the free list's bitmap, `totalReleases`
- * as `totalAllocations - currentInUse`); and a thread's entry in the shared
- * thread table (its statistics row, the waits it registered) is given back
- * when it closes, detaches or is reclaimed, so `maxThreads` bounds the
- * threads attached at once.
- *
- * Identity: `release`, `discard`, `keyOf` and `weak` accept only the very
- * wrapper the pool lent in this thread. The slot is found through a private
- * field stamped on the wrapper, which an object inheriting from it or a
- * proxy of it does not have, and no error message runs user code (getters,
- * proxy traps).
+ * This file holds the public class and its plain paths; its parts are
+ * private modules beside it: opening and the thread table
+ * (`_thread_safe_attach.ts`), this thread's slots and wrappers
+ * (`_thread_safe_slots.ts`), ending a borrow (`_thread_safe_release.ts`),
+ * keys (`_thread_safe_keys.ts`), waits (`_thread_safe_waits.ts`), taking
+ * back a dead thread's slots (`_thread_safe_reclaim.ts`) and statistics
+ * (`_thread_safe_stats.ts`). Counts that a thread killed between two updates
+ * could corrupt are derived when read (`inUse` from the free list's bitmap,
+ * `totalReleases` as `totalAllocations - currentInUse`).
  *
  * Closing is shared: `close()` in any thread sets a closed flag in shared
  * memory, so acquires in every thread fail with `PoolClosedError` from then
  * on and every waiting thread wakes with that error. Releases are still
  * accepted everywhere; the released wrapper is destroyed. Each thread's own
  * idle wrappers are destroyed when that thread calls `close()` on its
- * instance (calling it in a thread whose pool another thread closed does just
- * that).
+ * instance.
  *
  * @module
  */
 
-import { SharedFreeList } from "../allocators/shared_freelist.ts";
-import type { LeakInfo, PoolType } from "../config/options.ts";
+import type { SharedFreeList } from "../allocators/shared_freelist.ts";
+import type { PoolType } from "../config/options.ts";
 import type {
   SlotFactory,
   SlotType,
   ThreadSafeAttachOptions,
+  ThreadSafePoolDescriptor,
   ThreadSafePoolOptions,
 } from "../config/thread_safe_options.ts";
+import type { AcquireOptions } from "../config/wait_options.ts";
 import {
-  slotByteLength,
-  type ThreadSafeAttachSettings,
-  validateThreadSafeAttachOptions,
-  validateThreadSafePoolOptions,
-} from "../config/_thread_safe_options.ts";
-import {
-  AlreadyReleasedError,
-  FastAllocError,
-  ForeignObjectError,
-  PoolClosedError,
-  PoolConfigurationError,
-  PoolEmptyError,
-  PoolTimeoutError,
-  TypeMismatchError,
-} from "../errors.ts";
+  validateTimeout,
+  validateWaitOptions,
+} from "../config/_wait_options.ts";
+import { AlreadyReleasedError } from "../errors.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
 import type { Lender } from "../handles/lender.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
-import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
-import { isThenable, releaseQuietly, releaseWhenSettled } from "./_scoped.ts";
-import {
-  addLate,
-  claimThread,
-  findThread,
-  FLAG_STATS,
-  FLAG_TIMING,
-  H_CAPACITY,
-  H_CLOSED,
-  H_FLAGS,
-  H_IN_USE,
-  H_MAGIC,
-  H_MAX_THREADS,
-  H_PEAK,
-  H_SAMPLE_INTERVAL,
-  H_SLOT_BYTES,
-  H_THREADS,
-  H_VERSION,
-  HEADER_WORDS,
-  type Layout,
-  layout,
-  MAGIC,
-  retireThread,
-  ROW,
-  S_ALLOCATION_NS,
-  S_ALLOCATIONS,
-  S_CREATED,
-  S_DESTROYED,
-  S_EXHAUSTIONS,
-  S_LEAKS,
-  S_RELEASE_NS,
-  S_RESET_FAILURES,
-  S_RESETS,
-  S_TIMED_ALLOCATIONS,
-  S_TIMED_RELEASES,
-  S_TIMEOUTS,
-  S_WAIT_NS,
-  S_WAITS,
-  T_WAITERS,
-  T_WORDS,
-  totalStats,
-  VERSION,
-} from "./_thread_safe_layout.ts";
-import {
-  safeInstanceOf,
-  slotOfWrapper,
-  stampWrapper,
-} from "./_thread_safe_stamp.ts";
-import { quote, typeName } from "../quote.ts";
 import { hookInspect } from "../_inspect.ts";
-import { checkCreated } from "./_check_created.ts";
+import { quote } from "../quote.ts";
+import { misuseError } from "./_misuse.ts";
+import { MODE_CLOSED, MODE_RESET, MODE_STATS } from "./_modes.ts";
+import { lenderFor, useBorrow, useFnError } from "./_lending.ts";
+import {
+  AttachTicket,
+  checkDescriptor,
+  checkSharedMemory,
+  DESCRIPTOR_KIND,
+  detachEntry,
+  openSlots,
+} from "./_thread_safe_attach.ts";
+import {
+  checkKeys,
+  endKeyBorrow,
+  KEY_SLOT_BITS,
+  keyOfSlot,
+  keyState,
+  liveSlot,
+} from "./_thread_safe_keys.ts";
+import { H_CLOSED, VERSION } from "./_thread_safe_layout.ts";
+import { reclaim } from "./_thread_safe_reclaim.ts";
+import {
+  discardSlot,
+  releaseGeneral,
+  takeBackLeak,
+} from "./_thread_safe_release.ts";
+import { startBorrow, type ThreadSafeSlots } from "./_thread_safe_slots.ts";
+import { slotOfWrapper } from "./_thread_safe_stamp.ts";
+import { waitAsync, waitBlocking } from "./_thread_safe_waits.ts";
+
+export type { ThreadSafePoolDescriptor };
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
 
-const DESCRIPTOR_KIND = "fastalloc.ThreadSafePool";
+/** The constructor as `attach` calls it, with its hidden third argument. */
+type Attaching<T extends object> = new (
+  typeOrOptions: unknown,
+  options: unknown,
+  ticket: AttachTicket,
+) => ThreadSafePool<T>;
 
 /**
- * What {@linkcode ThreadSafePool.share} returns: a structured-cloneable
- * description of a pool (its buffer and shape) to `postMessage` to a worker,
- * which opens it with {@linkcode ThreadSafePool.attach}.
- *
- * @example
- * ```ts
- * import { ThreadSafePool, type ThreadSafePoolDescriptor } from "@fastalloc/fastalloc";
- *
- * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
- * const descriptor: ThreadSafePoolDescriptor = structuredClone(pool.share()); // as postMessage delivers it
- * console.log(descriptor.kind, descriptor.capacity, descriptor.slotBytes); // fastalloc.ThreadSafePool 4 8
- * const view = ThreadSafePool.attach(descriptor); // in the worker: the same slots
- * console.log(view.available); // 4
- * ```
- */
-export interface ThreadSafePoolDescriptor {
-  /** Always `"fastalloc.ThreadSafePool"`. */
-  readonly kind: "fastalloc.ThreadSafePool";
-  /** The layout version. */
-  readonly version: number;
-  /** The pool's shared memory. */
-  readonly buffer: SharedArrayBuffer;
-  /** The number of slots. */
-  readonly capacity: number;
-  /** Bytes of shared state per slot. */
-  readonly slotBytes: number;
-}
-
-/**
- * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it.
+ * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it:
+ * the library's one wait-options type, {@linkcode AcquireOptions} (`timeout`
+ * in ms from 0 to 2147483647 or `Infinity`; `signal`).
  *
  * @example Abort a wait
  * ```ts
@@ -184,77 +118,7 @@ export interface ThreadSafePoolDescriptor {
  * pool.release(held);
  * ```
  */
-export interface AcquireAsyncOptions {
-  /** Reject with `signal.reason` when aborted; no slot is lost. */
-  signal?: AbortSignal;
-  /** Reject with `PoolTimeoutError` after this many milliseconds (default: no limit). */
-  timeout?: number;
-}
-
-/** The most slot bits a key may use: leaves at least 10 generation bits. */
-const KEY_SLOT_BITS = 20;
-/** {@linkcode ThreadSafePool} key states below 0 (a live key gives its slot). */
-const STALE = -1;
-const FOREIGN = -2;
-
-/** Set while {@linkcode ThreadSafePool.attach} constructs. */
-let attaching: ThreadSafePoolDescriptor | undefined;
-
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
-
-/**
- * Checks the options of `acquireAsync` the way `AsyncPool.acquire` does:
- * `TypeError` for a non-object, an unknown key or a signal that is not an
- * `AbortSignal`.
- */
-function checkAsyncOptions(options: unknown): AcquireAsyncOptions {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot acquire from pool: options ${quote(options)} are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== "signal" && key !== "timeout") {
-      throw new TypeError(
-        `Cannot acquire from pool: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-  const { signal } = options as AcquireAsyncOptions;
-  if (
-    signal !== undefined &&
-    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
-  ) {
-    throw new TypeError(
-      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
-    );
-  }
-  return options as AcquireAsyncOptions;
-}
-
-/**
- * Throws the clear error of a runtime without `SharedArrayBuffer` (a browser
- * page that is not cross-origin isolated) instead of a bare `ReferenceError`.
- */
-function checkSharedMemory(action: "create" | "attach"): void {
-  if (typeof SharedArrayBuffer !== "function") {
-    throw new PoolConfigurationError(
-      `Cannot ${action} ThreadSafePool: SharedArrayBuffer is unavailable here; a browser page has it only when cross-origin isolated, served with the headers "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"`,
-    );
-  }
-}
-
-function checkTimeout(value: unknown, action: string): number {
-  if (value === undefined) return Infinity;
-  if (typeof value !== "number" || !(value >= 0)) {
-    throw new RangeError(
-      `Cannot ${action}: timeout ${quote(value)} is not a non-negative number`,
-    );
-  }
-  return value;
-}
+export type AcquireAsyncOptions = AcquireOptions;
 
 /**
  * A pool of shared-memory slots that any number of threads acquire from and
@@ -306,62 +170,22 @@ function checkTimeout(value: unknown, action: string): number {
  * ```
  */
 export class ThreadSafePool<T extends object = Uint8Array> {
-  /** Non-zero when acquire must take the general path (statistics). */
+  // The plain paths read these directly; everything else is in #s.
+  /** Non-zero when acquire must take the general path (statistics, detached). */
   #acquireMode: number;
-  /** Non-zero when release must take the general path (statistics, reset). */
+  /** Non-zero when release must take the general path (statistics, reset, detached). */
   #releaseMode: number;
   #header: Int32Array;
   #records: Int32Array;
-  /**
-   * Per slot, the generation of the borrow this thread holds or was handed
-   * (`at`): a release whose slot has since been lent again is stale.
-   */
   #borrowGenerations: Int32Array;
-  /** Per slot, 1 while this thread's reset of it runs (its borrow has ended). */
-  #ending: Uint8Array;
-  #rows: Float64Array | undefined;
-  /** The late counters (with statistics), for counts after this thread left. */
-  #late: Int32Array | undefined;
-  /** This thread's statistics row offset, or -1 once its entry is given back. */
-  #row: number;
-  /** The thread table (one entry per attached thread). */
-  #threads: Int32Array;
-  /** This thread's entry in the thread table, or -1 once given back. */
-  #entry: number;
-  /** Whether this thread's view was detached (every further call fails). */
-  #detached = false;
-  /** Bits of a key that hold the slot number. */
-  #slotBits: number;
-  /** The mask of a key's generation field (after shifting out the slot). */
-  #genMask: number;
-  /** The mask of a key's slot field. */
-  #slotMask: number;
-  #free: SharedFreeList;
   #objects: (T | undefined)[];
-  /** Slots of wrappers that cannot carry the slot symbol (non-extensible). */
-  #slotsByObject: Map<T, number> | undefined;
-  /**
-   * Wrappers this thread dropped (close, failed reset), so releasing one
-   * again is reported as the double release it is, not as a foreign object.
-   */
-  #dropped: WeakSet<object> = new WeakSet();
-  #buffer: SharedArrayBuffer;
-  #bytes: Uint8Array;
-  #layout: Layout;
+  #free: SharedFreeList;
   #capacity: number;
-  #slotBytes: number;
-  #threadId: number;
-  #create: SlotFactory<T>;
-  #type: PoolType<T> | undefined;
-  #reset: ((obj: T) => void) | undefined;
-  /** The reset option when it names a method, checked on each new wrapper. */
-  #resetMethod: string | undefined;
-  #destroy: ((obj: T) => void) | undefined;
-  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
-  #timing: boolean;
-  #interval: number;
-  #acquireCountdown: number;
-  #releaseCountdown: number;
+  #slotBits: number;
+  #genMask: number;
+  #slotMask: number;
+  /** This thread's slots: the state every other path shares. */
+  #s: ThreadSafeSlots<T>;
   /** Whether this thread's instance ran `close()` (its wrappers are gone). */
   #closedHere = false;
   #lender: Lender<T>;
@@ -396,157 +220,44 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   constructor(
     typeOrOptions: SlotType<T> | ThreadSafePoolOptions<T>,
     options?: ThreadSafePoolOptions<T> | ThreadSafeAttachOptions<T>,
+    ticket?: AttachTicket,
   ) {
     // With a second argument the first is the type, even when it is not a
     // class, so validation names the real mistake.
     const type = typeof typeOrOptions === "function" || options !== undefined
       ? typeOrOptions as PoolType<T>
       : undefined;
-    const given = type === undefined ? typeOrOptions : options;
     if (!inspectable) {
       inspectable = hookInspect(
         ThreadSafePool.prototype,
         (h: ThreadSafePool<object>) => h.#describe(),
       );
     }
-    const descriptor = attaching;
-    attaching = undefined;
-    if (descriptor === undefined) checkSharedMemory("create");
-    let settings: ThreadSafeAttachSettings<T>;
-    if (descriptor === undefined) {
-      const full = validateThreadSafePoolOptions(
-        type,
-        given as ThreadSafePoolOptions<T>,
-        "ThreadSafePool",
-      );
-      const stats = full.statistics;
-      const shape = layout(
-        full.capacity,
-        full.slotBytes,
-        full.maxThreads,
-        stats.enabled,
-      );
-      this.#buffer = new SharedArrayBuffer(shape.byteLength);
-      const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
-      header[H_CAPACITY] = full.capacity;
-      header[H_SLOT_BYTES] = full.slotBytes;
-      header[H_FLAGS] = (stats.enabled ? FLAG_STATS : 0) |
-        (stats.timing ? FLAG_TIMING : 0);
-      header[H_SAMPLE_INTERVAL] = Math.max(1, Math.round(1 / stats.sampleRate));
-      header[H_MAX_THREADS] = full.maxThreads;
-      header[H_THREADS] = 1;
-      header[H_VERSION] = VERSION;
-      new SharedFreeList(full.capacity, {
-        buffer: this.#buffer,
-        byteOffset: shape.freeList,
-      });
-      Atomics.store(header, H_MAGIC, MAGIC);
-      this.#threadId = 1;
-      settings = full;
-    } else {
-      this.#buffer = descriptor.buffer;
-      const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
-      settings = validateThreadSafeAttachOptions(
-        type,
-        (given ?? {}) as ThreadSafeAttachOptions<T>,
-        header[H_SLOT_BYTES]!,
-        "ThreadSafePool.attach",
-      );
-      this.#threadId = Atomics.add(header, H_THREADS, 1) + 1;
-    }
-    const header = new Int32Array(this.#buffer, 0, HEADER_WORDS);
-    this.#header = header;
-    this.#capacity = header[H_CAPACITY]!;
-    this.#slotBytes = header[H_SLOT_BYTES]!;
-    const flags = header[H_FLAGS]!;
-    const shape = layout(
-      this.#capacity,
-      this.#slotBytes,
-      header[H_MAX_THREADS]!,
-      (flags & FLAG_STATS) !== 0,
+    const s = openSlots<T>(
+      type,
+      type === undefined ? typeOrOptions : options,
+      ticket,
     );
-    this.#layout = shape;
-    this.#threads = new Int32Array(
-      this.#buffer,
-      shape.threads,
-      shape.threadCount * T_WORDS,
-    );
-    this.#records = new Int32Array(
-      this.#buffer,
-      shape.records,
-      this.#capacity * 2,
-    );
-    // The list records the taking thread in each slot's record itself, in
-    // the same step as the take, so reclaim finds every slot a thread
-    // terminated at any point still held.
-    this.#free = SharedFreeList.attach(this.#buffer, {
-      byteOffset: shape.freeList,
-      home: this.#threadId - 1,
-      claims: this.#records,
-      claimId: this.#threadId,
-    });
-    this.#bytes = new Uint8Array(this.#buffer, shape.data);
-    if ((flags & FLAG_STATS) !== 0) {
-      this.#rows = new Float64Array(
-        this.#buffer,
-        shape.rows,
-        shape.rowCount * ROW,
-      );
-      this.#late = new Int32Array(this.#buffer, shape.late, ROW);
-    }
-    this.#entry = -1;
-    this.#row = -1;
-    this.#slotBits = this.#capacity <= 1
-      ? 0
-      : 32 - Math.clz32(this.#capacity - 1);
-    this.#genMask = 2 ** (31 - this.#slotBits) - 1;
-    this.#slotMask = 2 ** this.#slotBits - 1;
-    this.#timing = (flags & FLAG_TIMING) !== 0;
-    this.#interval = header[H_SAMPLE_INTERVAL]!;
-    this.#acquireCountdown = this.#releaseCountdown = this.#interval;
-    this.#objects = new Array<T | undefined>(this.#capacity).fill(undefined);
-    this.#borrowGenerations = new Int32Array(this.#capacity);
-    this.#ending = new Uint8Array(this.#capacity);
-    this.#create = settings.create;
-    this.#type = settings.type;
-    this.#reset = settings.reset;
-    this.#resetMethod = settings.resetMethod;
-    this.#destroy = settings.destroy;
-    this.#onLeak = settings.onLeak;
-    this.#acquireMode = this.#rows !== undefined ? 1 : 0;
-    this.#releaseMode = this.#acquireMode | (this.#reset !== undefined ? 2 : 0);
-    this.#lender = {
+    this.#s = s;
+    this.#header = s.header;
+    this.#records = s.records;
+    this.#borrowGenerations = s.borrowGenerations;
+    this.#objects = s.objects;
+    this.#free = s.free;
+    this.#capacity = s.capacity;
+    this.#slotBits = s.slotBits;
+    this.#genMask = s.genMask;
+    this.#slotMask = s.slotMask;
+    this.#acquireMode = s.counters.on ? MODE_STATS : 0;
+    this.#releaseMode = this.#acquireMode |
+      (s.settings.reset !== undefined ? MODE_RESET : 0);
+    this.#lender = lenderFor<T>({
       isLive: (obj: T, generation: number): boolean =>
-        this.#isLive(obj, generation),
-      release: (obj: T, generation: number): void => {
-        if (!this.#isLive(obj, generation)) {
-          throw new AlreadyReleasedError(
-            `Cannot release handle: its borrow (generation ${
-              quote(generation)
-            }) was already released`,
-          );
-        }
-        this.release(obj);
-      },
+        s.isLive(obj, generation),
+      end: (obj: T): void => this.release(obj),
       leaked: (obj: T, generation: number): void =>
-        this.#takeBackLeak(obj, generation),
-    };
-    // Last, so nothing after it can fail and leave the entry taken.
-    this.#entry = claimThread(this.#threads, this.#threadId);
-    if (this.#entry < 0) {
-      throw new PoolConfigurationError(
-        `Cannot attach ThreadSafePool: all ${shape.threadCount} thread rows (maxThreads) are taken by attached threads; close or detach a thread's pool, or reclaim a dead thread`,
-      );
-    }
-    this.#row = this.#entry * ROW;
-    if (settings.preInitialize) {
-      try {
-        this.#fill();
-      } catch (error) {
-        this.#leave();
-        throw error;
-      }
-    }
+        takeBackLeak(s, this, obj, generation),
+    });
   }
 
   /**
@@ -616,93 +327,21 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     descriptorOrOptions?: ThreadSafePoolDescriptor | ThreadSafeAttachOptions<T>,
     options?: ThreadSafeAttachOptions<T>,
   ): ThreadSafePool<T> {
-    const where = "Cannot attach ThreadSafePool";
     checkSharedMemory("attach");
     const type = typeof typeOrDescriptor === "function"
       ? typeOrDescriptor
       : undefined;
-    const descriptor =
-      (type === undefined
-        ? typeOrDescriptor
-        : descriptorOrOptions) as ThreadSafePoolDescriptor;
-    const given = type === undefined ? descriptorOrOptions : options;
-    const buffer = (descriptor as { buffer?: unknown } | null)?.buffer;
-    if (
-      descriptor === null || typeof descriptor !== "object" ||
-      descriptor.kind !== DESCRIPTOR_KIND ||
-      !(buffer instanceof SharedArrayBuffer) ||
-      buffer.byteLength < HEADER_WORDS * 4
-    ) {
-      throw new PoolConfigurationError(
-        `${where}: ${
-          quote(descriptor)
-        } is not a descriptor from ThreadSafePool.share()`,
-      );
-    }
-    const header = new Int32Array(buffer, 0, HEADER_WORDS);
-    if (
-      Atomics.load(header, H_MAGIC) !== MAGIC ||
-      header[H_VERSION] !== descriptor.version ||
-      header[H_CAPACITY] !== descriptor.capacity ||
-      header[H_SLOT_BYTES] !== descriptor.slotBytes
-    ) {
-      throw new PoolConfigurationError(
-        `${where}: the descriptor (capacity ${
-          quote(descriptor.capacity)
-        }, slotBytes ${quote(descriptor.slotBytes)}, version ${
-          quote(descriptor.version)
-        }) does not match its buffer`,
-      );
-    }
-    if (type !== undefined) {
-      const length = slotByteLength(type, "ThreadSafePool.attach");
-      if (length !== descriptor.slotBytes) {
-        throw new PoolConfigurationError(
-          `${where}: ${type.name}.byteLength ${
-            quote(length)
-          } differs from the pool's slotBytes ${quote(descriptor.slotBytes)}`,
-        );
-      }
-    }
-    attaching = descriptor;
-    try {
-      return type === undefined
-        ? new ThreadSafePool<T>(
-          (given ?? {}) as ThreadSafePoolOptions<T> & { slotBytes: number },
-        )
-        : new ThreadSafePool<T>(type, given as ThreadSafePoolOptions<T>);
-    } finally {
-      attaching = undefined;
-    }
+    const descriptor = checkDescriptor(
+      type === undefined ? typeOrDescriptor : descriptorOrOptions,
+      type,
+    );
+    const given = (type === undefined ? descriptorOrOptions : options) ?? {};
+    return new (ThreadSafePool as unknown as Attaching<T>)(
+      type ?? given,
+      type === undefined ? undefined : given,
+      new AttachTicket(descriptor),
+    );
   }
-
-  /**
-   * Makes this thread's wrapper of every slot; on a factory error, destroys
-   * every wrapper made and rethrows (combined with a destroy error, if any).
-   */
-  #fill(): void {
-    try {
-      for (let slot = 0; slot < this.#capacity; slot++) {
-        if (this.#objects[slot] === undefined) this.#wrap(slot);
-      }
-    } catch (error) {
-      // Drop every wrapper even if a destroy throws; report the first such
-      // failure (an AggregateError that carries the factory's error first).
-      let failure: unknown = error;
-      for (let slot = 0; slot < this.#capacity; slot++) {
-        if (this.#objects[slot] !== undefined) {
-          try {
-            this.#callDestroy(this.#detach(slot), error);
-          } catch (destroyError) {
-            if (failure === error) failure = destroyError;
-          }
-        }
-      }
-      throw failure;
-    }
-  }
-
-  // ---- acquire -----------------------------------------------------------
 
   /**
    * Lends a free slot's wrapper. Safe from any thread at once.
@@ -726,7 +365,13 @@ export class ThreadSafePool<T extends object = Uint8Array> {
       const slot = this.#free.pop();
       if (slot >= 0) return this.#lend(slot);
     }
-    return this.#acquireGeneral(true)!;
+    return this.#s.acquireGeneral(true)!;
+  }
+
+  /** Lends a slot just taken (the plain path's ThreadSafeSlots.lend). */
+  #lend(slot: number): T {
+    startBorrow(this.#records, this.#borrowGenerations, slot);
+    return this.#objects[slot] ?? this.#s.wrapLent(slot);
   }
 
   /**
@@ -769,131 +414,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
       const slot = this.#free.pop();
       if (slot >= 0) return this.#lend(slot);
     }
-    return this.#acquireGeneral(false);
-  }
-
-  /** Records the borrow of a slot just taken, and returns its wrapper. */
-  #lend(slot: number): T {
-    const records = this.#records;
-    const at = slot << 1;
-    // The slot is exclusively ours now: plain writes suffice.
-    const generation = (records[at]! + 1) | 0;
-    records[at] = generation;
-    this.#borrowGenerations[slot] = generation;
-    return this.#objects[slot] ?? this.#wrapLent(slot);
-  }
-
-  /** Makes the wrapper of a slot just taken; gives the slot back if that fails. */
-  #wrapLent(slot: number): T {
-    let obj: T;
-    try {
-      obj = this.#wrap(slot);
-    } catch (error) {
-      this.#free.push(slot);
-      throw error;
-    }
-    // The factory may have closed the pool (any thread may have): close
-    // takes effect at once, so this acquire fails and its object goes.
-    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
-      this.#free.push(slot);
-      this.#callDestroy(this.#detach(slot));
-      throw new PoolClosedError("Cannot acquire from pool: it is closed");
-    }
-    return obj;
-  }
-
-  /** Makes this thread's wrapper of `slot`. */
-  #wrap(slot: number): T {
-    const obj = this.#create(
-      this.#buffer,
-      this.#layout.data + slot * this.#layout.stride,
-    );
-    // Found at creation, as every pool does, not at the first release.
-    checkCreated(obj, undefined, this.#resetMethod);
-    if (slotOfWrapper(obj) >= 0 || this.#slotsByObject?.has(obj)) {
-      throw new PoolConfigurationError(
-        `Cannot create object: the factory returned ${
-          quote(obj)
-        }, which already belongs to a pool`,
-      );
-    }
-    if (!stampWrapper(obj, slot)) {
-      (this.#slotsByObject ??= new Map()).set(obj, slot);
-    }
-    this.#objects[slot] = obj;
-    this.#count(S_CREATED);
-    return obj;
-  }
-
-  /** Every case the plain path does not take: closed, statistics, empty. */
-  #acquireGeneral(throwWhenEmpty: boolean): T | undefined {
-    this.#checkAttached("acquire from pool");
-    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
-      throw new PoolClosedError("Cannot acquire from pool: it is closed");
-    }
-    const started = this.#sampleAcquire() ? nowNs() : 0;
-    const slot = this.#free.pop();
-    if (slot < 0) {
-      this.#count(S_EXHAUSTIONS);
-      if (!throwWhenEmpty) return undefined;
-      throw new PoolEmptyError(
-        `Cannot acquire from pool: all ${
-          quote(this.#capacity)
-        } slots are in use`,
-      );
-    }
-    return this.#lendCounted(slot, started);
-  }
-
-  /** Lends `slot` and counts it; `started` is the sampled start time or 0. */
-  #lendCounted(slot: number, started: number): T {
-    const obj = this.#lend(slot);
-    const rows = this.#rows;
-    if (rows !== undefined) {
-      this.#add(S_ALLOCATIONS, 1);
-      const header = this.#header;
-      const inUse = Atomics.add(header, H_IN_USE, 1) + 1;
-      let peak = Atomics.load(header, H_PEAK);
-      while (inUse > peak) {
-        const seen = Atomics.compareExchange(header, H_PEAK, peak, inUse);
-        if (seen === peak) break;
-        peak = seen;
-      }
-      if (started !== 0) {
-        this.#add(S_ALLOCATION_NS, nowNs() - started);
-        this.#add(S_TIMED_ALLOCATIONS, 1);
-      }
-    }
-    return obj;
-  }
-
-  #count(counter: number): void {
-    this.#add(counter, 1);
-  }
-
-  /**
-   * Adds to one of this thread's counters: its own row while it has one,
-   * else (after close or detach) the shared totals row, under its lock.
-   */
-  #add(counter: number, value: number): void {
-    const rows = this.#rows;
-    if (rows === undefined) return;
-    if (this.#row >= 0) rows[this.#row + counter]! += value;
-    else addLate(this.#late!, counter, value);
-  }
-
-  /** Whether to time this acquire (its own countdown, apart from releases). */
-  #sampleAcquire(): boolean {
-    if (!this.#timing || --this.#acquireCountdown !== 0) return false;
-    this.#acquireCountdown = this.#interval;
-    return true;
-  }
-
-  /** Whether to time this release. */
-  #sampleRelease(): boolean {
-    if (!this.#timing || --this.#releaseCountdown !== 0) return false;
-    this.#releaseCountdown = this.#interval;
-    return true;
+    return this.#s.acquireGeneral(false);
   }
 
   /**
@@ -907,7 +428,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * @throws {PoolClosedError} If the pool is or becomes closed.
    * @throws {FastAllocError} Where this thread may not block (a browser's
    * main thread): use {@linkcode ThreadSafePool.acquireAsync} there.
-   * @throws {RangeError} If `timeoutMs` is not a non-negative number.
+   * @throws {RangeError} If `timeoutMs` is not a number of ms from 0 to
+   * 2147483647, or `Infinity`.
    *
    * @example
    * ```ts
@@ -923,27 +445,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   acquireWait(timeoutMs?: number): T {
-    const timeout = checkTimeout(timeoutMs, "acquire from pool");
-    const obj = this.tryAcquire();
-    if (obj !== undefined) return obj;
-    if (!SharedFreeList.canBlock) {
-      throw new FastAllocError(
-        "Cannot acquire and wait: this thread may not block (Atomics.wait is not allowed here, as on a browser main thread); use acquireAsync",
-      );
-    }
-    const start = performance.now();
-    for (;;) {
-      const left = start + timeout - performance.now();
-      this.#checkWaitEnd(left, timeout, start);
-      // Registered in this thread's entry first and ended there last, so
-      // the entry never shows fewer waits than this thread has registered
-      // with the free list: reclaim settles exactly those if it dies here.
-      const waiters = this.#entry * T_WORDS + T_WAITERS;
-      Atomics.add(this.#threads, waiters, 1);
-      const slot = this.#free.popWait(left);
-      Atomics.sub(this.#threads, waiters, 1);
-      if (slot >= 0) return this.#lendAfterWait(slot, undefined, start);
-    }
+    const timeout = validateTimeout(timeoutMs, "acquire from pool") ?? Infinity;
+    return this.tryAcquire() ?? waitBlocking(this.#s, timeout);
   }
 
   /**
@@ -962,7 +465,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * is taken because of it.
    * @throws {TypeError} If `options` is not an object, has an unknown key, or
    * `signal` is not an `AbortSignal` (rejects).
-   * @throws {RangeError} If `timeout` is not a non-negative number (rejects).
+   * @throws {RangeError} If `timeout` is not a number of ms from 0 to
+   * 2147483647, or `Infinity` (rejects).
    *
    * @example
    * ```ts
@@ -977,82 +481,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   async acquireAsync(options: AcquireAsyncOptions = {}): Promise<T> {
-    checkAsyncOptions(options);
-    const timeout = checkTimeout(options.timeout, "acquire from pool");
-    const signal = options.signal;
+    const { signal, timeout } = validateWaitOptions(
+      options,
+      "acquire from pool",
+    );
     signal?.throwIfAborted();
-    const obj = this.tryAcquire();
-    if (obj !== undefined) return obj;
-    const start = performance.now();
-    for (;;) {
-      const left = start + timeout - performance.now();
-      this.#checkWaitEnd(left, timeout, start);
-      let slot: number;
-      // As in acquireWait: the entry counts this wait before the free list
-      // does. If this thread gives its entry back meanwhile (close, detach),
-      // the entry's count was settled then: leave the entry alone.
-      const entry = this.#entry;
-      const waiters = entry * T_WORDS + T_WAITERS;
-      Atomics.add(this.#threads, waiters, 1);
-      try {
-        slot = await this.#free.popAsync({
-          timeout: left,
-          ...(signal === undefined ? {} : { signal }),
-        });
-      } catch (error) {
-        if (this.#entry === entry) Atomics.sub(this.#threads, waiters, 1);
-        this.#recordWait(start);
-        throw error;
-      }
-      if (this.#entry === entry) Atomics.sub(this.#threads, waiters, 1);
-      if (slot >= 0) return this.#lendAfterWait(slot, signal, start);
-    }
+    return this.tryAcquire() ??
+      await waitAsync(this.#s, timeout ?? Infinity, signal);
   }
-
-  /** Throws when a wait must end without a slot: closed or out of time. */
-  #checkWaitEnd(left: number, timeout: number, start: number): void {
-    if (this.#detached) this.#recordWait(start);
-    this.#checkAttached("acquire from pool");
-    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
-      this.#recordWait(start);
-      throw new PoolClosedError("Cannot acquire from pool: it is closed");
-    }
-    if (left <= 0) {
-      this.#recordWait(start);
-      this.#count(S_TIMEOUTS);
-      throw new PoolTimeoutError(
-        `Cannot acquire from pool: timed out after ${quote(timeout)} ms`,
-        timeout,
-      );
-    }
-  }
-
-  /** Lends a slot a wait got, unless the waiter gave up or the pool closed meanwhile. */
-  #lendAfterWait(
-    slot: number,
-    signal: AbortSignal | undefined,
-    start: number,
-  ): T {
-    if (
-      signal?.aborted === true || Atomics.load(this.#header, H_CLOSED) !== 0
-    ) {
-      this.#free.push(slot);
-      this.#recordWait(start);
-      signal?.throwIfAborted();
-      throw new PoolClosedError("Cannot acquire from pool: it is closed");
-    }
-    this.#recordWait(start);
-    return this.#lendCounted(slot, 0);
-  }
-
-  #recordWait(start: number): void {
-    const rows = this.#rows;
-    if (rows === undefined) return;
-    this.#add(S_WAITS, 1);
-    this.#add(S_WAIT_NS, (performance.now() - start) * 1e6);
-  }
-
-  // ---- release -----------------------------------------------------------
 
   /**
    * Returns a borrowed wrapper's slot, from any thread. With a `reset`, it
@@ -1087,10 +523,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     ) {
       return;
     }
-    this.#releaseGeneral(obj);
+    releaseGeneral(this.#s, obj);
   }
-
-  // ---- keys and discard --------------------------------------------------
 
   /**
    * Borrows a slot like {@linkcode ThreadSafePool.acquire} and returns the
@@ -1125,19 +559,21 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   acquireKey(): number {
-    if (this.#slotBits > KEY_SLOT_BITS) this.#keysUnsupported();
+    if (this.#slotBits > KEY_SLOT_BITS) checkKeys(this.#s);
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
       if (slot >= 0) {
-        // As #lend, without making a wrapper: objectOf makes it if needed.
-        const records = this.#records;
-        const generation = (records[slot << 1]! + 1) | 0;
-        records[slot << 1] = generation;
-        this.#borrowGenerations[slot] = generation;
+        // As lend, without making a wrapper: objectOf makes it if needed.
+        const generation = startBorrow(
+          this.#records,
+          this.#borrowGenerations,
+          slot,
+        );
         return ((generation & this.#genMask) << this.#slotBits) | slot;
       }
     }
-    return this.#keyOfSlot(this.#slotOf(this.#acquireGeneral(true)!));
+    const s = this.#s;
+    return keyOfSlot(s, s.slotOf(s.acquireGeneral(true)!));
   }
 
   /**
@@ -1162,10 +598,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   objectOf(key: number): T {
-    this.#checkAttached("get object of key");
-    const slot = this.#liveSlot(key, "get object of key");
-    this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
-    return this.#objects[slot] ?? this.#wrap(slot);
+    this.#s.checkAttached("get object of key");
+    return this.#takeOver(liveSlot(this.#s, key, "get object of key"));
   }
 
   /**
@@ -1203,7 +637,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
         return;
       }
     }
-    this.#endKeyBorrow(this.#liveSlot(key, "release key"), key, false);
+    endKeyBorrow(this.#s, liveSlot(this.#s, key, "release key"), key, false);
   }
 
   /**
@@ -1226,8 +660,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   discardKey(key: number): void {
-    const slot = this.#liveSlot(key, "discard key");
-    this.#endKeyBorrow(slot, key, true);
+    endKeyBorrow(this.#s, liveSlot(this.#s, key, "discard key"), key, true);
   }
 
   /**
@@ -1252,12 +685,13 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   keyOf(obj: T): number {
-    this.#checkAttached("get key of object");
-    if (this.#slotBits > KEY_SLOT_BITS) this.#keysUnsupported();
-    const slot = this.#slotOf(obj);
-    if (slot < 0) return this.#reject(obj, "get key of");
-    this.#checkBorrowed(slot, "get key of");
-    return this.#keyOfSlot(slot);
+    const s = this.#s;
+    s.checkAttached("get key of object");
+    checkKeys(s);
+    const slot = s.slotOf(obj);
+    if (slot < 0) return s.reject(obj, "get key of");
+    s.checkBorrowed(slot, "get key of");
+    return keyOfSlot(s, slot);
   }
 
   /**
@@ -1279,7 +713,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   isLive(key: number): boolean {
-    return this.#keyState(key) >= 0;
+    return keyState(this.#s, key) >= 0;
   }
 
   /**
@@ -1311,279 +745,15 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   discard(obj: T): void {
-    this.#checkAttached("discard object");
-    const slot = this.#slotOf(obj);
-    if (slot < 0) return this.#reject(obj, "discard");
-    this.#checkBorrowed(slot, "discard");
-    this.#discardSlot(slot, "Cannot discard object: it was already released");
-  }
-
-  /** Throws unless this thread's borrow of `slot` is the current one. */
-  #checkBorrowed(slot: number, action: string): void {
-    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action} object: it was already released`,
-      );
-    }
-    if (
-      Atomics.load(this.#records, slot << 1) !== this.#borrowGenerations[slot]
-    ) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action} object: slot ${slot} was released and lent again since this borrow (a stale ${action})`,
-      );
+    const s = this.#s;
+    s.checkAttached("discard object");
+    const slot = s.slotOf(obj);
+    if (slot < 0) return s.reject(obj, "discard");
+    s.checkBorrowed(slot, "discard");
+    if (!discardSlot(s, slot)) {
+      throw misuseError(obj, "discard", undefined, true);
     }
   }
-
-  /** Zeroes, frees and drops a borrowed slot: state first, then `destroy`. */
-  #discardSlot(slot: number, doubleMessage: string): void {
-    // Zeroed while still ours: once freed, another thread may write it.
-    this.#zero(slot);
-    if (!this.#freeCounted(slot)) {
-      throw new AlreadyReleasedError(doubleMessage);
-    }
-    const obj = this.#objects[slot];
-    if (obj === undefined) {
-      this.#count(S_DESTROYED);
-      return;
-    }
-    this.#callDestroy(this.#detach(slot));
-  }
-
-  /** Ends a key's borrow on the general path (statistics, reset, closed, discard). */
-  #endKeyBorrow(slot: number, key: number, discard: boolean): void {
-    this.#checkAttached(discard ? "discard key" : "release key");
-    const stale = `Cannot ${discard ? "discard" : "release"} key: key ${
-      quote(key)
-    } was already released`;
-    if (discard) return this.#discardSlot(slot, stale);
-    if (
-      this.#reset !== undefined || Atomics.load(this.#header, H_CLOSED) !== 0
-    ) {
-      // Reset and destroy act on this thread's wrapper: release through it.
-      this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
-      this.#releaseGeneral(this.#objects[slot] ?? this.#wrap(slot));
-      return;
-    }
-    const started = this.#sampleRelease() ? nowNs() : 0;
-    if (!this.#freeCounted(slot)) throw new AlreadyReleasedError(stale);
-    if (started !== 0) {
-      this.#add(S_RELEASE_NS, nowNs() - started);
-      this.#add(S_TIMED_RELEASES, 1);
-    }
-  }
-
-  /** The key of the current borrow of `slot`. */
-  #keyOfSlot(slot: number): number {
-    return ((Atomics.load(this.#records, slot << 1) & this.#genMask) <<
-      this.#slotBits) | slot;
-  }
-
-  /**
-   * Where a key stands: its slot if it is live, `STALE` if its borrow
-   * ended, `FOREIGN` if this pool never issued it.
-   */
-  #keyState(key: unknown): number {
-    if (typeof key !== "number" || (key | 0) !== key || key < 0) {
-      return FOREIGN;
-    }
-    const slot = key & this.#slotMask;
-    if (slot >= this.#capacity) return FOREIGN;
-    const field = key >>> this.#slotBits;
-    // Lends of this slot so far, as an unsigned count.
-    const lends = Atomics.load(this.#records, slot << 1) >>> 0;
-    if ((lends & this.#genMask) === field && lends !== 0) {
-      return this.#free.isFree(slot) || this.#ending[slot] !== 0 ? STALE : slot;
-    }
-    // Before the generation field wraps, only 1..lends were ever issued.
-    if (lends <= this.#genMask && (field === 0 || field > lends)) {
-      return FOREIGN;
-    }
-    return STALE;
-  }
-
-  /** The slot of a live key, or the error that says why it is not one. */
-  #liveSlot(key: number, action: string): number {
-    const slot = this.#keyState(key);
-    if (slot >= 0) return slot;
-    throw slot === STALE
-      ? new AlreadyReleasedError(
-        `Cannot ${action}: key ${quote(key)} was already released`,
-      )
-      : new ForeignObjectError(
-        `Cannot ${action}: key ${quote(key)} was never issued by this pool`,
-      );
-  }
-
-  #keysUnsupported(): never {
-    throw new PoolConfigurationError(
-      `Cannot use keys: capacity ${this.#capacity} needs more than ${KEY_SLOT_BITS} slot bits, which would leave fewer than 10 generation bits (keys need capacity at most 1048576)`,
-    );
-  }
-
-  /** Release with statistics, reset, a closed pool, or an error to explain. */
-  #releaseGeneral(obj: T): void {
-    this.#checkAttached("release object");
-    const slot = this.#slotOf(obj);
-    if (slot < 0) return this.#reject(obj, "release");
-    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
-      throw new AlreadyReleasedError(
-        "Cannot release object: it was already released",
-      );
-    }
-    if (
-      Atomics.load(this.#records, slot << 1) !== this.#borrowGenerations[slot]
-    ) {
-      throw new AlreadyReleasedError(
-        `Cannot release object: slot ${
-          quote(slot)
-        } was released and lent again since this borrow (a stale release)`,
-      );
-    }
-    const started = this.#sampleRelease() ? nowNs() : 0;
-    if (Atomics.load(this.#header, H_CLOSED) !== 0) {
-      this.#returnSlot(slot);
-      this.#callDestroy(this.#detach(slot));
-      return;
-    }
-    if (this.#reset !== undefined) {
-      // State first: in this thread the borrow has ended before reset runs
-      // (releasing, discarding or keying it again from reset is a double
-      // release), though the slot is freed only once reset is done with it.
-      this.#ending[slot] = 1;
-      try {
-        this.#reset(obj);
-      } catch (error) {
-        this.#ending[slot] = 0;
-        this.#count(S_RESET_FAILURES);
-        this.#zero(slot);
-        const dropped = this.#detach(slot);
-        this.#returnSlot(slot);
-        this.#callDestroy(dropped, error);
-        throw error;
-      }
-      this.#ending[slot] = 0;
-      this.#count(S_RESETS);
-      if (Atomics.load(this.#header, H_CLOSED) !== 0) {
-        // Reset closed the pool: the wrapper is dropped, as any release
-        // after close drops it (close skipped it while reset held it).
-        this.#returnSlot(slot);
-        this.#callDestroy(this.#detach(slot));
-        return;
-      }
-    }
-    this.#returnSlot(slot);
-    if (started !== 0) {
-      this.#add(S_RELEASE_NS, nowNs() - started);
-      this.#add(S_TIMED_RELEASES, 1);
-    }
-  }
-
-  /** Frees a borrowed slot and counts it; throws if another thread freed it first. */
-  #returnSlot(slot: number): void {
-    if (!this.#freeCounted(slot)) {
-      throw new AlreadyReleasedError(
-        "Cannot release object: it was already released",
-      );
-    }
-  }
-
-  /** Frees a borrowed slot and counts it; `false` if it was already free. */
-  #freeCounted(slot: number): boolean {
-    const rows = this.#rows;
-    if (rows === undefined) return this.#free.push(slot);
-    // Lower the in-use count first, so it never exceeds the slots really lent.
-    Atomics.sub(this.#header, H_IN_USE, 1);
-    if (!this.#free.push(slot)) {
-      Atomics.add(this.#header, H_IN_USE, 1);
-      return false;
-    }
-    return true;
-  }
-
-  /** The slot of `obj` if it is this thread's wrapper of a slot, else -1. */
-  #slotOf(obj: T): number {
-    const slot = slotOfWrapper(obj);
-    if (slot >= 0 && this.#objects[slot] === obj) return slot;
-    return this.#slotsByObject?.get(obj) ?? -1;
-  }
-
-  /** Throws the error that explains why `obj` is not a wrapper of this pool. */
-  #reject(obj: unknown, action: string): never {
-    const type = this.#type;
-    if (type !== undefined && !safeInstanceOf(obj, type)) {
-      const actual = typeName(obj);
-      throw new TypeMismatchError(
-        `Cannot ${action} object: expected a ${
-          quote(type.name)
-        } instance, got ${quote(actual)}`,
-        { expectedType: type.name, actualType: actual },
-      );
-    }
-    if (obj !== null && typeof obj === "object" && this.#dropped.has(obj)) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action} object: it was already released`,
-      );
-    }
-    throw new ForeignObjectError(
-      `Cannot ${action} object: ${quote(obj)} was never lent by this pool`,
-    );
-  }
-
-  /** Removes this thread's wrapper of `slot` and counts it destroyed. */
-  #detach(slot: number): T {
-    const obj = this.#objects[slot]!;
-    this.#objects[slot] = undefined;
-    if (this.#slotsByObject?.delete(obj) !== true) stampWrapper(obj, -1);
-    this.#dropped.add(obj);
-    this.#count(S_DESTROYED);
-    return obj;
-  }
-
-  /**
-   * Calls `destroy`. When `cause` is given (an error being rethrown), a
-   * destroy error is combined with it instead of hiding it.
-   */
-  #callDestroy(obj: T, cause?: unknown): void {
-    if (this.#destroy === undefined) return;
-    try {
-      this.#destroy(obj);
-    } catch (error) {
-      if (cause === undefined) throw error;
-      throw new AggregateError(
-        [cause, error],
-        "Cannot release object: its reset and then its destroy threw",
-      );
-    }
-  }
-
-  #zero(slot: number): void {
-    const stride = this.#layout.stride;
-    this.#bytes.fill(0, slot * stride, (slot + 1) * stride);
-  }
-
-  #isLive(obj: T, generation: number): boolean {
-    const slot = this.#slotOf(obj);
-    return slot >= 0 && !this.#free.isFree(slot) && this.#ending[slot] === 0 &&
-      Atomics.load(this.#records, slot << 1) === generation;
-  }
-
-  /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
-  #takeBackLeak(obj: T, generation: number): void {
-    if (!this.#isLive(obj, generation)) return;
-    this.#count(S_LEAKS);
-    try {
-      this.#onLeak?.({ object: obj, generation, pool: "ThreadSafePool" });
-    } catch (error) {
-      console.error("fastalloc: onLeak threw", error);
-    }
-    try {
-      this.release(obj);
-    } catch (error) {
-      console.error("fastalloc: releasing a leaked object failed", error);
-    }
-  }
-
-  // ---- threads -----------------------------------------------------------
 
   /**
    * A structured-cloneable description of the pool, to `postMessage` to a
@@ -1604,9 +774,9 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     return {
       kind: DESCRIPTOR_KIND,
       version: VERSION,
-      buffer: this.#buffer,
+      buffer: this.#s.buffer,
       capacity: this.#capacity,
-      slotBytes: this.#slotBytes,
+      slotBytes: this.#s.slotBytes,
     };
   }
 
@@ -1628,7 +798,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   indexOf(obj: T): number {
-    return this.#slotOf(obj);
+    return this.#s.slotOf(obj);
   }
 
   /**
@@ -1664,9 +834,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
         `Cannot get slot ${quote(index)}: it is not borrowed`,
       );
     }
+    return this.#takeOver(index);
+  }
+
+  /** This thread's wrapper of a borrowed slot, which it may now end. */
+  #takeOver(slot: number): T {
     // This thread may release the borrow it was handed: remember which one.
-    this.#borrowGenerations[index] = Atomics.load(this.#records, index << 1);
-    return this.#objects[index] ?? this.#wrap(index);
+    this.#borrowGenerations[slot] = Atomics.load(this.#records, slot << 1);
+    return this.#objects[slot] ?? this.#s.wrap(slot);
   }
 
   /**
@@ -1675,12 +850,12 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * {@linkcode ThreadSafePool.reclaim} when the thread dies.
    */
   get threadId(): number {
-    return this.#threadId;
+    return this.#s.threadId;
   }
 
   /** Bytes of shared state per slot. */
   get slotBytes(): number {
-    return this.#slotBytes;
+    return this.#s.slotBytes;
   }
 
   /**
@@ -1720,41 +895,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   reclaim(threadId: number): number {
-    if (!Number.isSafeInteger(threadId) || threadId < 1) {
-      throw new RangeError(
-        `Cannot reclaim slots: threadId ${
-          quote(threadId)
-        } is not a positive integer`,
-      );
-    }
-    if (threadId === this.#threadId) {
-      throw new RangeError(
-        `Cannot reclaim slots: threadId ${
-          quote(threadId)
-        } is this thread's own`,
-      );
-    }
-    const records = this.#records;
-    let taken = 0;
-    for (let slot = 0; slot < this.#capacity; slot++) {
-      if (
-        Atomics.load(records, (slot << 1) + 1) === threadId &&
-        !this.#free.isFree(slot)
-      ) {
-        this.#zero(slot);
-        if (this.#freeCounted(slot)) taken++;
-      }
-    }
-    // Its place in the thread table, its statistics and the waits it had
-    // registered (a thread killed while waiting never ends them) go back.
-    const entry = findThread(this.#threads, threadId);
-    if (entry >= 0) {
-      retireThread(this.#threads, entry, this.#free);
-    }
-    return taken;
+    return reclaim(this.#s, threadId);
   }
-
-  // ---- scoped use and handles -------------------------------------------
 
   /**
    * Acquires, calls `fn`, and releases afterwards even if `fn` throws; when
@@ -1779,31 +921,12 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   use<R>(fn: (obj: T) => R): R {
-    if (typeof fn !== "function") {
-      throw new TypeError(
-        `Cannot use pool: fn ${quote(fn)} is not a function`,
-      );
-    }
+    if (typeof fn !== "function") throw useFnError(fn);
     const obj = this.acquire();
     // The borrow, so a borrow fn ended itself (discard, release) is not
     // ended again.
-    const generation = this.#borrowGenerations[this.#slotOf(obj)]!;
-    let result: R;
-    try {
-      result = fn(obj);
-    } catch (error) {
-      if (this.#isLive(obj, generation)) releaseQuietly(this, obj);
-      throw error;
-    }
-    if (isThenable(result)) {
-      return releaseWhenSettled(
-        { release: (o: T) => this.#isLive(o, generation) && this.release(o) },
-        obj,
-        result,
-      ) as R;
-    }
-    if (this.#isLive(obj, generation)) this.release(obj);
-    return result;
+    const generation = this.#borrowGenerations[this.#s.slotOf(obj)]!;
+    return useBorrow(this.#lender, obj, generation, fn);
   }
 
   /**
@@ -1875,21 +998,18 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   weak(obj: T): WeakHandle<T> {
-    const slot = this.#slotOf(obj);
-    if (slot < 0) return this.#reject(obj, "watch");
-    if (this.#free.isFree(slot) || this.#ending[slot] !== 0) {
-      throw new AlreadyReleasedError(
-        "Cannot watch object: it was already released",
-      );
+    const s = this.#s;
+    const slot = s.slotOf(obj);
+    if (slot < 0) return s.reject(obj, "watch");
+    if (this.#free.isFree(slot) || s.ending[slot] !== 0) {
+      throw misuseError(obj, "watch", undefined, true);
     }
     return new WeakHandle(this.#lender, obj, this.#generationOf(obj));
   }
 
   #generationOf(obj: T): number {
-    return Atomics.load(this.#records, this.#slotOf(obj) << 1);
+    return Atomics.load(this.#records, this.#s.slotOf(obj) << 1);
   }
-
-  // ---- state -------------------------------------------------------------
 
   /** The number of slots; it never changes. */
   get capacity(): number {
@@ -1939,10 +1059,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   stats(): PoolStats {
-    const rows = this.#rows;
-    return rows === undefined
-      ? disabledStats(this.inUse, this.#capacity)
-      : totalStats(rows, this.#late!, this.#header, this.#capacity, this.inUse);
+    return this.#s.counters.snapshot(this.#capacity, this.inUse);
   }
 
   /**
@@ -1953,7 +1070,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * wrappers are destroyed when they call `close()` on their own instance.
    * Calling it again in the same thread does nothing.
    *
-   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
+   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still retired).
    *
    * @example
    * ```ts
@@ -1975,8 +1092,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     if (Atomics.compareExchange(this.#header, H_CLOSED, 0, 1) === 0) {
       this.#free.interrupt();
     }
-    this.#leave();
-    this.#dropIdle();
+    detachEntry(this.#s);
+    this.#s.retireIdle();
   }
 
   /**
@@ -1991,7 +1108,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * pending keeps its registration until it ends). Calling it again does
    * nothing.
    *
-   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still dropped).
+   * @throws {AggregateError} If `destroy` threw for any wrapper (all are still retired).
    *
    * @example A worker leaves, and its place is free again
    * ```ts
@@ -2007,53 +1124,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   detach(): void {
-    if (this.#detached) return;
-    this.#detached = true;
-    this.#acquireMode |= 4;
-    this.#releaseMode |= 4;
-    this.#leave();
-    this.#dropIdle();
-  }
-
-  /** Gives back this thread's table entry and statistics row (once). */
-  #leave(): void {
-    const entry = this.#entry;
-    if (entry < 0) return;
-    this.#entry = -1;
-    this.#row = -1;
-    retireThread(this.#threads, entry, this.#free);
-  }
-
-  /** Throws when this thread's view was detached. */
-  #checkAttached(action: string): void {
-    if (this.#detached) {
-      throw new PoolClosedError(
-        `Cannot ${action}: this thread's view of the pool was detached`,
-      );
-    }
-  }
-
-  /** Destroys this thread's idle wrappers (close, detach). */
-  #dropIdle(): void {
-    const errors: unknown[] = [];
-    for (let slot = 0; slot < this.#capacity; slot++) {
-      if (this.#objects[slot] === undefined || !this.#free.isFree(slot)) {
-        continue;
-      }
-      try {
-        this.#callDestroy(this.#detach(slot));
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length > 0) {
-      throw new AggregateError(
-        errors,
-        `Cannot destroy objects: destroy threw for ${
-          quote(errors.length)
-        } of them`,
-      );
-    }
+    const s = this.#s;
+    if (s.detached) return;
+    s.detached = true;
+    // Closed for this view: the general paths throw.
+    this.#acquireMode |= MODE_CLOSED;
+    this.#releaseMode |= MODE_CLOSED;
+    detachEntry(s);
+    s.retireIdle();
   }
 
   /** Closes the pool, for `using pool = new ThreadSafePool(...)`. */
@@ -2062,8 +1140,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   #describe(): string {
-    return `ThreadSafePool { capacity: ${this.#capacity}, inUse: ${this.inUse}, available: ${this.available}, closed: ${this.closed}, threadId: ${this.#threadId}, slotBytes: ${this.#slotBytes}, statistics: ${
-      this.#rows !== undefined
-    } }`;
+    const s = this.#s;
+    return `ThreadSafePool { capacity: ${this.#capacity}, inUse: ${this.inUse}, available: ${this.available}, closed: ${this.closed}, threadId: ${s.threadId}, slotBytes: ${s.slotBytes}, statistics: ${s.counters.on} }`;
   }
 }

@@ -980,7 +980,9 @@ export function badInputs(): BadInput[] {
       q(1),
       pool,
     );
-    for (const v of NOT_NON_NEGATIVE) {
+    // The one time-limit rule (config/_wait_options.ts): 0..2147483647 or
+    // Infinity, so a finite limit above a timer's longest wait is refused.
+    for (const v of [...NOT_NON_NEGATIVE, 2 ** 31]) {
       add(
         `${tsp}#acquireWait(timeoutMs)`,
         show(v),
@@ -1910,7 +1912,8 @@ export function badInputs(): BadInput[] {
         observedShared,
       );
     }
-    for (const v of NOT_NON_NEGATIVE) {
+    // The one time-limit rule, as for ThreadSafePool's waits.
+    for (const v of [...NOT_NON_NEGATIVE, 2 ** 31]) {
       add(
         "SharedFreeList#popWait(timeoutMs)",
         show(v),

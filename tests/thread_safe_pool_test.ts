@@ -1321,3 +1321,61 @@ describe("ThreadSafePool reclaim after a death right after a take", () => {
     assert.equal(pool.available, 4);
   });
 });
+
+describe("ThreadSafePool and SharedFreeList open without module-level state", () => {
+  it("a constructor's extra argument cannot make it attach: only attach() opens another pool", () => {
+    const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+    pool.acquire();
+    const descriptor = pool.share();
+    // Whatever user code passes after the options, the constructor creates
+    // a pool of its own (thread 1, every slot free), never opens `descriptor`.
+    const Open = ThreadSafePool as unknown as new (
+      options: unknown,
+      more: unknown,
+      ticket: unknown,
+    ) => ThreadSafePool;
+    for (const ticket of [descriptor, { descriptor }, Symbol("attach"), true]) {
+      const made = new Open({ capacity: 2, slotBytes: 4 }, undefined, ticket);
+      assert.equal(made.threadId, 1);
+      assert.equal(made.available, 2);
+      assert.notEqual(made.share().buffer, descriptor.buffer);
+    }
+    const attached = ThreadSafePool.attach(descriptor);
+    assert.equal(attached.threadId, 2);
+    assert.equal(attached.inUse, 1);
+  });
+
+  it("an attach that fails leaves the next constructor creating, not attaching", () => {
+    const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+    assert.throws(
+      () => ThreadSafePool.attach(pool.share(), { factory: 5 as never }),
+      PoolConfigurationError,
+    );
+    const fresh = new ThreadSafePool({ capacity: 3, slotBytes: 4 });
+    assert.equal(fresh.threadId, 1);
+    assert.equal(fresh.capacity, 3);
+    assert.notEqual(fresh.share().buffer, pool.share().buffer);
+  });
+
+  it("SharedFreeList's constructor initializes whatever third argument it gets; attach() only opens", () => {
+    const list = new SharedFreeList(4);
+    const slot = list.pop();
+    const Make = SharedFreeList as unknown as new (
+      capacity: number,
+      options: unknown,
+      open: unknown,
+    ) => SharedFreeList;
+    for (const open of [Symbol("open"), "open", true]) {
+      const copy = new Make(4, {
+        buffer: new SharedArrayBuffer(list.buffer.byteLength),
+      }, open);
+      assert.equal(copy.size, 4, "a new list has every slot free");
+    }
+    assert.equal(
+      SharedFreeList.attach(list.buffer).size,
+      3,
+      "attach sees the taken slot",
+    );
+    assert.equal(list.push(slot), true);
+  });
+});
