@@ -1,7 +1,8 @@
 /**
  * Splitting the arguments of the pools' overloaded entry points, where a
  * class may come first: `(type, options)` or `(options)` for constructors,
- * `(type, descriptor, options)` or `(descriptor, options)` for `attach`.
+ * `(type, descriptor, options)` or `(descriptor, options)` for `attach`;
+ * and the validation of a constructor's arguments in either form.
  * Private to `pools/`.
  *
  * @module
@@ -110,4 +111,37 @@ export function attachArguments<C, O>(
   return typeof first === "function"
     ? { type: first as C, descriptor: second, options: third }
     : { type: undefined, descriptor: first, options: second as O | undefined };
+}
+
+/**
+ * Sorts a pool constructor's arguments into the class (if one was given)
+ * and the options, and validates them. With a second argument the first is
+ * the type, even when it is not a class, so validation names the real
+ * mistake; with one, it is the type only if it is a function.
+ *
+ * @typeParam S The validated settings.
+ * @param first The constructor's first argument.
+ * @param second Its second argument, if any.
+ * @param validate The pool's options validator.
+ * @param where The pool's class name, for the validator's messages.
+ * @returns What `validate` returns.
+ *
+ * @example
+ * ```ts
+ * import { validateArguments } from "./_overloads.ts";
+ * import { validatePoolOptions } from "../config/_options.ts";
+ *
+ * class Point { x = 0; }
+ * const settings = validateArguments(Point, { capacity: 2 }, validatePoolOptions, "FixedPool");
+ * console.log(settings.type === Point, settings.capacity); // true 2
+ * ```
+ */
+export function validateArguments<S>(
+  first: unknown,
+  second: unknown,
+  validate: (type: never, options: never, where: string) => S,
+  where: string,
+): S {
+  const { type, options } = typeAndOptions(first, second);
+  return validate(type as never, options as never, where);
 }

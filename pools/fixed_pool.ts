@@ -7,7 +7,7 @@
 import type { PoolOptions, PoolType } from "../config/options.ts";
 import { validatePoolOptions } from "../config/_options.ts";
 import { BasePool } from "./base_pool.ts";
-import { validateArguments } from "./_pool_arguments.ts";
+import { validateArguments } from "./_overloads.ts";
 
 /**
  * A single-thread pool of at most `capacity` objects. Objects are created on

@@ -8,7 +8,7 @@ import type { GrowingPoolOptions, PoolType } from "../config/options.ts";
 import { validateGrowingPoolOptions } from "../config/_options.ts";
 import type { GrowthConfig } from "../config/growth.ts";
 import { BasePool } from "./base_pool.ts";
-import { validateArguments } from "./_pool_arguments.ts";
+import { validateArguments } from "./_overloads.ts";
 
 /**
  * A single-thread pool that starts at `capacity` and grows when an acquire
