@@ -52,24 +52,21 @@ import { Checker } from "./_async_checks.ts";
 import { Destroyer } from "./_async_destroyer.ts";
 import { EV, EventSink } from "./_async_events.ts";
 import { BorrowWatch, captureStack } from "./_async_borrows.ts";
-
-/** Non-zero modes send acquire or release down the general path. */
-export const MODE_CLOSED = 1;
-const MODE_STATS = 2;
-const MODE_VALIDATE = 4;
-const MODE_LIMITS = 8;
-const MODE_RESET = 16;
-const MODE_IDLE = 32;
-const MODE_FIFO = 64;
-/** Set while acquire (or release) has an event listener. */
-export const MODE_EVENTS = 128;
+import { misuseError } from "./_misuse.ts";
+import {
+  MODE_CLOSED,
+  MODE_EVENTS,
+  MODE_FIFO,
+  MODE_IDLE,
+  MODE_LIMITS,
+  MODE_RESET,
+  MODE_STATS,
+  MODE_VALIDATE,
+} from "./_modes.ts";
+import { nowNs } from "../_clock.ts";
 
 /** Shared by every release that finishes synchronously: no allocation. */
 export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
-
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
 
 /**
  * The state and general paths of one `AsyncPool` (fields the fast paths read
@@ -224,7 +221,7 @@ export class AsyncCore<T extends object> {
       timeout,
       this.#timing(AsyncCore.prototype.acquireGeneral),
     );
-    // Objects dropped on the way (expired, invalid) are replaced up to min.
+    // Objects retired on the way (expired, invalid) are replaced up to min.
     this.#fillTo(this.min, false);
     return promise;
   }
@@ -606,7 +603,7 @@ export class AsyncCore<T extends object> {
     const stats = this.#stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
     this.#endBorrow(slot);
-    if (this.closed || this.#checker.expired(slot)) return this.#drop(slot);
+    if (this.closed || this.#checker.expired(slot)) return this.#retire(slot);
     const reset = this.#reset;
     if (reset !== undefined) {
       // Busy while it runs: neither lent nor idle, and close() waits for it.
@@ -664,11 +661,11 @@ export class AsyncCore<T extends object> {
   #resetFailed(slot: number): Promise<void> {
     // release() rejects only for misuse; the failure is counted instead.
     this.#stats?.recordResetFailure();
-    return this.#drop(slot);
+    return this.#retire(slot);
   }
 
-  /** Destroys a returned object and replaces it when needed. */
-  #drop(slot: number): Promise<void> {
+  /** Retires a returned object (destroys it) and replaces it when needed. */
+  #retire(slot: number): Promise<void> {
     const destroyed = this.#destroyer.slot(slot);
     if (!this.closed) this.#replenish();
     this.#checkQuiet();
@@ -680,12 +677,15 @@ export class AsyncCore<T extends object> {
     const slot = this.slots.borrowedSlot(obj);
     if (slot < 0) return this.rejectMisuse(obj, "discard");
     this.#endBorrow(slot);
-    return this.#drop(slot);
+    return this.#retire(slot);
   }
 
   /** The rejection that explains why `obj` is not a live borrow. */
   rejectMisuse(obj: unknown, verb: "release" | "discard"): Promise<never> {
-    return Promise.reject(this.slots.misuse(obj, verb, this.#type));
+    const slots = this.slots;
+    return Promise.reject(
+      misuseError(obj, verb, this.#type, slots.lentBefore(obj)),
+    );
   }
 
   /** Counts a leaked borrow and calls `onLeak`; never throws (GC callback). */

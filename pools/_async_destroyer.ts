@@ -1,5 +1,5 @@
 /**
- * The destroyer of {@linkcode AsyncPool}, private to `pools/`: drops an
+ * The destroyer of {@linkcode AsyncPool}, private to `pools/`: retires an
  * object from the slot table and calls `destroy` exactly once, counting the
  * calls in flight (`close()` waits for them) and collecting their failures
  * once the pool is closing (`close()` reports them together; before close
@@ -54,7 +54,7 @@ export class Destroyer<T extends object> {
   }
 
   /**
-   * Drops the object in a slot that is neither lent nor idle. The promise
+   * Retires the object in a slot that is neither lent nor idle. The promise
    * settles when `destroy` has finished and never rejects.
    */
   slot(slot: number): Promise<void> {

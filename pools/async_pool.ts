@@ -29,13 +29,13 @@ import {
   AsyncOwnedHandle,
 } from "../handles/async_handle.ts";
 import type { Lender } from "../handles/lender.ts";
-import { AlreadyReleasedError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
 import { AsyncCore, RESOLVED } from "./_async_core.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
 import type { PoolEvent, PoolEventType } from "./pool_event.ts";
 import { hookInspect } from "../_inspect.ts";
+import { staleHandleError } from "./_misuse.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -170,13 +170,9 @@ export class AsyncPool<T extends object> extends EventTarget {
     const lender: Lender<T> = {
       isLive: (obj, generation) => slots.isLive(obj, generation),
       release: (obj, generation) =>
-        slots.isLive(obj, generation) ? this.release(obj) : Promise.reject(
-          new AlreadyReleasedError(
-            `Cannot release handle: its borrow (generation ${
-              quote(generation)
-            }) was already released`,
-          ),
-        ),
+        slots.isLive(obj, generation)
+          ? this.release(obj)
+          : Promise.reject(staleHandleError("release handle", generation)),
       leaked: (obj, generation) => {
         // A leaked owned handle: count it, tell onLeak, take the object back
         // (unless onLeak released it). Never throws: it runs in a GC callback.
