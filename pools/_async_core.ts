@@ -18,11 +18,8 @@ import type {
   AsyncPoolOptions,
   DrainOptions,
 } from "../config/async_options.ts";
-import {
-  validateAcquireOptions,
-  validateAsyncPoolOptions,
-  validateDrainOptions,
-} from "../config/_async_options.ts";
+import { validateAsyncPoolOptions } from "../config/_async_options.ts";
+import { validateWaitOptions } from "../config/_wait_options.ts";
 import type { LeakInfo, PoolType } from "../config/options.ts";
 import {
   PoolClosedError,
@@ -64,6 +61,9 @@ import {
   MODE_VALIDATE,
 } from "./_modes.ts";
 import { nowNs } from "../_clock.ts";
+
+/** `drain` and `close` take no signal. */
+const NO_SIGNAL: { signal: boolean } = { signal: false };
 
 /** Shared by every release that finishes synchronously: no allocation. */
 export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
@@ -209,7 +209,11 @@ export class AsyncCore<T extends object> {
     let timeout = this.#acquireTimeout;
     if (options !== undefined) {
       try {
-        ({ signal, timeout } = validateAcquireOptions(options, timeout));
+        ({ signal, timeout } = validateWaitOptions(
+          options,
+          "acquire from pool",
+          timeout,
+        ));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -245,7 +249,7 @@ export class AsyncCore<T extends object> {
             const waiter = this.#open(signal, timeout, timing);
             this.#assigned.add(waiter);
             this.#checker.await(slot, verdict, waiter);
-            return waiter.promise;
+            return this.#waited(waiter, timeout);
           }
           if (verdict && !this.#draining) {
             return this.slots.ready[this.#lend(slot, timing)]!;
@@ -271,7 +275,7 @@ export class AsyncCore<T extends object> {
         const waiter = this.#open(signal, timeout, timing);
         this.waiters.push(waiter);
         this.#creations.track(waiter);
-        return waiter.promise;
+        return this.#waited(waiter, timeout);
       }
     }
     const room = this.#creations.spare.size > 0 || this.#hasRoom();
@@ -294,6 +298,15 @@ export class AsyncCore<T extends object> {
     const waiter = this.#open(signal, timeout, timing);
     this.waiters.push(waiter);
     if (room) this.#dispatch();
+    return this.#waited(waiter, timeout);
+  }
+
+  /**
+   * The promise of a waiter just set up; with `timeout` 0 (do not wait) its
+   * time runs out at once, as a timer would end it.
+   */
+  #waited(waiter: Waiter<T>, timeout: number | undefined): Promise<T> {
+    if (timeout === 0 && !waiter.settled) this.#waiterOwner.timedOut(waiter);
     return waiter.promise;
   }
 
@@ -713,15 +726,21 @@ export class AsyncCore<T extends object> {
   drain(options: DrainOptions | undefined): Promise<void> {
     let timeout: number | undefined;
     try {
-      timeout = validateDrainOptions(options, "drain");
+      timeout = validateWaitOptions(options, "drain pool", undefined, NO_SIGNAL)
+        .timeout;
     } catch (error) {
       return Promise.reject(error);
     }
     this.#stopLending();
     const quiet = this.#whenQuiet();
-    return timeout === undefined
-      ? quiet
-      : deadline(quiet, timeout, () => this.#timedOut("drain", timeout));
+    if (timeout === undefined) return quiet;
+    if (timeout === 0) {
+      // Do not wait: done now, or out of time now.
+      return this.#isQuiet()
+        ? quiet
+        : Promise.reject(this.#timedOut("drain", 0));
+    }
+    return deadline(quiet, timeout, () => this.#timedOut("drain", timeout));
   }
 
   #stopLending(): void {
@@ -745,14 +764,20 @@ export class AsyncCore<T extends object> {
     if (this.#closing !== undefined) return this.#closing;
     let timeout: number | undefined;
     try {
-      timeout = validateDrainOptions(options, "close");
+      timeout = validateWaitOptions(options, "close pool", undefined, NO_SIGNAL)
+        .timeout;
     } catch (error) {
       return Promise.reject(error);
     }
     // The promise exists before any destroy runs: a re-entrant close gets it.
     const done = Promise.withResolvers<void>();
+    // With timeout 0 (do not wait) it is settled once this call has done
+    // what it does at once: it times out if anything is still out then.
+    const now = timeout === 0 ? Promise.withResolvers<void>() : undefined;
     this.#closing = timeout === undefined
       ? done.promise
+      : now !== undefined
+      ? now.promise
       : deadline(done.promise, timeout, () => this.#timedOut("close", timeout));
     this.#stopLending();
     this.closed = this.#destroyer.closing = true;
@@ -770,6 +795,13 @@ export class AsyncCore<T extends object> {
       if (failed === undefined) done.resolve();
       else done.reject(failed);
     });
+    if (now !== undefined) {
+      if (this.#isQuiet()) done.promise.then(now.resolve, now.reject);
+      else {
+        done.promise.catch(() => {}); // reported by nobody: it timed out
+        now.reject(this.#timedOut("close", 0));
+      }
+    }
     return this.#closing;
   }
 

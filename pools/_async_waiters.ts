@@ -71,7 +71,8 @@ export class Waiter<T extends object> {
     this.started = timing.started;
     this.sampled = timing.sampled;
     this.stack = timing.stack;
-    if (timeoutMs !== undefined) {
+    // A timeout of 0 is run out by the pool at once, without a timer.
+    if (timeoutMs !== undefined && timeoutMs > 0) {
       this.timer = setUnrefTimeout(onWaiterTimeout, timeoutMs, this);
     }
     // The waiter is its own listener (handleEvent): no closure per wait.

@@ -196,7 +196,9 @@ export class AsyncPool<T extends object> extends EventTarget {
    * While it waits it keeps the process alive.
    *
    * @param options `signal` to abort the wait, `timeout` (ms) to bound it
-   * (default: the pool's `acquireTimeout`).
+   * (default: the pool's `acquireTimeout`; 0 does not wait: it rejects at
+   * once with {@linkcode PoolTimeoutError} unless it is served without
+   * waiting).
    * @returns A promise of the object, now borrowed. It rejects with
    * `signal.reason` when the signal aborts, {@linkcode PoolTimeoutError} when
    * the time runs out (or the creation made for it ran past
@@ -489,7 +491,8 @@ export class AsyncPool<T extends object> extends EventTarget {
    * kept; `close()` destroys them. The pool cannot lend again afterwards.
    *
    * @param options `timeout` (ms): when it runs out, the pool closes (as
-   * `close()`: objects returned later are destroyed) and this rejects.
+   * `close()`: objects returned later are destroyed) and this rejects (with
+   * 0, at once unless nothing is out).
    * @returns A promise that resolves when nothing is lent or pending. It
    * rejects with {@linkcode PoolTimeoutError} (saying how many borrows are
    * still out) when the timeout runs out, and with `TypeError`/`RangeError`
@@ -522,7 +525,8 @@ export class AsyncPool<T extends object> extends EventTarget {
    * also from inside a callback, returns the same promise (its options are
    * ignored then).
    *
-   * @param options `timeout` (ms) to bound the wait for borrows still out.
+   * @param options `timeout` (ms) to bound the wait for borrows still out
+   * (0: reject at once unless nothing is out).
    * @returns A promise that resolves once everything is destroyed. It
    * rejects with an `AggregateError` if `destroy` failed for any object
    * (every object is still dropped), with {@linkcode PoolTimeoutError} when

@@ -727,11 +727,53 @@ describe("AsyncPool waiting", () => {
     await Promise.all([pool.close(), none.close()]);
   });
 
+  it("timeout 0 does not wait: served when it can be at once, else PoolTimeoutError at once", async () => {
+    const pool = new AsyncPool({
+      capacity: 1,
+      factory: () => ({}),
+      enableStatistics: true,
+    });
+    const timeouts: unknown[] = [];
+    pool.addEventListener("timeout", (event) => timeouts.push(event.waitMs));
+    const made = await pool.acquire({ timeout: 0 }); // made at once
+    const failed = pool.acquire({ timeout: 0 });
+    // Settled before the call returned: no waiter, no timer.
+    assert.equal(pool.pending, 0);
+    assert.equal(pool.stats().timeouts, 1);
+    assert.deepEqual(timeouts, [0]);
+    await assert.rejects(failed, (e: unknown) => {
+      assert.ok(e instanceof PoolTimeoutError);
+      assert.equal(
+        (e as Error).message,
+        "Cannot acquire from pool: timed out after 0 ms",
+      );
+      return true;
+    });
+    await pool.release(made);
+    assert.equal(await pool.acquire({ timeout: 0 }), made, "idle: served");
+    await pool.release(made);
+    await pool.close();
+  });
+
+  it("timeout 0 with room and an async factory fails at once; the object made is kept", async () => {
+    const r = resources();
+    const pool = new AsyncPool({ capacity: 1, factory: r.factory });
+    await assert.rejects(pool.acquire({ timeout: 0 }), PoolTimeoutError);
+    assert.equal(pool.pending, 0);
+    await ticks();
+    assert.equal(r.made.length, 1);
+    assert.equal(pool.available, 1, "the creation it started is kept idle");
+    const kept = await pool.acquire({ timeout: 0 });
+    assert.equal(kept, r.made[0]);
+    await pool.release(kept);
+    await pool.close();
+  });
+
   it("rejects bad acquire options without throwing", async () => {
     const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
     const bad: [unknown, new (...args: never[]) => Error][] = [
       [{ timeout: -1 }, RangeError],
-      [{ timeout: 0 }, RangeError],
+      [{ timeout: 2 ** 31 }, RangeError],
       [{ timeout: "5" }, RangeError],
       [{ timeout: 3e9 }, RangeError],
       [{ signal: {} }, TypeError],
@@ -1825,6 +1867,60 @@ describe("AsyncPool drain and close deadlines", () => {
     );
     assert.equal(pool.closed, true);
     await pool.release(a);
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("timeout 0 does not wait: drain and close reject at once while a borrow is out", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 2,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    const a = await pool.acquire();
+    await pool.release(await pool.acquire());
+    let settled = false;
+    const draining = pool.drain({ timeout: 0 });
+    draining.catch(() => settled = true);
+    await ticks(1);
+    assert.equal(settled, true, "no timer: rejected at once");
+    await assert.rejects(draining, (e: unknown) => {
+      assert.ok(e instanceof PoolTimeoutError);
+      assert.equal(
+        (e as Error).message,
+        "Cannot drain pool: 1 borrows are still out after 0 ms",
+      );
+      return true;
+    });
+    assert.equal(pool.closed, true, "a timed-out drain closes the pool");
+    await pool.release(a);
+    assertDestroyedOnce(r.made, r.destroyed);
+
+    const other = new AsyncPool({ capacity: 1, factory: r.syncFactory });
+    const b = await other.acquire();
+    await assert.rejects(other.close({ timeout: 0 }), {
+      name: "PoolTimeoutError",
+      message: "Cannot close pool: 1 borrows are still out after 0 ms",
+    });
+    assert.equal(other.closed, true);
+    await other.release(b);
+  });
+
+  it("timeout 0 resolves drain and close when nothing is out", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 2,
+      min: 2,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    await pool.release(await pool.acquire());
+    await pool.drain({ timeout: 0 });
+    assert.equal(pool.available, 2, "drain keeps idle objects");
+    const closing = pool.close({ timeout: 0 });
+    assert.equal(pool.close(), closing, "the same promise");
+    await closing;
+    assert.equal(pool.closed, true);
     assertDestroyedOnce(r.made, r.destroyed);
   });
 
