@@ -1,8 +1,11 @@
 /**
- * The engine behind {@linkcode AsyncPool}, private to `pools/`: every path
- * the two fast paths do not take, told as a story of the parts — the slot
+ * The engine behind {@linkcode AsyncPool}, private to `pools/`: the pool's
+ * state, its acquire paths the fast path does not take, and how an available
+ * object is served, told as a story of the parts (`_async_*.ts`): the slot
  * table, the idle store, the waiter queue, the creations in flight, the
- * checks, the destroyer and the reaper (`_async_*.ts`).
+ * checks, the destroyer and the reaper; the ends of borrows
+ * (`_async_returns.ts`), drain and close (`_async_shutdown.ts`) and the
+ * listeners (`_async_listening.ts`).
  *
  * An available object is served: to the first waiter, else idle; waiters
  * nothing idle can serve are covered by creations while there is room;
@@ -16,20 +19,16 @@
 import type {
   AcquireOptions,
   AsyncPoolOptions,
-  DrainOptions,
 } from "../config/async_options.ts";
 import { validateAsyncPoolOptions } from "../config/_async_options.ts";
 import { validateWaitOptions } from "../config/_wait_options.ts";
-import type { LeakInfo, PoolType } from "../config/options.ts";
-import {
-  PoolClosedError,
-  PoolEmptyError,
-  PoolTimeoutError,
-} from "../errors.ts";
+import type { PoolType } from "../config/options.ts";
+import { PoolClosedError, PoolEmptyError } from "../errors.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { quote } from "../quote.ts";
+import { nowNs } from "../_clock.ts";
 import { isThenable } from "./_scoped.ts";
 import { SlotTable } from "./_async_slots.ts";
 import { IdleStore } from "./_async_idle.ts";
@@ -44,15 +43,15 @@ import {
 } from "./_async_waiters.ts";
 import { Creations, FAILED, GIVEN_UP, PENDING } from "./_async_creations.ts";
 import { Reaper } from "./_async_reaper.ts";
-import { deadline } from "./_async_timers.ts";
 import { Checker } from "./_async_checks.ts";
 import { Destroyer } from "./_async_destroyer.ts";
 import { EV, EventSink } from "./_async_events.ts";
-import { BorrowWatch, captureStack } from "./_async_borrows.ts";
-import { misuseError } from "./_misuse.ts";
+import { captureStack } from "./_async_borrows.ts";
+import { Listening } from "./_async_listening.ts";
+import { Returns } from "./_async_returns.ts";
+import { Shutdown } from "./_async_shutdown.ts";
 import {
   MODE_CLOSED,
-  MODE_EVENTS,
   MODE_FIFO,
   MODE_IDLE,
   MODE_LIMITS,
@@ -60,13 +59,6 @@ import {
   MODE_STATS,
   MODE_VALIDATE,
 } from "./_modes.ts";
-import { nowNs } from "../_clock.ts";
-
-/** `drain` and `close` take no signal. */
-const NO_SIGNAL: { signal: boolean } = { signal: false };
-
-/** Shared by every release that finishes synchronously: no allocation. */
-export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
 /**
  * The state and general paths of one `AsyncPool` (fields the fast paths read
@@ -85,25 +77,22 @@ export class AsyncCore<T extends object> {
   inUse = 0;
   closed = false;
   readonly events: EventSink<T> = new EventSink();
-  readonly #leakTimeout: number | undefined;
-  /** Borrow records (lend times, stacks), while a listener needs them. */
-  #watch: BorrowWatch | undefined = undefined;
+  /** The listeners, as they affect the paths. */
+  readonly listening: Listening<T>;
+  /** The ends of borrows the fast release path does not take. */
+  readonly returns: Returns<T>;
+  /** Drain and close. */
+  readonly shutdown: Shutdown<T>;
 
   #creations: Creations<T>;
   #reaper: Reaper | undefined;
-  #type: PoolType<T> | undefined;
   #checker: Checker<T>;
   #destroyer: Destroyer<T>;
-  #reset: ((obj: T) => void | Promise<void>) | undefined;
-  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
   #acquireTimeout: number | undefined;
   #maxWaiters: number;
   #stats: StatsCollector | undefined;
   /** Waiters whose object is being validated (out of the queue). */
   #assigned: Set<Waiter<T>> = new Set();
-  #draining = false;
-  #closing: Promise<void> | undefined = undefined;
-  #quiet: PromiseWithResolvers<void> | undefined = undefined;
   #waiterOwner: WaiterOwner<T>;
 
   constructor(
@@ -111,12 +100,8 @@ export class AsyncCore<T extends object> {
     options: AsyncPoolOptions<T>,
   ) {
     const settings = validateAsyncPoolOptions(type, options, "AsyncPool");
-    this.#leakTimeout = settings.leakTimeout;
     this.capacity = settings.capacity;
     this.min = settings.min;
-    this.#type = settings.type;
-    this.#reset = settings.reset;
-    this.#onLeak = settings.onLeak;
     this.#acquireTimeout = settings.acquireTimeout;
     this.#maxWaiters = settings.maxWaiters;
     const timed = settings.idleTimeout !== undefined ||
@@ -142,7 +127,7 @@ export class AsyncCore<T extends object> {
       settings.destroy,
       this.slots,
       this.#stats,
-      () => this.#checkQuiet(),
+      () => this.settled(),
       this.events,
     );
     this.#creations = new Creations(
@@ -153,14 +138,14 @@ export class AsyncCore<T extends object> {
       {
         arrived: (slot) => {
           this.serve(slot, true);
-          this.#checkQuiet();
+          this.settled();
         },
         failed: (waiter, error) => {
           if (waiter !== undefined) this.#giveUp(waiter, error);
           // Room was freed: cover waiters not covered before. Each attempt
           // is for a waiter that asked, so this never loops on its own.
           this.#dispatch();
-          this.#checkQuiet();
+          this.settled();
         },
         late: (obj) => this.#destroyer.late(obj),
       },
@@ -186,6 +171,29 @@ export class AsyncCore<T extends object> {
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };
+    this.listening = new Listening(
+      this.slots,
+      this.events,
+      this,
+      settings.leakTimeout,
+    );
+    this.returns = new Returns(this, {
+      slots: this.slots,
+      stats: this.#stats,
+      checker: this.#checker,
+      destroyer: this.#destroyer,
+      events: this.events,
+      listening: this.listening,
+      type: settings.type,
+      reset: settings.reset,
+      onLeak: settings.onLeak,
+    });
+    this.shutdown = new Shutdown(this, {
+      checker: this.#checker,
+      creations: this.#creations,
+      waiters: this.waiters,
+      destroyer: this.#destroyer,
+    });
     if (timed) {
       this.#reaper = new Reaper(
         {
@@ -218,7 +226,7 @@ export class AsyncCore<T extends object> {
         return Promise.reject(error);
       }
     }
-    if (this.#draining) return Promise.reject(this.#closedError());
+    if (this.shutdown.draining) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     const promise = this.#acquireOrWait(
       signal,
@@ -251,15 +259,15 @@ export class AsyncCore<T extends object> {
             this.#checker.await(slot, verdict, waiter);
             return this.#waited(waiter, timeout);
           }
-          if (verdict && !this.#draining) {
+          if (verdict && !this.shutdown.draining) {
             return this.slots.ready[this.#lend(slot, timing)]!;
           }
           if (verdict) this.serve(slot, true);
           else this.#destroyer.slot(slot);
         }
         // A callback may have closed the pool: this acquire fails at once.
-        if (this.#draining) {
-          this.#checkQuiet();
+        if (this.shutdown.draining) {
+          this.settled();
           return Promise.reject(this.#closedError());
         }
       }
@@ -312,7 +320,7 @@ export class AsyncCore<T extends object> {
 
   /** `AsyncPool.tryAcquire`. */
   tryAcquire(): T | undefined {
-    if (this.#draining) throw this.#closedError();
+    if (this.shutdown.draining) throw this.#closedError();
     if (this.waiters.head !== undefined) return undefined;
     const timing = this.#timing(AsyncCore.prototype.tryAcquire);
     while (this.idle.count > 0) {
@@ -327,17 +335,17 @@ export class AsyncCore<T extends object> {
         this.#checker.await(slot, verdict, undefined);
         return undefined;
       }
-      if (verdict && !this.#draining) {
+      if (verdict && !this.shutdown.draining) {
         return this.slots.objects[this.#lend(slot, timing)];
       }
       if (verdict) {
         this.serve(slot, true);
       } else {
         this.#destroyer.slot(slot);
-        this.#replenish();
+        this.replenish();
       }
-      if (this.#draining) {
-        this.#checkQuiet();
+      if (this.shutdown.draining) {
+        this.settled();
         throw this.#closedError();
       }
     }
@@ -351,9 +359,7 @@ export class AsyncCore<T extends object> {
    */
   #timing(entry: unknown): Timing {
     const stats = this.#stats;
-    const stack = this.#watch?.leakTimeout !== undefined
-      ? captureStack(entry)
-      : undefined;
+    const stack = this.listening.stacks ? captureStack(entry) : undefined;
     // Without statistics the clock is read only once an acquire waits
     // (`#open`): one served at once waited 0 ms.
     if (stats === undefined) {
@@ -403,64 +409,9 @@ export class AsyncCore<T extends object> {
     }
     const mask = this.events.mask;
     if ((mask & (EV.acquire | EV.release | EV.overdue)) !== 0) {
-      this.#lent(slot, timing, mask);
+      this.listening.lent(slot, timing, mask);
     }
     return slot;
-  }
-
-  // ---- events ------------------------------------------------------------------
-
-  /**
-   * Follows the listeners (on every change of their mask): which calls
-   * leave the fast paths, and whether borrows are recorded and watched.
-   */
-  listened(mask: number): void {
-    this.events.mask = mask;
-    const overdue = this.#leakTimeout !== undefined &&
-      (mask & EV.overdue) !== 0;
-    // Acquire listeners, and borrows to record (release's heldMs, overdue),
-    // move acquire off the fast path; release listeners move release.
-    const a = (mask & (EV.acquire | EV.release)) !== 0 || overdue
-      ? MODE_EVENTS
-      : 0;
-    const r = (mask & EV.release) !== 0 ? MODE_EVENTS : 0;
-    this.acquireMode = (this.acquireMode & ~MODE_EVENTS) | a;
-    this.releaseMode = (this.releaseMode & ~MODE_EVENTS) | r;
-    if (overdue || (mask & EV.release) !== 0) {
-      this.#watch ??= new BorrowWatch({
-        generations: () => this.slots.generations,
-        overdue: (slot, heldMs, stack) => {
-          const object = this.slots.objects[slot]!;
-          this.events.send(
-            "overdue",
-            stack === undefined
-              ? { object, heldMs }
-              : { object, heldMs, stack },
-          );
-        },
-      });
-    }
-    const watch = this.#watch;
-    if (watch !== undefined) {
-      watch.leakTimeout = overdue ? this.#leakTimeout : undefined;
-      if (!overdue) watch.stop();
-    }
-  }
-
-  /** Tells `acquire` listeners; records the borrow for `heldMs` and overdue. */
-  #lent(slot: number, timing: Timing, mask: number): void {
-    const watch = this.#watch;
-    const record = watch !== undefined &&
-      (mask & (EV.release | EV.overdue)) !== 0;
-    // The clock is read only when a time is needed: a record (for heldMs and
-    // overdue), or the wait of an acquire that waited (or is timed).
-    const now = record || timing.started !== 0 ? nowNs() : 0;
-    if (record) {
-      watch.lent(slot, this.slots.generations[slot]!, timing.stack, now / 1e6);
-    }
-    if ((mask & EV.acquire) !== 0) {
-      this.events.acquired(this.slots.objects[slot]!, timing.started, now);
-    }
   }
 
   // ---- validation and limits -------------------------------------------------
@@ -476,14 +427,14 @@ export class AsyncCore<T extends object> {
       this.#destroyer.slot(slot);
       // It was first in line when its object was taken: it stays first.
       if (waiter !== undefined && !waiter.settled) this.waiters.unshift(waiter);
-      this.#replenish();
+      this.replenish();
     } else if (waiter === undefined || waiter.settled) {
       this.serve(slot, true);
     } else {
       this.#settle(waiter);
       waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
     }
-    this.#checkQuiet();
+    this.settled();
   }
 
   // ---- waiters ---------------------------------------------------------------
@@ -512,7 +463,7 @@ export class AsyncCore<T extends object> {
     this.#settle(waiter);
     if (waiter.queued) this.#dequeue(waiter);
     waiter.reject(reason);
-    this.#checkQuiet();
+    this.settled();
   }
 
   /**
@@ -522,7 +473,7 @@ export class AsyncCore<T extends object> {
   serve(slot: number, checked: boolean): void {
     if (this.closed || (!checked && this.#checker.expired(slot))) {
       this.#destroyer.slot(slot);
-      if (!this.closed) this.#replenish();
+      if (!this.closed) this.replenish();
       return;
     }
     const waiter = this.waiters.head;
@@ -547,7 +498,7 @@ export class AsyncCore<T extends object> {
       if (!verdict) {
         if (!waiter.settled) this.waiters.unshift(waiter);
         this.#destroyer.slot(slot);
-        this.#replenish();
+        this.replenish();
         return;
       }
       if (waiter.settled) return this.serve(slot, true);
@@ -595,124 +546,21 @@ export class AsyncCore<T extends object> {
   }
 
   /** Destroyed objects are replaced: waiters first, then up to `min`. */
-  #replenish(): void {
+  replenish(): void {
     this.#dispatch();
     this.#fillTo(this.min, false);
   }
 
   /** Creates up to `target` objects; a factory error is thrown only in the constructor. */
   #fillTo(target: number, rethrow: boolean): void {
-    if (!this.#creations.fill(target, () => this.#draining)) return;
+    if (!this.#creations.fill(target, () => this.shutdown.draining)) return;
     const error = this.#creations.takeFailure();
     if (!rethrow) return;
     for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
     throw error;
   }
 
-  // ---- release and discard ---------------------------------------------------
-
-  /** Release with statistics, reset, limits, idle timing, or while closing. */
-  releaseGeneral(obj: T, slot: number): Promise<void> {
-    const stats = this.#stats;
-    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    this.#endBorrow(slot);
-    if (this.closed || this.#checker.expired(slot)) return this.#retire(slot);
-    const reset = this.#reset;
-    if (reset !== undefined) {
-      // Busy while it runs: neither lent nor idle, and close() waits for it.
-      this.#checker.busy++;
-      let result: void | Promise<void>;
-      try {
-        result = reset(obj);
-      } catch {
-        this.#checker.busy--;
-        return this.#resetFailed(slot);
-      }
-      if (isThenable(result)) {
-        return Promise.resolve(result).then(() => {
-          this.#checker.busy--;
-          this.#stats?.recordReset();
-          this.#returned(slot, started);
-        }, () => {
-          this.#checker.busy--;
-          return this.#resetFailed(slot);
-        });
-      }
-      this.#checker.busy--;
-      stats?.recordReset();
-    }
-    this.#returned(slot, started);
-    return RESOLVED;
-  }
-
-  /** Ends the borrow in `slot` before any callback runs (state first). */
-  #endBorrow(slot: number): void {
-    const generations = this.slots.generations;
-    const generation = generations[slot]!;
-    generations[slot] = generation + 1;
-    this.inUse--;
-    this.#stats?.recordRelease();
-    const watch = this.#watch;
-    if (watch === undefined) return;
-    const heldMs = watch.heldMs(slot, generation);
-    watch.ended(slot);
-    if ((this.events.mask & EV.release) !== 0) {
-      const object = this.slots.objects[slot]!;
-      this.events.send(
-        "release",
-        heldMs === undefined ? { object } : { object, heldMs },
-      );
-    }
-  }
-
-  #returned(slot: number, started: number): void {
-    this.serve(slot, false);
-    if (started !== 0) this.#stats!.recordReleaseTime(nowNs() - started);
-    this.#checkQuiet();
-  }
-
-  #resetFailed(slot: number): Promise<void> {
-    // release() rejects only for misuse; the failure is counted instead.
-    this.#stats?.recordResetFailure();
-    return this.#retire(slot);
-  }
-
-  /** Retires a returned object (destroys it) and replaces it when needed. */
-  #retire(slot: number): Promise<void> {
-    const destroyed = this.#destroyer.slot(slot);
-    if (!this.closed) this.#replenish();
-    this.#checkQuiet();
-    return destroyed;
-  }
-
-  /** `AsyncPool.discard`. */
-  discard(obj: T): Promise<void> {
-    const slot = this.slots.borrowedSlot(obj);
-    if (slot < 0) return this.rejectMisuse(obj, "discard");
-    this.#endBorrow(slot);
-    return this.#retire(slot);
-  }
-
-  /** The rejection that explains why `obj` is not a live borrow. */
-  rejectMisuse(obj: unknown, verb: "release" | "discard"): Promise<never> {
-    const slots = this.slots;
-    return Promise.reject(
-      misuseError(obj, verb, this.#type, slots.lentBefore(obj)),
-    );
-  }
-
-  /** Counts a leaked borrow and calls `onLeak`; never throws (GC callback). */
-  leaked(obj: T, generation: number): void {
-    this.#stats?.recordLeak();
-    this.events.send("leak", { object: obj });
-    try {
-      this.#onLeak?.({ object: obj, generation, pool: "AsyncPool" });
-    } catch (error) {
-      console.error("fastalloc: onLeak threw", error);
-    }
-  }
-
-  // ---- statistics, drain and close -----------------------------------------------
+  // ---- statistics, drain and close -------------------------------------------
 
   /** `AsyncPool.stats`. */
   stats(): PoolStats {
@@ -722,64 +570,18 @@ export class AsyncCore<T extends object> {
     return stats.snapshot();
   }
 
-  /** `AsyncPool.drain`. */
-  drain(options: DrainOptions | undefined): Promise<void> {
-    let timeout: number | undefined;
-    try {
-      timeout = validateWaitOptions(options, "drain pool", undefined, NO_SIGNAL)
-        .timeout;
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.#stopLending();
-    const quiet = this.#whenQuiet();
-    if (timeout === undefined) return quiet;
-    if (timeout === 0) {
-      // Do not wait: done now, or out of time now.
-      return this.#isQuiet()
-        ? quiet
-        : Promise.reject(this.#timedOut("drain", 0));
-    }
-    return deadline(quiet, timeout, () => this.#timedOut("drain", timeout));
-  }
-
-  #stopLending(): void {
-    this.#draining = true;
+  /** Sends every call down the general path (draining or closed). */
+  stopLending(): void {
     this.acquireMode |= MODE_CLOSED;
     this.releaseMode |= MODE_CLOSED;
   }
 
-  /** A drain or close past its deadline; a timed-out drain closes the pool. */
-  #timedOut(what: "drain" | "close", ms: number): PoolTimeoutError {
-    const out = this.inUse;
-    if (what === "drain") this.close(undefined).catch(() => {});
-    return new PoolTimeoutError(
-      `Cannot ${what} pool: ${out} borrows are still out after ${ms} ms`,
-      ms,
-    );
-  }
-
-  /** `AsyncPool.close`. */
-  close(options: DrainOptions | undefined): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
-    let timeout: number | undefined;
-    try {
-      timeout = validateWaitOptions(options, "close pool", undefined, NO_SIGNAL)
-        .timeout;
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // The promise exists before any destroy runs: a re-entrant close gets it.
-    const done = Promise.withResolvers<void>();
-    // With timeout 0 (do not wait) it is settled once this call has done
-    // what it does at once: it times out if anything is still out then.
-    const now = timeout === 0 ? Promise.withResolvers<void>() : undefined;
-    this.#closing = timeout === undefined
-      ? done.promise
-      : now !== undefined
-      ? now.promise
-      : deadline(done.promise, timeout, () => this.#timedOut("close", timeout));
-    this.#stopLending();
+  /**
+   * What `close` does at once: the pool is closed, its timers stop,
+   * creations in flight are given up, waiters rejected, idle objects
+   * destroyed.
+   */
+  closeNow(): void {
     this.closed = this.#destroyer.closing = true;
     this.#reaper?.stop();
     this.#creations.abandonAll(
@@ -790,38 +592,10 @@ export class AsyncCore<T extends object> {
     }
     for (const w of this.#assigned) this.#giveUp(w, closedWhileWaiting());
     for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
-    this.#whenQuiet().then(() => {
-      const failed = this.#destroyer.report();
-      if (failed === undefined) done.resolve();
-      else done.reject(failed);
-    });
-    if (now !== undefined) {
-      if (this.#isQuiet()) done.promise.then(now.resolve, now.reject);
-      else {
-        done.promise.catch(() => {}); // reported by nobody: it timed out
-        now.reject(this.#timedOut("close", 0));
-      }
-    }
-    return this.#closing;
   }
 
-  #isQuiet(): boolean {
-    return this.inUse === 0 && this.#checker.busy === 0 &&
-      this.#creations.count === 0 && this.waiters.pending === 0 &&
-      this.#destroyer.destroying === 0;
-  }
-
-  #whenQuiet(): Promise<void> {
-    if (this.#isQuiet()) return Promise.resolve();
-    this.#quiet ??= Promise.withResolvers<void>();
-    return this.#quiet.promise;
-  }
-
-  #checkQuiet(): void {
-    const quiet = this.#quiet;
-    if (quiet !== undefined && this.#isQuiet()) {
-      this.#quiet = undefined;
-      quiet.resolve();
-    }
+  /** Something settled: drain and close may be done now. */
+  settled(): void {
+    this.shutdown.settled();
   }
 }

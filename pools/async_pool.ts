@@ -31,7 +31,8 @@ import {
 import type { Lender } from "../handles/lender.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
-import { AsyncCore, RESOLVED } from "./_async_core.ts";
+import { AsyncCore } from "./_async_core.ts";
+import { RESOLVED } from "./_async_returns.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
 import type { PoolEvent, PoolEventType } from "./pool_event.ts";
 import { hookInspect } from "../_inspect.ts";
@@ -164,7 +165,7 @@ export class AsyncPool<T extends object> extends EventTarget {
     core.events.target = this;
     // Acquire and release listeners move those calls off the fast paths.
     this.#listeners = new ListenerRegistry(() =>
-      core.listened(this.#listeners.mask)
+      core.listening.follow(this.#listeners.mask)
     );
     const slots = core.slots;
     const lender: Lender<T> = {
@@ -177,7 +178,7 @@ export class AsyncPool<T extends object> extends EventTarget {
         // A leaked owned handle: count it, tell onLeak, take the object back
         // (unless onLeak released it). Never throws: it runs in a GC callback.
         if (!slots.isLive(obj, generation)) return;
-        core.leaked(obj, generation);
+        core.returns.leaked(obj, generation);
         if (!slots.isLive(obj, generation)) return;
         this.release(obj).catch((error) => {
           console.error("fastalloc: releasing a leaked object failed", error);
@@ -300,8 +301,8 @@ export class AsyncPool<T extends object> extends EventTarget {
     const core = this.#core;
     const slots = core.slots;
     const slot = slots.borrowedSlot(obj);
-    if (slot < 0) return core.rejectMisuse(obj, "release");
-    if (core.releaseMode !== 0) return core.releaseGeneral(obj, slot);
+    if (slot < 0) return core.returns.reject(obj, "release");
+    if (core.releaseMode !== 0) return core.returns.release(obj, slot);
     const generations = slots.generations;
     generations[slot] = generations[slot]! + 1;
     core.inUse--;
@@ -335,7 +336,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   discard(obj: T): Promise<void> {
-    return this.#core.discard(obj);
+    return this.#core.returns.discard(obj);
   }
 
   /**
@@ -511,7 +512,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   drain(options?: DrainOptions): Promise<void> {
-    return this.#core.drain(options);
+    return this.#core.shutdown.drain(options);
   }
 
   /**
@@ -544,7 +545,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   close(options?: DrainOptions): Promise<void> {
-    return this.#core.close(options);
+    return this.#core.shutdown.close(options);
   }
 
   /**
