@@ -1,9 +1,9 @@
 /**
  * The engine behind {@linkcode AsyncPool}, private to `pools/`: the pool's
- * state, its acquire paths the fast path does not take, and how an available
- * object is served, told as a story of the parts (`_async_*.ts`): the slot
- * table, the idle store, the waiter queue, the creations in flight, the
- * checks, the destroyer and the reaper; the ends of borrows
+ * state, its parts wired together, and how an available object is served.
+ * The parts (`_async_*.ts`): the slot table, the idle store, the waiter
+ * queue, the creations in flight, the checks, the destroyer and the reaper;
+ * the acquires off the fast path (`_async_acquires.ts`), the ends of borrows
  * (`_async_returns.ts`), drain and close (`_async_shutdown.ts`) and the
  * listeners (`_async_listening.ts`).
  *
@@ -16,40 +16,35 @@
  * @module
  */
 
-import type {
-  AcquireOptions,
-  AsyncPoolOptions,
-} from "../config/async_options.ts";
+import type { AsyncPoolOptions } from "../config/async_options.ts";
 import { validateAsyncPoolOptions } from "../config/_async_options.ts";
-import { validateWaitOptions } from "../config/_wait_options.ts";
 import type { PoolType } from "../config/options.ts";
-import { PoolClosedError, PoolEmptyError } from "../errors.ts";
+import { PoolClosedError } from "../errors.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
-import { quote } from "../quote.ts";
 import { nowNs } from "../_clock.ts";
 import { isThenable } from "./_scoped.ts";
 import { SlotTable } from "./_async_slots.ts";
 import { IdleStore } from "./_async_idle.ts";
 import {
+  closedForAcquire,
   closedWhileWaiting,
-  NO_TIMING,
   timedOutWaiting,
   type Timing,
   type Waiter,
   type WaiterOwner,
   WaiterQueue,
 } from "./_async_waiters.ts";
-import { Creations, FAILED, GIVEN_UP, PENDING } from "./_async_creations.ts";
+import { Creations, FAILED, PENDING } from "./_async_creations.ts";
 import { Reaper } from "./_async_reaper.ts";
 import { Checker } from "./_async_checks.ts";
 import { Destroyer } from "./_async_destroyer.ts";
 import { EV, EventSink } from "./_async_events.ts";
-import { captureStack } from "./_async_borrows.ts";
 import { Listening } from "./_async_listening.ts";
 import { Returns } from "./_async_returns.ts";
 import { Shutdown } from "./_async_shutdown.ts";
+import { Acquires } from "./_async_acquires.ts";
 import {
   MODE_CLOSED,
   MODE_FIFO,
@@ -61,8 +56,9 @@ import {
 } from "./_modes.ts";
 
 /**
- * The state and general paths of one `AsyncPool` (fields the fast paths read
- * are plain properties). `T` is the pooled object type.
+ * The state of one `AsyncPool`, its parts, and the serving of available
+ * objects (fields the fast paths read are plain properties). `T` is the
+ * pooled object type.
  */
 export class AsyncCore<T extends object> {
   /** Non-zero when acquire must take the general path. */
@@ -83,13 +79,13 @@ export class AsyncCore<T extends object> {
   readonly returns: Returns<T>;
   /** Drain and close. */
   readonly shutdown: Shutdown<T>;
+  /** The acquires the fast path does not take. */
+  readonly acquires: Acquires<T>;
 
   #creations: Creations<T>;
   #reaper: Reaper | undefined;
   #checker: Checker<T>;
   #destroyer: Destroyer<T>;
-  #acquireTimeout: number | undefined;
-  #maxWaiters: number;
   #stats: StatsCollector | undefined;
   /** Waiters whose object is being validated (out of the queue). */
   #assigned: Set<Waiter<T>> = new Set();
@@ -102,8 +98,6 @@ export class AsyncCore<T extends object> {
     const settings = validateAsyncPoolOptions(type, options, "AsyncPool");
     this.capacity = settings.capacity;
     this.min = settings.min;
-    this.#acquireTimeout = settings.acquireTimeout;
-    this.#maxWaiters = settings.maxWaiters;
     const timed = settings.idleTimeout !== undefined ||
       settings.healthCheckInterval !== undefined;
     this.slots = new SlotTable(
@@ -144,7 +138,7 @@ export class AsyncCore<T extends object> {
           if (waiter !== undefined) this.#giveUp(waiter, error);
           // Room was freed: cover waiters not covered before. Each attempt
           // is for a waiter that asked, so this never loops on its own.
-          this.#dispatch();
+          this.dispatch();
           this.settled();
         },
         late: (obj) => this.#destroyer.late(obj),
@@ -188,6 +182,16 @@ export class AsyncCore<T extends object> {
       reset: settings.reset,
       onLeak: settings.onLeak,
     });
+    this.acquires = new Acquires(this, {
+      checker: this.#checker,
+      creations: this.#creations,
+      destroyer: this.#destroyer,
+      stats: this.#stats,
+      assigned: this.#assigned,
+      waiterOwner: this.#waiterOwner,
+      acquireTimeout: settings.acquireTimeout,
+      maxWaiters: settings.maxWaiters,
+    });
     this.shutdown = new Shutdown(this, {
       checker: this.#checker,
       creations: this.#creations,
@@ -206,198 +210,18 @@ export class AsyncCore<T extends object> {
         settings.healthCheckInterval,
       );
     }
-    this.#fillTo(settings.preInitialize ? this.capacity : this.min, true);
+    this.fillTo(settings.preInitialize ? this.capacity : this.min, true);
   }
 
-  // ---- acquire -------------------------------------------------------------
+  // ---- lending ------------------------------------------------------------
 
-  /** Every acquire the fast path does not take; never throws, only rejects. */
-  acquireGeneral(options: AcquireOptions | undefined): Promise<T> {
-    let signal: AbortSignal | undefined;
-    let timeout = this.#acquireTimeout;
-    if (options !== undefined) {
-      try {
-        ({ signal, timeout } = validateWaitOptions(
-          options,
-          "acquire from pool",
-          timeout,
-        ));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (this.shutdown.draining) return Promise.reject(this.#closedError());
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const promise = this.#acquireOrWait(
-      signal,
-      timeout,
-      this.#timing(AsyncCore.prototype.acquireGeneral),
-    );
-    // Objects retired on the way (expired, invalid) are replaced up to min.
-    this.#fillTo(this.min, false);
-    return promise;
-  }
-
-  #acquireOrWait(
-    signal: AbortSignal | undefined,
-    timeout: number | undefined,
-    timing: Timing,
-  ): Promise<T> {
-    if (this.waiters.head === undefined) {
-      // Nobody is ahead: an idle object, or a new one, may serve at once.
-      while (this.idle.count > 0) {
-        const slot = this.idle.take();
-        if (this.#checker.expired(slot)) {
-          this.#destroyer.slot(slot);
-        } else if (!this.#checker.needsCheck(slot)) {
-          return this.slots.ready[this.#lend(slot, timing)]!;
-        } else {
-          const verdict = this.#checker.check(slot);
-          if (isThenable(verdict)) {
-            const waiter = this.#open(signal, timeout, timing);
-            this.#assigned.add(waiter);
-            this.#checker.await(slot, verdict, waiter);
-            return this.#waited(waiter, timeout);
-          }
-          if (verdict && !this.shutdown.draining) {
-            return this.slots.ready[this.#lend(slot, timing)]!;
-          }
-          if (verdict) this.serve(slot, true);
-          else this.#destroyer.slot(slot);
-        }
-        // A callback may have closed the pool: this acquire fails at once.
-        if (this.shutdown.draining) {
-          this.settled();
-          return Promise.reject(this.#closedError());
-        }
-      }
-      if (this.#creations.spare.size === 0 && this.#hasRoom()) {
-        const made = this.#creations.make();
-        if (made >= 0) return this.slots.ready[this.#lend(made, timing)]!;
-        if (made === FAILED) {
-          const error = this.#creations.takeFailure();
-          this.#dispatch(); // for acquires the factory made re-entrantly
-          return Promise.reject(error);
-        }
-        if (made === GIVEN_UP) return Promise.reject(this.#closedError());
-        const waiter = this.#open(signal, timeout, timing);
-        this.waiters.push(waiter);
-        this.#creations.track(waiter);
-        return this.#waited(waiter, timeout);
-      }
-    }
-    const room = this.#creations.spare.size > 0 || this.#hasRoom();
-    if (!room) {
-      this.#stats?.recordExhaustion();
-      if (this.waiters.pending >= this.#maxWaiters) {
-        return Promise.reject(
-          new PoolEmptyError(
-            `Cannot acquire from pool: all ${
-              quote(this.capacity)
-            } objects are in use and ${
-              quote(this.waiters.pending)
-            } acquires are already waiting (maxWaiters ${
-              quote(this.#maxWaiters)
-            })`,
-          ),
-        );
-      }
-    }
-    const waiter = this.#open(signal, timeout, timing);
-    this.waiters.push(waiter);
-    if (room) this.#dispatch();
-    return this.#waited(waiter, timeout);
-  }
-
-  /**
-   * The promise of a waiter just set up; with `timeout` 0 (do not wait) its
-   * time runs out at once, as a timer would end it.
-   */
-  #waited(waiter: Waiter<T>, timeout: number | undefined): Promise<T> {
-    if (timeout === 0 && !waiter.settled) this.#waiterOwner.timedOut(waiter);
-    return waiter.promise;
-  }
-
-  /** `AsyncPool.tryAcquire`. */
-  tryAcquire(): T | undefined {
-    if (this.shutdown.draining) throw this.#closedError();
-    if (this.waiters.head !== undefined) return undefined;
-    const timing = this.#timing(AsyncCore.prototype.tryAcquire);
-    while (this.idle.count > 0) {
-      const slot = this.idle.take();
-      let verdict: boolean | PromiseLike<unknown> = !this.#checker.expired(
-        slot,
-      );
-      if (verdict && this.#checker.needsCheck(slot)) {
-        verdict = this.#checker.check(slot);
-      }
-      if (isThenable(verdict)) {
-        this.#checker.await(slot, verdict, undefined);
-        return undefined;
-      }
-      if (verdict && !this.shutdown.draining) {
-        return this.slots.objects[this.#lend(slot, timing)];
-      }
-      if (verdict) {
-        this.serve(slot, true);
-      } else {
-        this.#destroyer.slot(slot);
-        this.replenish();
-      }
-      if (this.shutdown.draining) {
-        this.settled();
-        throw this.#closedError();
-      }
-    }
-    if (!this.#hasRoom()) this.#stats?.recordExhaustion();
-    return undefined;
-  }
-
-  /**
-   * The timing of one acquire; with `leakTimeout` and an `overdue` listener
-   * also its caller's stack (without the pool's frames, from `entry` up).
-   */
-  #timing(entry: unknown): Timing {
-    const stats = this.#stats;
-    const stack = this.listening.stacks ? captureStack(entry) : undefined;
-    // Without statistics the clock is read only once an acquire waits
-    // (`#open`): one served at once waited 0 ms.
-    if (stats === undefined) {
-      return stack === undefined
-        ? NO_TIMING
-        : { started: 0, sampled: false, stack };
-    }
-    return stack === undefined
-      ? { started: nowNs(), sampled: stats.sampleAllocation() }
-      : { started: nowNs(), sampled: stats.sampleAllocation(), stack };
-  }
-
-  #hasRoom(): boolean {
+  /** Whether one more object may be made. */
+  hasRoom(): boolean {
     return this.slots.live + this.#creations.count < this.capacity;
   }
 
-  #open(
-    signal: AbortSignal | undefined,
-    timeout: number | undefined,
-    timing: Timing,
-  ): Waiter<T> {
-    if (timing.started === 0 && (this.events.mask & EV.acquire) !== 0) {
-      // An acquire listener wants this wait's length: it starts now.
-      timing = { started: nowNs(), sampled: false, stack: timing.stack };
-    }
-    return this.waiters.open(this.#waiterOwner, signal, timeout, timing);
-  }
-
-  #closedError(): PoolClosedError {
-    return new PoolClosedError(
-      this.closed
-        ? "Cannot acquire from pool: it is closed"
-        : "Cannot acquire from pool: it is draining",
-    );
-  }
-
   /** Marks the idle or fresh object in `slot` lent and counts it. */
-  #lend(slot: number, timing: Timing): number {
+  lend(slot: number, timing: Timing): number {
     const slots = this.slots;
     slots.generations[slot]! += 1;
     slots.uses[slot]! += 1;
@@ -421,7 +245,7 @@ export class AsyncCore<T extends object> {
     if (waiter !== undefined) {
       this.#assigned.delete(waiter);
       // validate may have closed the pool before this waiter was assigned.
-      if (this.closed) this.#giveUp(waiter, this.#closedError());
+      if (this.closed) this.#giveUp(waiter, closedForAcquire(this.closed));
     }
     if (!ok) {
       this.#destroyer.slot(slot);
@@ -432,7 +256,7 @@ export class AsyncCore<T extends object> {
       this.serve(slot, true);
     } else {
       this.#settle(waiter);
-      waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
+      waiter.resolve(this.slots.objects[this.lend(slot, waiter)]!);
     }
     this.settled();
   }
@@ -491,7 +315,7 @@ export class AsyncCore<T extends object> {
       }
       if (this.closed) {
         // validate closed the pool; this waiter was out of the queue.
-        this.#giveUp(waiter, this.#closedError());
+        this.#giveUp(waiter, closedForAcquire(this.closed));
         this.#destroyer.slot(slot);
         return;
       }
@@ -504,11 +328,11 @@ export class AsyncCore<T extends object> {
       if (waiter.settled) return this.serve(slot, true);
     }
     this.#settle(waiter);
-    waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
+    waiter.resolve(this.slots.objects[this.lend(slot, waiter)]!);
   }
 
   /** Serves waiters from idle objects, then covers the rest with one creation each while there is room. */
-  #dispatch(): void {
+  dispatch(): void {
     const waiters = this.waiters;
     while (waiters.head !== undefined && this.idle.count > 0) {
       this.serve(this.idle.take(), false);
@@ -525,7 +349,7 @@ export class AsyncCore<T extends object> {
         waiter = waiter.next;
         continue;
       }
-      if (!this.#hasRoom()) return;
+      if (!this.hasRoom()) return;
       const made = this.#creations.make();
       if (made === PENDING) {
         // The factory may have changed the queue (re-entrant calls).
@@ -547,12 +371,12 @@ export class AsyncCore<T extends object> {
 
   /** Destroyed objects are replaced: waiters first, then up to `min`. */
   replenish(): void {
-    this.#dispatch();
-    this.#fillTo(this.min, false);
+    this.dispatch();
+    this.fillTo(this.min, false);
   }
 
   /** Creates up to `target` objects; a factory error is thrown only in the constructor. */
-  #fillTo(target: number, rethrow: boolean): void {
+  fillTo(target: number, rethrow: boolean): void {
     if (!this.#creations.fill(target, () => this.shutdown.draining)) return;
     const error = this.#creations.takeFailure();
     if (!rethrow) return;

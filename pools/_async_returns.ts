@@ -61,7 +61,7 @@ export interface ReturnsParts<T extends object> {
  * import { AsyncCore } from "./_async_core.ts";
  *
  * const core = new AsyncCore(undefined, { capacity: 1, factory: () => ({}), reset: () => {} });
- * const obj = await core.acquireGeneral(undefined);
+ * const obj = await core.acquires.acquire(undefined);
  * await core.returns.release(obj, core.slots.borrowedSlot(obj)); // reset, then idle
  * await core.returns.reject(obj, "release").catch((e) => console.log(e.message));
  * // Cannot release object: it was already released

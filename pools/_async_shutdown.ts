@@ -54,7 +54,7 @@ export interface ShutdownParts<T extends object> {
  * import { AsyncCore } from "./_async_core.ts";
  *
  * const core = new AsyncCore(undefined, { capacity: 1, factory: () => ({}) });
- * const obj = await core.acquireGeneral(undefined);
+ * const obj = await core.acquires.acquire(undefined);
  * await core.shutdown.close({ timeout: 0 }).catch((e) => console.log(e.message));
  * // Cannot close pool: 1 borrows are still out after 0 ms
  * await core.returns.release(obj, core.slots.borrowedSlot(obj)); // destroyed

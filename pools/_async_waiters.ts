@@ -93,6 +93,15 @@ export function timedOutWaiting(ms: number): PoolTimeoutError {
   );
 }
 
+/** The error of an acquire refused because its pool is closed or draining. */
+export function closedForAcquire(closed: boolean): PoolClosedError {
+  return new PoolClosedError(
+    closed
+      ? "Cannot acquire from pool: it is closed"
+      : "Cannot acquire from pool: it is draining",
+  );
+}
+
 /** The error of an acquire still waiting when its pool closed. */
 export function closedWhileWaiting(): PoolClosedError {
   return new PoolClosedError(

@@ -242,7 +242,7 @@ export class AsyncPool<T extends object> extends EventTarget {
         return slots.ready[slot]!;
       }
     }
-    return core.acquireGeneral(options);
+    return core.acquires.acquire(options);
   }
 
   /**
@@ -267,7 +267,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   tryAcquire(): T | undefined {
-    return this.#core.tryAcquire();
+    return this.#core.acquires.tryAcquire();
   }
 
   /**
