@@ -45,7 +45,7 @@ export interface AcquiresOwner<T extends object> {
   readonly waiters: WaiterQueue<T>;
   readonly events: EventSink<T>;
   readonly listening: Listening<T>;
-  readonly shutdown: Shutdown<T>;
+  readonly shutdown: Shutdown;
   /** Marks the idle or fresh object in `slot` lent and counts it. */
   lend(slot: number, timing: Timing): number;
   /** Puts an available object to use; `checked` skips validate and limits. */

@@ -78,7 +78,7 @@ export class AsyncCore<T extends object> {
   /** The ends of borrows the fast release path does not take. */
   readonly returns: Returns<T>;
   /** Drain and close. */
-  readonly shutdown: Shutdown<T>;
+  readonly shutdown: Shutdown;
   /** The acquires the fast path does not take. */
   readonly acquires: Acquires<T>;
 
@@ -117,18 +117,17 @@ export class AsyncCore<T extends object> {
       settings,
       (slot, ok, waiter) => this.#verdict(slot, ok, waiter),
     );
-    this.#destroyer = new Destroyer(
-      settings.destroy,
-      this.slots,
-      this.#stats,
-      () => this.settled(),
-      this.events,
-    );
+    // The books every part keeps: objects, statistics, events.
+    const books = {
+      slots: this.slots,
+      stats: this.#stats,
+      events: this.events,
+    };
+    this.#destroyer = new Destroyer(() => this.settled(), {
+      ...books,
+      destroy: settings.destroy,
+    });
     this.#creations = new Creations(
-      settings.create,
-      settings.createTimeout,
-      this.slots,
-      this.#stats,
       {
         arrived: (slot) => {
           this.serve(slot, true);
@@ -143,7 +142,7 @@ export class AsyncCore<T extends object> {
         },
         late: (obj) => this.#destroyer.late(obj),
       },
-      this.events,
+      { ...books, factory: settings.create, timeout: settings.createTimeout },
     );
     const limits = settings.maxUses !== undefined ||
         settings.maxLifetime !== undefined
@@ -165,39 +164,31 @@ export class AsyncCore<T extends object> {
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };
-    this.listening = new Listening(
-      this.slots,
-      this.events,
-      this,
-      settings.leakTimeout,
-    );
-    this.returns = new Returns(this, {
-      slots: this.slots,
-      stats: this.#stats,
+    this.listening = new Listening(this, {
+      ...books,
+      leakTimeout: settings.leakTimeout,
+    });
+    const parts = {
+      ...books,
       checker: this.#checker,
       destroyer: this.#destroyer,
-      events: this.events,
+      creations: this.#creations,
+    };
+    this.returns = new Returns(this, {
+      ...parts,
       listening: this.listening,
       type: settings.type,
       reset: settings.reset,
       onLeak: settings.onLeak,
     });
     this.acquires = new Acquires(this, {
-      checker: this.#checker,
-      creations: this.#creations,
-      destroyer: this.#destroyer,
-      stats: this.#stats,
+      ...parts,
       assigned: this.#assigned,
       waiterOwner: this.#waiterOwner,
       acquireTimeout: settings.acquireTimeout,
       maxWaiters: settings.maxWaiters,
     });
-    this.shutdown = new Shutdown(this, {
-      checker: this.#checker,
-      creations: this.#creations,
-      waiters: this.waiters,
-      destroyer: this.#destroyer,
-    });
+    this.shutdown = new Shutdown(this);
     if (timed) {
       this.#reaper = new Reaper(
         {
@@ -416,6 +407,21 @@ export class AsyncCore<T extends object> {
     }
     for (const w of this.#assigned) this.#giveUp(w, closedWhileWaiting());
     for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
+  }
+
+  /**
+   * Whether nothing is in progress: no borrow out, no reset or validation
+   * running, no creation in flight, no waiter, no destroy in flight.
+   */
+  quiet(): boolean {
+    return this.inUse === 0 && this.#checker.busy === 0 &&
+      this.#creations.count === 0 && this.waiters.pending === 0 &&
+      this.#destroyer.destroying === 0;
+  }
+
+  /** What `close` rejects with when some destroy failed while closing. */
+  failures(): AggregateError | undefined {
+    return this.#destroyer.report();
   }
 
   /** Something settled: drain and close may be done now. */

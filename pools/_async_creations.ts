@@ -40,6 +40,17 @@ export interface CreationOwner<T extends object> {
   late(obj: T): void;
 }
 
+/** What creations work with. */
+export interface CreationParts<T extends object> {
+  /** Makes one object; gets the creation's signal. */
+  readonly factory: (signal: AbortSignal) => T | Promise<T>;
+  /** The `createTimeout` in ms, if any. */
+  readonly timeout: number | undefined;
+  readonly slots: SlotTable<T>;
+  readonly stats: StatsCollector | undefined;
+  readonly events: EventSink<T>;
+}
+
 /** One factory call whose place is reserved. */
 export class Creation<T extends object> {
   readonly creations: Creations<T>;
@@ -78,32 +89,17 @@ export class Creations<T extends object> {
   /** Creations in flight that no waiter is waiting for. */
   readonly spare: Set<Creation<T>> = new Set();
   readonly #all: Set<Creation<T>> = new Set();
-  readonly #factory: (signal: AbortSignal) => T | Promise<T>;
-  readonly #timeout: number | undefined;
-  readonly #slots: SlotTable<T>;
-  readonly #stats: StatsCollector | undefined;
   readonly #owner: CreationOwner<T>;
-  readonly #events: EventSink<T>;
+  readonly #parts: CreationParts<T>;
   /** The creation `make` started, and its promise, when it said `PENDING`. */
   #started: Creation<T> | undefined = undefined;
   #startedMade: PromiseLike<T> | undefined = undefined;
   /** The error `make` met, when it said `FAILED`. */
   #failure: unknown = undefined;
 
-  constructor(
-    factory: (signal: AbortSignal) => T | Promise<T>,
-    timeout: number | undefined,
-    slots: SlotTable<T>,
-    stats: StatsCollector | undefined,
-    owner: CreationOwner<T>,
-    events: EventSink<T>,
-  ) {
-    this.#events = events;
-    this.#factory = factory;
-    this.#timeout = timeout;
-    this.#slots = slots;
-    this.#stats = stats;
+  constructor(owner: CreationOwner<T>, parts: CreationParts<T>) {
     this.#owner = owner;
+    this.#parts = parts;
   }
 
   /**
@@ -118,7 +114,7 @@ export class Creations<T extends object> {
     this.#all.add(creation);
     let made: T | Promise<T>;
     try {
-      made = this.#factory(creation.controller.signal);
+      made = this.#parts.factory(creation.controller.signal);
     } catch (error) {
       this.end(creation);
       return this.#failed(error);
@@ -154,7 +150,7 @@ export class Creations<T extends object> {
     const made = this.#startedMade!;
     this.#started = this.#startedMade = undefined;
     this.bind(creation, waiter);
-    creation.follow(made, this.#timeout);
+    creation.follow(made, this.#parts.timeout);
   }
 
   /**
@@ -163,7 +159,7 @@ export class Creations<T extends object> {
    * `takeFailure()`); it is never called again for this fill.
    */
   fill(target: number, stopped: () => boolean): boolean {
-    while (!stopped() && this.#slots.live + this.count < target) {
+    while (!stopped() && this.#parts.slots.live + this.count < target) {
       const made = this.make();
       if (made >= 0) this.#owner.arrived(made);
       else if (made === PENDING) this.track(undefined);
@@ -181,9 +177,9 @@ export class Creations<T extends object> {
 
   /** Counts a factory call that threw, rejected, timed out or made a non-object. */
   #failedOnce(error: unknown): void {
-    this.#stats?.recordCreateFailure();
-    if (this.#events.wants("createerror")) {
-      this.#events.send("createerror", { error });
+    this.#parts.stats?.recordCreateFailure();
+    if (this.#parts.events.wants("createerror")) {
+      this.#parts.events.send("createerror", { error });
     }
   }
 
@@ -196,15 +192,15 @@ export class Creations<T extends object> {
   /** Gives a new object a slot (idle, even generation); checks it first. */
   #adopt(obj: T): number {
     checkCreated(obj, undefined, undefined);
-    if (this.#slots.owned(obj)) {
+    if (this.#parts.slots.owned(obj)) {
       throw new PoolConfigurationError(
         "Cannot create object: the factory returned an object that already belongs to a pool",
       );
     }
-    const slot = this.#slots.add(obj);
-    this.#stats?.recordCreated();
-    if (this.#events.wants("create")) {
-      this.#events.send("create", { object: obj });
+    const slot = this.#parts.slots.add(obj);
+    this.#parts.stats?.recordCreated();
+    if (this.#parts.events.wants("create")) {
+      this.#parts.events.send("create", { object: obj });
     }
     return slot;
   }
@@ -234,7 +230,7 @@ export class Creations<T extends object> {
 
   /** A followed creation ran past `createTimeout`: give it up. */
   timedOut(creation: Creation<T>): void {
-    const ms = this.#timeout!;
+    const ms = this.#parts.timeout!;
     const error = new PoolTimeoutError(
       `Cannot create object: the factory did not settle within ${ms} ms`,
       ms,

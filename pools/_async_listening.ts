@@ -35,29 +35,36 @@ export interface Modes {
  * import { SlotTable } from "./_async_slots.ts";
  *
  * const modes = { acquireMode: 0, releaseMode: 0 };
- * const listening = new Listening(new SlotTable(4, false), new EventSink(), modes, undefined);
+ * const listening = new Listening(modes, {
+ *   slots: new SlotTable(4, false),
+ *   events: new EventSink(),
+ *   leakTimeout: undefined,
+ * });
  * listening.follow(EV.acquire);
  * console.log(modes.acquireMode !== 0, modes.releaseMode); // true 0
  * ```
  */
 export class Listening<T extends object> {
+  readonly #modes: Modes;
   readonly #slots: SlotTable<T>;
   readonly #events: EventSink<T>;
-  readonly #modes: Modes;
   readonly #leakTimeout: number | undefined;
   /** Borrow records (lend times, stacks), while a listener needs them. */
   #watch: BorrowWatch | undefined = undefined;
 
-  constructor(
-    slots: SlotTable<T>,
-    events: EventSink<T>,
-    modes: Modes,
-    leakTimeout: number | undefined,
-  ) {
-    this.#slots = slots;
-    this.#events = events;
+  /**
+   * @param modes Where the mode bits live (the pool's core).
+   * @param parts The slot table, the event sink and `leakTimeout`.
+   */
+  constructor(modes: Modes, parts: {
+    slots: SlotTable<T>;
+    events: EventSink<T>;
+    leakTimeout: number | undefined;
+  }) {
     this.#modes = modes;
-    this.#leakTimeout = leakTimeout;
+    this.#slots = parts.slots;
+    this.#events = parts.events;
+    this.#leakTimeout = parts.leakTimeout;
   }
 
   /** Whether acquires capture their stack (`leakTimeout` and an `overdue` listener). */

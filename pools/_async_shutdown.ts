@@ -14,11 +14,7 @@
 import type { DrainOptions } from "../config/async_options.ts";
 import { validateWaitOptions } from "../config/_wait_options.ts";
 import { PoolTimeoutError } from "../errors.ts";
-import type { Checker } from "./_async_checks.ts";
-import type { Creations } from "./_async_creations.ts";
-import type { Destroyer } from "./_async_destroyer.ts";
 import { deadline } from "./_async_timers.ts";
-import type { WaiterQueue } from "./_async_waiters.ts";
 
 /** `drain` and `close` take no signal. */
 const NO_SIGNAL: { signal: boolean } = { signal: false };
@@ -34,20 +30,32 @@ export interface ShutdownOwner {
    * up creations and waiters, destroy the idle objects.
    */
   closeNow(): void;
+  /**
+   * Whether nothing is in progress: no borrow out, no reset or validation
+   * running, no creation in flight, no waiter, no destroy in flight.
+   */
+  quiet(): boolean;
+  /** What `close` rejects with when some destroy failed while closing. */
+  failures(): AggregateError | undefined;
 }
 
-/** The parts whose work in progress keeps a pool from being quiet. */
-export interface ShutdownParts<T extends object> {
-  readonly checker: Checker<T>;
-  readonly creations: Creations<T>;
-  readonly waiters: WaiterQueue<T>;
-  readonly destroyer: Destroyer<T>;
+/**
+ * The time limit of a drain or close (`undefined`: none), or the error its
+ * options get.
+ */
+function timeoutOf(
+  options: DrainOptions | undefined,
+  action: string,
+): number | undefined | Error {
+  try {
+    return validateWaitOptions(options, action, undefined, NO_SIGNAL).timeout;
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /**
  * Drain, close and the quiet point of one pool.
- *
- * @typeParam T The pooled object type.
  *
  * @example
  * ```ts
@@ -60,34 +68,27 @@ export interface ShutdownParts<T extends object> {
  * await core.returns.release(obj, core.slots.borrowedSlot(obj)); // destroyed
  * ```
  */
-export class Shutdown<T extends object> {
+export class Shutdown {
   /** Set by `drain` and `close`: no new acquire is served. */
   draining = false;
   readonly #owner: ShutdownOwner;
-  readonly #parts: ShutdownParts<T>;
   #closing: Promise<void> | undefined = undefined;
   #quiet: PromiseWithResolvers<void> | undefined = undefined;
 
-  constructor(owner: ShutdownOwner, parts: ShutdownParts<T>) {
+  constructor(owner: ShutdownOwner) {
     this.#owner = owner;
-    this.#parts = parts;
   }
 
   /** `AsyncPool.drain`. */
   drain(options: DrainOptions | undefined): Promise<void> {
-    let timeout: number | undefined;
-    try {
-      timeout = validateWaitOptions(options, "drain pool", undefined, NO_SIGNAL)
-        .timeout;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const timeout = timeoutOf(options, "drain pool");
+    if (timeout instanceof Error) return Promise.reject(timeout);
     this.#stopLending();
     const quiet = this.#whenQuiet();
     if (timeout === undefined) return quiet;
     if (timeout === 0) {
       // Do not wait: done now, or out of time now.
-      return this.#isQuiet()
+      return this.#owner.quiet()
         ? quiet
         : Promise.reject(this.#timedOut("drain", 0));
     }
@@ -97,13 +98,8 @@ export class Shutdown<T extends object> {
   /** `AsyncPool.close`. */
   close(options: DrainOptions | undefined): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    let timeout: number | undefined;
-    try {
-      timeout = validateWaitOptions(options, "close pool", undefined, NO_SIGNAL)
-        .timeout;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const timeout = timeoutOf(options, "close pool");
+    if (timeout instanceof Error) return Promise.reject(timeout);
     // The promise exists before any destroy runs: a re-entrant close gets it.
     const done = Promise.withResolvers<void>();
     // With timeout 0 (do not wait) it is settled once this call has done
@@ -117,12 +113,12 @@ export class Shutdown<T extends object> {
     this.#stopLending();
     this.#owner.closeNow();
     this.#whenQuiet().then(() => {
-      const failed = this.#parts.destroyer.report();
+      const failed = this.#owner.failures();
       if (failed === undefined) done.resolve();
       else done.reject(failed);
     });
     if (now !== undefined) {
-      if (this.#isQuiet()) done.promise.then(now.resolve, now.reject);
+      if (this.#owner.quiet()) done.promise.then(now.resolve, now.reject);
       else {
         done.promise.catch(() => {}); // reported by nobody: it timed out
         now.reject(this.#timedOut("close", 0));
@@ -134,7 +130,7 @@ export class Shutdown<T extends object> {
   /** Something settled: resolves the quiet point once the pool is quiet. */
   settled(): void {
     const quiet = this.#quiet;
-    if (quiet !== undefined && this.#isQuiet()) {
+    if (quiet !== undefined && this.#owner.quiet()) {
       this.#quiet = undefined;
       quiet.resolve();
     }
@@ -155,15 +151,8 @@ export class Shutdown<T extends object> {
     );
   }
 
-  #isQuiet(): boolean {
-    const { checker, creations, waiters, destroyer } = this.#parts;
-    return this.#owner.inUse === 0 && checker.busy === 0 &&
-      creations.count === 0 && waiters.pending === 0 &&
-      destroyer.destroying === 0;
-  }
-
   #whenQuiet(): Promise<void> {
-    if (this.#isQuiet()) return Promise.resolve();
+    if (this.#owner.quiet()) return Promise.resolve();
     this.#quiet ??= Promise.withResolvers<void>();
     return this.#quiet.promise;
   }

@@ -149,23 +149,29 @@ export class WaiterQueue<T extends object> {
     waiter.signal?.removeEventListener("abort", waiter);
   }
 
+  /** Puts `waiter` last. */
   push(waiter: Waiter<T>): void {
-    waiter.queued = true;
-    const tail = this.tail;
-    waiter.prev = tail;
-    if (tail === undefined) this.head = waiter;
-    else tail.next = waiter;
-    this.tail = waiter;
+    this.#link(waiter, this.tail, undefined);
   }
 
   /** Puts `waiter` first again (it was first when its object was taken). */
   unshift(waiter: Waiter<T>): void {
+    this.#link(waiter, undefined, this.head);
+  }
+
+  /** Links `waiter` in between `prev` and `next` (the undoing of `remove`). */
+  #link(
+    waiter: Waiter<T>,
+    prev: Waiter<T> | undefined,
+    next: Waiter<T> | undefined,
+  ): void {
     waiter.queued = true;
-    const head = this.head;
-    waiter.next = head;
-    if (head === undefined) this.tail = waiter;
-    else head.prev = waiter;
-    this.head = waiter;
+    waiter.prev = prev;
+    waiter.next = next;
+    if (prev === undefined) this.head = waiter;
+    else prev.next = waiter;
+    if (next === undefined) this.tail = waiter;
+    else next.prev = waiter;
   }
 
   /** Takes `waiter` out of the queue (its creation is the caller's business). */
