@@ -164,9 +164,11 @@ export class AsyncPool<T extends object> extends EventTarget {
     this.#core = core;
     core.events.target = this;
     // Acquire and release listeners move those calls off the fast paths.
-    this.#listeners = new ListenerRegistry(() =>
-      core.listening.follow(this.#listeners.mask)
-    );
+    this.#listeners = new ListenerRegistry({
+      register: (t, l, o) => super.addEventListener(t, l, o),
+      unregister: (t, l, o) => super.removeEventListener(t, l, o),
+      changed: () => core.listening.follow(this.#listeners.mask),
+    });
     const slots = core.slots;
     const lender: Lender<T> = {
       isLive: (obj, generation) => slots.isLive(obj, generation),
@@ -616,12 +618,7 @@ export class AsyncPool<T extends object> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
-    this.#listeners.add(
-      type,
-      listener,
-      options,
-      (t, l, o) => super.addEventListener(t, l, o),
-    );
+    this.#listeners.add(type, listener, options);
   }
 
   /**
@@ -666,12 +663,7 @@ export class AsyncPool<T extends object> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | EventListenerOptions,
   ): void {
-    this.#listeners.remove(
-      type,
-      listener,
-      options,
-      (t, l, o) => super.removeEventListener(t, l, o),
-    );
+    this.#listeners.remove(type, listener, options);
   }
 
   #describe(): string {
