@@ -6,9 +6,14 @@
  * This class is the public face: its documentation and the two fast paths.
  * When an idle object is ready and nothing optional is configured, `acquire`
  * is a pop plus one already-resolved promise and `release` a push that
- * returns a shared resolved promise. Everything else is told in
- * `_async_core.ts` as a story of the pool's parts: the slot table, the idle
- * store, the waiter queue, the creations in flight and the reaper.
+ * returns a shared resolved promise. Everything else is a part's job (the
+ * private `_async_*.ts` files), reached through the core
+ * (`_async_core.ts`: the state, the wiring, the serving of available
+ * objects): other acquires go to `_async_acquires.ts`, other ends of a
+ * borrow (reset, limits, discard, misuse, leaks) to `_async_returns.ts`,
+ * `drain` and `close` to `_async_shutdown.ts`, listeners to
+ * `_async_listening.ts` (through `_event_listeners.ts`), and handles get
+ * their lender from `_async_lender.ts`.
  *
  * Re-entrancy, "state first, then the callback": the pool commits its
  * bookkeeping before it calls `factory`, `reset`, `destroy`, `validate` or
@@ -28,7 +33,6 @@ import {
   AsyncContextHandle,
   AsyncOwnedHandle,
 } from "../handles/async_handle.ts";
-import type { Lender } from "../handles/lender.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
 import { AsyncCore } from "./_async_core.ts";
@@ -36,7 +40,7 @@ import { RESOLVED } from "./_async_returns.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
 import type { PoolEvent, PoolEventType } from "./pool_event.ts";
 import { hookInspect } from "../_inspect.ts";
-import { staleHandleError } from "./_misuse.ts";
+import { asyncLender } from "./_async_lender.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -170,23 +174,7 @@ export class AsyncPool<T extends object> extends EventTarget {
       changed: () => core.listening.follow(this.#listeners.mask),
     });
     const slots = core.slots;
-    const lender: Lender<T> = {
-      isLive: (obj, generation) => slots.isLive(obj, generation),
-      release: (obj, generation) =>
-        slots.isLive(obj, generation)
-          ? this.release(obj)
-          : Promise.reject(staleHandleError("release handle", generation)),
-      leaked: (obj, generation) => {
-        // A leaked owned handle: count it, tell onLeak, take the object back
-        // (unless onLeak released it). Never throws: it runs in a GC callback.
-        if (!slots.isLive(obj, generation)) return;
-        core.returns.leaked(obj, generation);
-        if (!slots.isLive(obj, generation)) return;
-        this.release(obj).catch((error) => {
-          console.error("fastalloc: releasing a leaked object failed", error);
-        });
-      },
-    };
+    const lender = asyncLender(core, (obj) => this.release(obj));
     this.#wrapContext = (obj) =>
       new AsyncContextHandle(lender, obj, slots.generationOf(obj));
     this.#wrapOwned = (obj) =>
