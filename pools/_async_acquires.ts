@@ -35,7 +35,21 @@ import {
 } from "./_async_waiters.ts";
 import { isThenable } from "./_scoped.ts";
 
-/** What the acquire paths ask of their pool. */
+/**
+ * What the acquire paths ask of their pool (the core is one).
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { AsyncCore } from "./_async_core.ts";
+ * import type { AcquiresOwner } from "./_async_acquires.ts";
+ *
+ * const core = new AsyncCore(undefined, { capacity: 1, factory: () => ({}) });
+ * const owner: AcquiresOwner<object> = core;
+ * console.log(owner.hasRoom(), owner.capacity); // true 1
+ * ```
+ */
 export interface AcquiresOwner<T extends object> {
   readonly capacity: number;
   readonly min: number;
@@ -62,7 +76,20 @@ export interface AcquiresOwner<T extends object> {
   settled(): void;
 }
 
-/** The parts and settings the acquire paths use. */
+/**
+ * The parts and settings the acquire paths use.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { AcquiresParts } from "./_async_acquires.ts";
+ *
+ * type Needs = keyof AcquiresParts<object>;
+ * const limit: Needs = "maxWaiters";
+ * console.log(limit); // maxWaiters
+ * ```
+ */
 export interface AcquiresParts<T extends object> {
   readonly checker: Checker<T>;
   readonly creations: Creations<T>;

@@ -57,8 +57,19 @@ import {
 
 /**
  * The state of one `AsyncPool`, its parts, and the serving of available
- * objects (fields the fast paths read are plain properties). `T` is the
- * pooled object type.
+ * objects (fields the fast paths read are plain properties).
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { AsyncCore } from "./_async_core.ts";
+ *
+ * const core = new AsyncCore(undefined, { capacity: 2, min: 1, factory: () => ({}) });
+ * console.log(core.idle.count, core.inUse); // 1 0
+ * await core.shutdown.close(undefined);
+ * console.log(core.closed, core.idle.count); // true 0
+ * ```
  */
 export class AsyncCore<T extends object> {
   /** Non-zero when acquire must take the general path. */

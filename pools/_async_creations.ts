@@ -40,7 +40,20 @@ export interface CreationOwner<T extends object> {
   late(obj: T): void;
 }
 
-/** What creations work with. */
+/**
+ * What creations work with.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { CreationParts } from "./_async_creations.ts";
+ *
+ * type Needs = keyof CreationParts<object>;
+ * const callback: Needs = "factory";
+ * console.log(callback); // factory
+ * ```
+ */
 export interface CreationParts<T extends object> {
   /** Makes one object; gets the creation's signal. */
   readonly factory: (signal: AbortSignal) => T | Promise<T>;

@@ -17,7 +17,20 @@ import type { EventSink } from "./_async_events.ts";
 /** Shared by every call that finishes synchronously: no allocation. */
 const DONE: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
-/** What a destroyer works with. */
+/**
+ * What a destroyer works with.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { DestroyerParts } from "./_async_destroyer.ts";
+ *
+ * type Needs = keyof DestroyerParts<object>;
+ * const callback: Needs = "destroy";
+ * console.log(callback); // destroy
+ * ```
+ */
 export interface DestroyerParts<T extends object> {
   /** The pool's `destroy` callback, if any. */
   readonly destroy: ((obj: T) => void | Promise<void>) | undefined;

@@ -12,7 +12,21 @@ import type { Returns } from "./_async_returns.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { staleHandleError } from "./_misuse.ts";
 
-/** The parts of a pool its lender uses. */
+/**
+ * The parts of a pool its lender uses (the core has them).
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { AsyncCore } from "./_async_core.ts";
+ * import type { LenderParts } from "./_async_lender.ts";
+ *
+ * const core = new AsyncCore(undefined, { capacity: 1, factory: () => ({}) });
+ * const parts: LenderParts<object> = core;
+ * console.log(parts.slots.live); // 0
+ * ```
+ */
 export interface LenderParts<T extends object> {
   readonly slots: SlotTable<T>;
   readonly returns: Returns<T>;

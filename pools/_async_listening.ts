@@ -14,7 +14,17 @@ import type { SlotTable } from "./_async_slots.ts";
 import type { Timing } from "./_async_waiters.ts";
 import { MODE_EVENTS } from "./_modes.ts";
 
-/** The mode bits listeners switch: the pool's fast-path gates. */
+/**
+ * The mode bits listeners switch: the pool's fast-path gates.
+ *
+ * @example
+ * ```ts
+ * import type { Modes } from "./_async_listening.ts";
+ *
+ * const modes: Modes = { acquireMode: 0, releaseMode: 0 };
+ * console.log(modes.acquireMode === 0); // true: the fast path is open
+ * ```
+ */
 export interface Modes {
   /** Non-zero when acquire must take the general path. */
   acquireMode: number;

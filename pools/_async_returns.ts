@@ -21,10 +21,32 @@ import type { SlotTable } from "./_async_slots.ts";
 import { misuseError } from "./_misuse.ts";
 import { isThenable } from "./_scoped.ts";
 
-/** Shared by every release that finishes synchronously: no allocation. */
+/**
+ * Shared by every release that finishes synchronously: no allocation.
+ *
+ * @example
+ * ```ts
+ * import { RESOLVED } from "./_async_returns.ts";
+ *
+ * await RESOLVED; // already settled
+ * console.log(RESOLVED instanceof Promise); // true
+ * ```
+ */
 export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
-/** What the ends of borrows ask of their pool. */
+/**
+ * What the ends of borrows ask of their pool (the core is one).
+ *
+ * @example
+ * ```ts
+ * import { AsyncCore } from "./_async_core.ts";
+ * import type { ReturnsOwner } from "./_async_returns.ts";
+ *
+ * const core = new AsyncCore(undefined, { capacity: 1, factory: () => ({}) });
+ * const owner: ReturnsOwner = core;
+ * console.log(owner.inUse, owner.closed); // 0 false
+ * ```
+ */
 export interface ReturnsOwner {
   /** Objects lent now (a return counts it down). */
   inUse: number;
@@ -38,7 +60,20 @@ export interface ReturnsOwner {
   settled(): void;
 }
 
-/** The callbacks and parts the ends of borrows use. */
+/**
+ * The callbacks and parts the ends of borrows use.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { ReturnsParts } from "./_async_returns.ts";
+ *
+ * type Needs = keyof ReturnsParts<object>;
+ * const reset: Needs = "reset";
+ * console.log(reset); // reset
+ * ```
+ */
 export interface ReturnsParts<T extends object> {
   readonly slots: SlotTable<T>;
   readonly stats: StatsCollector | undefined;

@@ -19,7 +19,19 @@ import { deadline } from "./_async_timers.ts";
 /** `drain` and `close` take no signal. */
 const NO_SIGNAL: { signal: boolean } = { signal: false };
 
-/** What stopping asks of its pool. */
+/**
+ * What stopping asks of its pool (the core is one).
+ *
+ * @example
+ * ```ts
+ * import { AsyncCore } from "./_async_core.ts";
+ * import type { ShutdownOwner } from "./_async_shutdown.ts";
+ *
+ * const core = new AsyncCore(undefined, { capacity: 1, factory: () => ({}) });
+ * const owner: ShutdownOwner = core;
+ * console.log(owner.quiet(), owner.failures()); // true undefined
+ * ```
+ */
 export interface ShutdownOwner {
   /** Objects lent now. */
   readonly inUse: number;

@@ -93,7 +93,20 @@ export function timedOutWaiting(ms: number): PoolTimeoutError {
   );
 }
 
-/** The error of an acquire refused because its pool is closed or draining. */
+/**
+ * The error of an acquire refused because its pool is closed or draining.
+ *
+ * @param closed Whether it is closed (else draining).
+ * @returns The error to reject with.
+ *
+ * @example
+ * ```ts
+ * import { closedForAcquire } from "./_async_waiters.ts";
+ *
+ * console.log(closedForAcquire(false).message);
+ * // Cannot acquire from pool: it is draining
+ * ```
+ */
 export function closedForAcquire(closed: boolean): PoolClosedError {
   return new PoolClosedError(
     closed

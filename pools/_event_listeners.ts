@@ -63,7 +63,23 @@ function captureOf(
       Boolean(options.capture);
 }
 
-/** How a registry reaches its target, and whom it tells of changes. */
+/**
+ * How a registry reaches its target, and whom it tells of changes.
+ *
+ * @example
+ * ```ts
+ * import { ListenerRegistry, type RegistryOptions } from "./_event_listeners.ts";
+ *
+ * const target = new EventTarget();
+ * const options: RegistryOptions = {
+ *   register: (t, l, o) => target.addEventListener(t, l, o),
+ *   unregister: (t, l, o) => target.removeEventListener(t, l, o),
+ * };
+ * const registry = new ListenerRegistry(options);
+ * registry.add("acquire", () => {}, undefined);
+ * console.log(registry.mask); // 16
+ * ```
+ */
 export interface RegistryOptions {
   /** The target's own `addEventListener` (its `super` method). */
   register: Register;
@@ -76,7 +92,25 @@ export interface RegistryOptions {
   changed?: () => void;
 }
 
-/** The pool event types that have listeners now, as a bit mask. */
+/**
+ * The pool event types that have listeners now, as a bit mask.
+ *
+ * @example
+ * ```ts
+ * import { EVENT_BITS, ListenerRegistry } from "./_event_listeners.ts";
+ *
+ * const target = new EventTarget();
+ * const registry = new ListenerRegistry({
+ *   register: (t, l, o) => target.addEventListener(t, l, o),
+ *   unregister: (t, l, o) => target.removeEventListener(t, l, o),
+ * });
+ * const log = () => {};
+ * registry.add("release", log, { once: true });
+ * console.log(registry.mask === EVENT_BITS.release); // true
+ * registry.remove("release", log, undefined);
+ * console.log(registry.mask); // 0
+ * ```
+ */
 export class ListenerRegistry {
   /** Per event type: the listeners without capture, then those with. */
   #byType = new Map<string, [Map<Listener, Entry>, Map<Listener, Entry>]>();
