@@ -250,9 +250,11 @@ export class AsyncCore<T extends object> {
       if (this.closed) this.#giveUp(waiter, closedForAcquire(this.closed));
     }
     if (!ok) {
-      this.#destroyer.slot(slot);
-      // It was first in line when its object was taken: it stays first.
+      // It was first in line when its object was taken: it stays first. In
+      // line before destroy runs (state first), so a close from destroy
+      // rejects it with the others.
       if (waiter !== undefined && !waiter.settled) this.waiters.unshift(waiter);
+      this.#destroyer.slot(slot);
       this.replenish();
     } else if (waiter === undefined || waiter.settled) {
       this.serve(slot, true);

@@ -1006,6 +1006,25 @@ describe("AsyncPool validation and limits", () => {
     await pool.close();
   });
 
+  it("a waiter whose object failed an async validate is rejected when destroy closes the pool", async () => {
+    const verdict = new Deferred<boolean>();
+    const pool: AsyncPool<object> = new AsyncPool({
+      capacity: 1,
+      factory: () => ({}),
+      validate: () => verdict.promise,
+      destroy: () => {
+        void pool.close();
+      },
+    });
+    await pool.release(await pool.acquire()); // idle, validated when lent again
+    const waiting = pool.acquire();
+    verdict.resolve(false); // destroyed; its destroy closes the pool
+    assert.equal(await state(waiting), "rejected", "it does not wait forever");
+    await assert.rejects(waiting, PoolClosedError);
+    assert.equal(pool.pending, 0);
+    await pool.close();
+  });
+
   it("a waiter that times out during validation gets nothing; the valid object is kept", async () => {
     const gate = new Deferred<boolean>();
     const pool = new AsyncPool({
