@@ -145,7 +145,8 @@ export class AsyncCore<T extends object> {
           this.settled();
         },
         failed: (waiter, error) => {
-          if (waiter !== undefined) this.#giveUp(waiter, error);
+          // Creations only hold the waiters this core bound them to.
+          if (waiter !== undefined) this.#giveUp(waiter as Waiter<T>, error);
           // Room was freed: cover waiters not covered before. Each attempt
           // is for a waiter that asked, so this never loops on its own.
           this.dispatch();

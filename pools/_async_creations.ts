@@ -18,7 +18,6 @@ import { PoolConfigurationError, PoolTimeoutError } from "../errors.ts";
 import type { StatsCollector } from "../stats/stats_collector.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
-import type { Waiter } from "./_async_waiters.ts";
 import { isThenable } from "./_scoped.ts";
 import type { EventSink } from "./_async_events.ts";
 import { checkCreated } from "./_check_created.ts";
@@ -30,12 +29,32 @@ export const FAILED = -2;
 /** `make()`: the pool closed during the call; nothing to lend. */
 export const GIVEN_UP = -3;
 
+/**
+ * A waiter as creations see it: the link to the creation made for it. (The
+ * pool's waiters are these; creations need nothing else of them, so this
+ * module does not depend on the waiter queue.)
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { Covered } from "./_async_creations.ts";
+ *
+ * const waiter: Covered<object> = { creation: undefined };
+ * console.log(waiter.creation === undefined); // true: not covered yet
+ * ```
+ */
+export interface Covered<T extends object> {
+  /** The creation made for it, if any. */
+  creation: Creation<T> | undefined;
+}
+
 /** What creations report back to their pool. */
 export interface CreationOwner<T extends object> {
   /** A creation made the object in `slot` (idle, even generation): use it. */
   arrived(slot: number): void;
   /** The creation for `waiter` (if any) failed, or timed out, with `error`. */
-  failed(waiter: Waiter<T> | undefined, error: unknown): void;
+  failed(waiter: Covered<T> | undefined, error: unknown): void;
   /** What a given-up creation still produced: destroy it. */
   late(obj: T): void;
 }
@@ -68,7 +87,7 @@ export interface CreationParts<T extends object> {
 export class Creation<T extends object> {
   readonly creations: Creations<T>;
   /** The waiter it is for (only once it returned a promise). */
-  waiter: Waiter<T> | undefined = undefined;
+  waiter: Covered<T> | undefined = undefined;
   readonly controller: AbortController = new AbortController();
   timer: unknown = undefined;
   /** Given up: its place is free and what it still produces is destroyed. */
@@ -158,7 +177,7 @@ export class Creations<T extends object> {
    * follows its promise: in that order, so its outcome always finds it bound
    * (some hosts run promise jobs when a timer is made).
    */
-  track(waiter: Waiter<T> | undefined): void {
+  track(waiter: Covered<T> | undefined): void {
     const creation = this.#started!;
     const made = this.#startedMade!;
     this.#started = this.#startedMade = undefined;
@@ -256,7 +275,7 @@ export class Creations<T extends object> {
   }
 
   /** Binds `creation` to `waiter`, or makes it spare when there is none. */
-  bind(creation: Creation<T>, waiter: Waiter<T> | undefined): void {
+  bind(creation: Creation<T>, waiter: Covered<T> | undefined): void {
     creation.waiter = waiter;
     if (waiter === undefined) {
       this.spare.add(creation);
@@ -277,7 +296,7 @@ export class Creations<T extends object> {
    * Ends `creation` (settled, timed out or given up): frees its place, stops
    * its timer, and gives back the waiter it was for. Idempotent.
    */
-  end(creation: Creation<T>): Waiter<T> | undefined {
+  end(creation: Creation<T>): Covered<T> | undefined {
     if (!this.#all.delete(creation)) return undefined;
     this.count--;
     if (creation.timer !== undefined) {
