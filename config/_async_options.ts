@@ -1,6 +1,7 @@
 /**
- * Validation of the options of {@linkcode AsyncPool} and of its `acquire`,
- * private to the library. The pool checks its options once, in its
+ * Validation of the options of {@linkcode AsyncPool}, private to the library
+ * (the options of its `acquire`, `drain` and `close` are checked by
+ * `_wait_options.ts`). The pool checks its options once, in its
  * constructor, so a bad value fails early with a message that names the
  * option and quotes the value.
  *
@@ -36,17 +37,10 @@ import {
   checkType,
   validateStatistics,
 } from "./_options.ts";
-import type {
-  AcquireOptions,
-  AsyncPoolOptions,
-  DrainOptions,
-} from "./async_options.ts";
-
-/**
- * The longest delay a timer can have (about 24.8 days): `setTimeout` fires at
- * once for anything longer, so longer timeouts are rejected, not shortened.
- */
-const MAX_TIMER_MS = 2_147_483_647;
+import type { AsyncPoolOptions } from "./async_options.ts";
+// setTimeout fires at once for a delay above MAX_TIMER_MS, so a longer
+// option is rejected, not shortened.
+import { MAX_TIMER_MS } from "./_wait_options.ts";
 
 /**
  * {@linkcode AsyncPoolOptions} after validation: every default filled in.
@@ -121,8 +115,6 @@ const ASYNC_KEYS: readonly string[] = [
   "healthCheckInterval",
   "leakTimeout",
 ];
-
-const ACQUIRE_KEYS: readonly string[] = ["signal", "timeout"];
 
 /**
  * Returns a timer delay in milliseconds: `undefined` when absent or
@@ -305,117 +297,4 @@ function checkReset<T>(
     }
     return fn.call(obj) as void | Promise<void>;
   };
-}
-
-/**
- * Validates the options of one `AsyncPool.acquire` call.
- *
- * @param options The options as given (`undefined` for none).
- * @param fallbackTimeout The pool's `acquireTimeout`, used when none is given.
- * @returns The signal, if any, and the time limit in ms (`undefined` for none).
- * @throws {TypeError} If `options` is not an object, has an unknown key, or
- * `signal` is not an `AbortSignal`.
- * @throws {RangeError} If `timeout` is not a positive number up to 2147483647 or `Infinity`.
- *
- * @example
- * ```ts
- * import { validateAcquireOptions } from "./_async_options.ts";
- *
- * console.log(validateAcquireOptions({ timeout: Infinity }, 50).timeout); // undefined
- * console.log(validateAcquireOptions(undefined, 50).timeout); // 50
- * ```
- */
-export function validateAcquireOptions(
-  options: AcquireOptions | undefined,
-  fallbackTimeout: number | undefined,
-): { signal: AbortSignal | undefined; timeout: number | undefined } {
-  if (options === undefined) {
-    return { signal: undefined, timeout: fallbackTimeout };
-  }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot acquire from pool: options ${quote(options)} are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!ACQUIRE_KEYS.includes(key)) {
-      throw new TypeError(
-        `Cannot acquire from pool: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-  const { signal, timeout } = options;
-  if (
-    signal !== undefined &&
-    (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal))
-  ) {
-    throw new TypeError(
-      `Cannot acquire from pool: signal ${quote(signal)} is not an AbortSignal`,
-    );
-  }
-  if (timeout === undefined) return { signal, timeout: fallbackTimeout };
-  if (
-    typeof timeout !== "number" || !(timeout > 0) ||
-    (timeout > MAX_TIMER_MS && timeout !== Infinity)
-  ) {
-    throw new RangeError(
-      `Cannot acquire from pool: timeout ${
-        quote(timeout)
-      } is not a positive number of ms up to ${
-        quote(MAX_TIMER_MS)
-      } or Infinity`,
-    );
-  }
-  return { signal, timeout: timeout === Infinity ? undefined : timeout };
-}
-
-/**
- * Validates the options of `AsyncPool.drain` or `AsyncPool.close`.
- *
- * @param options The options as given (`undefined` for none).
- * @param what The method, for messages: `"drain"` or `"close"`.
- * @returns The time limit in ms (`undefined` for none).
- * @throws {TypeError} If `options` is not an object or has an unknown key.
- * @throws {RangeError} If `timeout` is not a positive number up to 2147483647 or `Infinity`.
- *
- * @example
- * ```ts
- * import { validateDrainOptions } from "./_async_options.ts";
- *
- * console.log(validateDrainOptions({ timeout: 500 }, "close")); // 500
- * console.log(validateDrainOptions(undefined, "drain")); // undefined
- * ```
- */
-export function validateDrainOptions(
-  options: DrainOptions | undefined,
-  what: "drain" | "close",
-): number | undefined {
-  if (options === undefined) return undefined;
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot ${what} pool: options ${quote(options)} are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== "timeout") {
-      throw new TypeError(
-        `Cannot ${what} pool: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-  const timeout = options.timeout;
-  if (timeout === undefined) return undefined;
-  if (
-    typeof timeout !== "number" || !(timeout > 0) ||
-    (timeout > MAX_TIMER_MS && timeout !== Infinity)
-  ) {
-    throw new RangeError(
-      `Cannot ${what} pool: timeout ${
-        quote(timeout)
-      } is not a positive number of ms up to ${
-        quote(MAX_TIMER_MS)
-      } or Infinity`,
-    );
-  }
-  return timeout === Infinity ? undefined : timeout;
 }

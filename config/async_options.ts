@@ -186,8 +186,9 @@ export interface AsyncPoolOptions<T> {
 export interface DrainOptions {
   /**
    * How long to wait for every borrow to come back, in milliseconds: a
-   * positive number up to 2147483647, or `Infinity` for no limit (the
-   * default). When it runs out the call rejects with `PoolTimeoutError`.
+   * number from 0 to 2147483647, or `Infinity` for no limit (the default).
+   * When it runs out the call rejects with `PoolTimeoutError`; 0 does not
+   * wait: the call rejects at once unless nothing is out.
    */
   timeout?: number;
 }

@@ -1,8 +1,11 @@
 /**
- * The engine behind {@linkcode AsyncPool}, private to `pools/`: every path
- * the two fast paths do not take, told as a story of the parts — the slot
- * table, the idle store, the waiter queue, the creations in flight, the
- * checks, the destroyer and the reaper (`_async_*.ts`).
+ * The engine behind {@linkcode AsyncPool}, private to `pools/`: the pool's
+ * state, its parts wired together, and how an available object is served.
+ * The parts (`_async_*.ts`): the slot table, the idle store, the waiter
+ * queue, the creations in flight, the checks, the destroyer and the reaper;
+ * the acquires off the fast path (`_async_acquires.ts`), the ends of borrows
+ * (`_async_returns.ts`), drain and close (`_async_shutdown.ts`) and the
+ * listeners (`_async_listening.ts`).
  *
  * An available object is served: to the first waiter, else idle; waiters
  * nothing idle can serve are covered by creations while there is room;
@@ -13,67 +16,60 @@
  * @module
  */
 
-import type {
-  AcquireOptions,
-  AsyncPoolOptions,
-  DrainOptions,
-} from "../config/async_options.ts";
-import {
-  validateAcquireOptions,
-  validateAsyncPoolOptions,
-  validateDrainOptions,
-} from "../config/_async_options.ts";
-import type { LeakInfo, PoolType } from "../config/options.ts";
-import {
-  PoolClosedError,
-  PoolEmptyError,
-  PoolTimeoutError,
-} from "../errors.ts";
+import type { AsyncPoolOptions } from "../config/async_options.ts";
+import { validateAsyncPoolOptions } from "../config/_async_options.ts";
+import type { PoolType } from "../config/options.ts";
+import { PoolClosedError } from "../errors.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
-import { quote } from "../quote.ts";
+import { nowNs } from "../_clock.ts";
 import { isThenable } from "./_scoped.ts";
 import { SlotTable } from "./_async_slots.ts";
 import { IdleStore } from "./_async_idle.ts";
 import {
+  closedForAcquire,
   closedWhileWaiting,
-  NO_TIMING,
   timedOutWaiting,
   type Timing,
   type Waiter,
   type WaiterOwner,
   WaiterQueue,
 } from "./_async_waiters.ts";
-import { Creations, FAILED, GIVEN_UP, PENDING } from "./_async_creations.ts";
+import { Creations, FAILED, PENDING } from "./_async_creations.ts";
 import { Reaper } from "./_async_reaper.ts";
-import { deadline } from "./_async_timers.ts";
 import { Checker } from "./_async_checks.ts";
 import { Destroyer } from "./_async_destroyer.ts";
 import { EV, EventSink } from "./_async_events.ts";
-import { BorrowWatch, captureStack } from "./_async_borrows.ts";
-
-/** Non-zero modes send acquire or release down the general path. */
-export const MODE_CLOSED = 1;
-const MODE_STATS = 2;
-const MODE_VALIDATE = 4;
-const MODE_LIMITS = 8;
-const MODE_RESET = 16;
-const MODE_IDLE = 32;
-const MODE_FIFO = 64;
-/** Set while acquire (or release) has an event listener. */
-export const MODE_EVENTS = 128;
-
-/** Shared by every release that finishes synchronously: no allocation. */
-export const RESOLVED: Promise<void> = /* @__PURE__ */ Promise.resolve();
-
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
+import { Listening } from "./_async_listening.ts";
+import { Returns } from "./_async_returns.ts";
+import { Shutdown } from "./_async_shutdown.ts";
+import { Acquires } from "./_async_acquires.ts";
+import {
+  MODE_CLOSED,
+  MODE_FIFO,
+  MODE_IDLE,
+  MODE_LIMITS,
+  MODE_RESET,
+  MODE_STATS,
+  MODE_VALIDATE,
+} from "./_modes.ts";
 
 /**
- * The state and general paths of one `AsyncPool` (fields the fast paths read
- * are plain properties). `T` is the pooled object type.
+ * The state of one `AsyncPool`, its parts, and the serving of available
+ * objects (fields the fast paths read are plain properties).
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { AsyncCore } from "./_async_core.ts";
+ *
+ * const core = new AsyncCore(undefined, { capacity: 2, min: 1, factory: () => ({}) });
+ * console.log(core.idle.count, core.inUse); // 1 0
+ * await core.shutdown.close(undefined);
+ * console.log(core.closed, core.idle.count); // true 0
+ * ```
  */
 export class AsyncCore<T extends object> {
   /** Non-zero when acquire must take the general path. */
@@ -88,25 +84,22 @@ export class AsyncCore<T extends object> {
   inUse = 0;
   closed = false;
   readonly events: EventSink<T> = new EventSink();
-  readonly #leakTimeout: number | undefined;
-  /** Borrow records (lend times, stacks), while a listener needs them. */
-  #watch: BorrowWatch | undefined = undefined;
+  /** The listeners, as they affect the paths. */
+  readonly listening: Listening<T>;
+  /** The ends of borrows the fast release path does not take. */
+  readonly returns: Returns<T>;
+  /** Drain and close. */
+  readonly shutdown: Shutdown;
+  /** The acquires the fast path does not take. */
+  readonly acquires: Acquires<T>;
 
   #creations: Creations<T>;
   #reaper: Reaper | undefined;
-  #type: PoolType<T> | undefined;
   #checker: Checker<T>;
   #destroyer: Destroyer<T>;
-  #reset: ((obj: T) => void | Promise<void>) | undefined;
-  #onLeak: ((info: LeakInfo<unknown>) => void) | undefined;
-  #acquireTimeout: number | undefined;
-  #maxWaiters: number;
   #stats: StatsCollector | undefined;
   /** Waiters whose object is being validated (out of the queue). */
   #assigned: Set<Waiter<T>> = new Set();
-  #draining = false;
-  #closing: Promise<void> | undefined = undefined;
-  #quiet: PromiseWithResolvers<void> | undefined = undefined;
   #waiterOwner: WaiterOwner<T>;
 
   constructor(
@@ -114,14 +107,8 @@ export class AsyncCore<T extends object> {
     options: AsyncPoolOptions<T>,
   ) {
     const settings = validateAsyncPoolOptions(type, options, "AsyncPool");
-    this.#leakTimeout = settings.leakTimeout;
     this.capacity = settings.capacity;
     this.min = settings.min;
-    this.#type = settings.type;
-    this.#reset = settings.reset;
-    this.#onLeak = settings.onLeak;
-    this.#acquireTimeout = settings.acquireTimeout;
-    this.#maxWaiters = settings.maxWaiters;
     const timed = settings.idleTimeout !== undefined ||
       settings.healthCheckInterval !== undefined;
     this.slots = new SlotTable(
@@ -141,33 +128,33 @@ export class AsyncCore<T extends object> {
       settings,
       (slot, ok, waiter) => this.#verdict(slot, ok, waiter),
     );
-    this.#destroyer = new Destroyer(
-      settings.destroy,
-      this.slots,
-      this.#stats,
-      () => this.#checkQuiet(),
-      this.events,
-    );
+    // The books every part keeps: objects, statistics, events.
+    const books = {
+      slots: this.slots,
+      stats: this.#stats,
+      events: this.events,
+    };
+    this.#destroyer = new Destroyer(() => this.settled(), {
+      ...books,
+      destroy: settings.destroy,
+    });
     this.#creations = new Creations(
-      settings.create,
-      settings.createTimeout,
-      this.slots,
-      this.#stats,
       {
         arrived: (slot) => {
           this.serve(slot, true);
-          this.#checkQuiet();
+          this.settled();
         },
         failed: (waiter, error) => {
-          if (waiter !== undefined) this.#giveUp(waiter, error);
+          // Creations only hold the waiters this core bound them to.
+          if (waiter !== undefined) this.#giveUp(waiter as Waiter<T>, error);
           // Room was freed: cover waiters not covered before. Each attempt
           // is for a waiter that asked, so this never loops on its own.
-          this.#dispatch();
-          this.#checkQuiet();
+          this.dispatch();
+          this.settled();
         },
         late: (obj) => this.#destroyer.late(obj),
       },
-      this.events,
+      { ...books, factory: settings.create, timeout: settings.createTimeout },
     );
     const limits = settings.maxUses !== undefined ||
         settings.maxLifetime !== undefined
@@ -189,6 +176,31 @@ export class AsyncCore<T extends object> {
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };
+    this.listening = new Listening(this, {
+      ...books,
+      leakTimeout: settings.leakTimeout,
+    });
+    const parts = {
+      ...books,
+      checker: this.#checker,
+      destroyer: this.#destroyer,
+      creations: this.#creations,
+    };
+    this.returns = new Returns(this, {
+      ...parts,
+      listening: this.listening,
+      type: settings.type,
+      reset: settings.reset,
+      onLeak: settings.onLeak,
+    });
+    this.acquires = new Acquires(this, {
+      ...parts,
+      assigned: this.#assigned,
+      waiterOwner: this.#waiterOwner,
+      acquireTimeout: settings.acquireTimeout,
+      maxWaiters: settings.maxWaiters,
+    });
+    this.shutdown = new Shutdown(this);
     if (timed) {
       this.#reaper = new Reaper(
         {
@@ -201,187 +213,18 @@ export class AsyncCore<T extends object> {
         settings.healthCheckInterval,
       );
     }
-    this.#fillTo(settings.preInitialize ? this.capacity : this.min, true);
+    this.fillTo(settings.preInitialize ? this.capacity : this.min, true);
   }
 
-  // ---- acquire -------------------------------------------------------------
+  // ---- lending ------------------------------------------------------------
 
-  /** Every acquire the fast path does not take; never throws, only rejects. */
-  acquireGeneral(options: AcquireOptions | undefined): Promise<T> {
-    let signal: AbortSignal | undefined;
-    let timeout = this.#acquireTimeout;
-    if (options !== undefined) {
-      try {
-        ({ signal, timeout } = validateAcquireOptions(options, timeout));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (this.#draining) return Promise.reject(this.#closedError());
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const promise = this.#acquireOrWait(
-      signal,
-      timeout,
-      this.#timing(AsyncCore.prototype.acquireGeneral),
-    );
-    // Objects dropped on the way (expired, invalid) are replaced up to min.
-    this.#fillTo(this.min, false);
-    return promise;
-  }
-
-  #acquireOrWait(
-    signal: AbortSignal | undefined,
-    timeout: number | undefined,
-    timing: Timing,
-  ): Promise<T> {
-    if (this.waiters.head === undefined) {
-      // Nobody is ahead: an idle object, or a new one, may serve at once.
-      while (this.idle.count > 0) {
-        const slot = this.idle.take();
-        if (this.#checker.expired(slot)) {
-          this.#destroyer.slot(slot);
-        } else if (!this.#checker.needsCheck(slot)) {
-          return this.slots.ready[this.#lend(slot, timing)]!;
-        } else {
-          const verdict = this.#checker.check(slot);
-          if (isThenable(verdict)) {
-            const waiter = this.#open(signal, timeout, timing);
-            this.#assigned.add(waiter);
-            this.#checker.await(slot, verdict, waiter);
-            return waiter.promise;
-          }
-          if (verdict && !this.#draining) {
-            return this.slots.ready[this.#lend(slot, timing)]!;
-          }
-          if (verdict) this.serve(slot, true);
-          else this.#destroyer.slot(slot);
-        }
-        // A callback may have closed the pool: this acquire fails at once.
-        if (this.#draining) {
-          this.#checkQuiet();
-          return Promise.reject(this.#closedError());
-        }
-      }
-      if (this.#creations.spare.size === 0 && this.#hasRoom()) {
-        const made = this.#creations.make();
-        if (made >= 0) return this.slots.ready[this.#lend(made, timing)]!;
-        if (made === FAILED) {
-          const error = this.#creations.takeFailure();
-          this.#dispatch(); // for acquires the factory made re-entrantly
-          return Promise.reject(error);
-        }
-        if (made === GIVEN_UP) return Promise.reject(this.#closedError());
-        const waiter = this.#open(signal, timeout, timing);
-        this.waiters.push(waiter);
-        this.#creations.track(waiter);
-        return waiter.promise;
-      }
-    }
-    const room = this.#creations.spare.size > 0 || this.#hasRoom();
-    if (!room) {
-      this.#stats?.recordExhaustion();
-      if (this.waiters.pending >= this.#maxWaiters) {
-        return Promise.reject(
-          new PoolEmptyError(
-            `Cannot acquire from pool: all ${
-              quote(this.capacity)
-            } objects are in use and ${
-              quote(this.waiters.pending)
-            } acquires are already waiting (maxWaiters ${
-              quote(this.#maxWaiters)
-            })`,
-          ),
-        );
-      }
-    }
-    const waiter = this.#open(signal, timeout, timing);
-    this.waiters.push(waiter);
-    if (room) this.#dispatch();
-    return waiter.promise;
-  }
-
-  /** `AsyncPool.tryAcquire`. */
-  tryAcquire(): T | undefined {
-    if (this.#draining) throw this.#closedError();
-    if (this.waiters.head !== undefined) return undefined;
-    const timing = this.#timing(AsyncCore.prototype.tryAcquire);
-    while (this.idle.count > 0) {
-      const slot = this.idle.take();
-      let verdict: boolean | PromiseLike<unknown> = !this.#checker.expired(
-        slot,
-      );
-      if (verdict && this.#checker.needsCheck(slot)) {
-        verdict = this.#checker.check(slot);
-      }
-      if (isThenable(verdict)) {
-        this.#checker.await(slot, verdict, undefined);
-        return undefined;
-      }
-      if (verdict && !this.#draining) {
-        return this.slots.objects[this.#lend(slot, timing)];
-      }
-      if (verdict) {
-        this.serve(slot, true);
-      } else {
-        this.#destroyer.slot(slot);
-        this.#replenish();
-      }
-      if (this.#draining) {
-        this.#checkQuiet();
-        throw this.#closedError();
-      }
-    }
-    if (!this.#hasRoom()) this.#stats?.recordExhaustion();
-    return undefined;
-  }
-
-  /**
-   * The timing of one acquire; with `leakTimeout` and an `overdue` listener
-   * also its caller's stack (without the pool's frames, from `entry` up).
-   */
-  #timing(entry: unknown): Timing {
-    const stats = this.#stats;
-    const stack = this.#watch?.leakTimeout !== undefined
-      ? captureStack(entry)
-      : undefined;
-    // Without statistics the clock is read only once an acquire waits
-    // (`#open`): one served at once waited 0 ms.
-    if (stats === undefined) {
-      return stack === undefined
-        ? NO_TIMING
-        : { started: 0, sampled: false, stack };
-    }
-    return stack === undefined
-      ? { started: nowNs(), sampled: stats.sampleAllocation() }
-      : { started: nowNs(), sampled: stats.sampleAllocation(), stack };
-  }
-
-  #hasRoom(): boolean {
+  /** Whether one more object may be made. */
+  hasRoom(): boolean {
     return this.slots.live + this.#creations.count < this.capacity;
   }
 
-  #open(
-    signal: AbortSignal | undefined,
-    timeout: number | undefined,
-    timing: Timing,
-  ): Waiter<T> {
-    if (timing.started === 0 && (this.events.mask & EV.acquire) !== 0) {
-      // An acquire listener wants this wait's length: it starts now.
-      timing = { started: nowNs(), sampled: false, stack: timing.stack };
-    }
-    return this.waiters.open(this.#waiterOwner, signal, timeout, timing);
-  }
-
-  #closedError(): PoolClosedError {
-    return new PoolClosedError(
-      this.closed
-        ? "Cannot acquire from pool: it is closed"
-        : "Cannot acquire from pool: it is draining",
-    );
-  }
-
   /** Marks the idle or fresh object in `slot` lent and counts it. */
-  #lend(slot: number, timing: Timing): number {
+  lend(slot: number, timing: Timing): number {
     const slots = this.slots;
     slots.generations[slot]! += 1;
     slots.uses[slot]! += 1;
@@ -393,64 +236,9 @@ export class AsyncCore<T extends object> {
     }
     const mask = this.events.mask;
     if ((mask & (EV.acquire | EV.release | EV.overdue)) !== 0) {
-      this.#lent(slot, timing, mask);
+      this.listening.lent(slot, timing, mask);
     }
     return slot;
-  }
-
-  // ---- events ------------------------------------------------------------------
-
-  /**
-   * Follows the listeners (on every change of their mask): which calls
-   * leave the fast paths, and whether borrows are recorded and watched.
-   */
-  listened(mask: number): void {
-    this.events.mask = mask;
-    const overdue = this.#leakTimeout !== undefined &&
-      (mask & EV.overdue) !== 0;
-    // Acquire listeners, and borrows to record (release's heldMs, overdue),
-    // move acquire off the fast path; release listeners move release.
-    const a = (mask & (EV.acquire | EV.release)) !== 0 || overdue
-      ? MODE_EVENTS
-      : 0;
-    const r = (mask & EV.release) !== 0 ? MODE_EVENTS : 0;
-    this.acquireMode = (this.acquireMode & ~MODE_EVENTS) | a;
-    this.releaseMode = (this.releaseMode & ~MODE_EVENTS) | r;
-    if (overdue || (mask & EV.release) !== 0) {
-      this.#watch ??= new BorrowWatch({
-        generations: () => this.slots.generations,
-        overdue: (slot, heldMs, stack) => {
-          const object = this.slots.objects[slot]!;
-          this.events.send(
-            "overdue",
-            stack === undefined
-              ? { object, heldMs }
-              : { object, heldMs, stack },
-          );
-        },
-      });
-    }
-    const watch = this.#watch;
-    if (watch !== undefined) {
-      watch.leakTimeout = overdue ? this.#leakTimeout : undefined;
-      if (!overdue) watch.stop();
-    }
-  }
-
-  /** Tells `acquire` listeners; records the borrow for `heldMs` and overdue. */
-  #lent(slot: number, timing: Timing, mask: number): void {
-    const watch = this.#watch;
-    const record = watch !== undefined &&
-      (mask & (EV.release | EV.overdue)) !== 0;
-    // The clock is read only when a time is needed: a record (for heldMs and
-    // overdue), or the wait of an acquire that waited (or is timed).
-    const now = record || timing.started !== 0 ? nowNs() : 0;
-    if (record) {
-      watch.lent(slot, this.slots.generations[slot]!, timing.stack, now / 1e6);
-    }
-    if ((mask & EV.acquire) !== 0) {
-      this.events.acquired(this.slots.objects[slot]!, timing.started, now);
-    }
   }
 
   // ---- validation and limits -------------------------------------------------
@@ -460,20 +248,22 @@ export class AsyncCore<T extends object> {
     if (waiter !== undefined) {
       this.#assigned.delete(waiter);
       // validate may have closed the pool before this waiter was assigned.
-      if (this.closed) this.#giveUp(waiter, this.#closedError());
+      if (this.closed) this.#giveUp(waiter, closedForAcquire(this.closed));
     }
     if (!ok) {
-      this.#destroyer.slot(slot);
-      // It was first in line when its object was taken: it stays first.
+      // It was first in line when its object was taken: it stays first. In
+      // line before destroy runs (state first), so a close from destroy
+      // rejects it with the others.
       if (waiter !== undefined && !waiter.settled) this.waiters.unshift(waiter);
-      this.#replenish();
+      this.#destroyer.slot(slot);
+      this.replenish();
     } else if (waiter === undefined || waiter.settled) {
       this.serve(slot, true);
     } else {
       this.#settle(waiter);
-      waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
+      waiter.resolve(this.slots.objects[this.lend(slot, waiter)]!);
     }
-    this.#checkQuiet();
+    this.settled();
   }
 
   // ---- waiters ---------------------------------------------------------------
@@ -502,7 +292,7 @@ export class AsyncCore<T extends object> {
     this.#settle(waiter);
     if (waiter.queued) this.#dequeue(waiter);
     waiter.reject(reason);
-    this.#checkQuiet();
+    this.settled();
   }
 
   /**
@@ -512,7 +302,7 @@ export class AsyncCore<T extends object> {
   serve(slot: number, checked: boolean): void {
     if (this.closed || (!checked && this.#checker.expired(slot))) {
       this.#destroyer.slot(slot);
-      if (!this.closed) this.#replenish();
+      if (!this.closed) this.replenish();
       return;
     }
     const waiter = this.waiters.head;
@@ -530,24 +320,24 @@ export class AsyncCore<T extends object> {
       }
       if (this.closed) {
         // validate closed the pool; this waiter was out of the queue.
-        this.#giveUp(waiter, this.#closedError());
+        this.#giveUp(waiter, closedForAcquire(this.closed));
         this.#destroyer.slot(slot);
         return;
       }
       if (!verdict) {
         if (!waiter.settled) this.waiters.unshift(waiter);
         this.#destroyer.slot(slot);
-        this.#replenish();
+        this.replenish();
         return;
       }
       if (waiter.settled) return this.serve(slot, true);
     }
     this.#settle(waiter);
-    waiter.resolve(this.slots.objects[this.#lend(slot, waiter)]!);
+    waiter.resolve(this.slots.objects[this.lend(slot, waiter)]!);
   }
 
   /** Serves waiters from idle objects, then covers the rest with one creation each while there is room. */
-  #dispatch(): void {
+  dispatch(): void {
     const waiters = this.waiters;
     while (waiters.head !== undefined && this.idle.count > 0) {
       this.serve(this.idle.take(), false);
@@ -564,7 +354,7 @@ export class AsyncCore<T extends object> {
         waiter = waiter.next;
         continue;
       }
-      if (!this.#hasRoom()) return;
+      if (!this.hasRoom()) return;
       const made = this.#creations.make();
       if (made === PENDING) {
         // The factory may have changed the queue (re-entrant calls).
@@ -585,121 +375,21 @@ export class AsyncCore<T extends object> {
   }
 
   /** Destroyed objects are replaced: waiters first, then up to `min`. */
-  #replenish(): void {
-    this.#dispatch();
-    this.#fillTo(this.min, false);
+  replenish(): void {
+    this.dispatch();
+    this.fillTo(this.min, false);
   }
 
   /** Creates up to `target` objects; a factory error is thrown only in the constructor. */
-  #fillTo(target: number, rethrow: boolean): void {
-    if (!this.#creations.fill(target, () => this.#draining)) return;
+  fillTo(target: number, rethrow: boolean): void {
+    if (!this.#creations.fill(target, () => this.shutdown.draining)) return;
     const error = this.#creations.takeFailure();
     if (!rethrow) return;
     for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
     throw error;
   }
 
-  // ---- release and discard ---------------------------------------------------
-
-  /** Release with statistics, reset, limits, idle timing, or while closing. */
-  releaseGeneral(obj: T, slot: number): Promise<void> {
-    const stats = this.#stats;
-    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    this.#endBorrow(slot);
-    if (this.closed || this.#checker.expired(slot)) return this.#drop(slot);
-    const reset = this.#reset;
-    if (reset !== undefined) {
-      // Busy while it runs: neither lent nor idle, and close() waits for it.
-      this.#checker.busy++;
-      let result: void | Promise<void>;
-      try {
-        result = reset(obj);
-      } catch {
-        this.#checker.busy--;
-        return this.#resetFailed(slot);
-      }
-      if (isThenable(result)) {
-        return Promise.resolve(result).then(() => {
-          this.#checker.busy--;
-          this.#stats?.recordReset();
-          this.#returned(slot, started);
-        }, () => {
-          this.#checker.busy--;
-          return this.#resetFailed(slot);
-        });
-      }
-      this.#checker.busy--;
-      stats?.recordReset();
-    }
-    this.#returned(slot, started);
-    return RESOLVED;
-  }
-
-  /** Ends the borrow in `slot` before any callback runs (state first). */
-  #endBorrow(slot: number): void {
-    const generations = this.slots.generations;
-    const generation = generations[slot]!;
-    generations[slot] = generation + 1;
-    this.inUse--;
-    this.#stats?.recordRelease();
-    const watch = this.#watch;
-    if (watch === undefined) return;
-    const heldMs = watch.heldMs(slot, generation);
-    watch.ended(slot);
-    if ((this.events.mask & EV.release) !== 0) {
-      const object = this.slots.objects[slot]!;
-      this.events.send(
-        "release",
-        heldMs === undefined ? { object } : { object, heldMs },
-      );
-    }
-  }
-
-  #returned(slot: number, started: number): void {
-    this.serve(slot, false);
-    if (started !== 0) this.#stats!.recordReleaseTime(nowNs() - started);
-    this.#checkQuiet();
-  }
-
-  #resetFailed(slot: number): Promise<void> {
-    // release() rejects only for misuse; the failure is counted instead.
-    this.#stats?.recordResetFailure();
-    return this.#drop(slot);
-  }
-
-  /** Destroys a returned object and replaces it when needed. */
-  #drop(slot: number): Promise<void> {
-    const destroyed = this.#destroyer.slot(slot);
-    if (!this.closed) this.#replenish();
-    this.#checkQuiet();
-    return destroyed;
-  }
-
-  /** `AsyncPool.discard`. */
-  discard(obj: T): Promise<void> {
-    const slot = this.slots.borrowedSlot(obj);
-    if (slot < 0) return this.rejectMisuse(obj, "discard");
-    this.#endBorrow(slot);
-    return this.#drop(slot);
-  }
-
-  /** The rejection that explains why `obj` is not a live borrow. */
-  rejectMisuse(obj: unknown, verb: "release" | "discard"): Promise<never> {
-    return Promise.reject(this.slots.misuse(obj, verb, this.#type));
-  }
-
-  /** Counts a leaked borrow and calls `onLeak`; never throws (GC callback). */
-  leaked(obj: T, generation: number): void {
-    this.#stats?.recordLeak();
-    this.events.send("leak", { object: obj });
-    try {
-      this.#onLeak?.({ object: obj, generation, pool: "AsyncPool" });
-    } catch (error) {
-      console.error("fastalloc: onLeak threw", error);
-    }
-  }
-
-  // ---- statistics, drain and close -----------------------------------------------
+  // ---- statistics, drain and close -------------------------------------------
 
   /** `AsyncPool.stats`. */
   stats(): PoolStats {
@@ -709,52 +399,18 @@ export class AsyncCore<T extends object> {
     return stats.snapshot();
   }
 
-  /** `AsyncPool.drain`. */
-  drain(options: DrainOptions | undefined): Promise<void> {
-    let timeout: number | undefined;
-    try {
-      timeout = validateDrainOptions(options, "drain");
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.#stopLending();
-    const quiet = this.#whenQuiet();
-    return timeout === undefined
-      ? quiet
-      : deadline(quiet, timeout, () => this.#timedOut("drain", timeout));
-  }
-
-  #stopLending(): void {
-    this.#draining = true;
+  /** Sends every call down the general path (draining or closed). */
+  stopLending(): void {
     this.acquireMode |= MODE_CLOSED;
     this.releaseMode |= MODE_CLOSED;
   }
 
-  /** A drain or close past its deadline; a timed-out drain closes the pool. */
-  #timedOut(what: "drain" | "close", ms: number): PoolTimeoutError {
-    const out = this.inUse;
-    if (what === "drain") this.close(undefined).catch(() => {});
-    return new PoolTimeoutError(
-      `Cannot ${what} pool: ${out} borrows are still out after ${ms} ms`,
-      ms,
-    );
-  }
-
-  /** `AsyncPool.close`. */
-  close(options: DrainOptions | undefined): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
-    let timeout: number | undefined;
-    try {
-      timeout = validateDrainOptions(options, "close");
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // The promise exists before any destroy runs: a re-entrant close gets it.
-    const done = Promise.withResolvers<void>();
-    this.#closing = timeout === undefined
-      ? done.promise
-      : deadline(done.promise, timeout, () => this.#timedOut("close", timeout));
-    this.#stopLending();
+  /**
+   * What `close` does at once: the pool is closed, its timers stop,
+   * creations in flight are given up, waiters rejected, idle objects
+   * destroyed.
+   */
+  closeNow(): void {
     this.closed = this.#destroyer.closing = true;
     this.#reaper?.stop();
     this.#creations.abandonAll(
@@ -765,31 +421,25 @@ export class AsyncCore<T extends object> {
     }
     for (const w of this.#assigned) this.#giveUp(w, closedWhileWaiting());
     for (const slot of this.idle.takeAll()) this.#destroyer.slot(slot);
-    this.#whenQuiet().then(() => {
-      const failed = this.#destroyer.report();
-      if (failed === undefined) done.resolve();
-      else done.reject(failed);
-    });
-    return this.#closing;
   }
 
-  #isQuiet(): boolean {
+  /**
+   * Whether nothing is in progress: no borrow out, no reset or validation
+   * running, no creation in flight, no waiter, no destroy in flight.
+   */
+  quiet(): boolean {
     return this.inUse === 0 && this.#checker.busy === 0 &&
       this.#creations.count === 0 && this.waiters.pending === 0 &&
       this.#destroyer.destroying === 0;
   }
 
-  #whenQuiet(): Promise<void> {
-    if (this.#isQuiet()) return Promise.resolve();
-    this.#quiet ??= Promise.withResolvers<void>();
-    return this.#quiet.promise;
+  /** What `close` rejects with when some destroy failed while closing. */
+  failures(): AggregateError | undefined {
+    return this.#destroyer.report();
   }
 
-  #checkQuiet(): void {
-    const quiet = this.#quiet;
-    if (quiet !== undefined && this.#isQuiet()) {
-      this.#quiet = undefined;
-      quiet.resolve();
-    }
+  /** Something settled: drain and close may be done now. */
+  settled(): void {
+    this.shutdown.settled();
   }
 }

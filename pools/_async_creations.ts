@@ -18,7 +18,6 @@ import { PoolConfigurationError, PoolTimeoutError } from "../errors.ts";
 import type { StatsCollector } from "../stats/stats_collector.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
-import type { Waiter } from "./_async_waiters.ts";
 import { isThenable } from "./_scoped.ts";
 import type { EventSink } from "./_async_events.ts";
 import { checkCreated } from "./_check_created.ts";
@@ -30,21 +29,65 @@ export const FAILED = -2;
 /** `make()`: the pool closed during the call; nothing to lend. */
 export const GIVEN_UP = -3;
 
+/**
+ * A waiter as creations see it: the link to the creation made for it. (The
+ * pool's waiters are these; creations need nothing else of them, so this
+ * module does not depend on the waiter queue.)
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { Covered } from "./_async_creations.ts";
+ *
+ * const waiter: Covered<object> = { creation: undefined };
+ * console.log(waiter.creation === undefined); // true: not covered yet
+ * ```
+ */
+export interface Covered<T extends object> {
+  /** The creation made for it, if any. */
+  creation: Creation<T> | undefined;
+}
+
 /** What creations report back to their pool. */
 export interface CreationOwner<T extends object> {
   /** A creation made the object in `slot` (idle, even generation): use it. */
   arrived(slot: number): void;
   /** The creation for `waiter` (if any) failed, or timed out, with `error`. */
-  failed(waiter: Waiter<T> | undefined, error: unknown): void;
+  failed(waiter: Covered<T> | undefined, error: unknown): void;
   /** What a given-up creation still produced: destroy it. */
   late(obj: T): void;
+}
+
+/**
+ * What creations work with.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { CreationParts } from "./_async_creations.ts";
+ *
+ * type Needs = keyof CreationParts<object>;
+ * const callback: Needs = "factory";
+ * console.log(callback); // factory
+ * ```
+ */
+export interface CreationParts<T extends object> {
+  /** Makes one object; gets the creation's signal. */
+  readonly factory: (signal: AbortSignal) => T | Promise<T>;
+  /** The `createTimeout` in ms, if any. */
+  readonly timeout: number | undefined;
+  readonly slots: SlotTable<T>;
+  readonly stats: StatsCollector | undefined;
+  readonly events: EventSink<T>;
 }
 
 /** One factory call whose place is reserved. */
 export class Creation<T extends object> {
   readonly creations: Creations<T>;
   /** The waiter it is for (only once it returned a promise). */
-  waiter: Waiter<T> | undefined = undefined;
+  waiter: Covered<T> | undefined = undefined;
   readonly controller: AbortController = new AbortController();
   timer: unknown = undefined;
   /** Given up: its place is free and what it still produces is destroyed. */
@@ -78,32 +121,17 @@ export class Creations<T extends object> {
   /** Creations in flight that no waiter is waiting for. */
   readonly spare: Set<Creation<T>> = new Set();
   readonly #all: Set<Creation<T>> = new Set();
-  readonly #factory: (signal: AbortSignal) => T | Promise<T>;
-  readonly #timeout: number | undefined;
-  readonly #slots: SlotTable<T>;
-  readonly #stats: StatsCollector | undefined;
   readonly #owner: CreationOwner<T>;
-  readonly #events: EventSink<T>;
+  readonly #parts: CreationParts<T>;
   /** The creation `make` started, and its promise, when it said `PENDING`. */
   #started: Creation<T> | undefined = undefined;
   #startedMade: PromiseLike<T> | undefined = undefined;
   /** The error `make` met, when it said `FAILED`. */
   #failure: unknown = undefined;
 
-  constructor(
-    factory: (signal: AbortSignal) => T | Promise<T>,
-    timeout: number | undefined,
-    slots: SlotTable<T>,
-    stats: StatsCollector | undefined,
-    owner: CreationOwner<T>,
-    events: EventSink<T>,
-  ) {
-    this.#events = events;
-    this.#factory = factory;
-    this.#timeout = timeout;
-    this.#slots = slots;
-    this.#stats = stats;
+  constructor(owner: CreationOwner<T>, parts: CreationParts<T>) {
     this.#owner = owner;
+    this.#parts = parts;
   }
 
   /**
@@ -118,7 +146,7 @@ export class Creations<T extends object> {
     this.#all.add(creation);
     let made: T | Promise<T>;
     try {
-      made = this.#factory(creation.controller.signal);
+      made = this.#parts.factory(creation.controller.signal);
     } catch (error) {
       this.end(creation);
       return this.#failed(error);
@@ -149,12 +177,12 @@ export class Creations<T extends object> {
    * follows its promise: in that order, so its outcome always finds it bound
    * (some hosts run promise jobs when a timer is made).
    */
-  track(waiter: Waiter<T> | undefined): void {
+  track(waiter: Covered<T> | undefined): void {
     const creation = this.#started!;
     const made = this.#startedMade!;
     this.#started = this.#startedMade = undefined;
     this.bind(creation, waiter);
-    creation.follow(made, this.#timeout);
+    creation.follow(made, this.#parts.timeout);
   }
 
   /**
@@ -163,7 +191,7 @@ export class Creations<T extends object> {
    * `takeFailure()`); it is never called again for this fill.
    */
   fill(target: number, stopped: () => boolean): boolean {
-    while (!stopped() && this.#slots.live + this.count < target) {
+    while (!stopped() && this.#parts.slots.live + this.count < target) {
       const made = this.make();
       if (made >= 0) this.#owner.arrived(made);
       else if (made === PENDING) this.track(undefined);
@@ -181,9 +209,9 @@ export class Creations<T extends object> {
 
   /** Counts a factory call that threw, rejected, timed out or made a non-object. */
   #failedOnce(error: unknown): void {
-    this.#stats?.recordCreateFailure();
-    if (this.#events.wants("createerror")) {
-      this.#events.send("createerror", { error });
+    this.#parts.stats?.recordCreateFailure();
+    if (this.#parts.events.wants("createerror")) {
+      this.#parts.events.send("createerror", { error });
     }
   }
 
@@ -196,15 +224,15 @@ export class Creations<T extends object> {
   /** Gives a new object a slot (idle, even generation); checks it first. */
   #adopt(obj: T): number {
     checkCreated(obj, undefined, undefined);
-    if (this.#slots.owned(obj)) {
+    if (this.#parts.slots.owned(obj)) {
       throw new PoolConfigurationError(
         "Cannot create object: the factory returned an object that already belongs to a pool",
       );
     }
-    const slot = this.#slots.add(obj);
-    this.#stats?.recordCreated();
-    if (this.#events.wants("create")) {
-      this.#events.send("create", { object: obj });
+    const slot = this.#parts.slots.add(obj);
+    this.#parts.stats?.recordCreated();
+    if (this.#parts.events.wants("create")) {
+      this.#parts.events.send("create", { object: obj });
     }
     return slot;
   }
@@ -234,7 +262,7 @@ export class Creations<T extends object> {
 
   /** A followed creation ran past `createTimeout`: give it up. */
   timedOut(creation: Creation<T>): void {
-    const ms = this.#timeout!;
+    const ms = this.#parts.timeout!;
     const error = new PoolTimeoutError(
       `Cannot create object: the factory did not settle within ${ms} ms`,
       ms,
@@ -247,7 +275,7 @@ export class Creations<T extends object> {
   }
 
   /** Binds `creation` to `waiter`, or makes it spare when there is none. */
-  bind(creation: Creation<T>, waiter: Waiter<T> | undefined): void {
+  bind(creation: Creation<T>, waiter: Covered<T> | undefined): void {
     creation.waiter = waiter;
     if (waiter === undefined) {
       this.spare.add(creation);
@@ -268,7 +296,7 @@ export class Creations<T extends object> {
    * Ends `creation` (settled, timed out or given up): frees its place, stops
    * its timer, and gives back the waiter it was for. Idempotent.
    */
-  end(creation: Creation<T>): Waiter<T> | undefined {
+  end(creation: Creation<T>): Covered<T> | undefined {
     if (!this.#all.delete(creation)) return undefined;
     this.count--;
     if (creation.timer !== undefined) {

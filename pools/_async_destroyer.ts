@@ -1,5 +1,5 @@
 /**
- * The destroyer of {@linkcode AsyncPool}, private to `pools/`: drops an
+ * The destroyer of {@linkcode AsyncPool}, private to `pools/`: retires an
  * object from the slot table and calls `destroy` exactly once, counting the
  * calls in flight (`close()` waits for them) and collecting their failures
  * once the pool is closing (`close()` reports them together; before close
@@ -17,6 +17,28 @@ import type { EventSink } from "./_async_events.ts";
 /** Shared by every call that finishes synchronously: no allocation. */
 const DONE: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
+/**
+ * What a destroyer works with.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import type { DestroyerParts } from "./_async_destroyer.ts";
+ *
+ * type Needs = keyof DestroyerParts<object>;
+ * const callback: Needs = "destroy";
+ * console.log(callback); // destroy
+ * ```
+ */
+export interface DestroyerParts<T extends object> {
+  /** The pool's `destroy` callback, if any. */
+  readonly destroy: ((obj: T) => void | Promise<void>) | undefined;
+  readonly slots: SlotTable<T>;
+  readonly stats: StatsCollector | undefined;
+  readonly events: EventSink<T>;
+}
+
 /** Runs `destroy` for one pool. */
 export class Destroyer<T extends object> {
   /** Destroy calls in flight. */
@@ -24,24 +46,16 @@ export class Destroyer<T extends object> {
   /** Set by close: from then on failures are collected. */
   closing = false;
   readonly errors: unknown[] = [];
-  readonly #destroy: ((obj: T) => void | Promise<void>) | undefined;
-  readonly #slots: SlotTable<T>;
-  readonly #stats: StatsCollector | undefined;
   readonly #settled: () => void;
-  readonly #events: EventSink<T>;
+  readonly #parts: DestroyerParts<T>;
 
-  constructor(
-    destroy: ((obj: T) => void | Promise<void>) | undefined,
-    slots: SlotTable<T>,
-    stats: StatsCollector | undefined,
-    settled: () => void,
-    events: EventSink<T>,
-  ) {
-    this.#events = events;
-    this.#destroy = destroy;
-    this.#slots = slots;
-    this.#stats = stats;
+  /**
+   * @param settled Called when a destroy finished (close may be done).
+   * @param parts The `destroy` callback and the pool's books.
+   */
+  constructor(settled: () => void, parts: DestroyerParts<T>) {
     this.#settled = settled;
+    this.#parts = parts;
   }
 
   /** What close() rejects with when some destroy failed while closing. */
@@ -54,12 +68,12 @@ export class Destroyer<T extends object> {
   }
 
   /**
-   * Drops the object in a slot that is neither lent nor idle. The promise
+   * Retires the object in a slot that is neither lent nor idle. The promise
    * settles when `destroy` has finished and never rejects.
    */
   slot(slot: number): Promise<void> {
-    const obj = this.#slots.remove(slot);
-    this.#stats?.recordDestroyed();
+    const obj = this.#parts.slots.remove(slot);
+    this.#parts.stats?.recordDestroyed();
     const destroyed = this.#run(obj);
     this.#settled();
     return destroyed;
@@ -70,14 +84,14 @@ export class Destroyer<T extends object> {
     if (
       obj !== null && (typeof obj === "object" || typeof obj === "function")
     ) {
-      this.#stats?.recordCreated();
-      this.#stats?.recordDestroyed();
+      this.#parts.stats?.recordCreated();
+      this.#parts.stats?.recordDestroyed();
       this.#run(obj);
     }
   }
 
   #run(obj: T): Promise<void> {
-    const destroy = this.#destroy;
+    const destroy = this.#parts.destroy;
     if (destroy === undefined) return this.#done(obj);
     let result: void | Promise<void>;
     try {
@@ -100,16 +114,16 @@ export class Destroyer<T extends object> {
   }
 
   #done(obj: T): Promise<void> {
-    if (this.#events.wants("destroy")) {
-      this.#events.send("destroy", { object: obj });
+    if (this.#parts.events.wants("destroy")) {
+      this.#parts.events.send("destroy", { object: obj });
     }
     return DONE;
   }
 
   #failed(obj: T, error: unknown): void {
     if (this.closing) this.errors.push(error);
-    if (this.#events.wants("destroyerror")) {
-      this.#events.send("destroyerror", { object: obj, error });
+    if (this.#parts.events.wants("destroyerror")) {
+      this.#parts.events.send("destroyerror", { object: obj, error });
     }
   }
 }

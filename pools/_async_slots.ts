@@ -15,15 +15,6 @@
  * @module
  */
 
-import type { PoolType } from "../config/options.ts";
-import {
-  AlreadyReleasedError,
-  ForeignObjectError,
-  TypeMismatchError,
-} from "../errors.ts";
-import { quote, typeName } from "../quote.ts";
-import { isInstance } from "./_check_created.ts";
-
 /** Lets a subclass's private fields be installed on any object. */
 class Carrier {
   constructor(obj: object) {
@@ -96,7 +87,7 @@ export class SlotTable<T extends object> {
   #next = 0;
   /** Objects that cannot carry a private field (none on today's engines). */
   #byObject: Map<T, number> | undefined;
-  /** Objects this table held and dropped, to tell a late release from a foreign one. */
+  /** Objects this table held and retired, to tell a late release from a foreign one. */
   #retired: WeakSet<T> = new WeakSet();
 
   constructor(capacity: number, lifetimes: boolean) {
@@ -172,35 +163,12 @@ export class SlotTable<T extends object> {
   }
 
   /**
-   * The error that explains why `obj` is not a live borrow, for `verb`
-   * (`release` or `discard`). Builds its message without running user code.
+   * Whether this table lent `obj` before: it holds it now (idle or busy, so a
+   * release of it is a second one) or retired it (a late release).
    */
-  misuse(
-    obj: unknown,
-    verb: "release" | "discard",
-    type: PoolType<T> | undefined,
-  ): Error {
-    const where = `Cannot ${verb} object`;
-    if (type !== undefined && !isInstance(obj, type)) {
-      const actual = typeName(obj);
-      return new TypeMismatchError(
-        `${where}: expected a ${quote(type.name)} instance, got ${
-          quote(actual)
-        }`,
-        { expectedType: type.name, actualType: actual },
-      );
-    }
-    if (this.slotOf(obj as T) >= 0 || this.retired(obj)) {
-      return new AlreadyReleasedError(`${where}: it was already released`);
-    }
-    return new ForeignObjectError(
-      `${where}: ${quote(obj)} was never lent by this pool`,
-    );
-  }
-
-  /** Whether `obj` was held here and dropped (so a release of it is a late one). */
-  retired(obj: unknown): boolean {
-    return (typeof obj === "object" || typeof obj === "function") &&
-      obj !== null && this.#retired.has(obj as T);
+  lentBefore(obj: unknown): boolean {
+    return this.slotOf(obj as T) >= 0 ||
+      ((typeof obj === "object" || typeof obj === "function") &&
+        obj !== null && this.#retired.has(obj as T));
   }
 }

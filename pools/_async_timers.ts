@@ -8,8 +8,7 @@
  * @module
  */
 
-/** The longest delay a timer can have (about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
+import { MAX_TIMER_MS } from "../config/_wait_options.ts";
 
 /** Lets the process exit while `id` is armed (Deno, Node, Bun; browsers never wait). */
 export function unrefTimer(id: unknown): void {

@@ -71,7 +71,8 @@ export class Waiter<T extends object> {
     this.started = timing.started;
     this.sampled = timing.sampled;
     this.stack = timing.stack;
-    if (timeoutMs !== undefined) {
+    // A timeout of 0 is run out by the pool at once, without a timer.
+    if (timeoutMs !== undefined && timeoutMs > 0) {
       this.timer = setUnrefTimeout(onWaiterTimeout, timeoutMs, this);
     }
     // The waiter is its own listener (handleEvent): no closure per wait.
@@ -89,6 +90,28 @@ export function timedOutWaiting(ms: number): PoolTimeoutError {
   return new PoolTimeoutError(
     `Cannot acquire from pool: timed out after ${quote(ms)} ms`,
     ms,
+  );
+}
+
+/**
+ * The error of an acquire refused because its pool is closed or draining.
+ *
+ * @param closed Whether it is closed (else draining).
+ * @returns The error to reject with.
+ *
+ * @example
+ * ```ts
+ * import { closedForAcquire } from "./_async_waiters.ts";
+ *
+ * console.log(closedForAcquire(false).message);
+ * // Cannot acquire from pool: it is draining
+ * ```
+ */
+export function closedForAcquire(closed: boolean): PoolClosedError {
+  return new PoolClosedError(
+    closed
+      ? "Cannot acquire from pool: it is closed"
+      : "Cannot acquire from pool: it is draining",
   );
 }
 
@@ -139,23 +162,29 @@ export class WaiterQueue<T extends object> {
     waiter.signal?.removeEventListener("abort", waiter);
   }
 
+  /** Puts `waiter` last. */
   push(waiter: Waiter<T>): void {
-    waiter.queued = true;
-    const tail = this.tail;
-    waiter.prev = tail;
-    if (tail === undefined) this.head = waiter;
-    else tail.next = waiter;
-    this.tail = waiter;
+    this.#link(waiter, this.tail, undefined);
   }
 
   /** Puts `waiter` first again (it was first when its object was taken). */
   unshift(waiter: Waiter<T>): void {
+    this.#link(waiter, undefined, this.head);
+  }
+
+  /** Links `waiter` in between `prev` and `next` (the undoing of `remove`). */
+  #link(
+    waiter: Waiter<T>,
+    prev: Waiter<T> | undefined,
+    next: Waiter<T> | undefined,
+  ): void {
     waiter.queued = true;
-    const head = this.head;
-    waiter.next = head;
-    if (head === undefined) this.tail = waiter;
-    else head.prev = waiter;
-    this.head = waiter;
+    waiter.prev = prev;
+    waiter.next = next;
+    if (prev === undefined) this.head = waiter;
+    else prev.next = waiter;
+    if (next === undefined) this.tail = waiter;
+    else next.prev = waiter;
   }
 
   /** Takes `waiter` out of the queue (its creation is the caller's business). */

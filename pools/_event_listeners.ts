@@ -30,6 +30,10 @@ export const EVENT_BITS: Readonly<Record<PoolEventType, number>> = {
 };
 
 type Listener = EventListenerOrEventListenerObject;
+/** The options of an `addEventListener` call. */
+type Added = boolean | AddEventListenerOptions | undefined;
+/** The options of a `removeEventListener` call. */
+type Removed = boolean | EventListenerOptions | undefined;
 
 /** What was registered with the `EventTarget` for one listener. */
 interface Entry {
@@ -59,19 +63,66 @@ function captureOf(
       Boolean(options.capture);
 }
 
-/** The pool event types that have listeners now, as a bit mask. */
+/**
+ * How a registry reaches its target, and whom it tells of changes.
+ *
+ * @example
+ * ```ts
+ * import { ListenerRegistry, type RegistryOptions } from "./_event_listeners.ts";
+ *
+ * const target = new EventTarget();
+ * const options: RegistryOptions = {
+ *   register: (t, l, o) => target.addEventListener(t, l, o),
+ *   unregister: (t, l, o) => target.removeEventListener(t, l, o),
+ * };
+ * const registry = new ListenerRegistry(options);
+ * registry.add("acquire", () => {}, undefined);
+ * console.log(registry.mask); // 16
+ * ```
+ */
+export interface RegistryOptions {
+  /** The target's own `addEventListener` (its `super` method). */
+  register: Register;
+  /** The target's own `removeEventListener` (its `super` method). */
+  unregister: Register;
+  /**
+   * Called after the mask changed, whoever changed it (an add, a remove, a
+   * `once` listener that ran, a signal that aborted).
+   */
+  changed?: () => void;
+}
+
+/**
+ * The pool event types that have listeners now, as a bit mask.
+ *
+ * @example
+ * ```ts
+ * import { EVENT_BITS, ListenerRegistry } from "./_event_listeners.ts";
+ *
+ * const target = new EventTarget();
+ * const registry = new ListenerRegistry({
+ *   register: (t, l, o) => target.addEventListener(t, l, o),
+ *   unregister: (t, l, o) => target.removeEventListener(t, l, o),
+ * });
+ * const log = () => {};
+ * registry.add("release", log, { once: true });
+ * console.log(registry.mask === EVENT_BITS.release); // true
+ * registry.remove("release", log, undefined);
+ * console.log(registry.mask); // 0
+ * ```
+ */
 export class ListenerRegistry {
   /** Per event type: the listeners without capture, then those with. */
   #byType = new Map<string, [Map<Listener, Entry>, Map<Listener, Entry>]>();
   #mask = 0;
-  readonly #changed: (() => void) | undefined;
+  readonly #options: RegistryOptions;
 
   /**
-   * @param changed Called after the mask changed, whoever changed it (an
-   * add, a remove, a `once` listener that ran, a signal that aborted).
+   * @param options The target's own add and remove methods, and whom to
+   * tell when the mask changes.
    */
-  constructor(changed?: () => void) {
-    this.#changed = changed;
+  constructor(options: RegistryOptions) {
+    this.#options = options;
   }
 
   /** The {@linkcode EVENT_BITS} of the types with at least one listener. */
@@ -80,16 +131,11 @@ export class ListenerRegistry {
   }
 
   /**
-   * Registers `listener` with the target through `register` (its
-   * `super.addEventListener`) and counts it. Anything the target rejects
-   * throws from `register` before it is counted.
+   * Registers `listener` with the target (its `super.addEventListener`) and
+   * counts it. Anything the target rejects throws before it is counted.
    */
-  add(
-    type: string,
-    listener: Listener | null,
-    options: boolean | AddEventListenerOptions | undefined,
-    register: Register,
-  ): void {
+  add(type: string, listener: Listener | null, options: Added): void {
+    const register = this.#options.register;
     const bit = bitOf(type);
     if (
       bit === 0 ||
@@ -134,7 +180,7 @@ export class ListenerRegistry {
     list.set(listener, entry);
     if ((this.#mask & bit) === 0) {
       this.#mask |= bit;
-      this.#changed?.();
+      this.#options.changed?.();
     }
     signal?.addEventListener(
       "abort",
@@ -144,15 +190,11 @@ export class ListenerRegistry {
   }
 
   /**
-   * Unregisters `listener` from the target through `unregister` (its
-   * `super.removeEventListener`) and stops counting it.
+   * Unregisters `listener` from the target (its `super.removeEventListener`)
+   * and stops counting it.
    */
-  remove(
-    type: string,
-    listener: Listener | null,
-    options: boolean | EventListenerOptions | undefined,
-    unregister: Register,
-  ): void {
+  remove(type: string, listener: Listener | null, options: Removed): void {
+    const unregister = this.#options.unregister;
     const bit = bitOf(type);
     const capture = bit === 0 ? false : captureOf(options);
     const entry = bit === 0 || listener === null || listener === undefined
@@ -185,7 +227,7 @@ export class ListenerRegistry {
     list.delete(listener);
     if (lists[0].size === 0 && lists[1].size === 0) {
       this.#mask &= ~bitOf(type);
-      this.#changed?.();
+      this.#options.changed?.();
     }
   }
 }

@@ -6,9 +6,14 @@
  * This class is the public face: its documentation and the two fast paths.
  * When an idle object is ready and nothing optional is configured, `acquire`
  * is a pop plus one already-resolved promise and `release` a push that
- * returns a shared resolved promise. Everything else is told in
- * `_async_core.ts` as a story of the pool's parts: the slot table, the idle
- * store, the waiter queue, the creations in flight and the reaper.
+ * returns a shared resolved promise. Everything else is a part's job (the
+ * private `_async_*.ts` files), reached through the core
+ * (`_async_core.ts`: the state, the wiring, the serving of available
+ * objects): other acquires go to `_async_acquires.ts`, other ends of a
+ * borrow (reset, limits, discard, misuse, leaks) to `_async_returns.ts`,
+ * `drain` and `close` to `_async_shutdown.ts`, listeners to
+ * `_async_listening.ts` (through `_event_listeners.ts`), and handles get
+ * their lender from `_async_lender.ts`.
  *
  * Re-entrancy, "state first, then the callback": the pool commits its
  * bookkeeping before it calls `factory`, `reset`, `destroy`, `validate` or
@@ -28,14 +33,14 @@ import {
   AsyncContextHandle,
   AsyncOwnedHandle,
 } from "../handles/async_handle.ts";
-import type { Lender } from "../handles/lender.ts";
-import { AlreadyReleasedError } from "../errors.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { quote } from "../quote.ts";
-import { AsyncCore, RESOLVED } from "./_async_core.ts";
+import { AsyncCore } from "./_async_core.ts";
+import { RESOLVED } from "./_async_returns.ts";
 import { ListenerRegistry } from "./_event_listeners.ts";
 import type { PoolEvent, PoolEventType } from "./pool_event.ts";
 import { hookInspect } from "../_inspect.ts";
+import { asyncLender } from "./_async_lender.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -163,31 +168,13 @@ export class AsyncPool<T extends object> extends EventTarget {
     this.#core = core;
     core.events.target = this;
     // Acquire and release listeners move those calls off the fast paths.
-    this.#listeners = new ListenerRegistry(() =>
-      core.listened(this.#listeners.mask)
-    );
+    this.#listeners = new ListenerRegistry({
+      register: (t, l, o) => super.addEventListener(t, l, o),
+      unregister: (t, l, o) => super.removeEventListener(t, l, o),
+      changed: () => core.listening.follow(this.#listeners.mask),
+    });
     const slots = core.slots;
-    const lender: Lender<T> = {
-      isLive: (obj, generation) => slots.isLive(obj, generation),
-      release: (obj, generation) =>
-        slots.isLive(obj, generation) ? this.release(obj) : Promise.reject(
-          new AlreadyReleasedError(
-            `Cannot release handle: its borrow (generation ${
-              quote(generation)
-            }) was already released`,
-          ),
-        ),
-      leaked: (obj, generation) => {
-        // A leaked owned handle: count it, tell onLeak, take the object back
-        // (unless onLeak released it). Never throws: it runs in a GC callback.
-        if (!slots.isLive(obj, generation)) return;
-        core.leaked(obj, generation);
-        if (!slots.isLive(obj, generation)) return;
-        this.release(obj).catch((error) => {
-          console.error("fastalloc: releasing a leaked object failed", error);
-        });
-      },
-    };
+    const lender = asyncLender(core, (obj) => this.release(obj));
     this.#wrapContext = (obj) =>
       new AsyncContextHandle(lender, obj, slots.generationOf(obj));
     this.#wrapOwned = (obj) =>
@@ -200,7 +187,9 @@ export class AsyncPool<T extends object> extends EventTarget {
    * While it waits it keeps the process alive.
    *
    * @param options `signal` to abort the wait, `timeout` (ms) to bound it
-   * (default: the pool's `acquireTimeout`).
+   * (default: the pool's `acquireTimeout`; 0 does not wait: it rejects at
+   * once with {@linkcode PoolTimeoutError} unless it is served without
+   * waiting).
    * @returns A promise of the object, now borrowed. It rejects with
    * `signal.reason` when the signal aborts, {@linkcode PoolTimeoutError} when
    * the time runs out (or the creation made for it ran past
@@ -243,7 +232,7 @@ export class AsyncPool<T extends object> extends EventTarget {
         return slots.ready[slot]!;
       }
     }
-    return core.acquireGeneral(options);
+    return core.acquires.acquire(options);
   }
 
   /**
@@ -268,7 +257,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   tryAcquire(): T | undefined {
-    return this.#core.tryAcquire();
+    return this.#core.acquires.tryAcquire();
   }
 
   /**
@@ -302,8 +291,8 @@ export class AsyncPool<T extends object> extends EventTarget {
     const core = this.#core;
     const slots = core.slots;
     const slot = slots.borrowedSlot(obj);
-    if (slot < 0) return core.rejectMisuse(obj, "release");
-    if (core.releaseMode !== 0) return core.releaseGeneral(obj, slot);
+    if (slot < 0) return core.returns.reject(obj, "release");
+    if (core.releaseMode !== 0) return core.returns.release(obj, slot);
     const generations = slots.generations;
     generations[slot] = generations[slot]! + 1;
     core.inUse--;
@@ -337,7 +326,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   discard(obj: T): Promise<void> {
-    return this.#core.discard(obj);
+    return this.#core.returns.discard(obj);
   }
 
   /**
@@ -493,7 +482,8 @@ export class AsyncPool<T extends object> extends EventTarget {
    * kept; `close()` destroys them. The pool cannot lend again afterwards.
    *
    * @param options `timeout` (ms): when it runs out, the pool closes (as
-   * `close()`: objects returned later are destroyed) and this rejects.
+   * `close()`: objects returned later are destroyed) and this rejects (with
+   * 0, at once unless nothing is out).
    * @returns A promise that resolves when nothing is lent or pending. It
    * rejects with {@linkcode PoolTimeoutError} (saying how many borrows are
    * still out) when the timeout runs out, and with `TypeError`/`RangeError`
@@ -512,7 +502,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   drain(options?: DrainOptions): Promise<void> {
-    return this.#core.drain(options);
+    return this.#core.shutdown.drain(options);
   }
 
   /**
@@ -526,7 +516,8 @@ export class AsyncPool<T extends object> extends EventTarget {
    * also from inside a callback, returns the same promise (its options are
    * ignored then).
    *
-   * @param options `timeout` (ms) to bound the wait for borrows still out.
+   * @param options `timeout` (ms) to bound the wait for borrows still out
+   * (0: reject at once unless nothing is out).
    * @returns A promise that resolves once everything is destroyed. It
    * rejects with an `AggregateError` if `destroy` failed for any object
    * (every object is still dropped), with {@linkcode PoolTimeoutError} when
@@ -544,7 +535,7 @@ export class AsyncPool<T extends object> extends EventTarget {
    * ```
    */
   close(options?: DrainOptions): Promise<void> {
-    return this.#core.close(options);
+    return this.#core.shutdown.close(options);
   }
 
   /**
@@ -615,12 +606,7 @@ export class AsyncPool<T extends object> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
-    this.#listeners.add(
-      type,
-      listener,
-      options,
-      (t, l, o) => super.addEventListener(t, l, o),
-    );
+    this.#listeners.add(type, listener, options);
   }
 
   /**
@@ -665,12 +651,7 @@ export class AsyncPool<T extends object> extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | EventListenerOptions,
   ): void {
-    this.#listeners.remove(
-      type,
-      listener,
-      options,
-      (t, l, o) => super.removeEventListener(t, l, o),
-    );
+    this.#listeners.remove(type, listener, options);
   }
 
   #describe(): string {

@@ -1064,7 +1064,7 @@ export function badInputs(): BadInput[] {
         pool,
       );
     }
-    for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, sym]) {
+    for (const v of [2 ** 31, -1, NaN, -Infinity, 2 ** 53, "10", null, sym]) {
       add(
         "AsyncPool#acquire(options)",
         `timeout: ${show(v)}`,
@@ -1221,7 +1221,7 @@ export function badInputs(): BadInput[] {
           pool,
         );
       }
-      for (const v of [0, -1, NaN, -Infinity, 2 ** 53, "10", null, sym]) {
+      for (const v of [2 ** 31, -1, NaN, -Infinity, 2 ** 53, "10", null, sym]) {
         add(
           `AsyncPool#${method}(options)`,
           `timeout: ${show(v)}`,

@@ -78,6 +78,13 @@ async function state(
   }
 }
 
+/** Checks a rejection: a PoolTimeoutError, "Cannot <action> pool: <why>". */
+function timeoutError(action: string, why: string): (e: unknown) => boolean {
+  return (e) =>
+    e instanceof PoolTimeoutError &&
+    e.message === `Cannot ${action} pool: ${why}`;
+}
+
 class Deferred<T> {
   promise: Promise<T>;
   resolve!: (value: T) => void;
@@ -727,11 +734,49 @@ describe("AsyncPool waiting", () => {
     await Promise.all([pool.close(), none.close()]);
   });
 
+  it("timeout 0 does not wait: served when it can be at once, else PoolTimeoutError at once", async () => {
+    const pool = new AsyncPool({
+      capacity: 1,
+      factory: () => ({}),
+      enableStatistics: true,
+    });
+    const timeouts: unknown[] = [];
+    pool.addEventListener("timeout", (event) => timeouts.push(event.waitMs));
+    const made = await pool.acquire({ timeout: 0 }); // made at once
+    const failed = pool.acquire({ timeout: 0 });
+    // Settled before the call returned: no waiter, no timer.
+    assert.equal(pool.pending, 0);
+    assert.equal(pool.stats().timeouts, 1);
+    assert.deepEqual(timeouts, [0]);
+    await assert.rejects(
+      failed,
+      timeoutError("acquire from", "timed out after 0 ms"),
+    );
+    await pool.release(made);
+    assert.equal(await pool.acquire({ timeout: 0 }), made, "idle: served");
+    await pool.release(made);
+    await pool.close();
+  });
+
+  it("timeout 0 with room and an async factory fails at once; the object made is kept", async () => {
+    const r = resources();
+    const pool = new AsyncPool({ capacity: 1, factory: r.factory });
+    await assert.rejects(pool.acquire({ timeout: 0 }), PoolTimeoutError);
+    assert.equal(pool.pending, 0);
+    await ticks();
+    assert.equal(r.made.length, 1);
+    assert.equal(pool.available, 1, "the creation it started is kept idle");
+    const kept = await pool.acquire({ timeout: 0 });
+    assert.equal(kept, r.made[0]);
+    await pool.release(kept);
+    await pool.close();
+  });
+
   it("rejects bad acquire options without throwing", async () => {
     const pool = new AsyncPool({ capacity: 1, factory: () => ({}) });
     const bad: [unknown, new (...args: never[]) => Error][] = [
       [{ timeout: -1 }, RangeError],
-      [{ timeout: 0 }, RangeError],
+      [{ timeout: 2 ** 31 }, RangeError],
       [{ timeout: "5" }, RangeError],
       [{ timeout: 3e9 }, RangeError],
       [{ signal: {} }, TypeError],
@@ -958,6 +1003,25 @@ describe("AsyncPool validation and limits", () => {
     assert.notEqual(got, held);
     assert.equal(held.closed, true);
     await pool.release(got);
+    await pool.close();
+  });
+
+  it("a waiter whose object failed an async validate is rejected when destroy closes the pool", async () => {
+    const verdict = new Deferred<boolean>();
+    const pool: AsyncPool<object> = new AsyncPool({
+      capacity: 1,
+      factory: () => ({}),
+      validate: () => verdict.promise,
+      destroy: () => {
+        void pool.close();
+      },
+    });
+    await pool.release(await pool.acquire()); // idle, validated when lent again
+    const waiting = pool.acquire();
+    verdict.resolve(false); // destroyed; its destroy closes the pool
+    assert.equal(await state(waiting), "rejected", "it does not wait forever");
+    await assert.rejects(waiting, PoolClosedError);
+    assert.equal(pool.pending, 0);
     await pool.close();
   });
 
@@ -1718,8 +1782,12 @@ describe("AsyncPool health checks", () => {
     });
     assert.equal(pool.available, 2);
     r.made[0]!.value = -1; // the server killed this backend
+    // Each object is checked once idle a whole interval: the second one was
+    // put idle a moment after the first, so it may be due one sweep later.
     await keepAlive(
-      until(() => r.destroyed.size === 1 && pool.available === 2),
+      until(() =>
+        r.destroyed.size === 1 && pool.available === 2 && checks >= 2
+      ),
     );
     assert.ok(checks >= 2);
     assert.equal(r.destroyed.has(r.made[0]!), true);
@@ -1825,6 +1893,56 @@ describe("AsyncPool drain and close deadlines", () => {
     );
     assert.equal(pool.closed, true);
     await pool.release(a);
+    assertDestroyedOnce(r.made, r.destroyed);
+  });
+
+  it("timeout 0 does not wait: drain and close reject at once while a borrow is out", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 2,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    const a = await pool.acquire();
+    await pool.release(await pool.acquire());
+    let settled = false;
+    const draining = pool.drain({ timeout: 0 });
+    draining.catch(() => settled = true);
+    await ticks(1);
+    assert.equal(settled, true, "no timer: rejected at once");
+    await assert.rejects(
+      draining,
+      timeoutError("drain", "1 borrows are still out after 0 ms"),
+    );
+    assert.equal(pool.closed, true, "a timed-out drain closes the pool");
+    await pool.release(a);
+    assertDestroyedOnce(r.made, r.destroyed);
+
+    const other = new AsyncPool({ capacity: 1, factory: r.syncFactory });
+    const b = await other.acquire();
+    await assert.rejects(
+      other.close({ timeout: 0 }),
+      timeoutError("close", "1 borrows are still out after 0 ms"),
+    );
+    assert.equal(other.closed, true);
+    await other.release(b);
+  });
+
+  it("timeout 0 resolves drain and close when nothing is out", async () => {
+    const r = resources();
+    const pool = new AsyncPool({
+      capacity: 2,
+      min: 2,
+      factory: r.syncFactory,
+      destroy: r.destroy,
+    });
+    await pool.release(await pool.acquire());
+    await pool.drain({ timeout: 0 });
+    assert.equal(pool.available, 2, "drain keeps idle objects");
+    const closing = pool.close({ timeout: 0 });
+    assert.equal(pool.close(), closing, "the same promise");
+    await closing;
+    assert.equal(pool.closed, true);
     assertDestroyedOnce(r.made, r.destroyed);
   });
 

@@ -14,7 +14,10 @@ import { PoolEvent } from "../pools/pool_event.ts";
 
 /** An EventTarget that mirrors its listeners in a registry, as AsyncPool does. */
 class Target extends EventTarget {
-  #registry = new ListenerRegistry();
+  #registry = new ListenerRegistry({
+    register: (t, l, o) => super.addEventListener(t, l, o),
+    unregister: (t, l, o) => super.removeEventListener(t, l, o),
+  });
 
   get mask(): number {
     return this.#registry.mask;
@@ -25,12 +28,7 @@ class Target extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
-    this.#registry.add(
-      type,
-      listener,
-      options,
-      (t, l, o) => super.addEventListener(t, l, o),
-    );
+    this.#registry.add(type, listener, options);
   }
 
   override removeEventListener(
@@ -38,12 +36,7 @@ class Target extends EventTarget {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | EventListenerOptions,
   ): void {
-    this.#registry.remove(
-      type,
-      listener,
-      options,
-      (t, l, o) => super.removeEventListener(t, l, o),
-    );
+    this.#registry.remove(type, listener, options);
   }
 }
 
@@ -166,21 +159,17 @@ describe("ListenerRegistry (AsyncPool's listener counts)", () => {
 
   it("tells its owner each time the mask changes, whoever changed it", () => {
     const masks: number[] = [];
-    const registry: ListenerRegistry = new ListenerRegistry(() =>
-      masks.push(registry.mask)
-    );
     const target = new EventTarget();
+    const registry: ListenerRegistry = new ListenerRegistry({
+      register: (t, l, o) => target.addEventListener(t, l, o),
+      unregister: (t, l, o) => target.removeEventListener(t, l, o),
+      changed: () => masks.push(registry.mask),
+    });
     const add = (
       type: string,
       listener: () => void,
       options?: AddEventListenerOptions,
-    ) =>
-      registry.add(
-        type,
-        listener,
-        options,
-        (t, l, o) => target.addEventListener(t, l, o),
-      );
+    ) => registry.add(type, listener, options);
     const a = () => {};
     const b = () => {};
     add("acquire", a);
@@ -195,18 +184,8 @@ describe("ListenerRegistry (AsyncPool's listener counts)", () => {
     ]);
     target.dispatchEvent(new PoolEvent("release")); // the once listener ran
     controller.abort();
-    registry.remove(
-      "acquire",
-      a,
-      undefined,
-      (t, l, o) => target.removeEventListener(t, l, o),
-    );
-    registry.remove(
-      "acquire",
-      b,
-      undefined,
-      (t, l, o) => target.removeEventListener(t, l, o),
-    );
+    registry.remove("acquire", a, undefined);
+    registry.remove("acquire", b, undefined);
     assert.deepEqual(masks.slice(3), [
       ACQUIRE | EVENT_BITS.leak,
       ACQUIRE,
