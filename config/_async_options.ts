@@ -20,7 +20,7 @@
  */
 
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
-import { quote } from "../quote.ts";
+import { className, quote } from "../quote.ts";
 import type {
   AllocatorKind,
   LeakInfo,
@@ -285,7 +285,7 @@ function checkReset<T>(
     throw new PoolConfigurationError(
       `Cannot create ${where}: reset method ${
         quote(reset)
-      } is not a method of ${quote(type.name)}`,
+      } is not a method of ${quote(className(type))}`,
     );
   }
   return (obj: T): void | Promise<void> => {

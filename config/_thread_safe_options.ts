@@ -13,7 +13,7 @@
  */
 
 import { PoolConfigurationError } from "../errors.ts";
-import { quote } from "../quote.ts";
+import { className, quote } from "../quote.ts";
 import type {
   LeakInfo,
   PoolOptions,
@@ -266,9 +266,9 @@ export function validateThreadSafePoolOptions<T>(
     const length = slotByteLength(type, where);
     if (slotBytes !== undefined && slotBytes !== length) {
       throw new PoolConfigurationError(
-        `Cannot create ${where}: slotBytes ${
-          quote(slotBytes)
-        } differs from ${type.name}.byteLength ${quote(length)}`,
+        `Cannot create ${where}: slotBytes ${quote(slotBytes)} differs from ${
+          className(type)
+        }.byteLength ${quote(length)}`,
       );
     }
     slotBytes = length;

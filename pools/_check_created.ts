@@ -7,7 +7,7 @@
 
 import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError, TypeMismatchError } from "../errors.ts";
-import { quote, typeName } from "../quote.ts";
+import { className, quote, typeName } from "../quote.ts";
 
 /**
  * `obj instanceof type`, false where the check itself throws (a revoked
@@ -73,8 +73,8 @@ export function checkCreated(
     throw new TypeMismatchError(
       `Cannot create object: the factory returned a ${
         quote(typeName(obj))
-      } instance, not a ${quote(type.name)} instance`,
-      { expectedType: type.name, actualType: typeName(obj) },
+      } instance, not a ${quote(className(type))} instance`,
+      { expectedType: className(type), actualType: typeName(obj) },
     );
   }
   if (

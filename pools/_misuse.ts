@@ -17,7 +17,7 @@ import {
   ForeignObjectError,
   TypeMismatchError,
 } from "../errors.ts";
-import { quote, typeName } from "../quote.ts";
+import { className, quote, typeName } from "../quote.ts";
 import { isInstance } from "./_check_created.ts";
 import type { PoolType } from "../config/options.ts";
 
@@ -48,10 +48,10 @@ export function misuseError(
   if (type !== undefined && !wasLent && !isInstance(obj, type)) {
     const actual = typeName(obj);
     return new TypeMismatchError(
-      `Cannot ${action} object: expected a ${quote(type.name)} instance, got ${
-        quote(actual)
-      }`,
-      { expectedType: type.name, actualType: actual },
+      `Cannot ${action} object: expected a ${
+        quote(className(type))
+      } instance, got ${quote(actual)}`,
+      { expectedType: className(type), actualType: actual },
     );
   }
   if (wasLent) {
