@@ -185,3 +185,35 @@ export function endKeyBorrow<T extends object>(
   if (!s.freeCounted(slot)) throw keyMisuseError(key, action, true);
   s.counters.countRelease(started);
 }
+
+/**
+ * `ThreadSafePool.keyOf`: the key of the current borrow of one of this
+ * thread's wrappers.
+ *
+ * @param s This thread's slots.
+ * @param obj What the caller passed.
+ * @returns The borrow's key.
+ * @throws {AlreadyReleasedError} If the borrow ended.
+ * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+ * @throws {PoolConfigurationError} If `capacity` is over 2^20.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { keyOfObject } from "./_thread_safe_keys.ts";
+ *
+ * const slots = openSlots<Uint8Array>(undefined, { capacity: 4, slotBytes: 4 }, undefined);
+ * console.log(keyOfObject(slots, slots.acquireGeneral(true)!)); // 4: generation 1, slot 0
+ * ```
+ */
+export function keyOfObject<T extends object>(
+  s: ThreadSafeSlots<T>,
+  obj: T,
+): number {
+  s.checkAttached("get key of object");
+  checkKeys(s);
+  const slot = s.slotOf(obj);
+  if (slot < 0) return s.reject(obj, "get key of");
+  s.checkBorrowed(slot, "get key of");
+  return keyOfSlot(s, slot);
+}
