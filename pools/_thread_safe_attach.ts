@@ -365,6 +365,40 @@ export function detachEntry<T extends object>(slots: ThreadSafeSlots<T>): void {
   freeEntry(slots.threads, entry, slots.free);
 }
 
+/**
+ * The `ThreadSafePool` constructor's work: tells its overloads apart, then
+ * {@linkcode openSlots}. With a second argument the first is the type, even
+ * when it is not a class, so validation names the real mistake.
+ *
+ * @typeParam T The wrapper type.
+ * @param typeOrOptions The constructor's first argument.
+ * @param options Its second argument.
+ * @param ticket Its hidden third argument (from `attach`).
+ * @returns This thread's slots.
+ * @throws {PoolConfigurationError} For a bad option.
+ *
+ * @example
+ * ```ts
+ * import { openPool } from "./_thread_safe_attach.ts";
+ *
+ * console.log(openPool({ capacity: 2, slotBytes: 4 }, undefined, undefined).capacity); // 2
+ * ```
+ */
+export function openPool<T extends object>(
+  typeOrOptions: unknown,
+  options: unknown,
+  ticket: unknown,
+): ThreadSafeSlots<T> {
+  const type = typeof typeOrOptions === "function" || options !== undefined
+    ? typeOrOptions as PoolType<T>
+    : undefined;
+  return openSlots<T>(
+    type,
+    type === undefined ? typeOrOptions : options,
+    ticket,
+  );
+}
+
 /** A pool constructor as `attach` calls it, with its hidden third argument. */
 export type Attaching<P> = new (
   typeOrOptions: never,

@@ -9,7 +9,6 @@
  */
 
 import type { SharedFreeList } from "../allocators/shared_freelist.ts";
-import type { PoolType } from "../config/options.ts";
 import type {
   SlotFactory,
   SlotType,
@@ -26,29 +25,13 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 import { hookInspect } from "../_inspect.ts";
 import { MODE_CLOSED, MODE_RESET, MODE_STATS } from "./_modes.ts";
 import { useBorrow, useFnError } from "./_lending.ts";
-import {
-  type AttachTicket,
-  attachView,
-  descriptorOf,
-  leaveView,
-  openSlots,
-} from "./_thread_safe_attach.ts";
-import {
-  checkKeys,
-  endKeyBorrow,
-  KEY_SLOT_BITS,
-  keyOfObject,
-  keyOfSlot,
-  keyState,
-  liveSlot,
-} from "./_thread_safe_keys.ts";
+// The parts' entry points, by module (the plain paths import by name).
+import * as attaching from "./_thread_safe_attach.ts";
+import * as keys from "./_thread_safe_keys.ts";
+import { KEY_SLOT_BITS } from "./_thread_safe_keys.ts";
 import { H_CLOSED } from "./_thread_safe_layout.ts";
 import { reclaim } from "./_thread_safe_reclaim.ts";
-import {
-  discardObject,
-  lenderOf,
-  releaseGeneral,
-} from "./_thread_safe_release.ts";
+import * as ending from "./_thread_safe_release.ts";
 import { startBorrow, type ThreadSafeSlots } from "./_thread_safe_slots.ts";
 import { slotOfWrapper } from "./_thread_safe_stamp.ts";
 import { acquireWaiting, acquireWaitingAsync } from "./_thread_safe_waits.ts";
@@ -59,9 +42,8 @@ export type { ThreadSafePoolDescriptor };
 let inspectable = false;
 
 /**
- * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it:
- * the library's one wait-options type, {@linkcode AcquireOptions} (`timeout`
- * in ms from 0 to 2147483647 or `Infinity`; `signal`).
+ * How long {@linkcode ThreadSafePool.acquireAsync} waits, and how to stop it: the library's
+ * one wait-options type, {@linkcode AcquireOptions} (`timeout` in ms; `signal`).
  *
  * @example Abort a wait
  * ```ts
@@ -77,15 +59,13 @@ export type AcquireAsyncOptions = AcquireOptions;
 
 /**
  * A pool of shared-memory slots that any number of threads acquire from and
- * release to at once. Create it in one thread, send
- * {@linkcode ThreadSafePool.share} to workers and open it there with
- * {@linkcode ThreadSafePool.attach}; a borrowed slot can be handed to
- * another thread by index ({@linkcode ThreadSafePool.at}) or key
- * ({@linkcode ThreadSafePool.objectOf}) and released there. Double releases
- * are detected across threads. All slots exist from the start (`capacity`
- * never changes); `reset` runs in the releasing thread; `close()` in any
- * thread closes the pool for every thread. Member examples use
- * `import { ThreadSafePool } from "@fastalloc/fastalloc"` as below.
+ * release to at once: create it in one thread, send
+ * {@linkcode ThreadSafePool.share} to workers, open it there with
+ * {@linkcode ThreadSafePool.attach}. A borrowed slot can be handed to another
+ * thread by index or key and released there; double releases are detected
+ * across threads. `capacity` never changes; `reset` runs in the releasing
+ * thread; `close()` in any thread closes the pool for all. (Member examples
+ * import `ThreadSafePool` as this one does.)
  *
  * @typeParam T The wrapper type: what `new Type(buffer, byteOffset)` makes,
  * `Uint8Array` for a byte pool (`{ capacity, slotBytes }`, no type).
@@ -95,16 +75,15 @@ export type AcquireAsyncOptions = AcquireOptions;
  *
  * class Particle {
  *   static readonly byteLength = 24; // three float64s of shared state
- *   readonly data: Float64Array;
- *   constructor(buffer: SharedArrayBuffer, byteOffset: number) {
- *     this.data = new Float64Array(buffer, byteOffset, 3);
+ *   data: Float64Array;
+ *   constructor(buffer: SharedArrayBuffer, offset: number) {
+ *     this.data = new Float64Array(buffer, offset, 3);
  *   }
  * }
  * const pool = new ThreadSafePool(Particle, { capacity: 1024 });
  * const p = pool.acquire();
  * p.data[0] = 1.5;
- * const descriptor = pool.share(); // worker.postMessage(descriptor)
- * // in the worker: ThreadSafePool.attach(Particle, descriptor)
+ * const descriptor = pool.share(); // worker.postMessage(descriptor); in the worker:
  * const seen = ThreadSafePool.attach(Particle, descriptor).at(pool.indexOf(p));
  * console.log(seen.data[0]); // 1.5
  * ```
@@ -135,45 +114,33 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * whose wrappers are `new type(buffer, byteOffset)`.
    * @param type The slot class; `release` rejects other types.
    * @param options Capacity, statistics and this thread's callbacks.
-   * @throws {InvalidCapacityError} If `capacity` is not a positive safe integer.
-   * @throws {PoolConfigurationError} For any other bad option.
+   * @throws {InvalidCapacityError | PoolConfigurationError} For a bad `capacity` or other option.
    */
   constructor(type: SlotType<T>, options: ThreadSafePoolOptions<T>);
   /**
    * Creates a pool whose wrappers come from `options.factory(buffer, byteOffset)`.
    * @param options Capacity, factory, `slotBytes` (default 0) and callbacks.
-   * @throws {InvalidCapacityError} If `capacity` is not a positive safe integer.
-   * @throws {PoolConfigurationError} For any other bad option.
+   * @throws {InvalidCapacityError | PoolConfigurationError} For a bad `capacity` or other option.
    */
   constructor(options: ThreadSafePoolOptions<T> & { factory: SlotFactory<T> });
   /**
    * Creates a pool lending `Uint8Array` views of `options.slotBytes` bytes.
    * @param options Capacity, slot size, statistics and callbacks.
-   * @throws {InvalidCapacityError} If `capacity` is not a positive safe integer.
-   * @throws {PoolConfigurationError} For any other bad option.
+   * @throws {InvalidCapacityError | PoolConfigurationError} For a bad `capacity` or other option.
    */
   constructor(options: ThreadSafePoolOptions<T> & { slotBytes: number });
   constructor(
     typeOrOptions: SlotType<T> | ThreadSafePoolOptions<T>,
     options?: ThreadSafePoolOptions<T> | ThreadSafeAttachOptions<T>,
-    ticket?: AttachTicket,
+    ticket?: attaching.AttachTicket,
   ) {
-    // With a second argument the first is the type, even when it is not a
-    // class, so validation names the real mistake.
-    const type = typeof typeOrOptions === "function" || options !== undefined
-      ? typeOrOptions as PoolType<T>
-      : undefined;
     if (!inspectable) {
       inspectable = hookInspect(
         ThreadSafePool.prototype,
         (h: ThreadSafePool<object>) => h.#s.describe(h.inUse, h.available),
       );
     }
-    const s = openSlots<T>(
-      type,
-      type === undefined ? typeOrOptions : options,
-      ticket,
-    );
+    const s = attaching.openPool<T>(typeOrOptions, options, ticket);
     this.#s = s;
     this.#header = s.header;
     this.#records = s.records;
@@ -187,12 +154,11 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     this.#acquireMode = s.counters.on ? MODE_STATS : 0;
     this.#releaseMode = this.#acquireMode |
       (s.settings.reset !== undefined ? MODE_RESET : 0);
-    this.#lender = lenderOf(s, this);
+    this.#lender = ending.lenderOf(s, this);
   }
 
   /**
-   * Opens in this thread a pool another thread created, from the descriptor
-   * its {@linkcode ThreadSafePool.share} returned (sent by `postMessage`).
+   * Opens in this thread the pool whose {@linkcode ThreadSafePool.share} was sent here.
    * @typeParam T The wrapper type.
    * @param type The slot class: the creator's, or one with its `byteLength`.
    * @param descriptor What `share()` returned.
@@ -202,8 +168,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * slot size, or (with statistics) more than `maxThreads` threads at once.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 8, slotBytes: 4 });
-   * const shared = ThreadSafePool.attach(pool.share()); // in a worker
+   * const shared = ThreadSafePool.attach(new ThreadSafePool({ capacity: 8, slotBytes: 4 }).share());
    * console.log(shared.threadId, shared.capacity, shared.slotBytes); // 2 8 4
    * ```
    */
@@ -240,7 +205,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     descriptorOrOptions?: ThreadSafePoolDescriptor | ThreadSafeAttachOptions<T>,
     options?: ThreadSafeAttachOptions<T>,
   ): ThreadSafePool<T> {
-    return attachView<ThreadSafePool<T>>(
+    return attaching.attachView<ThreadSafePool<T>>(
       ThreadSafePool,
       typeOrDescriptor,
       descriptorOrOptions,
@@ -251,13 +216,12 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   /**
    * Lends a free slot's wrapper. Safe from any thread at once.
    * @returns This thread's wrapper of the slot, now borrowed.
-   * @throws {PoolEmptyError} If every slot is taken.
-   * @throws {PoolClosedError} If the pool is closed (in any thread).
+   * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the
+   * pool is closed (in any thread).
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
-   * const view = pool.acquire(); // a Uint8Array of 8 shared bytes
-   * pool.release(view);
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * pool.release(pool.acquire()); // a Uint8Array of 4 shared bytes
    * ```
    */
   acquire(): T {
@@ -277,8 +241,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   /**
    * The same as {@linkcode ThreadSafePool.acquire}.
    * @returns The wrapper, now borrowed.
-   * @throws {PoolEmptyError} If every slot is taken.
-   * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -308,15 +271,13 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * As {@linkcode ThreadSafePool.acquire}, but when every slot is taken,
-   * blocks this thread (`Atomics.wait`) until a slot is released, the
-   * timeout runs out or the pool closes. Counted in `stats().waits`.
+   * As `acquire`, but when every slot is taken, blocks this thread (`Atomics.wait`)
+   * until one is released, the time is up or the pool closes. Counted in `stats().waits`.
    * @param timeoutMs The longest wait in milliseconds (default: no limit).
    * @returns The wrapper, now borrowed.
    * @throws {PoolTimeoutError} If no slot came free in time.
    * @throws {PoolClosedError} If the pool is or becomes closed.
-   * @throws {FastAllocError} Where this thread may not block (a browser's
-   * main thread): use {@linkcode ThreadSafePool.acquireAsync} there.
+   * @throws {FastAllocError} Where this thread may not block (a browser's main thread).
    * @throws {RangeError} If `timeoutMs` is not 0 to 2147483647 ms or `Infinity`.
    * @example
    * ```ts
@@ -330,16 +291,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * As {@linkcode ThreadSafePool.acquire}, but when every slot is taken,
-   * waits without blocking (`Atomics.waitAsync`, or polling) until a slot is
-   * released; the wait keeps the event loop alive. Counted in `stats().waits`.
+   * As `acquire`, but when every slot is taken, waits without blocking (`Atomics.waitAsync`),
+   * keeping the event loop alive, until one is released. Counted in `stats().waits`.
    * @param options `timeout` in milliseconds and an abort `signal`.
    * @returns The wrapper, now borrowed.
    * @throws {PoolTimeoutError} If no slot came free in time (rejects).
    * @throws {PoolClosedError} If the pool is or becomes closed (rejects).
-   * @throws {unknown} `signal.reason` if the signal aborts (rejects); no slot is taken.
-   * @throws {TypeError} If `options` is not an object, has an unknown key, or
-   * `signal` is not an `AbortSignal` (rejects).
+   * @throws {unknown} `signal.reason` if the signal aborts (rejects; no slot is taken).
+   * @throws {TypeError} If `options` is not an object, has an unknown key, or a bad `signal` (rejects).
    * @throws {RangeError} If `timeout` is not 0 to 2147483647 ms or `Infinity` (rejects).
    * @example
    * ```ts
@@ -354,15 +313,12 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Returns a borrowed wrapper's slot, from any thread. A `reset` runs first,
-   * here; if it throws, the slot is zeroed and freed, the wrapper destroyed
-   * and the error rethrown. After `close()` the wrapper is destroyed.
-   * @param obj This thread's wrapper of a borrowed slot (see
-   * {@linkcode ThreadSafePool.at} for slots borrowed in another thread).
-   * @throws {AlreadyReleasedError} If the slot is not borrowed (released
-   * already, in this thread or another).
-   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
-   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   * Returns a borrowed wrapper's slot, from any thread. `reset` runs first, here; if it
+   * throws, the slot is zeroed and freed, the wrapper destroyed and the error rethrown.
+   * After `close()` the wrapper is destroyed.
+   * @param obj This thread's wrapper of a borrowed slot (see `at` for another thread's).
+   * @throws {AlreadyReleasedError} If the slot is not borrowed (released already, anywhere).
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -381,30 +337,25 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     ) {
       return;
     }
-    releaseGeneral(this.#s, obj);
+    ending.releaseGeneral(this.#s, obj);
   }
 
   /**
-   * Borrows a slot like {@linkcode ThreadSafePool.acquire} and returns the
-   * borrow's key, a plain number that names it in every thread. A stale key
-   * is detected until its slot was lent again 2^(31 - ceil(log2(capacity)))
-   * - 1 times (the key layout: docs/architecture.md).
+   * Borrows a slot like `acquire` and returns the borrow's key, a plain number that names
+   * it in every thread; stale keys are detected (for how long: docs/architecture.md).
    * @returns The key of the new borrow.
-   * @throws {PoolEmptyError} If every slot is taken.
-   * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @throws {PoolConfigurationError} If `capacity` is over 2^20.
    * @example Hand a borrow to another thread by key
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
    * const key = pool.acquireKey(); // a plain number: postMessage(key)
-   * const there = ThreadSafePool.attach(pool.share()); // the other thread's view
-   * there.objectOf(key)[0] = 7;
-   * there.releaseKey(key);
+   * ThreadSafePool.attach(pool.share()).releaseKey(key); // in the other thread
    * console.log(pool.isLive(key), pool.inUse); // false 0
    * ```
    */
   acquireKey(): number {
-    if (this.#slotBits > KEY_SLOT_BITS) checkKeys(this.#s);
+    if (this.#slotBits > KEY_SLOT_BITS) keys.checkKeys(this.#s);
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
       if (slot >= 0) {
@@ -418,31 +369,27 @@ export class ThreadSafePool<T extends object = Uint8Array> {
       }
     }
     const s = this.#s;
-    return keyOfSlot(s, s.slotOf(s.acquireGeneral(true)!));
+    return keys.keyOfSlot(s, s.slotOf(s.acquireGeneral(true)!));
   }
 
   /**
-   * This thread's wrapper of the slot a live key names (made now if needed);
-   * this thread may then end the borrow with `release`.
-   * @param key A key from {@linkcode ThreadSafePool.acquireKey} or
-   * {@linkcode ThreadSafePool.keyOf}, from any thread.
+   * This thread's wrapper of the slot a live key names; this thread may then `release` it.
+   * @param key A key from `acquireKey` or `keyOf`, from any thread.
    * @returns The wrapper.
    * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
    * @throws {ForeignObjectError} If this pool never issued `key`.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * pool.release(pool.objectOf(pool.acquireKey())); // a borrow is a borrow
    * ```
    */
   objectOf(key: number): T {
-    this.#s.checkAttached("get object of key");
-    return this.#s.takeOver(liveSlot(this.#s, key, "get object of key"));
+    return keys.objectOfKey(this.#s, key);
   }
 
   /**
-   * Ends the borrow a key names, from any thread (as `release`: `reset`
-   * runs here, on this thread's wrapper).
+   * Ends the borrow a key names, from any thread (as `release`; `reset` runs here).
    * @param key A live key of this pool.
    * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
    * @throws {ForeignObjectError} If this pool never issued `key`.
@@ -471,12 +418,11 @@ export class ThreadSafePool<T extends object = Uint8Array> {
         return;
       }
     }
-    endKeyBorrow(this.#s, liveSlot(this.#s, key, "release key"), key, false);
+    keys.endKey(this.#s, key, false);
   }
 
   /**
-   * Ends the borrow a key names by discarding it, from any thread (as
-   * {@linkcode ThreadSafePool.discard}).
+   * Ends the borrow a key names by discarding it, from any thread (as `discard`).
    * @param key A live key of this pool.
    * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
    * @throws {ForeignObjectError} If this pool never issued `key`.
@@ -490,69 +436,61 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   discardKey(key: number): void {
-    endKeyBorrow(this.#s, liveSlot(this.#s, key, "discard key"), key, true);
+    keys.endKey(this.#s, key, true);
   }
 
   /**
-   * The key of the current borrow of one of this thread's wrappers (lent
-   * here, or taken over with `at` or `objectOf`).
+   * The key of the current borrow of one of this thread's wrappers.
    * @param obj This thread's wrapper of a borrowed slot.
    * @returns The borrow's key.
    * @throws {AlreadyReleasedError} If the borrow ended.
-   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
-   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
    * @throws {PoolConfigurationError} If `capacity` is over 2^20.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * const view = pool.acquire();
    * console.log(pool.objectOf(pool.keyOf(view)) === view); // true
    * ```
    */
   keyOf(obj: T): number {
-    return keyOfObject(this.#s, obj);
+    return keys.keyOfObject(this.#s, obj);
   }
 
   /**
-   * Whether `key` names a borrow of this pool that has not ended, in any
-   * thread. Never throws: `false` for anything else.
+   * Whether `key` names a borrow of this pool that has not ended, in any thread; never throws.
    * @param key Any value.
    * @returns `true` only for a live key of this pool.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * console.log(pool.isLive(pool.acquireKey()), pool.isLive(-1)); // true false
    * ```
    */
   isLive(key: number): boolean {
-    return keyState(this.#s, key) >= 0;
+    return keys.keyState(this.#s, key) >= 0;
   }
 
   /**
-   * Ends a borrow by discarding the slot's contents: its bytes are zeroed,
-   * this thread's wrapper is destroyed (`destroy` runs, `reset` does not) and
-   * the slot freed, so the next borrow gets a fresh wrapper of zeroed memory.
+   * Ends a borrow by discarding it: the slot's bytes are zeroed, this thread's wrapper is
+   * destroyed (`destroy` runs, `reset` does not), the next borrow gets a fresh one.
    * @param obj This thread's wrapper of a borrowed slot.
-   * @throws {AlreadyReleasedError} If the slot is not borrowed, or was lent
-   * again since this thread's borrow.
-   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
-   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   * @throws {AlreadyReleasedError} If the slot is not borrowed, or was lent again since.
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * const broken = pool.acquire();
-   * broken[0] = 42;
    * pool.discard(broken);
-   * console.log(pool.acquire()[0]); // 0
+   * console.log(pool.acquire() === broken); // false: a fresh wrapper
    * ```
    */
   discard(obj: T): void {
-    discardObject(this.#s, obj);
+    ending.discardObject(this.#s, obj);
   }
 
   /**
-   * A structured-cloneable description of the pool, to `postMessage` to a
-   * worker that opens it with {@linkcode ThreadSafePool.attach}.
+   * A structured-cloneable description of the pool, for a worker's {@linkcode ThreadSafePool.attach}.
    * @returns The descriptor (the buffer is shared, not copied).
    * @example
    * ```ts
@@ -561,19 +499,17 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   share(): ThreadSafePoolDescriptor {
-    return descriptorOf(this.#s);
+    return attaching.descriptorOf(this.#s);
   }
 
   /**
-   * The slot index of one of this thread's wrappers, to hand the borrowed
-   * slot to another thread (which calls {@linkcode ThreadSafePool.at}).
+   * The slot index of one of this thread's wrappers, for another thread's `at`.
    * @param obj A wrapper of this pool.
-   * @returns Its slot index, or `-1` if `obj` is not one of this thread's
-   * wrappers of this pool.
+   * @returns Its slot index, or `-1` if `obj` is not this thread's wrapper of a slot.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
-   * console.log(pool.indexOf(pool.acquire()), pool.indexOf(new Uint8Array(8))); // 0 -1
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
+   * console.log(pool.indexOf(pool.acquire()), pool.indexOf(new Uint8Array(4))); // 0 -1
    * ```
    */
   indexOf(obj: T): number {
@@ -581,15 +517,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * This thread's wrapper of a borrowed slot, by index: how a thread takes
-   * over a slot another thread acquired. It may be released here.
+   * This thread's wrapper of a slot another thread borrowed, by index; it may be released here.
    * @param index A slot index from {@linkcode ThreadSafePool.indexOf}.
    * @returns The wrapper (made now if this thread has none yet).
    * @throws {RangeError} If `index` is not an integer in `[0, capacity)`.
    * @throws {AlreadyReleasedError} If the slot is not borrowed.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * const index = pool.indexOf(pool.acquire()); // sent to another thread
    * const there = ThreadSafePool.attach(pool.share()); // that thread's view
    * there.release(there.at(index));
@@ -600,11 +535,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     return this.#s.takeOver(this.#s.borrowedAt(index));
   }
 
-  /**
-   * This thread's id in the pool: 1 in the creating thread, 2, 3, … in
-   * attaching ones (see the `attach` example); pass it to `reclaim` when the
-   * thread dies.
-   */
+  /** This thread's id in the pool: 1 where created, 2, 3, … per `attach` (see its example). */
   get threadId(): number {
     return this.#s.threadId;
   }
@@ -615,19 +546,16 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Takes back every slot the dead thread `threadId` acquired and still
-   * holds (zeroed, no `reset`), with its thread-table entry and waits. Call
-   * it only once that thread has stopped: on Deno a terminated worker
-   * blocked in `acquireWait` runs until that wait ends (docs/architecture.md,
-   * "Threads that die").
+   * Takes back every slot a dead thread acquired and still holds (zeroed, no `reset`), its
+   * thread-table entry and waits. Only once it has stopped (on Deno a worker blocked in
+   * `acquireWait` runs until that wait ends: docs/architecture.md), not while others release its slots.
    * @param threadId The dead thread's {@linkcode ThreadSafePool.threadId}.
    * @returns How many slots were taken back.
-   * @throws {RangeError} If `threadId` is not a positive integer, or is this
-   * thread's own id.
+   * @throws {RangeError} If `threadId` is not a positive integer, or is this thread's.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 4, slotBytes: 8 });
-   * const worker = ThreadSafePool.attach(pool.share()); // stands in for a worker
+   * const worker = ThreadSafePool.attach(pool.share()); // stands in for a dead worker
    * worker.acquire();
    * console.log(pool.reclaim(worker.threadId), pool.available); // 1 4
    * ```
@@ -637,18 +565,16 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Acquires, calls `fn`, and releases afterwards even if `fn` throws (when
-   * it returns a promise, once that settles). If the release fails too,
-   * `fn`'s error is thrown; a borrow `fn` ended itself is not ended again.
+   * Acquires, calls `fn`, and releases afterwards (once a returned promise settles) even if
+   * `fn` throws (its error wins); a borrow `fn` ended itself is not ended again.
    * @typeParam R What `fn` returns.
    * @param fn Works with the wrapper; must not keep it after returning.
    * @returns What `fn` returned.
    * @throws {TypeError} If `fn` is not a function.
-   * @throws {PoolEmptyError} If every slot is taken.
-   * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * console.log(pool.use((view) => view.length), pool.inUse); // 4 0
    * ```
    */
@@ -663,15 +589,11 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   /**
    * Borrows a slot through a handle, for `using`.
    * @returns A handle; disposing it releases the slot.
-   * @throws {PoolEmptyError} If every slot is taken.
-   * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
-   * {
-   *   using h = pool.allocate();
-   *   h.value[0] = 1;
-   * }
+   * { using h = pool.allocate(); h.value[0] = 1; }
    * console.log(pool.available); // 1
    * ```
    */
@@ -681,11 +603,10 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Borrows a slot through a leak-tracked handle: if it is garbage-collected
-   * unreleased, the pool counts a leak, calls `onLeak` and frees the slot.
+   * Borrows a slot through a handle that, collected unreleased, counts a leak, calls `onLeak`
+   * and frees the slot.
    * @returns The handle.
-   * @throws {PoolEmptyError} If every slot is taken.
-   * @throws {PoolClosedError} If the pool is closed.
+   * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -698,19 +619,17 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Watches the current borrow of a slot without owning it; the borrow may
-   * end in any thread and the handle sees it.
+   * Watches the current borrow of a slot without owning it (it may end in any thread).
    * @param obj This thread's wrapper of a borrowed slot.
    * @returns A weak handle to that borrow.
    * @throws {AlreadyReleasedError} If the slot is not borrowed.
-   * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
-   * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * const view = pool.acquire();
    * const watcher = pool.weak(view);
-   * pool.release(view);
+   * pool.release(view); // in any thread
    * console.log(watcher.alive); // false
    * ```
    */
@@ -724,10 +643,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     return this.#capacity;
   }
 
-  /**
-   * Slots borrowed now in all threads, counted from the free list, so exact
-   * even after a thread died mid-operation (see the `at` example).
-   */
+  /** Slots borrowed now in all threads, exact even after one died (see the `at` example). */
   get inUse(): number {
     return this.#capacity - this.#free.size;
   }
@@ -743,16 +659,13 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * A frozen statistics snapshot, totalled over every thread (those that
-   * left included); with statistics off, only `enabled`, `currentInUse` and
-   * `currentCapacity`. How the counts survive a dying thread:
-   * docs/architecture.md.
+   * A frozen statistics snapshot over every thread, those that left included (with
+   * statistics off, only `enabled`, `currentInUse` and `currentCapacity`).
    * @returns The statistics.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4, enableStatistics: true });
-   * const other = ThreadSafePool.attach(pool.share()); // as in a worker
-   * other.release(other.acquire());
+   * pool.release(pool.acquire());
    * console.log(pool.stats().totalAllocations); // 1
    * ```
    */
@@ -761,38 +674,33 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Closes the pool for every thread: acquires fail everywhere, waiting
-   * threads wake with `PoolClosedError`, and this thread's idle wrappers are
-   * destroyed (other threads' when they call `close()`). Borrowed slots may
-   * still be released. Calling it again in this thread does nothing.
+   * Closes the pool for every thread (acquires and waits fail with `PoolClosedError`; slots
+   * may still be released) and destroys this thread's idle wrappers; once per thread.
    * @throws {AggregateError} If `destroy` threw for any wrapper (all are still retired).
    * @example
    * ```ts
-   * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+   * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
    * const other = ThreadSafePool.attach(pool.share());
    * pool.close();
-   * try { other.acquire(); } catch (e) { console.log(other.closed, (e as Error).name); } // true PoolClosedError
+   * console.log(other.closed, other.available); // true 0
    * ```
    */
   close(): void {
     if (this.#closedHere) return;
     this.#closedHere = true;
-    leaveView(this.#s, true);
+    attaching.leaveView(this.#s, true);
   }
 
   /**
-   * Leaves the pool in this thread only: its thread-table entry is given
-   * back (another thread may attach), its idle wrappers are destroyed, and
-   * later acquire, release, discard or key calls on this view throw
-   * `PoolClosedError`. Release or hand over its slots, and let its waits
-   * end, first. Calling it again does nothing.
+   * Leaves the pool in this thread only (after releasing its slots and ending its waits): its
+   * entry is given back for another thread, its idle wrappers are destroyed, and this view's
+   * later acquire, release, discard and key calls throw `PoolClosedError`.
    * @throws {AggregateError} If `destroy` threw for any wrapper (all are still retired).
    * @example A worker leaves, and its place is free again
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4, maxThreads: 2 });
-   * for (let i = 0; i < 3; i++) { // without detach, the 2nd attach would fail
-   *   ThreadSafePool.attach(pool.share()).detach();
-   * }
+   * for (let i = 0; i < 3; i++) ThreadSafePool.attach(pool.share()).detach(); // 2 at once at most
+   * console.log(pool.closed); // false
    * ```
    */
   detach(): void {
@@ -802,7 +710,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     // Closed for this view: the general paths throw.
     this.#acquireMode |= MODE_CLOSED;
     this.#releaseMode |= MODE_CLOSED;
-    leaveView(s, false);
+    attaching.leaveView(s, false);
   }
 
   /** Closes the pool, for `using pool = new ThreadSafePool(...)`. */
