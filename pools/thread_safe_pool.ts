@@ -168,7 +168,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * slot size, or (with statistics) more than `maxThreads` threads at once.
    * @example
    * ```ts
-   * const shared = ThreadSafePool.attach(new ThreadSafePool({ capacity: 8, slotBytes: 4 }).share());
+   * const pool = new ThreadSafePool({ capacity: 8, slotBytes: 4 });
+   * const shared = ThreadSafePool.attach(pool.share()); // in a worker
    * console.log(shared.threadId, shared.capacity, shared.slotBytes); // 2 8 4
    * ```
    */
@@ -271,12 +272,10 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * As `acquire`, but when every slot is taken, blocks this thread (`Atomics.wait`)
-   * until one is released, the time is up or the pool closes. Counted in `stats().waits`.
+   * As `acquire`, but when every slot is taken, blocks this thread until one is free.
    * @param timeoutMs The longest wait in milliseconds (default: no limit).
-   * @returns The wrapper, now borrowed.
-   * @throws {PoolTimeoutError} If no slot came free in time.
-   * @throws {PoolClosedError} If the pool is or becomes closed.
+   * @returns The wrapper, now borrowed (an `Atomics.wait`, counted in `stats().waits`).
+   * @throws {PoolTimeoutError | PoolClosedError} If no slot came free in time, or the pool closed.
    * @throws {FastAllocError} Where this thread may not block (a browser's main thread).
    * @throws {RangeError} If `timeoutMs` is not 0 to 2147483647 ms or `Infinity`.
    * @example
@@ -291,14 +290,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * As `acquire`, but when every slot is taken, waits without blocking (`Atomics.waitAsync`),
-   * keeping the event loop alive, until one is released. Counted in `stats().waits`.
+   * As `acquire`, but when every slot is taken, waits without blocking until one is free.
    * @param options `timeout` in milliseconds and an abort `signal`.
-   * @returns The wrapper, now borrowed.
-   * @throws {PoolTimeoutError} If no slot came free in time (rejects).
-   * @throws {PoolClosedError} If the pool is or becomes closed (rejects).
+   * @returns The wrapper, now borrowed (the wait keeps the event loop alive; in `stats().waits`).
+   * @throws {PoolTimeoutError | PoolClosedError} If no slot came free in time, or the pool closed
+   * (rejects).
    * @throws {unknown} `signal.reason` if the signal aborts (rejects; no slot is taken).
-   * @throws {TypeError} If `options` is not an object, has an unknown key, or a bad `signal` (rejects).
+   * @throws {TypeError} If `options` is not an object, has an unknown key or a bad `signal`
+   * (rejects).
    * @throws {RangeError} If `timeout` is not 0 to 2147483647 ms or `Infinity` (rejects).
    * @example
    * ```ts
@@ -318,7 +317,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * After `close()` the wrapper is destroyed.
    * @param obj This thread's wrapper of a borrowed slot (see `at` for another thread's).
    * @throws {AlreadyReleasedError} If the slot is not borrowed (released already, anywhere).
-   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not this pool's wrapper (or type).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -341,9 +340,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Borrows a slot like `acquire` and returns the borrow's key, a plain number that names
-   * it in every thread; stale keys are detected (for how long: docs/architecture.md).
-   * @returns The key of the new borrow.
+   * Borrows a slot like `acquire` and returns the borrow's key, valid in every thread.
+   * @returns The key (a plain number; stale keys are detected: docs/architecture.md).
    * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @throws {PoolConfigurationError} If `capacity` is over 2^20.
    * @example Hand a borrow to another thread by key
@@ -376,8 +374,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * This thread's wrapper of the slot a live key names; this thread may then `release` it.
    * @param key A key from `acquireKey` or `keyOf`, from any thread.
    * @returns The wrapper.
-   * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
-   * @throws {ForeignObjectError} If this pool never issued `key`.
+   * @throws {AlreadyReleasedError | ForeignObjectError} If the key is stale, or not this pool's.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -391,8 +388,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   /**
    * Ends the borrow a key names, from any thread (as `release`; `reset` runs here).
    * @param key A live key of this pool.
-   * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
-   * @throws {ForeignObjectError} If this pool never issued `key`.
+   * @throws {AlreadyReleasedError | ForeignObjectError} If the key is stale, or not this pool's.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -424,8 +420,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   /**
    * Ends the borrow a key names by discarding it, from any thread (as `discard`).
    * @param key A live key of this pool.
-   * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
-   * @throws {ForeignObjectError} If this pool never issued `key`.
+   * @throws {AlreadyReleasedError | ForeignObjectError} If the key is stale, or not this pool's.
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -444,7 +439,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * @param obj This thread's wrapper of a borrowed slot.
    * @returns The borrow's key.
    * @throws {AlreadyReleasedError} If the borrow ended.
-   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not this pool's wrapper (or type).
    * @throws {PoolConfigurationError} If `capacity` is over 2^20.
    * @example
    * ```ts
@@ -472,11 +467,10 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Ends a borrow by discarding it: the slot's bytes are zeroed, this thread's wrapper is
-   * destroyed (`destroy` runs, `reset` does not), the next borrow gets a fresh one.
+   * Ends a borrow by discarding it: the slot is zeroed, the wrapper destroyed (no `reset`).
    * @param obj This thread's wrapper of a borrowed slot.
    * @throws {AlreadyReleasedError} If the slot is not borrowed, or was lent again since.
-   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not this pool's wrapper (or type).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -490,7 +484,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * A structured-cloneable description of the pool, for a worker's {@linkcode ThreadSafePool.attach}.
+   * A structured-cloneable description of the pool, for `attach` in a worker.
    * @returns The descriptor (the buffer is shared, not copied).
    * @example
    * ```ts
@@ -547,8 +541,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
 
   /**
    * Takes back every slot a dead thread acquired and still holds (zeroed, no `reset`), its
-   * thread-table entry and waits. Only once it has stopped (on Deno a worker blocked in
-   * `acquireWait` runs until that wait ends: docs/architecture.md), not while others release its slots.
+   * thread-table entry and waits; only once it has stopped, and not while others release its
+   * slots (on Deno a worker blocked in `acquireWait` runs until it ends: docs/architecture.md).
    * @param threadId The dead thread's {@linkcode ThreadSafePool.threadId}.
    * @returns How many slots were taken back.
    * @throws {RangeError} If `threadId` is not a positive integer, or is this thread's.
@@ -565,8 +559,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Acquires, calls `fn`, and releases afterwards (once a returned promise settles) even if
-   * `fn` throws (its error wins); a borrow `fn` ended itself is not ended again.
+   * Acquires, calls `fn`, and releases afterwards even if it throws (once a returned promise
+   * settles); a borrow `fn` ended itself is not ended again.
    * @typeParam R What `fn` returns.
    * @param fn Works with the wrapper; must not keep it after returning.
    * @returns What `fn` returned.
@@ -603,9 +597,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * Borrows a slot through a handle that, collected unreleased, counts a leak, calls `onLeak`
-   * and frees the slot.
-   * @returns The handle.
+   * Borrows a slot through a leak-tracked handle.
+   * @returns The handle (collected unreleased, it counts a leak, calls `onLeak`, frees the slot).
    * @throws {PoolEmptyError | PoolClosedError} If every slot is taken, or the pool is closed.
    * @example
    * ```ts
@@ -623,7 +616,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * @param obj This thread's wrapper of a borrowed slot.
    * @returns A weak handle to that borrow.
    * @throws {AlreadyReleasedError} If the slot is not borrowed.
-   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not a wrapper of this pool (of its type).
+   * @throws {ForeignObjectError | TypeMismatchError} If `obj` is not this pool's wrapper (or type).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 1, slotBytes: 4 });
@@ -659,9 +652,8 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   }
 
   /**
-   * A frozen statistics snapshot over every thread, those that left included (with
-   * statistics off, only `enabled`, `currentInUse` and `currentCapacity`).
-   * @returns The statistics.
+   * A frozen statistics snapshot over every thread, those that left included.
+   * @returns The statistics (with statistics off: `enabled`, `currentInUse`, `currentCapacity`).
    * @example
    * ```ts
    * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4, enableStatistics: true });
