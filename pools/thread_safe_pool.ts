@@ -108,7 +108,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   /** Whether this thread's instance ran `close()` (its wrappers are gone). */
   #closedHere = false;
   #lender: Lender<T>;
-
   /**
    * Creates a pool of `capacity` slots of `type.byteLength` shared bytes,
    * whose wrappers are `new type(buffer, byteOffset)`.
@@ -156,7 +155,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
       (s.settings.reset !== undefined ? MODE_RESET : 0);
     this.#lender = ending.lenderOf(s, this);
   }
-
   /**
    * Opens in this thread the pool whose {@linkcode ThreadSafePool.share} was sent here.
    * @typeParam T The wrapper type.
@@ -213,7 +211,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
       options,
     );
   }
-
   /**
    * Lends a free slot's wrapper. Safe from any thread at once.
    * @returns This thread's wrapper of the slot, now borrowed.
@@ -232,13 +229,11 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     }
     return this.#s.acquireGeneral(true)!;
   }
-
   /** Lends a slot just taken (the plain path's ThreadSafeSlots.lend). */
   #lend(slot: number): T {
     startBorrow(this.#records, this.#borrowGenerations, slot);
     return this.#objects[slot] ?? this.#s.wrapLent(slot);
   }
-
   /**
    * The same as {@linkcode ThreadSafePool.acquire}.
    * @returns The wrapper, now borrowed.
@@ -252,7 +247,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   get(): T {
     return this.acquire();
   }
-
   /**
    * As {@linkcode ThreadSafePool.acquire}, but `undefined` when every slot is taken.
    * @returns The wrapper, or `undefined`.
@@ -270,7 +264,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     }
     return this.#s.acquireGeneral(false);
   }
-
   /**
    * As `acquire`, but when every slot is taken, blocks this thread until one is free.
    * @param timeoutMs The longest wait in milliseconds (default: no limit).
@@ -288,7 +281,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   acquireWait(timeoutMs?: number): T {
     return acquireWaiting(this.#s, this, timeoutMs);
   }
-
   /**
    * As `acquire`, but when every slot is taken, waits without blocking until one is free.
    * @param options `timeout` in milliseconds and an abort `signal`.
@@ -310,7 +302,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   acquireAsync(options: AcquireAsyncOptions = {}): Promise<T> {
     return acquireWaitingAsync(this.#s, this, options);
   }
-
   /**
    * Returns a borrowed wrapper's slot, from any thread. `reset` runs first, here; if it
    * throws, the slot is zeroed and freed, the wrapper destroyed and the error rethrown.
@@ -338,7 +329,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     }
     ending.releaseGeneral(this.#s, obj);
   }
-
   /**
    * Borrows a slot like `acquire` and returns the borrow's key, valid in every thread.
    * @returns The key (a plain number; stale keys are detected: docs/architecture.md).
@@ -369,7 +359,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     const s = this.#s;
     return keys.keyOfSlot(s, s.slotOf(s.acquireGeneral(true)!));
   }
-
   /**
    * This thread's wrapper of the slot a live key names; this thread may then `release` it.
    * @param key A key from `acquireKey` or `keyOf`, from any thread.
@@ -384,7 +373,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   objectOf(key: number): T {
     return keys.objectOfKey(this.#s, key);
   }
-
   /**
    * Ends the borrow a key names, from any thread (as `release`; `reset` runs here).
    * @param key A live key of this pool.
@@ -416,7 +404,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     }
     keys.endKey(this.#s, key, false);
   }
-
   /**
    * Ends the borrow a key names by discarding it, from any thread (as `discard`).
    * @param key A live key of this pool.
@@ -433,7 +420,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   discardKey(key: number): void {
     keys.endKey(this.#s, key, true);
   }
-
   /**
    * The key of the current borrow of one of this thread's wrappers.
    * @param obj This thread's wrapper of a borrowed slot.
@@ -451,7 +437,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   keyOf(obj: T): number {
     return keys.keyOfObject(this.#s, obj);
   }
-
   /**
    * Whether `key` names a borrow of this pool that has not ended, in any thread; never throws.
    * @param key Any value.
@@ -465,7 +450,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   isLive(key: number): boolean {
     return keys.keyState(this.#s, key) >= 0;
   }
-
   /**
    * Ends a borrow by discarding it: the slot is zeroed, the wrapper destroyed (no `reset`).
    * @param obj This thread's wrapper of a borrowed slot.
@@ -482,7 +466,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   discard(obj: T): void {
     ending.discardObject(this.#s, obj);
   }
-
   /**
    * A structured-cloneable description of the pool, for `attach` in a worker.
    * @returns The descriptor (the buffer is shared, not copied).
@@ -495,7 +478,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   share(): ThreadSafePoolDescriptor {
     return attaching.descriptorOf(this.#s);
   }
-
   /**
    * The slot index of one of this thread's wrappers, for another thread's `at`.
    * @param obj A wrapper of this pool.
@@ -509,7 +491,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   indexOf(obj: T): number {
     return this.#s.slotOf(obj);
   }
-
   /**
    * This thread's wrapper of a slot another thread borrowed, by index; it may be released here.
    * @param index A slot index from {@linkcode ThreadSafePool.indexOf}.
@@ -528,17 +509,14 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   at(index: number): T {
     return this.#s.takeOver(this.#s.borrowedAt(index));
   }
-
   /** This thread's id in the pool: 1 where created, 2, 3, … per `attach` (see its example). */
   get threadId(): number {
     return this.#s.threadId;
   }
-
   /** Bytes of shared state per slot (see the `attach` example). */
   get slotBytes(): number {
     return this.#s.slotBytes;
   }
-
   /**
    * Takes back every slot a dead thread acquired and still holds (zeroed, no `reset`), its
    * thread-table entry and waits; only once it has stopped, and not while others release its
@@ -557,7 +535,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   reclaim(threadId: number): number {
     return reclaim(this.#s, threadId);
   }
-
   /**
    * Acquires, calls `fn`, and releases afterwards even if it throws (once a returned promise
    * settles); a borrow `fn` ended itself is not ended again.
@@ -579,7 +556,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     const generation = this.#borrowGenerations[this.#s.slotOf(obj)]!;
     return useBorrow(this.#lender, obj, generation, fn);
   }
-
   /**
    * Borrows a slot through a handle, for `using`.
    * @returns A handle; disposing it releases the slot.
@@ -595,7 +571,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     const obj = this.acquire();
     return new ContextHandle(this.#lender, obj, this.#s.generationOf(obj));
   }
-
   /**
    * Borrows a slot through a leak-tracked handle.
    * @returns The handle (collected unreleased, it counts a leak, calls `onLeak`, frees the slot).
@@ -610,7 +585,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     const obj = this.acquire();
     return new OwnedHandle(this.#lender, obj, this.#s.generationOf(obj));
   }
-
   /**
    * Watches the current borrow of a slot without owning it (it may end in any thread).
    * @param obj This thread's wrapper of a borrowed slot.
@@ -630,27 +604,22 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     this.#s.checkWatchable(obj);
     return new WeakHandle(this.#lender, obj, this.#s.generationOf(obj));
   }
-
   /** The number of slots; it never changes (see the `attach` example). */
   get capacity(): number {
     return this.#capacity;
   }
-
   /** Slots borrowed now in all threads, exact even after one died (see the `at` example). */
   get inUse(): number {
     return this.#capacity - this.#free.size;
   }
-
   /** Free slots now, in all threads; 0 once closed (see the `reclaim` example). */
   get available(): number {
     return this.closed ? 0 : this.#free.size;
   }
-
   /** Whether the pool was closed, in any thread (see the `close` example). */
   get closed(): boolean {
     return Atomics.load(this.#header, H_CLOSED) !== 0;
   }
-
   /**
    * A frozen statistics snapshot over every thread, those that left included.
    * @returns The statistics (with statistics off: `enabled`, `currentInUse`, `currentCapacity`).
@@ -664,7 +633,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   stats(): PoolStats {
     return this.#s.counters.snapshot(this.#capacity, this.inUse);
   }
-
   /**
    * Closes the pool for every thread (acquires and waits fail with `PoolClosedError`; slots
    * may still be released) and destroys this thread's idle wrappers; once per thread.
@@ -682,7 +650,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     this.#closedHere = true;
     attaching.leaveView(this.#s, true);
   }
-
   /**
    * Leaves the pool in this thread only (after releasing its slots and ending its waits): its
    * entry is given back for another thread, its idle wrappers are destroyed, and this view's
@@ -704,7 +671,6 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     this.#releaseMode |= MODE_CLOSED;
     attaching.leaveView(s, false);
   }
-
   /** Closes the pool, for `using pool = new ThreadSafePool(...)`. */
   [Symbol.dispose](): void {
     this.close();
