@@ -212,9 +212,7 @@ export function keyOfObject<T extends object>(
 ): number {
   s.checkAttached("get key of object");
   checkKeys(s);
-  const slot = s.slotOf(obj);
-  if (slot < 0) return s.reject(obj, "get key of");
-  s.checkBorrowed(slot, "get key of");
+  const slot = s.borrowedSlotOf(obj, "get key of");
   return keyOfSlot(s, slot);
 }
 

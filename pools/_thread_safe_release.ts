@@ -49,9 +49,7 @@ export function releaseGeneral<T extends object>(
   obj: T,
 ): void {
   s.checkAttached("release object");
-  const slot = s.slotOf(obj);
-  if (slot < 0) return s.reject(obj, "release");
-  s.checkBorrowed(slot, "release");
+  const slot = s.borrowedSlotOf(obj, "release");
   const started = s.counters.startRelease();
   if (Atomics.load(s.header, H_CLOSED) !== 0) {
     s.returnSlot(slot);
@@ -192,9 +190,7 @@ export function discardObject<T extends object>(
   obj: T,
 ): void {
   s.checkAttached("discard object");
-  const slot = s.slotOf(obj);
-  if (slot < 0) return s.reject(obj, "discard");
-  s.checkBorrowed(slot, "discard");
+  const slot = s.borrowedSlotOf(obj, "discard");
   if (!discardSlot(s, slot)) {
     throw misuseError(obj, "discard", undefined, true);
   }

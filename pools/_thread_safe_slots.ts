@@ -503,6 +503,21 @@ export class ThreadSafeSlots<T extends object> {
   }
 
   /**
+   * The slot of `obj` when it is this thread's wrapper of its current borrow;
+   * otherwise throws the error that says why (release, discard, keyOf).
+   *
+   * @param obj What the caller passed.
+   * @param action The refused call, for the message.
+   * @returns The slot.
+   */
+  borrowedSlotOf(obj: T, action: string): number {
+    const slot = this.slotOf(obj);
+    if (slot < 0) this.reject(obj, action);
+    this.checkBorrowed(slot, action);
+    return slot;
+  }
+
+  /**
    * Throws the error that explains why `obj` is not a wrapper of this pool
    * (`_misuse.ts` words it).
    *
