@@ -25,13 +25,29 @@ import type { PoolStats } from "../stats/pool_stats.ts";
 import { hookInspect } from "../_inspect.ts";
 import { MODE_CLOSED, MODE_RESET, MODE_STATS } from "./_modes.ts";
 import { useBorrow, useFnError } from "./_lending.ts";
-// The parts' entry points, by module (the plain paths import by name).
-import * as attaching from "./_thread_safe_attach.ts";
-import * as keys from "./_thread_safe_keys.ts";
-import { KEY_SLOT_BITS } from "./_thread_safe_keys.ts";
+import {
+  type AttachTicket,
+  attachView,
+  descriptorOf,
+  leaveView,
+  openPool,
+} from "./_thread_safe_attach.ts";
+import {
+  checkKeys,
+  endKey,
+  KEY_SLOT_BITS,
+  keyOfObject,
+  keyOfSlot,
+  keyState,
+  objectOfKey,
+} from "./_thread_safe_keys.ts";
 import { H_CLOSED } from "./_thread_safe_layout.ts";
 import { reclaim } from "./_thread_safe_reclaim.ts";
-import * as ending from "./_thread_safe_release.ts";
+import {
+  discardObject,
+  lenderOf,
+  releaseGeneral,
+} from "./_thread_safe_release.ts";
 import { startBorrow, type ThreadSafeSlots } from "./_thread_safe_slots.ts";
 import { slotOfWrapper } from "./_thread_safe_stamp.ts";
 import { acquireWaiting, acquireWaitingAsync } from "./_thread_safe_waits.ts";
@@ -131,7 +147,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   constructor(
     typeOrOptions: SlotType<T> | ThreadSafePoolOptions<T>,
     options?: ThreadSafePoolOptions<T> | ThreadSafeAttachOptions<T>,
-    ticket?: attaching.AttachTicket,
+    ticket?: AttachTicket,
   ) {
     if (!inspectable) {
       inspectable = hookInspect(
@@ -139,7 +155,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
         (h: ThreadSafePool<object>) => h.#s.describe(h.inUse, h.available),
       );
     }
-    const s = attaching.openPool<T>(typeOrOptions, options, ticket);
+    const s = openPool<T>(typeOrOptions, options, ticket);
     this.#s = s;
     this.#header = s.header;
     this.#records = s.records;
@@ -153,7 +169,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     this.#acquireMode = s.counters.on ? MODE_STATS : 0;
     this.#releaseMode = this.#acquireMode |
       (s.settings.reset !== undefined ? MODE_RESET : 0);
-    this.#lender = ending.lenderOf(s, this);
+    this.#lender = lenderOf(s, this);
   }
   /**
    * Opens in this thread the pool whose {@linkcode ThreadSafePool.share} was sent here.
@@ -204,7 +220,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     descriptorOrOptions?: ThreadSafePoolDescriptor | ThreadSafeAttachOptions<T>,
     options?: ThreadSafeAttachOptions<T>,
   ): ThreadSafePool<T> {
-    return attaching.attachView<ThreadSafePool<T>>(
+    return attachView<ThreadSafePool<T>>(
       ThreadSafePool,
       typeOrDescriptor,
       descriptorOrOptions,
@@ -327,7 +343,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     ) {
       return;
     }
-    ending.releaseGeneral(this.#s, obj);
+    releaseGeneral(this.#s, obj);
   }
   /**
    * Borrows a slot like `acquire` and returns the borrow's key, valid in every thread.
@@ -343,7 +359,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   acquireKey(): number {
-    if (this.#slotBits > KEY_SLOT_BITS) keys.checkKeys(this.#s);
+    if (this.#slotBits > KEY_SLOT_BITS) checkKeys(this.#s);
     if (this.#acquireMode === 0 && this.#header[H_CLOSED] === 0) {
       const slot = this.#free.pop();
       if (slot >= 0) {
@@ -357,7 +373,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
       }
     }
     const s = this.#s;
-    return keys.keyOfSlot(s, s.slotOf(s.acquireGeneral(true)!));
+    return keyOfSlot(s, s.slotOf(s.acquireGeneral(true)!));
   }
   /**
    * This thread's wrapper of the slot a live key names; this thread may then `release` it.
@@ -371,7 +387,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   objectOf(key: number): T {
-    return keys.objectOfKey(this.#s, key);
+    return objectOfKey(this.#s, key);
   }
   /**
    * Ends the borrow a key names, from any thread (as `release`; `reset` runs here).
@@ -402,7 +418,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
         return;
       }
     }
-    keys.endKey(this.#s, key, false);
+    endKey(this.#s, key, false);
   }
   /**
    * Ends the borrow a key names by discarding it, from any thread (as `discard`).
@@ -418,7 +434,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   discardKey(key: number): void {
-    keys.endKey(this.#s, key, true);
+    endKey(this.#s, key, true);
   }
   /**
    * The key of the current borrow of one of this thread's wrappers.
@@ -435,7 +451,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   keyOf(obj: T): number {
-    return keys.keyOfObject(this.#s, obj);
+    return keyOfObject(this.#s, obj);
   }
   /**
    * Whether `key` names a borrow of this pool that has not ended, in any thread; never throws.
@@ -448,7 +464,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   isLive(key: number): boolean {
-    return keys.keyState(this.#s, key) >= 0;
+    return keyState(this.#s, key) >= 0;
   }
   /**
    * Ends a borrow by discarding it: the slot is zeroed, the wrapper destroyed (no `reset`).
@@ -464,7 +480,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   discard(obj: T): void {
-    ending.discardObject(this.#s, obj);
+    discardObject(this.#s, obj);
   }
   /**
    * A structured-cloneable description of the pool, for `attach` in a worker.
@@ -476,7 +492,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
    * ```
    */
   share(): ThreadSafePoolDescriptor {
-    return attaching.descriptorOf(this.#s);
+    return descriptorOf(this.#s);
   }
   /**
    * The slot index of one of this thread's wrappers, for another thread's `at`.
@@ -648,7 +664,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
   close(): void {
     if (this.#closedHere) return;
     this.#closedHere = true;
-    attaching.leaveView(this.#s, true);
+    leaveView(this.#s, true);
   }
   /**
    * Leaves the pool in this thread only (after releasing its slots and ending its waits): its
@@ -669,7 +685,7 @@ export class ThreadSafePool<T extends object = Uint8Array> {
     // Closed for this view: the general paths throw.
     this.#acquireMode |= MODE_CLOSED;
     this.#releaseMode |= MODE_CLOSED;
-    attaching.leaveView(s, false);
+    leaveView(s, false);
   }
   /** Closes the pool, for `using pool = new ThreadSafePool(...)`. */
   [Symbol.dispose](): void {
