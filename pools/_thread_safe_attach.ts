@@ -29,6 +29,7 @@ import {
   FLAG_STATS,
   FLAG_TIMING,
   H_CAPACITY,
+  H_CLOSED,
   H_FLAGS,
   H_MAGIC,
   H_MAX_THREADS,
@@ -362,4 +363,151 @@ export function detachEntry<T extends object>(slots: ThreadSafeSlots<T>): void {
   slots.entry = -1;
   slots.counters.detachRow();
   freeEntry(slots.threads, entry, slots.free);
+}
+
+/**
+ * The `ThreadSafePool` constructor's work: tells its overloads apart, then
+ * {@linkcode openSlots}. With a second argument the first is the type, even
+ * when it is not a class, so validation names the real mistake.
+ *
+ * @typeParam T The wrapper type.
+ * @param typeOrOptions The constructor's first argument.
+ * @param options Its second argument.
+ * @param ticket Its hidden third argument (from `attach`).
+ * @returns This thread's slots.
+ * @throws {PoolConfigurationError} For a bad option.
+ *
+ * @example
+ * ```ts
+ * import { openPool } from "./_thread_safe_attach.ts";
+ *
+ * console.log(openPool({ capacity: 2, slotBytes: 4 }, undefined, undefined).capacity); // 2
+ * ```
+ */
+export function openPool<T extends object>(
+  typeOrOptions: unknown,
+  options: unknown,
+  ticket: unknown,
+): ThreadSafeSlots<T> {
+  const type = typeof typeOrOptions === "function" || options !== undefined
+    ? typeOrOptions as PoolType<T>
+    : undefined;
+  return openSlots<T>(
+    type,
+    type === undefined ? typeOrOptions : options,
+    ticket,
+  );
+}
+
+/** A pool constructor as `attach` calls it, with its hidden third argument. */
+export type Attaching<P> = new (
+  typeOrOptions: never,
+  options: never,
+  ticket: never,
+) => P;
+
+/**
+ * `ThreadSafePool.attach`: checks the arguments and the descriptor, then
+ * makes the pool with an {@linkcode AttachTicket}, so it opens the shared
+ * pool instead of creating one.
+ *
+ * @typeParam P The pool type.
+ * @param make The pool class.
+ * @param typeOrDescriptor The slot class, or the descriptor.
+ * @param descriptorOrOptions The descriptor, or this thread's options.
+ * @param options This thread's options after a slot class.
+ * @returns This thread's view of the pool.
+ * @throws {PoolConfigurationError} For a bad descriptor or option.
+ *
+ * @example
+ * ```ts
+ * import { attachView } from "./_thread_safe_attach.ts";
+ * import { ThreadSafePool } from "./thread_safe_pool.ts";
+ *
+ * const pool = new ThreadSafePool({ capacity: 2, slotBytes: 4 });
+ * console.log(attachView(ThreadSafePool, pool.share(), undefined, undefined).threadId); // 2
+ * ```
+ */
+export function attachView<P>(
+  make: Attaching<P>,
+  typeOrDescriptor: unknown,
+  descriptorOrOptions: unknown,
+  options: unknown,
+): P {
+  checkSharedMemory("attach");
+  const type = typeof typeOrDescriptor === "function"
+    ? typeOrDescriptor as SlotType<unknown>
+    : undefined;
+  const descriptor = checkDescriptor(
+    type === undefined ? typeOrDescriptor : descriptorOrOptions,
+    type,
+  );
+  const given = (type === undefined ? descriptorOrOptions : options) ?? {};
+  return new (make as unknown as new (
+    typeOrOptions: unknown,
+    options: unknown,
+    ticket: AttachTicket,
+  ) => P)(
+    type ?? given,
+    type === undefined ? undefined : given,
+    new AttachTicket(descriptor),
+  );
+}
+
+/**
+ * The descriptor `ThreadSafePool.share` returns: what another thread needs
+ * to attach (the buffer is shared, not copied).
+ *
+ * @param slots This thread's slots.
+ * @returns The descriptor.
+ *
+ * @example
+ * ```ts
+ * import { descriptorOf, openSlots } from "./_thread_safe_attach.ts";
+ *
+ * const slots = openSlots(undefined, { capacity: 2, slotBytes: 4 }, undefined);
+ * console.log(descriptorOf(slots).capacity); // 2
+ * ```
+ */
+export function descriptorOf<T extends object>(
+  slots: ThreadSafeSlots<T>,
+): ThreadSafePoolDescriptor {
+  return {
+    kind: DESCRIPTOR_KIND,
+    version: VERSION,
+    buffer: slots.buffer,
+    capacity: slots.capacity,
+    slotBytes: slots.slotBytes,
+  };
+}
+
+/**
+ * This thread leaves the pool (`close` and `detach`): closing also sets the
+ * shared closed flag (once, waking every waiting thread); then this thread's
+ * entry is given back and its idle wrappers are destroyed.
+ *
+ * @param slots This thread's slots.
+ * @param closing Whether to close the pool for every thread.
+ * @throws {AggregateError} If `destroy` threw for any wrapper.
+ *
+ * @example
+ * ```ts
+ * import { leaveView, openSlots } from "./_thread_safe_attach.ts";
+ *
+ * const slots = openSlots(undefined, { capacity: 2, slotBytes: 4 }, undefined);
+ * leaveView(slots, true);
+ * console.log(slots.entry, slots.free.size); // -1 2
+ * ```
+ */
+export function leaveView<T extends object>(
+  slots: ThreadSafeSlots<T>,
+  closing: boolean,
+): void {
+  if (
+    closing && Atomics.compareExchange(slots.header, H_CLOSED, 0, 1) === 0
+  ) {
+    slots.free.interrupt();
+  }
+  detachEntry(slots);
+  slots.retireIdle();
 }

@@ -185,3 +185,93 @@ export function endKeyBorrow<T extends object>(
   if (!s.freeCounted(slot)) throw keyMisuseError(key, action, true);
   s.counters.countRelease(started);
 }
+
+/**
+ * `ThreadSafePool.keyOf`: the key of the current borrow of one of this
+ * thread's wrappers.
+ *
+ * @param s This thread's slots.
+ * @param obj What the caller passed.
+ * @returns The borrow's key.
+ * @throws {AlreadyReleasedError} If the borrow ended.
+ * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+ * @throws {PoolConfigurationError} If `capacity` is over 2^20.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { keyOfObject } from "./_thread_safe_keys.ts";
+ *
+ * const slots = openSlots<Uint8Array>(undefined, { capacity: 4, slotBytes: 4 }, undefined);
+ * console.log(keyOfObject(slots, slots.acquireGeneral(true)!)); // 4: generation 1, slot 0
+ * ```
+ */
+export function keyOfObject<T extends object>(
+  s: ThreadSafeSlots<T>,
+  obj: T,
+): number {
+  s.checkAttached("get key of object");
+  checkKeys(s);
+  const slot = s.borrowedSlotOf(obj, "get key of");
+  return keyOfSlot(s, slot);
+}
+
+/**
+ * `ThreadSafePool.releaseKey` off its plain path, and `discardKey`: checks
+ * that `key` is live, then ends its borrow ({@linkcode endKeyBorrow}).
+ *
+ * @typeParam T The wrapper type.
+ * @param s This thread's slots.
+ * @param key What the caller passed.
+ * @param discard Discard instead of release.
+ * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
+ * @throws {ForeignObjectError} If this pool never issued `key`.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { endKey, keyOfSlot } from "./_thread_safe_keys.ts";
+ *
+ * const slots = openSlots(undefined, { capacity: 4, slotBytes: 4 }, undefined);
+ * slots.acquireGeneral(true);
+ * endKey(slots, keyOfSlot(slots, 0), false);
+ * console.log(slots.free.size); // 4
+ * ```
+ */
+export function endKey<T extends object>(
+  s: ThreadSafeSlots<T>,
+  key: number,
+  discard: boolean,
+): void {
+  const action = discard ? "discard key" : "release key";
+  endKeyBorrow(s, liveSlot(s, key, action), key, discard);
+}
+
+/**
+ * `ThreadSafePool.objectOf`: this thread's wrapper of a live key's slot,
+ * taken over so this thread may end the borrow.
+ *
+ * @typeParam T The wrapper type.
+ * @param s This thread's slots.
+ * @param key What the caller passed.
+ * @returns The wrapper.
+ * @throws {AlreadyReleasedError} If the key's borrow ended (a stale key).
+ * @throws {ForeignObjectError} If this pool never issued `key`.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { keyOfSlot, objectOfKey } from "./_thread_safe_keys.ts";
+ *
+ * const slots = openSlots(undefined, { capacity: 4, slotBytes: 4 }, undefined);
+ * const obj = slots.acquireGeneral(true);
+ * console.log(objectOfKey(slots, keyOfSlot(slots, 0)) === obj); // true
+ * ```
+ */
+export function objectOfKey<T extends object>(
+  s: ThreadSafeSlots<T>,
+  key: number,
+): T {
+  s.checkAttached("get object of key");
+  return s.takeOver(liveSlot(s, key, "get object of key"));
+}

@@ -12,6 +12,9 @@
  * @module
  */
 
+import type { Lender } from "../handles/lender.ts";
+import { lenderFor } from "./_lending.ts";
+import { misuseError } from "./_misuse.ts";
 import { H_CLOSED } from "./_thread_safe_layout.ts";
 import {
   DESTROYED,
@@ -46,9 +49,7 @@ export function releaseGeneral<T extends object>(
   obj: T,
 ): void {
   s.checkAttached("release object");
-  const slot = s.slotOf(obj);
-  if (slot < 0) return s.reject(obj, "release");
-  s.checkBorrowed(slot, "release");
+  const slot = s.borrowedSlotOf(obj, "release");
   const started = s.counters.startRelease();
   if (Atomics.load(s.header, H_CLOSED) !== 0) {
     s.returnSlot(slot);
@@ -161,4 +162,69 @@ export function takeBackLeak<T extends object>(
   } catch (error) {
     console.error("fastalloc: releasing a leaked object failed", error);
   }
+}
+
+/**
+ * `ThreadSafePool.discard`: checks that `obj` is this thread's current
+ * borrow, then discards its slot (see {@linkcode discardSlot}).
+ *
+ * @typeParam T The wrapper type.
+ * @param s This thread's slots.
+ * @param obj What the caller passed.
+ * @throws {AlreadyReleasedError} If the borrow ended.
+ * @throws {ForeignObjectError} If `obj` is not a wrapper of this pool.
+ * @throws {TypeMismatchError} If `obj` is not an instance of the pool's type.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { discardObject } from "./_thread_safe_release.ts";
+ *
+ * const slots = openSlots<Uint8Array>(undefined, { capacity: 1, slotBytes: 4 }, undefined);
+ * discardObject(slots, slots.acquireGeneral(true)!);
+ * console.log(slots.free.size); // 1
+ * ```
+ */
+export function discardObject<T extends object>(
+  s: ThreadSafeSlots<T>,
+  obj: T,
+): void {
+  s.checkAttached("discard object");
+  const slot = s.borrowedSlotOf(obj, "discard");
+  if (!discardSlot(s, slot)) {
+    throw misuseError(obj, "discard", undefined, true);
+  }
+}
+
+/**
+ * The lender behind the pool's handles: a borrow is live while its
+ * generation is the slot's, ends with `pool.release`, and is taken back by
+ * {@linkcode takeBackLeak} when leaked.
+ *
+ * @typeParam T The wrapper type.
+ * @param s This thread's slots.
+ * @param pool What releases a wrapper (the pool itself).
+ * @returns The lender.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { lenderOf, releaseGeneral } from "./_thread_safe_release.ts";
+ *
+ * const slots = openSlots<Uint8Array>(undefined, { capacity: 1, slotBytes: 4 }, undefined);
+ * const lender = lenderOf(slots, { release: (o: Uint8Array) => releaseGeneral(slots, o) });
+ * const obj = slots.acquireGeneral(true)!;
+ * console.log(lender.isLive(obj, slots.borrowGenerations[0]!)); // true
+ * ```
+ */
+export function lenderOf<T extends object>(
+  s: ThreadSafeSlots<T>,
+  pool: { release(obj: T): void },
+): Lender<T> {
+  return lenderFor<T>({
+    isLive: (obj: T, generation: number): boolean => s.isLive(obj, generation),
+    end: (obj: T): void => pool.release(obj),
+    leaked: (obj: T, generation: number): void =>
+      takeBackLeak(s, pool, obj, generation),
+  });
 }

@@ -364,6 +364,78 @@ export class ThreadSafeSlots<T extends object> {
   }
 
   /**
+   * The generation of the borrow of `obj`'s slot (read from shared memory).
+   *
+   * @param obj This thread's wrapper of a borrowed slot.
+   * @returns The generation.
+   */
+  generationOf(obj: T): number {
+    return Atomics.load(this.records, this.slotOf(obj) << 1);
+  }
+
+  /**
+   * This thread's wrapper of a borrowed slot, which it may now end: it
+   * remembers the slot's current borrow as the one it holds (`at`, `objectOf`).
+   *
+   * @param slot A borrowed slot.
+   * @returns The wrapper (made now if this thread has none yet).
+   */
+  takeOver(slot: number): T {
+    this.borrowGenerations[slot] = Atomics.load(this.records, slot << 1);
+    return this.objects[slot] ?? this.wrap(slot);
+  }
+
+  /**
+   * Checks a slot index handed over from another thread (`at`).
+   *
+   * @param index What the caller passed.
+   * @returns The index, a borrowed slot.
+   * @throws {RangeError} If `index` is not an integer in `[0, capacity)`.
+   * @throws {AlreadyReleasedError} If the slot is not borrowed.
+   */
+  borrowedAt(index: number): number {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.capacity) {
+      throw new RangeError(
+        `Cannot get slot: index ${quote(index)} is not an integer in [0, ${
+          quote(this.capacity)
+        })`,
+      );
+    }
+    if (this.free.isFree(index)) {
+      throw new AlreadyReleasedError(
+        `Cannot get slot ${quote(index)}: it is not borrowed`,
+      );
+    }
+    return index;
+  }
+
+  /**
+   * Throws unless `obj` is this thread's wrapper of a borrowed slot whose
+   * borrow has not begun to end (`weak`).
+   *
+   * @param obj What the caller passed.
+   */
+  checkWatchable(obj: T): void {
+    const slot = this.slotOf(obj);
+    if (slot < 0) this.reject(obj, "watch");
+    if (this.free.isFree(slot) || this.ending[slot] !== 0) {
+      throw misuseError(obj, "watch", undefined, true);
+    }
+  }
+
+  /**
+   * The text `Deno.inspect` and Node's `util.inspect` show for the pool.
+   *
+   * @param inUse Slots borrowed now.
+   * @param available Free slots now (0 once closed).
+   * @returns The description.
+   */
+  describe(inUse: number, available: number): string {
+    const closed = Atomics.load(this.header, H_CLOSED) !== 0;
+    return `ThreadSafePool { capacity: ${this.capacity}, inUse: ${inUse}, available: ${available}, closed: ${closed}, threadId: ${this.threadId}, slotBytes: ${this.slotBytes}, statistics: ${this.counters.on} }`;
+  }
+
+  /**
    * Frees a borrowed slot and counts it.
    *
    * @param slot The slot.
@@ -428,6 +500,21 @@ export class ThreadSafeSlots<T extends object> {
         } was released and lent again since this borrow (a stale ${action})`,
       );
     }
+  }
+
+  /**
+   * The slot of `obj` when it is this thread's wrapper of its current borrow;
+   * otherwise throws the error that says why (release, discard, keyOf).
+   *
+   * @param obj What the caller passed.
+   * @param action The refused call, for the message.
+   * @returns The slot.
+   */
+  borrowedSlotOf(obj: T, action: string): number {
+    const slot = this.slotOf(obj);
+    if (slot < 0) this.reject(obj, action);
+    this.checkBorrowed(slot, action);
+    return slot;
   }
 
   /**

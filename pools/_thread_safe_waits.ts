@@ -14,6 +14,11 @@
  */
 
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
+import type { AcquireOptions } from "../config/wait_options.ts";
+import {
+  validateTimeout,
+  validateWaitOptions,
+} from "../config/_wait_options.ts";
 import {
   FastAllocError,
   PoolClosedError,
@@ -165,4 +170,70 @@ function lendAfterWait<T extends object>(
   }
   s.counters.countWait(start);
   return s.lendCounted(slot, 0);
+}
+
+/**
+ * `ThreadSafePool.acquireWait`: checks the time limit, then takes a slot at
+ * once or waits for one blocking this thread ({@linkcode waitBlocking}).
+ *
+ * @typeParam T The wrapper type.
+ * @param s This thread's slots.
+ * @param pool What takes a slot at once (the pool itself).
+ * @param timeoutMs The caller's time limit in ms (`undefined`: no limit).
+ * @returns The wrapper, now borrowed.
+ * @throws {RangeError} If `timeoutMs` is not 0 to 2147483647 ms or `Infinity`.
+ * @throws {PoolTimeoutError} If no slot came free in time.
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { acquireWaiting } from "./_thread_safe_waits.ts";
+ *
+ * const slots = openSlots(undefined, { capacity: 1, slotBytes: 4 }, undefined);
+ * const pool = { tryAcquire: () => slots.acquireGeneral(false) };
+ * console.log(acquireWaiting(slots, pool, 5) !== undefined); // true
+ * ```
+ */
+export function acquireWaiting<T extends object>(
+  s: ThreadSafeSlots<T>,
+  pool: { tryAcquire(): T | undefined },
+  timeoutMs: number | undefined,
+): T {
+  const timeout = validateTimeout(timeoutMs, "acquire from pool") ?? Infinity;
+  return pool.tryAcquire() ?? waitBlocking(s, timeout);
+}
+
+/**
+ * `ThreadSafePool.acquireAsync`: checks the options, then takes a slot at
+ * once or waits for one without blocking ({@linkcode waitAsync}).
+ *
+ * @typeParam T The wrapper type.
+ * @param s This thread's slots.
+ * @param pool What takes a slot at once (the pool itself).
+ * @param options The caller's `timeout` and `signal`.
+ * @returns The wrapper, now borrowed.
+ * @throws {TypeError} If `options` is not valid wait options (rejects).
+ * @throws {PoolTimeoutError} If no slot came free in time (rejects).
+ *
+ * @example
+ * ```ts
+ * import { openSlots } from "./_thread_safe_attach.ts";
+ * import { acquireWaitingAsync } from "./_thread_safe_waits.ts";
+ *
+ * const slots = openSlots(undefined, { capacity: 1, slotBytes: 4 }, undefined);
+ * const pool = { tryAcquire: () => slots.acquireGeneral(false) };
+ * console.log(await acquireWaitingAsync(slots, pool, {}) !== undefined); // true
+ * ```
+ */
+export async function acquireWaitingAsync<T extends object>(
+  s: ThreadSafeSlots<T>,
+  pool: { tryAcquire(): T | undefined },
+  options: AcquireOptions,
+): Promise<T> {
+  const { signal, timeout } = validateWaitOptions(
+    options,
+    "acquire from pool",
+  );
+  signal?.throwIfAborted();
+  return pool.tryAcquire() ?? await waitAsync(s, timeout ?? Infinity, signal);
 }
