@@ -83,35 +83,28 @@ export function fastOps<T extends object>(
   hot: Hot<T>,
   slotKey: typeof SLOT,
 ): FastOps<T> {
-  /** Lends idle entry `t` (the stack's top) on the plain path; returns its slot. */
-  function lend(t: number, mode: number): number {
-    hot.top = t;
-    const state = hot.state;
-    const slot = state[hot.half + t]!;
-    state[slot] = ~state[slot]!;
-    const row = hot.row;
-    if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
-    if (mode !== 0) hot.stats!.recordAllocation();
-    return slot;
-  }
-
   function acquire(): T {
     const mode = hot.amode;
-    const t = hot.top - 1;
-    if (mode <= 1 && t >= 0) {
-      lend(t, mode);
-      return hot.idleObj[t]!;
+    if (mode <= 1) {
+      const t = hot.top - 1;
+      if (t >= 0) {
+        hot.top = t;
+        const state = hot.state;
+        const slot = state[hot.half + t]!;
+        state[slot] = ~state[slot]!;
+        const row = hot.row;
+        if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+        if (mode !== 0) hot.stats!.recordAllocation();
+        return hot.idleObj[t]!;
+      }
     }
     return hot.objects[core.acquireSlot(true)]!;
   }
 
   function tryAcquire(): T | undefined {
-    const mode = hot.amode;
-    const t = hot.top - 1;
-    if (mode <= 1 && t >= 0) {
-      lend(t, mode);
-      return hot.idleObj[t]!;
-    }
+    // The plain path is acquire's (one copy of it: a helper shared by both
+    // measured 10% slower on Bun with 16 pools); only running out differs.
+    if (hot.amode <= 1 && hot.top > 0) return acquire();
     const slot = core.acquireSlot(false);
     return slot < 0 ? undefined : hot.objects[slot];
   }
@@ -155,8 +148,14 @@ export function fastOps<T extends object>(
     const mode = hot.amode;
     const t = hot.top - 1;
     if (mode <= 1 && t >= 0) {
-      slot = lend(t, mode);
+      hot.top = t;
+      const state = hot.state;
+      slot = state[hot.half + t]!;
       obj = hot.idleObj[t]!;
+      state[slot] = ~state[slot]!;
+      const row = hot.row;
+      if (row !== null) row[hot.rowAt] = row[hot.rowAt]! + 1;
+      if (mode !== 0) hot.stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
       obj = hot.objects[slot]!;
