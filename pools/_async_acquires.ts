@@ -33,7 +33,7 @@ import {
   type WaiterOwner,
   type WaiterQueue,
 } from "./_async_waiters.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 
 /**
  * What the acquire paths ask of their pool (the core is one).

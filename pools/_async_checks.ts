@@ -9,7 +9,7 @@
 
 import type { SlotTable } from "./_async_slots.ts";
 import type { Waiter } from "./_async_waiters.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 
 /** Where a verdict goes: `ok` or not, for the waiter it was asked for. */
 export type Verdict<T extends object> = (

@@ -24,7 +24,7 @@ import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { StatsCollector } from "../stats/stats_collector.ts";
 import { nowNs } from "../_clock.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 import { SlotTable } from "./_async_slots.ts";
 import { IdleStore } from "./_async_idle.ts";
 import {

@@ -18,7 +18,7 @@ import { PoolConfigurationError, PoolTimeoutError } from "../errors.ts";
 import type { StatsCollector } from "../stats/stats_collector.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { clearTimer, setUnrefTimeout } from "./_async_timers.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 import type { EventSink } from "./_async_events.ts";
 import { checkCreated } from "./_check_created.ts";
 

@@ -10,7 +10,7 @@
 
 import type { StatsCollector } from "../stats/stats_collector.ts";
 import type { SlotTable } from "./_async_slots.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 import { quote } from "../quote.ts";
 import type { EventSink } from "./_async_events.ts";
 

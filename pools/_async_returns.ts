@@ -19,7 +19,7 @@ import type { EventSink } from "./_async_events.ts";
 import type { Listening } from "./_async_listening.ts";
 import type { SlotTable } from "./_async_slots.ts";
 import { misuseError } from "./_misuse.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 
 /**
  * Shared by every release that finishes synchronously: no allocation.

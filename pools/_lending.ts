@@ -20,7 +20,7 @@
 import type { Lender } from "../handles/lender.ts";
 import { quote } from "../quote.ts";
 import { staleHandleError } from "./_misuse.ts";
-import { isThenable } from "./_scoped.ts";
+import { isThenable } from "./_thenable.ts";
 
 /**
  * What a pool tells the lending helpers about its borrows. Plain functions

@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { isThenable } from "./_scoped.ts";
+ * import { isThenable } from "./_thenable.ts";
  *
  * console.log(isThenable(Promise.resolve()), isThenable({ then: 1 })); // true false
  * ```
