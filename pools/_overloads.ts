@@ -29,6 +29,13 @@ export interface TypeAndOptions<C, O> {
   readonly options: O | undefined;
 }
 
+function pair<C, O>(
+  type: C | undefined,
+  options: O | undefined,
+): TypeAndOptions<C, O> {
+  return { type, options };
+}
+
 /**
  * Splits `(type, options)` from `(options)`. With a second argument the
  * first is the type even when it is not a class, so that validation names
@@ -53,9 +60,12 @@ export function typeAndOptions<C, O>(
   typeOrOptions: C | O,
   options: O | undefined,
 ): TypeAndOptions<C, O> {
-  return typeof typeOrOptions === "function" || options !== undefined
-    ? { type: typeOrOptions as C, options }
-    : { type: undefined, options: typeOrOptions as O };
+  return validateArguments<TypeAndOptions<C, O>>(
+    typeOrOptions,
+    options,
+    pair,
+    "",
+  );
 }
 
 /**
@@ -142,6 +152,7 @@ export function validateArguments<S>(
   validate: (type: never, options: never, where: string) => S,
   where: string,
 ): S {
-  const { type, options } = typeAndOptions(first, second);
-  return validate(type as never, options as never, where);
+  return typeof first === "function" || second !== undefined
+    ? validate(first as never, second as never, where)
+    : validate(undefined as never, first as never, where);
 }
