@@ -460,9 +460,7 @@ export class ThreadSafeSlots<T extends object> {
    */
   returnSlot(slot: number): void {
     if (!this.freeCounted(slot)) {
-      throw new AlreadyReleasedError(
-        "Cannot release object: it was already released",
-      );
+      throw misuseError(undefined, "release", undefined, true);
     }
   }
 
@@ -487,9 +485,7 @@ export class ThreadSafeSlots<T extends object> {
    */
   checkBorrowed(slot: number, action: string): void {
     if (this.free.isFree(slot) || this.ending[slot] !== 0) {
-      throw new AlreadyReleasedError(
-        `Cannot ${action} object: it was already released`,
-      );
+      throw misuseError(undefined, action, undefined, true);
     }
     if (
       Atomics.load(this.records, slot << 1) !== this.borrowGenerations[slot]
