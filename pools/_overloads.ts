@@ -29,6 +29,8 @@ export interface TypeAndOptions<C, O> {
   readonly options: O | undefined;
 }
 
+// typeAndOptions asks validateArguments, which decides which form a call
+// used: the decision is written once.
 function pair<C, O>(
   type: C | undefined,
   options: O | undefined,

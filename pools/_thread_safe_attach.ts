@@ -11,6 +11,7 @@
 
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import type { PoolType } from "../config/options.ts";
+import { typeAndOptions } from "./_overloads.ts";
 import type {
   SlotType,
   ThreadSafeAttachOptions,
@@ -389,14 +390,8 @@ export function openPool<T extends object>(
   options: unknown,
   ticket: unknown,
 ): ThreadSafeSlots<T> {
-  const type = typeof typeOrOptions === "function" || options !== undefined
-    ? typeOrOptions as PoolType<T>
-    : undefined;
-  return openSlots<T>(
-    type,
-    type === undefined ? typeOrOptions : options,
-    ticket,
-  );
+  const split = typeAndOptions<PoolType<T>, unknown>(typeOrOptions, options);
+  return openSlots<T>(split.type, split.options, ticket);
 }
 
 /** A pool constructor as `attach` calls it, with its hidden third argument. */

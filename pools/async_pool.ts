@@ -29,6 +29,7 @@ import type {
   DrainOptions,
 } from "../config/async_options.ts";
 import type { PoolType } from "../config/options.ts";
+import { typeAndOptions } from "./_overloads.ts";
 import {
   AsyncContextHandle,
   AsyncOwnedHandle,
@@ -149,8 +150,6 @@ export class AsyncPool<T extends object> extends EventTarget {
     typeOrOptions: PoolType<T> | AsyncPoolOptions<T>,
     options?: AsyncPoolOptions<T>,
   ) {
-    // With a second argument the first is the type, even when it is not a
-    // class, so validation names the real mistake.
     super();
     if (!inspectable) {
       inspectable = hookInspect(
@@ -158,13 +157,11 @@ export class AsyncPool<T extends object> extends EventTarget {
         (h: AsyncPool<object>) => h.#describe(),
       );
     }
-    const type = typeof typeOrOptions === "function" || options !== undefined
-      ? typeOrOptions as PoolType<T>
-      : undefined;
-    const core = new AsyncCore<T>(
-      type,
-      (type === undefined ? typeOrOptions : options) as AsyncPoolOptions<T>,
+    const split = typeAndOptions<PoolType<T>, AsyncPoolOptions<T>>(
+      typeOrOptions,
+      options,
     );
+    const core = new AsyncCore<T>(split.type, split.options!);
     this.#core = core;
     core.events.target = this;
     // Acquire and release listeners move those calls off the fast paths.
