@@ -32,7 +32,7 @@ import {
 } from "./_lending.ts";
 import { misuseError } from "./_misuse.ts";
 import { MODE_FIFO, MODE_RESET, MODE_STATS, MODE_TIMING } from "./_modes.ts";
-import { isLiveKey } from "./_slot_keys.ts";
+import { isLiveKey, keyAt, liveSlot } from "./_slot_keys.ts";
 import { SlotObjects } from "./_slot_objects.ts";
 import type { CoreExtras } from "./_slot_settings.ts";
 
@@ -172,6 +172,19 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
       if (started !== 0) stats.recordAllocationTime(nowNs() - started);
     }
     return slot;
+  }
+
+  // ---- keys ----------------------------------------------------------------
+
+  /** The key of a just-lent slot; a slot past what keys can name is given back and refused. */
+  keyOrRefuse(slot: number): number {
+    if (slot > this.slotMask) this.releaseSlot(slot, false);
+    return keyAt(this, slot);
+  }
+
+  /** The slot of a live `key`; throws the error explaining why it is not one. */
+  liveSlot(key: unknown, action: string): number {
+    return liveSlot(this, key, action);
   }
 
   // ---- misuse --------------------------------------------------------------

@@ -230,6 +230,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
     this.closed = true;
     this.hot.amode |= MODE_CLOSED;
     this.hot.rmode |= MODE_CLOSED;
+    this.refresh();
     try {
       this.destroyIdle();
     } finally {

@@ -215,6 +215,12 @@ export interface TableOptions {
 export class SlotTable<T extends object> {
   /** What the fast paths touch. */
   declare hot: Hot<T>;
+  /**
+   * What a pool's compiled fast paths read besides `hot.top`: `hot` itself,
+   * or a copy with a hidden class of its own (see `_fast_ops.ts`), kept in
+   * step by {@linkcode SlotTable.refresh}.
+   */
+  declare fixed: Hot<T>;
   /** The ring's front (FIFO only). */
   declare head: number;
   /** Slots ever used (the next new slot number). */
@@ -257,6 +263,7 @@ export class SlotTable<T extends object> {
       rowAt: options.rowAt ?? 0,
       stats: undefined,
     };
+    this.fixed = this.hot;
     this.head = 0;
     this.slots = 0;
     this.vacant = new Int32Array(8);
@@ -338,6 +345,21 @@ export class SlotTable<T extends object> {
     while (objs.length < next) objs.push(undefined);
     hot.half = next;
     hot.state = state;
+    this.refresh();
+  }
+
+  /**
+   * Brings the compiled fast paths' copy ({@linkcode SlotTable.fixed}) in
+   * step after `hot`'s arrays or modes changed (growth, close, an object
+   * that cannot be stamped). Writes only what differs: any write, even of
+   * the same value, makes the field variable in the pool's compiled code.
+   */
+  refresh(): void {
+    const hot = this.hot as unknown as Record<string, unknown>;
+    const fixed = this.fixed as unknown as Record<string, unknown>;
+    for (const name of ["amode", "rmode", "state", "half"]) {
+      if (fixed[name] !== hot[name]) fixed[name] = hot[name];
+    }
   }
 
   // ---- slots -------------------------------------------------------------
@@ -389,6 +411,7 @@ export class SlotTable<T extends object> {
       (this.unstamped ??= new Map()).set(obj, slot);
       this.hot.amode |= MODE_UNSTAMPED;
       this.hot.rmode |= MODE_UNSTAMPED;
+      this.refresh();
     }
     this.hot.objects[slot] = obj;
   }
@@ -400,6 +423,7 @@ export class SlotTable<T extends object> {
       this.unstamped = undefined;
       this.hot.amode &= ~MODE_UNSTAMPED;
       this.hot.rmode &= ~MODE_UNSTAMPED;
+      this.refresh();
     }
   }
 

@@ -32,9 +32,8 @@ import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { SlotCore } from "./_slot_core.ts";
-import { isLiveKey, keyAt, liveSlot } from "./_slot_keys.ts";
+import { isLiveKey, keyAt } from "./_slot_keys.ts";
 import type { CoreExtras } from "./_slot_settings.ts";
-import type { Hot } from "./_slot_table.ts";
 import { makeFastOps } from "./_fast_ops.ts";
 import { hookInspect } from "../_inspect.ts";
 
@@ -198,7 +197,6 @@ export abstract class BasePool<T extends object> {
   readonly use: <R>(fn: (obj: T) => R) => R;
 
   #core: SlotCore<T>;
-  #hot: Hot<T>;
 
   /**
    * Sets the pool up from validated settings; subclasses validate first.
@@ -218,16 +216,19 @@ export abstract class BasePool<T extends object> {
       growth: growth?.growth,
       maxCapacity: growth?.maxCapacity,
     });
+    // Filled first: the compiled fast paths copy the pool's settled state.
+    if (settings.preInitialize) core.fill();
     const ops = makeFastOps(core);
-    // Always the same four own properties in the same order: every pool
+    // Always the same seven own properties in the same order: every pool
     // keeps one hidden class whichever copy of the code it runs.
     this.acquire = ops.acquire;
     this.tryAcquire = ops.tryAcquire;
     this.release = ops.release;
     this.use = ops.use;
+    this.acquireKey = ops.acquireKey;
+    this.objectOf = ops.objectOf;
+    this.releaseKey = ops.releaseKey;
     this.#core = core;
-    this.#hot = core.hot;
-    if (settings.preInitialize) core.fill();
     if (!inspectable) {
       inspectable = hookInspect(
         BasePool.prototype,
@@ -278,33 +279,7 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.isLive(key)); // false
    * ```
    */
-  acquireKey(): number {
-    const h = this.#hot;
-    const mode = h.amode;
-    const t = h.top - 1;
-    if (mode <= 1 && t >= 0) {
-      h.top = t;
-      // The stale idle entry stays (see Hot in _slot_table.ts).
-      const state = h.state;
-      const slot = state[h.half + t]!;
-      const key = ~state[slot]!;
-      state[slot] = key;
-      const row = h.row;
-      if (row !== null) row[h.rowAt] = row[h.rowAt]! + 1;
-      if (mode !== 0) h.stats!.recordAllocation();
-      // Stack slots are below 2^21 but in pools that big (checked below).
-      if (slot <= h.slotMask) return key;
-      return this.#keyOrRefuse(slot);
-    }
-    return this.#keyOrRefuse(this.#core.acquireSlot(true));
-  }
-
-  /** The key of a just-lent slot; a slot past what keys can name is given back and refused. */
-  #keyOrRefuse(slot: number): number {
-    const c = this.#core;
-    if (slot > c.slotMask) c.releaseSlot(slot, false);
-    return keyAt(c, slot);
-  }
+  readonly acquireKey: () => number;
 
   /**
    * The object of a live key.
@@ -325,15 +300,7 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.objectOf(key).n); // 1
    * ```
    */
-  objectOf(key: number): T {
-    const h = this.#hot;
-    // Numbers only: `&` on an object would run its valueOf.
-    if (typeof key === "number") {
-      const slot = key & h.slotMask;
-      if (h.state[slot] === key) return h.objects[slot]!;
-    }
-    return h.objects[liveSlot(this.#core, key, "get object of key")]!;
-  }
+  readonly objectOf: (key: number) => T;
 
   /**
    * Ends the borrow named by `key`, as {@linkcode BasePool.release} ends
@@ -352,27 +319,7 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.available); // 1
    * ```
    */
-  releaseKey(key: number): void {
-    const h = this.#hot;
-    const mode = h.rmode;
-    if (mode <= 1 && typeof key === "number") {
-      const slot = key & h.slotMask;
-      const state = h.state;
-      if (state[slot] === key) {
-        state[slot] = ~((key + h.step) & 0x7fffffff);
-        const top = h.top;
-        h.idleObj[top] = h.objects[slot];
-        state[h.half + top] = slot;
-        h.top = top + 1;
-        const row = h.row;
-        if (row !== null) row[h.rowAt] = row[h.rowAt]! - 1;
-        if (mode !== 0) h.stats!.recordRelease();
-        return;
-      }
-    }
-    const c = this.#core;
-    c.releaseSlot(liveSlot(c, key, "release key"), false);
-  }
+  readonly releaseKey: (key: number) => void;
 
   /**
    * Ends the borrow named by `key` by discarding its object, as
@@ -392,7 +339,7 @@ export abstract class BasePool<T extends object> {
    */
   discardKey(key: number): void {
     const c = this.#core;
-    c.releaseSlot(liveSlot(c, key, "discard key"), true);
+    c.releaseSlot(c.liveSlot(key, "discard key"), true);
   }
 
   /**
@@ -572,7 +519,7 @@ export abstract class BasePool<T extends object> {
 
   /** Idle objects already created. */
   get available(): number {
-    return this.#hot.top;
+    return this.#core.hot.top;
   }
 
   /** Whether the pool is closed. */
