@@ -132,20 +132,21 @@ export function fastOps<T extends object>(
   }
 
   function release(obj: T): void {
-    const mode = fixed.rmode;
-    if (mode <= 1) {
-      let slot: number;
-      try {
-        slot = (obj as unknown as { [SLOT]: number })[slotKey];
-      } catch {
-        // null, undefined, a revoked Proxy: the general path explains.
-        slot = -1;
-      }
-      const key = fixed.state[slot]!;
-      if (key >= 0 && fixed.objects[slot] === obj) {
-        idle(obj, slot, key, mode);
-        return;
-      }
+    let slot: number;
+    try {
+      slot = (obj as unknown as { [SLOT]: number })[slotKey];
+    } catch {
+      // null, undefined, a revoked Proxy: the general path explains.
+      slot = -1;
+    }
+    const key = fixed.state[slot]!;
+    if (key >= 0 && fixed.objects[slot] === obj) {
+      const mode = fixed.rmode;
+      if (mode <= 1) idle(obj, slot, key, mode);
+      // A reset, timing, a closed pool: found here, where reading the stamp
+      // sees one class, and ended on the general path.
+      else core.releaseSlot(slot, false);
+      return;
     }
     core.releaseGeneral(obj);
   }
@@ -213,11 +214,12 @@ export function fastOps<T extends object>(
   }
 
   function releaseKey(key: number): void {
-    const mode = fixed.rmode;
-    if (mode <= 1 && typeof key === "number") {
+    if (typeof key === "number") {
       const slot = key & fixed.slotMask;
       if (fixed.state[slot] === key) {
-        idle(fixed.objects[slot]!, slot, key, mode);
+        const mode = fixed.rmode;
+        if (mode <= 1) idle(fixed.objects[slot]!, slot, key, mode);
+        else core.releaseSlot(slot, false);
         return;
       }
     }
