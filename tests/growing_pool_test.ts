@@ -10,6 +10,7 @@ import {
 import type { GrowingPoolOptions } from "../config/options.ts";
 import {
   AlreadyReleasedError,
+  PoolClosedError,
   PoolConfigurationError,
   PoolEmptyError,
 } from "../errors.ts";
@@ -386,5 +387,103 @@ describe("GrowingPool keys", () => {
         .keyGenerations,
       2 ** 26,
     );
+  });
+});
+
+describe("GrowingPool after its fast paths settled", () => {
+  // The compiled fast paths read a per-pool copy of the pool's arrays and
+  // modes: growth, close and an unstampable object must reach that copy.
+  it("lends every object once and takes each back after growth replaced its arrays, by object and by key", () => {
+    const { pool } = numbered({ capacity: 2, preInitialize: true });
+    // Warm the fast paths on the settled state first.
+    for (let i = 0; i < 1000; i++) pool.release(pool.acquire());
+    // Lent before the growth, released after it.
+    const early = [pool.acquire(), pool.acquire()];
+    const earlyKey = pool.keyOf(early[1]!);
+    const held = new Set<Obj>();
+    for (let i = 0; i < 150; i++) held.add(pool.acquire()); // grows past 8, 16 … 128 slots
+    pool.release(early[0]!);
+    pool.releaseKey(earlyKey);
+    assert.throws(() => pool.release(early[0]!), AlreadyReleasedError);
+    assert.throws(() => pool.release(early[1]!), AlreadyReleasedError);
+    assert.throws(() => pool.releaseKey(earlyKey), AlreadyReleasedError);
+    assert.equal(pool.available, 2);
+    const back = [pool.acquire(), pool.acquire()];
+    assert.deepEqual(new Set(back), new Set(early));
+    for (const obj of back) held.add(obj);
+    const keys: number[] = [];
+    for (let i = 0; i < 150; i++) keys.push(pool.acquireKey());
+    for (const key of keys) held.add(pool.objectOf(key));
+    assert.equal(held.size, 302); // no object lent twice
+    assert.equal(pool.inUse, 302);
+    for (const key of keys) pool.releaseKey(key);
+    for (const key of keys) {
+      assert.throws(() => pool.releaseKey(key), AlreadyReleasedError);
+    }
+    let released = 0;
+    for (const obj of held) {
+      try {
+        pool.release(obj);
+        released++;
+      } catch (error) {
+        assert.ok(error instanceof AlreadyReleasedError); // the keyed half
+      }
+    }
+    assert.equal(released, 152);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 302);
+    const again = new Set<Obj>();
+    for (let i = 0; i < 302; i++) again.add(pool.acquire());
+    assert.equal(again.size, 302);
+    assert.deepEqual(again, held);
+  });
+
+  it("an object that cannot be stamped, made after the fast paths settled, is lent and taken back", () => {
+    let n = 0;
+    const pool = new GrowingPool({
+      capacity: 1,
+      preInitialize: true,
+      factory: () => n++ === 0 ? { id: 0 } : Object.freeze({ id: n - 1 }),
+    });
+    for (let i = 0; i < 1000; i++) pool.release(pool.acquire());
+    const first = pool.acquire();
+    const frozen = pool.acquire(); // grows: a frozen object
+    assert.ok(Object.isFrozen(frozen));
+    pool.release(first);
+    pool.release(frozen);
+    assert.throws(() => pool.release(frozen), AlreadyReleasedError);
+    assert.equal(pool.inUse, 0);
+    // use() lends the frozen object (the last released) and takes it back.
+    assert.equal(pool.use((o) => o), frozen);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 2);
+    const key = pool.acquireKey(); // the top of the idle stack: frozen again
+    assert.equal(pool.objectOf(key), frozen);
+    assert.equal(pool.keyOf(frozen), key);
+    pool.releaseKey(key);
+    const a = pool.acquire();
+    const b = pool.acquire();
+    assert.deepEqual(new Set([a, b]), new Set([first, frozen]));
+  });
+
+  it("a pool closed after its fast paths settled refuses every borrow and destroys what comes back", () => {
+    const destroyed: Obj[] = [];
+    const pool = new GrowingPool({
+      capacity: 4,
+      preInitialize: true,
+      factory: () => ({ id: 0 }),
+      destroy: (o: Obj) => destroyed.push(o),
+    });
+    for (let i = 0; i < 1000; i++) pool.releaseKey(pool.acquireKey());
+    const held = pool.acquire();
+    pool.close();
+    assert.throws(() => pool.acquire(), PoolClosedError);
+    assert.throws(() => pool.acquireKey(), PoolClosedError);
+    assert.throws(() => pool.use(() => 1), PoolClosedError);
+    pool.release(held); // a borrow out at close still comes back, to be destroyed
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 0);
+    assert.equal(destroyed.length, 4);
+    assert.ok(destroyed.includes(held));
   });
 });
