@@ -116,7 +116,8 @@ export class Listening<T extends object> {
     const watch = this.#watch;
     if (watch !== undefined) {
       watch.leakTimeout = overdue ? this.#leakTimeout : undefined;
-      if (!overdue) watch.stop();
+      if (overdue) watch.resume();
+      else watch.stop();
     }
   }
 

@@ -258,6 +258,28 @@ describe("AsyncPool overdue borrows (leakTimeout)", () => {
     await pool.close();
   });
 
+  it("reports a borrow out when its overdue listener comes back", async () => {
+    const pool = new AsyncPool({
+      capacity: 2,
+      factory: () => new Conn(),
+      leakTimeout: 20,
+    });
+    const events: PoolEvent<Conn>[] = [];
+    const listener = (event: PoolEvent<Conn>) => events.push(event);
+    pool.addEventListener("overdue", listener);
+    const conn = await borrowForTheReport(pool);
+    pool.removeEventListener("overdue", listener);
+    pool.addEventListener("overdue", listener);
+    // No acquire since: the borrow is still watched.
+    await until(() => events.length === 1, "the overdue event");
+    assert.equal(events[0]!.object, conn);
+    assert.match(events[0]!.stack!, /borrowForTheReport/);
+    await tick(60);
+    assert.equal(events.length, 1, "once");
+    await pool.release(conn);
+    await pool.close();
+  });
+
   it("without leakTimeout no stack is taken and nothing is overdue", async () => {
     const pool = new AsyncPool({ capacity: 1, factory: () => new Conn() });
     const events = record(pool, ALL);
