@@ -417,6 +417,10 @@ export class StatsReporter {
    * current values and peaks, and times are in seconds. Every sample has the
    * given labels. With statistics off only what is known is written:
    * `<name>_statistics_enabled` (0), `<name>_in_use` and `<name>_capacity`.
+   * Each call writes whole metric families, so one exposition holds one
+   * call per `name`: to serve several pools at one `/metrics`, give each its
+   * own `name` (two calls with the same `name` and different labels repeat
+   * the `# HELP` and `# TYPE` lines, which the format forbids).
    *
    * The metrics, after the `name` prefix: gauges `statistics_enabled`,
    * `in_use`, `capacity`, `pending`, `in_use_peak`, `capacity_peak`,
