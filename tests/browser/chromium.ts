@@ -50,7 +50,7 @@ const EXPECTED: Record<string, string[]> = {
     "OwnedHandle and WeakHandle",
     "AsyncPool: waiters, timeout, `await using`",
     "Pool.builder, installPool and StatsCollector",
-    "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError",
+    "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError naming both headers",
     "ThreadSafePool without SharedArrayBuffer: PoolConfigurationError naming both headers",
   ],
   importmap: ["FixedPool from the npm form through an import map"],
