@@ -79,7 +79,7 @@ for (const name of ALONE) {
   console.log(
     `#   ${name.padEnd(16)} ${(min / 1024).toFixed(1)} KB minified, ${
       (gzip / 1024).toFixed(1)
-    } KB gzipped`,
+    } KB gzipped (${min} and ${gzip} bytes)`,
   );
 }
 
@@ -196,6 +196,33 @@ describe("one pool alone, bundled and minified", () => {
       );
     });
   }
+});
+
+describe("README", () => {
+  it("gives each pool's size alone as measured here (within 5%)", async () => {
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    for (const name of ALONE) {
+      const row = new RegExp(
+        `^\\| \`${name}\` +\\| +([\\d.]+) KB \\| +([\\d.]+) KB \\|$`,
+        "m",
+      ).exec(readme);
+      assert.ok(row, `README's bundle-size table has no row for ${name}`);
+      const { min, gzip } = sizes[name]!;
+      for (
+        const [what, written, measured] of [
+          ["minified", Number(row[1]), min / 1024],
+          ["gzipped", Number(row[2]), gzip / 1024],
+        ] as const
+      ) {
+        assert.ok(
+          Math.abs(written - measured) <= measured * 0.05,
+          `README gives ${name} ${written} KB ${what}, measured ${
+            measured.toFixed(1)
+          } KB: update the table`,
+        );
+      }
+    }
+  });
 });
 
 describe("no top-level side effects in the sources", () => {
