@@ -36,7 +36,9 @@
  * Options: `--port=N` (default 8000, 0 for any free port), `--requests=N`,
  * `--leak-timeout=N` (ms, default 5,000; 0 for none): a request holding a
  * renderer longer is logged as `overdue` with the stack of its acquire.
- * Renderers that cannot be opened are logged as `createerror`.
+ * `--open-ms=N` (default 25): how long opening a renderer takes; past the
+ * pool's `createTimeout` (1,000 ms) the opening is given up and logged as
+ * `createerror`, as any renderer that cannot be opened is.
  * `tests/load/http_service_load.ts` loads it with autocannon.
  *
  * @module
@@ -79,11 +81,12 @@ class Renderer {
   }
 
   /**
-   * Opening costs 25 ms: the reason to pool renderers. The pool's signal
-   * aborts it when the pool gives the creation up (createTimeout, close).
+   * Opening costs 25 ms (`--open-ms`): the reason to pool renderers. The
+   * pool's signal aborts it when the pool gives the creation up
+   * (createTimeout, close).
    */
   static async open(signal: AbortSignal): Promise<Renderer> {
-    await delay(25, signal);
+    await delay(openMs, signal);
     return new Renderer(++Renderer.#opened);
   }
 
@@ -114,6 +117,7 @@ function option(name: string, fallback: number): number {
 const port = option("port", 8000);
 const selfTestRequests = option("requests", 0);
 const leakTimeout = option("leak-timeout", 5_000);
+const openMs = option("open-ms", 25);
 
 const pool = new AsyncPool({
   capacity: 4,

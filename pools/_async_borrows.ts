@@ -142,6 +142,15 @@ export class BorrowWatch {
     this.stacks[slot] = undefined;
   }
 
+  /**
+   * Looks for overdue borrows again (a listener came back): borrows
+   * recorded before are checked without waiting for the next acquire.
+   */
+  resume(): void {
+    if (this.leakTimeout === undefined || this.#timer !== undefined) return;
+    this.#timer = setUnrefTimeout(sweep, this.leakTimeout / 2, this);
+  }
+
   /** Stops the timer (the pool closed, or nobody listens any more). */
   stop(): void {
     if (this.#timer !== undefined) clearTimer(this.#timer);

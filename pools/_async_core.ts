@@ -172,7 +172,9 @@ export class AsyncCore<T extends object> {
         this.#stats?.recordTimeout();
         const error = timedOutWaiting(waiter.timeoutMs);
         this.#giveUp(waiter, error);
-        this.events.send("timeout", { waitMs: waiter.timeoutMs, error });
+        if (this.events.wants("timeout")) {
+          this.events.send("timeout", { waitMs: waiter.timeoutMs, error });
+        }
       },
       aborted: (waiter) => this.#giveUp(waiter, waiter.signal!.reason),
     };

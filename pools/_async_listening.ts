@@ -116,15 +116,17 @@ export class Listening<T extends object> {
     const watch = this.#watch;
     if (watch !== undefined) {
       watch.leakTimeout = overdue ? this.#leakTimeout : undefined;
-      if (!overdue) watch.stop();
+      if (overdue) watch.resume();
+      else watch.stop();
     }
   }
 
   /** Tells `acquire` listeners; records the borrow for `heldMs` and overdue. */
   lent(slot: number, timing: Timing, mask: number): void {
     const watch = this.#watch;
+    // Recorded for a release listener (heldMs) or watched for overdue.
     const record = watch !== undefined &&
-      (mask & (EV.release | EV.overdue)) !== 0;
+      ((mask & EV.release) !== 0 || watch.leakTimeout !== undefined);
     // The clock is read only when a time is needed: a record (for heldMs and
     // overdue), or the wait of an acquire that waited (or is timed).
     const now = record || timing.started !== 0 ? nowNs() : 0;
@@ -144,14 +146,17 @@ export class Listening<T extends object> {
   ended(slot: number, generation: number): void {
     const watch = this.#watch;
     if (watch === undefined) return;
+    if ((this.#events.mask & EV.release) === 0) {
+      // Only overdue is watched: no release listener, no clock read.
+      watch.ended(slot);
+      return;
+    }
     const heldMs = watch.heldMs(slot, generation);
     watch.ended(slot);
-    if ((this.#events.mask & EV.release) !== 0) {
-      const object = this.#slots.objects[slot]!;
-      this.#events.send(
-        "release",
-        heldMs === undefined ? { object } : { object, heldMs },
-      );
-    }
+    const object = this.#slots.objects[slot]!;
+    this.#events.send(
+      "release",
+      heldMs === undefined ? { object } : { object, heldMs },
+    );
   }
 }

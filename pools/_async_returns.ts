@@ -164,7 +164,7 @@ export class Returns<T extends object> {
   leaked(obj: T, generation: number): void {
     const { stats, events, onLeak } = this.#parts;
     stats?.recordLeak();
-    events.send("leak", { object: obj });
+    if (events.wants("leak")) events.send("leak", { object: obj });
     try {
       onLeak?.({ object: obj, generation, pool: "AsyncPool" });
     } catch (error) {

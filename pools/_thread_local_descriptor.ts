@@ -17,6 +17,7 @@ import { checkCapacity, type PoolSettings } from "../config/_options.ts";
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { familyBytes } from "./_thread_local_rows.ts";
+import { checkSharedMemory } from "./_shared_memory.ts";
 
 const KIND = "fastalloc.ThreadLocalPool";
 /** The most threads a family may have (its rows take 192 bytes each). */
@@ -89,11 +90,7 @@ export function newDescriptor<T>(
       threads,
     );
   }
-  if (typeof SharedArrayBuffer !== "function") {
-    throw new PoolConfigurationError(
-      "Cannot create ThreadLocalPool: SharedArrayBuffer is not available (browsers need cross-origin isolation)",
-    );
-  }
+  checkSharedMemory("create", "ThreadLocalPool");
   return {
     kind: KIND,
     buffer: new SharedArrayBuffer(familyBytes(threads)),
@@ -112,7 +109,8 @@ export function newDescriptor<T>(
  *
  * @param value What `attach` was given.
  * @returns The descriptor.
- * @throws {PoolConfigurationError} If it is not one.
+ * @throws {PoolConfigurationError} If it is not one, or where there is no
+ * `SharedArrayBuffer`.
  *
  * @example
  * ```ts
@@ -126,6 +124,8 @@ export function newDescriptor<T>(
  * ```
  */
 export function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
+  // First: where it is missing, `instanceof SharedArrayBuffer` is a bare ReferenceError.
+  checkSharedMemory("attach", "ThreadLocalPool");
   const d = value as Partial<ThreadLocalPoolDescriptor> | null;
   if (
     d === null || typeof d !== "object" || d.kind !== KIND ||

@@ -26,6 +26,7 @@ import {
 } from "../config/_thread_safe_options.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
+import { checkSharedMemory } from "./_shared_memory.ts";
 import {
   FLAG_STATS,
   FLAG_TIMING,
@@ -86,28 +87,6 @@ export class AttachTicket {
         #descriptor in ticket
       ? ticket.#descriptor
       : undefined;
-  }
-}
-
-/**
- * Throws the clear error of a runtime without `SharedArrayBuffer` (a browser
- * page that is not cross-origin isolated) instead of a bare `ReferenceError`.
- *
- * @param action What failed: `"create"` or `"attach"`.
- * @throws {PoolConfigurationError} Without `SharedArrayBuffer`.
- *
- * @example
- * ```ts
- * import { checkSharedMemory } from "./_thread_safe_attach.ts";
- *
- * checkSharedMemory("create"); // fine where SharedArrayBuffer exists
- * ```
- */
-export function checkSharedMemory(action: "create" | "attach"): void {
-  if (typeof SharedArrayBuffer !== "function") {
-    throw new PoolConfigurationError(
-      `Cannot ${action} ThreadSafePool: SharedArrayBuffer is unavailable here; a browser page has it only when cross-origin isolated, served with the headers "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"`,
-    );
   }
 }
 
@@ -205,7 +184,7 @@ export function openSlots<T extends object>(
   let settings: ThreadSafeAttachSettings<T>;
   let threadId: number;
   if (descriptor === undefined) {
-    checkSharedMemory("create");
+    checkSharedMemory("create", "ThreadSafePool");
     const full = validateThreadSafePoolOptions(
       type,
       given as ThreadSafePoolOptions<T>,
@@ -429,7 +408,7 @@ export function attachView<P>(
   descriptorOrOptions: unknown,
   options: unknown,
 ): P {
-  checkSharedMemory("attach");
+  checkSharedMemory("attach", "ThreadSafePool");
   const type = typeof typeOrDescriptor === "function"
     ? typeOrDescriptor as SlotType<unknown>
     : undefined;

@@ -170,7 +170,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * @param type The class of the pooled objects.
    * @param options Per-thread capacity, `maxThreads` and the common options.
    * @throws {InvalidCapacityError} For a bad `capacity` or `maxThreads`.
-   * @throws {PoolConfigurationError} For any other bad option.
+   * @throws {PoolConfigurationError} For any other bad option, or where
+   * `SharedArrayBuffer` is missing (a page that is not cross-origin isolated).
    */
   constructor(type: PoolType<T>, options: ThreadLocalPoolOptions<T>);
   /**
@@ -178,7 +179,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    *
    * @param options Per-thread capacity, factory, `maxThreads` and the common options.
    * @throws {InvalidCapacityError} For a bad `capacity` or `maxThreads`.
-   * @throws {PoolConfigurationError} For any other bad option.
+   * @throws {PoolConfigurationError} For any other bad option, or where
+   * `SharedArrayBuffer` is missing (a page that is not cross-origin isolated).
    */
   constructor(options: ThreadLocalPoolOptions<T> & { factory: () => T });
   constructor(
@@ -235,7 +237,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * @param descriptor What `share()` returned in another thread.
    * @param options The functions, which cannot be shared (factory, reset, destroy, onLeak).
    * @returns This thread's pool.
-   * @throws {PoolConfigurationError} For a bad descriptor, or when every thread row is taken.
+   * @throws {PoolConfigurationError} For a bad descriptor, when every thread row is taken,
+   * or where `SharedArrayBuffer` is missing.
    *
    * @example
    * ```ts
@@ -260,7 +263,8 @@ export class ThreadLocalPool<T extends object> extends BasePool<T> {
    * @param descriptor What `share()` returned in another thread.
    * @param options This thread's functions, `factory` included.
    * @returns This thread's pool.
-   * @throws {PoolConfigurationError} For a bad descriptor, or when every thread row is taken.
+   * @throws {PoolConfigurationError} For a bad descriptor, when every thread row is taken,
+   * or where `SharedArrayBuffer` is missing.
    */
   static attach<U extends object>(
     descriptor: ThreadLocalPoolDescriptor,

@@ -203,10 +203,14 @@ function escapeLabelValue(value: string): string {
 }
 
 /**
- * Validates `toOpenMetrics` options and returns the label block to put after
- * every metric name (`""` when there are no labels).
+ * Validates `toOpenMetrics` options, reading each once (a getter cannot
+ * answer the check and the writer differently), and returns the metric-name
+ * prefix and the label block to put after every metric name (`""` when
+ * there are no labels).
  */
-function labelBlock(options: unknown): string {
+function checkOpenMetrics(
+  options: unknown,
+): { prefix: string; labels: string } {
   const where = "write OpenMetrics";
   if (options === null || typeof options !== "object") {
     throw new PoolConfigurationError(
@@ -235,10 +239,16 @@ function labelBlock(options: unknown): string {
       } is not a metric name (letters, digits, "_" and ":", not starting with a digit)`,
     );
   }
-  if (labels === undefined) return "";
+  if (labels === undefined) return { prefix: name, labels: "" };
   if (labels === null || typeof labels !== "object" || Array.isArray(labels)) {
     throw new PoolConfigurationError(
       `Cannot ${where}: labels ${quote(labels)} are not an object`,
+    );
+  }
+  if (labels instanceof Map) {
+    // A Map has no own keys: its labels would be dropped without a word.
+    throw new PoolConfigurationError(
+      `Cannot ${where}: labels are a Map, not an object of label names (Object.fromEntries makes one)`,
     );
   }
   const pairs: string[] = [];
@@ -274,7 +284,10 @@ function labelBlock(options: unknown): string {
     }
     pairs.push(`${key}="${escapeLabelValue(value)}"`);
   }
-  return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
+  return {
+    prefix: name,
+    labels: pairs.length === 0 ? "" : `{${pairs.join(",")}}`,
+  };
 }
 
 function count(n: number): string {
@@ -404,6 +417,10 @@ export class StatsReporter {
    * current values and peaks, and times are in seconds. Every sample has the
    * given labels. With statistics off only what is known is written:
    * `<name>_statistics_enabled` (0), `<name>_in_use` and `<name>_capacity`.
+   * Each call writes whole metric families, so one exposition holds one
+   * call per `name`: to serve several pools at one `/metrics`, give each its
+   * own `name` (two calls with the same `name` and different labels repeat
+   * the `# HELP` and `# TYPE` lines, which the format forbids).
    *
    * The metrics, after the `name` prefix: gauges `statistics_enabled`,
    * `in_use`, `capacity`, `pending`, `in_use_peak`, `capacity_peak`,
@@ -420,7 +437,8 @@ export class StatsReporter {
    * each ending in a line feed.
    * @throws {PoolConfigurationError} If `options` is not an object, has an
    * unknown key, `name` is missing or not a valid metric name, or `labels`
-   * is not an object of valid label names to well-formed strings.
+   * is not an object (a `Map` included) of valid label names to
+   * well-formed strings.
    *
    * @example
    * ```ts
@@ -437,9 +455,8 @@ export class StatsReporter {
    * ```
    */
   toOpenMetrics(options: OpenMetricsOptions): string {
-    const labels = labelBlock(options);
+    const { prefix, labels } = checkOpenMetrics(options);
     const s = this.#stats;
-    const prefix = options.name;
     let out = "";
     const write = (
       suffix: string,

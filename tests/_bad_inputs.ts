@@ -1718,6 +1718,12 @@ export function badInputs(): BadInput[] {
       PCE,
       q("label"),
     );
+    add(
+      om,
+      "labels: a Map (its entries are no own keys)",
+      toOM({ name: "p", labels: new Map([["pool", "a"]]) }),
+      PCE,
+    );
     // -- AsyncPool leakTimeout (the "obs" engineer's section) --
     for (
       const v of [0, -1, NaN, -Infinity, "10", null, true, 2 ** 31, sym, frozen]

@@ -258,6 +258,28 @@ describe("AsyncPool overdue borrows (leakTimeout)", () => {
     await pool.close();
   });
 
+  it("reports a borrow out when its overdue listener comes back", async () => {
+    const pool = new AsyncPool({
+      capacity: 2,
+      factory: () => new Conn(),
+      leakTimeout: 20,
+    });
+    const events: PoolEvent<Conn>[] = [];
+    const listener = (event: PoolEvent<Conn>) => events.push(event);
+    pool.addEventListener("overdue", listener);
+    const conn = await borrowForTheReport(pool);
+    pool.removeEventListener("overdue", listener);
+    pool.addEventListener("overdue", listener);
+    // No acquire since: the borrow is still watched.
+    await until(() => events.length === 1, "the overdue event");
+    assert.equal(events[0]!.object, conn);
+    assert.match(events[0]!.stack!, /borrowForTheReport/);
+    await tick(60);
+    assert.equal(events.length, 1, "once");
+    await pool.release(conn);
+    await pool.close();
+  });
+
   it("without leakTimeout no stack is taken and nothing is overdue", async () => {
     const pool = new AsyncPool({ capacity: 1, factory: () => new Conn() });
     const events = record(pool, ALL);
@@ -270,7 +292,110 @@ describe("AsyncPool overdue borrows (leakTimeout)", () => {
   });
 });
 
+/**
+ * Counts the calls of `Error.captureStackTrace` and `performance.now` while
+ * `run` runs (own properties shadow them; removed after).
+ */
+async function countWork(
+  run: () => Promise<void>,
+): Promise<{ stacks: number; clocks: number }> {
+  const counts = { stacks: 0, clocks: 0 };
+  const capture = (Error as { captureStackTrace?: unknown }).captureStackTrace;
+  assert.equal(typeof capture, "function", "the runtime captures stacks");
+  const now = performance.now;
+  Object.defineProperty(Error, "captureStackTrace", {
+    configurable: true,
+    writable: true,
+    value(this: unknown, ...args: unknown[]) {
+      counts.stacks++;
+      return (capture as (...a: unknown[]) => unknown).apply(this, args);
+    },
+  });
+  Object.defineProperty(performance, "now", {
+    configurable: true,
+    writable: true,
+    value() {
+      counts.clocks++;
+      return now.call(performance);
+    },
+  });
+  try {
+    await run();
+  } finally {
+    Object.defineProperty(Error, "captureStackTrace", {
+      configurable: true,
+      writable: true,
+      value: capture,
+    });
+    delete (performance as { now?: unknown }).now;
+    if (performance.now !== now) performance.now = now;
+  }
+  return counts;
+}
+
 describe("AsyncPool events: no listener, no work", () => {
+  it("reads no clock and takes no stack for types nobody listens to", async () => {
+    const cycles = async (pool: AsyncPool<Conn>) => {
+      for (let i = 0; i < 3; i++) {
+        const a = await pool.acquire();
+        const b = await pool.acquire({ timeout: 60_000 });
+        await pool.release(a);
+        await pool.use(() => {});
+        await pool.discard(b);
+        await pool.release(pool.tryAcquire()!);
+      }
+    };
+    // Warm up first: the stack probe runs once per program.
+    const warm = new AsyncPool({
+      capacity: 2,
+      factory: () => new Conn(),
+      leakTimeout: 60_000,
+    });
+    record(warm, ALL);
+    await cycles(warm);
+    await warm.close();
+    const make = (leakTimeout?: number) =>
+      new AsyncPool({
+        capacity: 2,
+        factory: () => new Conn(),
+        ...(leakTimeout === undefined ? {} : { leakTimeout }),
+      });
+    // leakTimeout with no listener, or every listener but overdue and
+    // release (which reads the clock for heldMs): no stack, no clock.
+    for (
+      const types of [
+        [],
+        ["create", "destroy", "overdue"],
+        ALL.filter((t) =>
+          t !== "overdue" && t !== "release" && t !== "acquire"
+        ),
+      ] as PoolEventType[][]
+    ) {
+      const pool = make(60_000);
+      record(pool, types.filter((t) => t !== "overdue"));
+      const counts = await countWork(() => cycles(pool));
+      assert.deepEqual(counts, { stacks: 0, clocks: 0 }, types.join());
+      await pool.close();
+    }
+    // An overdue listener without leakTimeout: nothing to watch.
+    const unset = make();
+    record(unset, ["overdue"]);
+    assert.deepEqual(await countWork(() => cycles(unset)), {
+      stacks: 0,
+      clocks: 0,
+    });
+    await unset.close();
+    // leakTimeout and an overdue listener: a stack and a clock read per
+    // acquire (12), none when a borrow ends (no release listener).
+    const watched = make(60_000);
+    record(watched, ["overdue"]);
+    assert.deepEqual(await countWork(() => cycles(watched)), {
+      stacks: 12,
+      clocks: 12,
+    });
+    await watched.close();
+  });
+
   it("dispatches only the types that have listeners", async () => {
     const pool = new AsyncPool({
       capacity: 2,

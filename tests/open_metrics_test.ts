@@ -397,6 +397,10 @@ describe("StatsReporter#toOpenMetrics", () => {
         `labels ${quote("a=b")} are not an object`,
       ],
       [{ name: "p", label: {} }, `option ${quote("label")} is unknown`],
+      [
+        { name: "p", labels: new Map([["pool", "a"]]) },
+        "labels are a Map, not an object of label names",
+      ],
       [null, `options ${quote(null)} are not an object`],
     ];
     for (const [options, message] of cases) {
@@ -412,5 +416,30 @@ describe("StatsReporter#toOpenMetrics", () => {
         },
       );
     }
+  });
+
+  it("reads each option once: a getter cannot pass the check and then change", () => {
+    const reporter = new StatsReporter(disabledStats(1, 2));
+    let nameReads = 0;
+    let labelsReads = 0;
+    const text = reporter.toOpenMetrics({
+      get name() {
+        return nameReads++ === 0 ? "ok" : "bad name\n# injected";
+      },
+      get labels() {
+        return labelsReads++ === 0 ? { a: "b" } : { "bad-label": "x" };
+      },
+    });
+    assert.equal(nameReads, 1);
+    assert.equal(labelsReads, 1);
+    checkGrammar(text);
+    assert.deepEqual(
+      parseExposition(text).map((f) => [f.name, f.metrics[0]!.labels]),
+      [
+        ["ok_statistics_enabled", { a: "b" }],
+        ["ok_in_use", { a: "b" }],
+        ["ok_capacity", { a: "b" }],
+      ],
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   type ThreadPoolStats,
 } from "../mod.ts";
 import { spawnWorker } from "./spawn_worker.ts";
+import { runModule } from "./_child.ts";
 
 const WORKER = new URL("./workers/thread_local_worker.ts", import.meta.url);
 
@@ -343,6 +344,50 @@ describe("ThreadLocalPool across workers", () => {
       assert.equal(after.currentInUse, before.currentInUse);
     } finally {
       await worker.terminate();
+    }
+  });
+});
+
+describe("ThreadLocalPool without SharedArrayBuffer", () => {
+  it("throws PoolConfigurationError naming both headers, on create and attach", async () => {
+    const library = new URL("../mod.ts", import.meta.url).href;
+    const { code, output } = await runModule(
+      `const { ThreadLocalPool } = await import(${JSON.stringify(library)});
+const descriptor = new ThreadLocalPool({ capacity: 1, factory: () => ({}) }).share();
+delete globalThis.SharedArrayBuffer; // as on a page that is not cross-origin isolated
+for (const make of [
+  () => new ThreadLocalPool({ capacity: 1, factory: () => ({}) }),
+  () => ThreadLocalPool.attach(descriptor, { factory: () => ({}) }),
+]) {
+  try {
+    make();
+    console.log("no error");
+  } catch (e) {
+    console.log(e.name + ": " + e.message);
+  }
+}
+`,
+    );
+    assert.equal(code, 0, output);
+    const lines = output.split("\n").filter((l) => l.trim() !== "");
+    assert.equal(lines.length, 2, output);
+    assert.match(
+      lines[0]!,
+      /^PoolConfigurationError: Cannot create ThreadLocalPool: SharedArrayBuffer is unavailable/,
+    );
+    assert.match(
+      lines[1]!,
+      /^PoolConfigurationError: Cannot attach ThreadLocalPool: SharedArrayBuffer is unavailable/,
+    );
+    for (const line of lines) {
+      assert.ok(
+        line.includes('"Cross-Origin-Opener-Policy: same-origin"'),
+        line,
+      );
+      assert.ok(
+        line.includes('"Cross-Origin-Embedder-Policy: require-corp"'),
+        line,
+      );
     }
   });
 });

@@ -4,7 +4,10 @@
  * pool (esbuild, minified, gzipped: FixedPool at most 8 KB), and no library
  * module has a top-level side effect a bundler must keep — checked on the
  * sources, where no package.json flag helps (Deno and JSR users bundle
- * those). Run by `scripts/browser_test.sh` with `node --test`.
+ * those), and on the npm form's emitted modules, where deno's emit adds
+ * hoisted `[Symbol.dispose]` keys (the one thing the flag has to cover), and
+ * the README's table of sizes is checked against what is measured. Run by
+ * `scripts/browser_test.sh` with `node --test`.
  *
  * @module
  */
@@ -79,12 +82,12 @@ for (const name of ALONE) {
   console.log(
     `#   ${name.padEnd(16)} ${(min / 1024).toFixed(1)} KB minified, ${
       (gzip / 1024).toFixed(1)
-    } KB gzipped`,
+    } KB gzipped (${min} and ${gzip} bytes)`,
   );
 }
 
-/** The library's own modules (what deno.json publishes). */
-async function libraryModules(): Promise<string[]> {
+/** The modules under `dir` ending in `ext` (not `.d.ts`), tests and tools left out. */
+async function walkModules(dir: string, ext: string): Promise<string[]> {
   const skip = new Set([
     "tests",
     "bench",
@@ -97,19 +100,29 @@ async function libraryModules(): Promise<string[]> {
     ".git",
   ]);
   const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
       if (entry.isDirectory()) {
         if (!skip.has(entry.name) && !entry.name.startsWith(".")) {
-          await walk(join(dir, entry.name));
+          await walk(join(at, entry.name));
         }
-      } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
-        found.push(relative(root, join(dir, entry.name)));
+      } else if (entry.name.endsWith(ext) && !entry.name.endsWith(".d.ts")) {
+        found.push(relative(dir, join(at, entry.name)));
       }
     }
   };
-  await walk(root);
+  await walk(dir);
   return found.sort();
+}
+
+/** A bundle's text without the imports and re-exports left external. */
+function stripImports(text: string): string {
+  return text
+    .replace(/import\s*"[^"]*";/g, "")
+    .replace(/import\s*\{[^}]*\}\s*from\s*"[^"]*";/g, "")
+    .replace(/export\s*\*\s*from\s*"[^"]*";/g, "")
+    .replace(/export\s*\{[^}]*\}\s*from\s*"[^"]*";/g, "")
+    .trim();
 }
 
 /** What a bundler keeps of `import "module"` alone, the module's imports left out. */
@@ -139,15 +152,10 @@ async function keptOf(module: string): Promise<string> {
       },
     }],
   });
-  return result.outputFiles[0]!.text
-    .replace(/import\s*"[^"]*";/g, "")
-    .replace(/import\s*\{[^}]*\}\s*from\s*"[^"]*";/g, "")
-    .replace(/export\s*\*\s*from\s*"[^"]*";/g, "")
-    .replace(/export\s*\{[^}]*\}\s*from\s*"[^"]*";/g, "")
-    .trim();
+  return stripImports(result.outputFiles[0]!.text);
 }
 
-const modules = await libraryModules();
+const modules = await walkModules(root, ".ts");
 // The mod.ts files only re-export (checked below); with their imports left
 // out, esbuild would add its own re-export helper, which is no side effect
 // of theirs.
@@ -156,6 +164,75 @@ const kept: Record<string, string> = {};
 for (const module of modules.filter((m) => !reexports.includes(m))) {
   const text = await keptOf(module);
   if (text !== "") kept[module] = text;
+}
+
+/**
+ * deno's emit hoists each `[Symbol.dispose]`-like method key into a
+ * top-level `_computedKey = Symbol.dispose;` (denoland/deno#30817), a
+ * statement bundlers keep unless the package says `"sideEffects": false`.
+ * Put back where it came from, the emitted module must hold nothing else a
+ * bundler keeps.
+ */
+function unhoist(js: string): { text: string; hoisted: number } {
+  const keys = new Map<string, string>();
+  const text = js.replace(
+    /^(_computedKey\d*) = (Symbol\.(?:dispose|asyncDispose));$/gm,
+    (_, name: string, key: string) => {
+      keys.set(name, key);
+      return "";
+    },
+  ).replace(
+    /\[(_computedKey\d*)\]/g,
+    (found, name: string) =>
+      keys.get(name) === undefined ? found : `[${keys.get(name)}]`,
+  );
+  return { text, hoisted: keys.size };
+}
+
+/** What a bundler keeps of one module of the npm form, its hoisted keys put back. */
+async function keptOfEmitted(
+  file: string,
+): Promise<{ kept: string; hoisted: number }> {
+  let hoisted = 0;
+  const result = await esbuild.build({
+    stdin: { contents: `import ${JSON.stringify(file)};`, resolveDir: work },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    write: false,
+    logLevel: "error",
+    plugins: [{
+      name: "only-this-module-unhoisted",
+      setup(build) {
+        // The module itself as if no flag covered it (the package's
+        // "sideEffects": false would let esbuild drop it unread).
+        build.onResolve(
+          { filter: /.*/ },
+          (args) =>
+            args.importer === "<stdin>"
+              ? { path: args.path, sideEffects: true }
+              : { path: args.path, external: true },
+        );
+        build.onLoad({ filter: /\.js$/ }, async (args) => {
+          const unhoisted = unhoist(await readFile(args.path, "utf8"));
+          hoisted = unhoisted.hoisted;
+          return { contents: unhoisted.text, loader: "js" };
+        });
+      },
+    }],
+  });
+  return { kept: stripImports(result.outputFiles[0]!.text), hoisted };
+}
+
+const emitted = (await walkModules(installed, ".js")).filter((module) =>
+  !module.endsWith("mod.js")
+);
+const keptEmitted: Record<string, string> = {};
+let hoistedKeys = 0;
+for (const module of emitted) {
+  const { kept, hoisted } = await keptOfEmitted(join(installed, module));
+  hoistedKeys += hoisted;
+  if (kept !== "") keptEmitted[module] = kept;
 }
 await rm(work, { recursive: true, force: true });
 console.log(
@@ -198,6 +275,33 @@ describe("one pool alone, bundled and minified", () => {
   }
 });
 
+describe("README", () => {
+  it("gives each pool's size alone as measured here (within 5%)", async () => {
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    for (const name of ALONE) {
+      const row = new RegExp(
+        `^\\| \`${name}\` +\\| +([\\d.]+) KB \\| +([\\d.]+) KB \\|$`,
+        "m",
+      ).exec(readme);
+      assert.ok(row, `README's bundle-size table has no row for ${name}`);
+      const { min, gzip } = sizes[name]!;
+      for (
+        const [what, written, measured] of [
+          ["minified", Number(row[1]), min / 1024],
+          ["gzipped", Number(row[2]), gzip / 1024],
+        ] as const
+      ) {
+        assert.ok(
+          Math.abs(written - measured) <= measured * 0.05,
+          `README gives ${name} ${written} KB ${what}, measured ${
+            measured.toFixed(1)
+          } KB: update the table`,
+        );
+      }
+    }
+  });
+});
+
 describe("no top-level side effects in the sources", () => {
   it("finds the library's modules", () => {
     assert.ok(
@@ -218,6 +322,19 @@ describe("no top-level side effects in the sources", () => {
       );
       assert.deepEqual(other, [], `${module} has more than re-exports`);
     }
+  });
+  it("the npm form's modules too, but for deno's hoisted [Symbol.dispose] keys that the flag covers", () => {
+    assert.ok(emitted.includes("pools/fixed_pool.js"), emitted.join());
+    // The hoisting this test undoes is still there (else drop unhoist and the README's note).
+    assert.ok(hoistedKeys > 0, "no hoisted computed key found");
+    const unexpected = Object.keys(keptEmitted);
+    assert.deepEqual(
+      unexpected,
+      [],
+      unexpected.map((module) =>
+        `${module} keeps: ${keptEmitted[module]!.slice(0, 300)}`
+      ).join("\n"),
+    );
   });
   it("every module is dropped whole when nothing of it is used", () => {
     const unexpected = Object.keys(kept);

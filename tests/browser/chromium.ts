@@ -39,6 +39,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const PAGE_TIMEOUT_MS = 60_000;
+const DEATH_GRACE_MS = 2_000;
 
 /** What each page must report, in order: a check missing is a failure. */
 const EXPECTED: Record<string, string[]> = {
@@ -50,7 +51,7 @@ const EXPECTED: Record<string, string[]> = {
     "OwnedHandle and WeakHandle",
     "AsyncPool: waiters, timeout, `await using`",
     "Pool.builder, installPool and StatsCollector",
-    "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError",
+    "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError naming both headers",
     "ThreadSafePool without SharedArrayBuffer: PoolConfigurationError naming both headers",
   ],
   importmap: ["FixedPool from the npm form through an import map"],
@@ -147,7 +148,28 @@ async function build(out: string): Promise<void> {
 /** Loads a page and waits for its report. */
 async function runPage(page: Page, url: string): Promise<PageRun> {
   const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+  // A page whose module died never reports: after its first uncaught error
+  // it gets a short grace to finish, then fails with that error, not after
+  // the whole page timeout.
+  let died: (() => void) | undefined;
+  const death = new Promise<never>((_, reject) => {
+    died = () =>
+      setTimeout(
+        () =>
+          reject(
+            new Error(
+              `it threw an uncaught error and did not report within ${DEATH_GRACE_MS} ms`,
+            ),
+          ),
+        DEATH_GRACE_MS,
+      );
+  });
+  death.catch(() => {});
+  page.on("pageerror", (error) => {
+    errors.push(`uncaught: ${error.message}`);
+    died?.();
+    died = undefined;
+  });
   page.on("console", (message) => {
     if (message.type() === "error") {
       errors.push(`console.error: ${message.text()}`);
@@ -161,14 +183,16 @@ async function runPage(page: Page, url: string): Promise<PageRun> {
       ),
   );
   await page.goto(url);
+  const finished = page.waitForFunction(
+    () =>
+      (globalThis as { fastallocReport?: { done: boolean } }).fastallocReport
+        ?.done === true,
+    undefined,
+    { timeout: PAGE_TIMEOUT_MS },
+  );
+  finished.catch(() => {});
   try {
-    await page.waitForFunction(
-      () =>
-        (globalThis as { fastallocReport?: { done: boolean } }).fastallocReport
-          ?.done === true,
-      undefined,
-      { timeout: PAGE_TIMEOUT_MS },
-    );
+    await Promise.race([finished, death]);
   } catch (error) {
     return {
       results: [],

@@ -19,7 +19,10 @@
  *   would take a minute), so no abandoned request holds a renderer;
  * - a request that holds a renderer past `--leak-timeout` is logged as
  *   `overdue`, with the stack of the acquire (in the service's `handle`);
- * - the service shuts down cleanly on SIGTERM.
+ * - the service shuts down cleanly on SIGTERM;
+ * - a renderer that cannot be opened in time (`--open-ms` past the pool's
+ *   `createTimeout`) is logged as `createerror`, the request is answered
+ *   busy, and the text report lists it under problems.
  *
  * @module
  */
@@ -40,11 +43,19 @@ const HOLDERS = 4; // the pool's capacity
 const WAITERS = 10;
 const LEAK_TIMEOUT = 150;
 
-/** The service under test, and everything it printed. */
+/** A running copy of the service, and everything it printed. */
+interface Service {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+
+/** The service under load. */
 let service: ChildProcess;
 let base = "";
-let stdout = "";
-let stderr = "";
+let stdout: () => string = () => "";
+let stderr: () => string = () => "";
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,6 +101,35 @@ function value(metrics: Map<string, number>, name: string): number {
 }
 
 /**
+ * Starts the example on a free loopback port with `args` and waits until it
+ * listens.
+ */
+async function start(args: string[]): Promise<Service> {
+  const child = spawn(DENO, [
+    "run",
+    "--allow-net",
+    "--unstable-no-legacy-abort",
+    "examples/http_service.ts",
+    "--port=0",
+    ...args,
+  ], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+  let out = "";
+  let err = "";
+  child.stdout!.setEncoding("utf8").on("data", (s) => (out += s));
+  child.stderr!.setEncoding("utf8").on("data", (s) => (err += s));
+  let url = "";
+  await until("the service to listen", () => {
+    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+    if (match) url = match[1]!;
+    if (child.exitCode !== null) {
+      assert.fail(`the service exited: ${out}${err}`);
+    }
+    return Promise.resolve(match !== null);
+  });
+  return { child, base: url, stdout: () => out, stderr: () => err };
+}
+
+/**
  * Starts a page request that the test can hang up on: resolves once the
  * request is sent, with a function that destroys its socket.
  */
@@ -113,24 +153,9 @@ describe(
   },
   () => {
     before(async () => {
-      service = spawn(DENO, [
-        "run",
-        "--allow-net",
-        "--unstable-no-legacy-abort",
-        "examples/http_service.ts",
-        "--port=0",
+      ({ child: service, base, stdout, stderr } = await start([
         `--leak-timeout=${LEAK_TIMEOUT}`,
-      ], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
-      service.stdout!.setEncoding("utf8").on("data", (s) => (stdout += s));
-      service.stderr!.setEncoding("utf8").on("data", (s) => (stderr += s));
-      await until("the service to listen", () => {
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
-        if (match) base = match[1]!;
-        if (service.exitCode !== null) {
-          assert.fail(`the service exited: ${stdout}${stderr}`);
-        }
-        return Promise.resolve(match !== null);
-      });
+      ]));
     });
 
     after(() => {
@@ -225,8 +250,8 @@ describe(
       const response = await fetch(`${base}/held?ms=${LEAK_TIMEOUT * 4}`);
       assert.equal(response.status, 200);
       await response.text();
-      const overdue = stderr.split("overdue: ").slice(1);
-      assert.ok(overdue.length >= 1, `an overdue line in: ${stderr}`);
+      const overdue = stderr().split("overdue: ").slice(1);
+      assert.ok(overdue.length >= 1, `an overdue line in: ${stderr()}`);
       for (const report of overdue) {
         assert.match(
           report,
@@ -249,8 +274,48 @@ describe(
         service.once("exit", (code) => resolve(code))
       );
       service.kill("SIGTERM");
-      assert.equal(await exited, 0, stderr);
-      assert.match(stdout, /renderer pool: 0\/\d in use/);
+      assert.equal(await exited, 0, stderr());
+      assert.match(stdout(), /renderer pool: 0\/\d in use/);
+    });
+  },
+);
+
+describe(
+  "examples/http_service.ts when renderers cannot be opened",
+  { timeout: 60_000 },
+  () => {
+    let broken: Service;
+
+    before(async () => {
+      // Opening takes longer than the pool's createTimeout (1,000 ms).
+      broken = await start(["--open-ms=60000"]);
+    });
+
+    after(() => {
+      if (broken.child.exitCode === null) broken.child.kill("SIGKILL");
+    });
+
+    it("logs each failed opening as createerror and answers busy", async () => {
+      const response = await fetch(`${broken.base}/page`);
+      assert.equal(response.status, 503);
+      assert.equal(await response.text(), "busy, try again\n");
+      // The request waited for the opening started for min: 1, which gave
+      // up after createTimeout and was logged.
+      await until(
+        "a createerror line",
+        () => Promise.resolve(broken.stderr().includes("createerror: ")),
+      );
+      for (const line of broken.stderr().split("createerror: ").slice(1)) {
+        assert.match(
+          line,
+          /^could not open a renderer: Cannot create object: the factory did not settle within 1000 ms\n/,
+        );
+      }
+      const text = await (await fetch(`${broken.base}/stats?text`)).text();
+      assert.match(
+        text,
+        /^ {2}problems {5}0 timeouts, [1-9]\d* create failures/m,
+      );
     });
   },
 );

@@ -200,14 +200,38 @@ await check("Pool.builder, installPool and StatsCollector", () => {
 });
 
 await check(
-  "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError",
+  "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError naming both headers",
   async () => {
-    await rejects(
-      () => new ThreadLocalPool(Vec, { capacity: 2 }),
-      "PoolConfigurationError",
-      /SharedArrayBuffer is not available/,
-      "new ThreadLocalPool",
-    );
+    // What share() gives, as far as a page without SharedArrayBuffer can
+    // make one: attach must not reach `instanceof SharedArrayBuffer`.
+    const descriptor = {
+      kind: "fastalloc.ThreadLocalPool",
+      buffer: new ArrayBuffer(64),
+      maxThreads: 1,
+    };
+    for (
+      const [what, fn] of [
+        [
+          "new ThreadLocalPool",
+          () => new ThreadLocalPool(Vec, { capacity: 2 }),
+        ],
+        [
+          "ThreadLocalPool.attach",
+          () => ThreadLocalPool.attach(Vec, descriptor as never),
+        ],
+      ] as const
+    ) {
+      const error = await rejects(
+        fn,
+        "PoolConfigurationError",
+        /SharedArrayBuffer is unavailable.*"Cross-Origin-Opener-Policy: same-origin".*"Cross-Origin-Embedder-Policy: require-corp"/,
+        what,
+      );
+      expect(
+        error instanceof PoolConfigurationError,
+        `${what}: instanceof PoolConfigurationError`,
+      );
+    }
   },
 );
 
