@@ -154,10 +154,10 @@ export function fastOps<T extends object>(
   function use<R>(fn: (obj: T) => R): R {
     if (typeof fn !== "function") core.notAFunction(fn);
     const obj = acquire();
-    // Every object is stamped unless MODE_UNSTAMPED (above 1) is set.
-    const slot = fixed.amode <= 1
-      ? (obj as unknown as { [SLOT]: number })[slotKey]
-      : core.slotOf(obj);
+    // The fast acquire leaves its idle entry at `top`: its slot, if it is
+    // this object's (else the general path lent it: look the slot up).
+    let slot = fixed.state[fixed.half + hot.top]!;
+    if (fixed.objects[slot] !== obj) slot = core.slotOf(obj);
     const key = fixed.state[slot]!;
     let result: R;
     try {
@@ -166,16 +166,13 @@ export function fastOps<T extends object>(
       core.endUse(obj, key, true);
       throw error;
     }
+    // An object may be a promise: the general path asks (safely: reading
+    // `then` can throw) and waits for it, or ends the borrow now.
     if (
       result !== null &&
-      (typeof result === "object" || typeof result === "function") &&
-      typeof (result as { then?: unknown }).then === "function"
+      (typeof result === "object" || typeof result === "function")
     ) {
-      return core.settleUse(
-        obj,
-        key,
-        result as unknown as PromiseLike<unknown>,
-      ) as R;
+      return core.settleUse(obj, key, result) as R;
     }
     const rmode = fixed.rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
@@ -276,11 +273,7 @@ function probe(make: typeof fastOps<object>): boolean {
  * The idle count changes on every call, so it stays in the shared `hot`.
  */
 function ownHiddenClass<T>(hot: Hot<T>, id: number): Hot<T> {
-  const fields = Object.keys(hot).map((k) => `${k}: h.${k}`).join(", ");
-  return new Function(
-    "h",
-    `"use strict"; return { fastalloc${id}: 0, ${fields} };`,
-  )(hot);
+  return new Function("h", `return { fastalloc${id}: 0, ...h };`)(hot);
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   useFnError,
 } from "./_lending.ts";
 import { misuseError } from "./_misuse.ts";
+import { isThenable } from "./_thenable.ts";
 import { MODE_FIFO, MODE_RESET, MODE_STATS, MODE_TIMING } from "./_modes.ts";
 import { isLiveKey, keyAt, liveSlot } from "./_slot_keys.ts";
 import { SlotObjects } from "./_slot_objects.ts";
@@ -297,8 +298,15 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     else endUse(this.lender, obj, key);
   }
 
-  /** Ends a `use` borrow when the promise `fn` returned settles. */
-  settleUse(obj: T, key: number, pending: PromiseLike<unknown>): unknown {
-    return endUseWhenSettled(this.lender, obj, key, pending);
+  /**
+   * Ends a `use` borrow whose `fn` returned an object: when the promise it
+   * is settles, or now if it is none.
+   */
+  settleUse(obj: T, key: number, result: unknown): unknown {
+    if (isThenable(result)) {
+      return endUseWhenSettled(this.lender, obj, key, result);
+    }
+    this.endUse(obj, key, false);
+    return result;
   }
 }

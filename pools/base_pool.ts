@@ -451,8 +451,7 @@ export abstract class BasePool<T extends object> {
    */
   allocate(): ContextHandle<T> {
     const key = this.acquireKey();
-    const c = this.#core;
-    return new ContextHandle(c.lender, c.hot.objects[key & c.slotMask]!, key);
+    return new ContextHandle(this.#core.lender, this.objectOf(key), key);
   }
 
   /**
@@ -475,8 +474,7 @@ export abstract class BasePool<T extends object> {
    */
   allocateOwned(): OwnedHandle<T> {
     const key = this.acquireKey();
-    const c = this.#core;
-    return new OwnedHandle(c.lender, c.hot.objects[key & c.slotMask]!, key);
+    return new OwnedHandle(this.#core.lender, this.objectOf(key), key);
   }
 
   /**
