@@ -261,8 +261,9 @@ export abstract class BasePool<T extends object> {
   /**
    * Borrows like {@linkcode BasePool.acquire} and returns the borrow's key
    * instead of the object: an integer in [0, 2^31) that allocates nothing.
-   * The key path reads and writes only the pool's typed arrays, so it stays
-   * fast when one call site drives pools of many classes.
+   * The key path reads and writes only the pool's own arrays, never a
+   * property of a pooled object. An own property of every pool, compiled for
+   * that pool like {@linkcode BasePool.acquire}.
    *
    * @returns The key of the new borrow.
    * @throws {PoolEmptyError} If nothing is idle and no object can be created.
