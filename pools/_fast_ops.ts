@@ -153,11 +153,23 @@ export function fastOps<T extends object>(
 
   function use<R>(fn: (obj: T) => R): R {
     if (typeof fn !== "function") core.notAFunction(fn);
-    const obj = acquire();
-    // The fast acquire leaves its idle entry at `top`: its slot, if it is
-    // this object's (else the general path lent it: look the slot up).
-    let slot = fixed.state[fixed.half + hot.top]!;
-    if (fixed.objects[slot] !== obj) slot = core.slotOf(obj);
+    let slot: number;
+    let obj: T;
+    const mode = fixed.amode;
+    const t = hot.top - 1;
+    if (mode <= 1 && t >= 0) {
+      hot.top = t;
+      const state = fixed.state;
+      slot = state[fixed.half + t]!;
+      obj = fixed.idleObj[t]!;
+      state[slot] = ~state[slot]!;
+      const row = fixed.row;
+      if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! + 1;
+      if (mode !== 0) fixed.stats!.recordAllocation();
+    } else {
+      slot = core.acquireSlot(true);
+      obj = fixed.objects[slot]!;
+    }
     const key = fixed.state[slot]!;
     let result: R;
     try {
@@ -241,20 +253,15 @@ let generating: boolean | undefined;
 /** The source of {@linkcode fastOps}, read once. */
 let source: string | undefined;
 
-/** Whether a compiled copy of {@linkcode fastOps} works: lends, takes back and uses one object. */
+/** Whether a compiled copy of {@linkcode fastOps} runs: lends, takes back and uses one object. */
 function probe(make: typeof fastOps<object>): boolean {
   try {
-    // One idle object in slot 0 of a table whose keys have one slot bit.
     const table = new SlotTable<object>("stack", { slotBits: 1 });
-    const obj = { n: 0 };
-    table.stamp(obj, table.takeSlot());
+    table.stamp({}, table.takeSlot());
     table.pushIdle(0);
-    const hot = table.hot;
-    const ops = make(null as never, hot, hot, SLOT);
-    const lent = ops.acquire();
-    ops.release(lent);
-    const used = ops.use((o) => o === obj);
-    return lent === obj && used && hot.top === 1 && hot.state[0] === ~4;
+    const ops = make(null as never, table.hot, table.hot, SLOT);
+    ops.release(ops.acquire());
+    return ops.use(() => table.hot.top === 0);
   } catch {
     return false;
   }
