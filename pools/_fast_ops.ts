@@ -98,13 +98,14 @@ export function fastOps<T extends object>(
       const t = hot.top - 1;
       if (t >= 0) {
         hot.top = t;
+        const obj = fixed.idleObj[t]!;
+        const slot = (obj as unknown as { [SLOT]: number })[slotKey];
         const state = fixed.state;
-        const slot = state[fixed.half + t]!;
         state[slot] = ~state[slot]!;
         const row = fixed.row;
         if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! + 1;
         if (mode !== 0) fixed.stats!.recordAllocation();
-        return fixed.idleObj[t]!;
+        return obj;
       }
     }
     return fixed.objects[core.acquireSlot(true)]!;
@@ -124,7 +125,6 @@ export function fastOps<T extends object>(
     state[slot] = ~((key + fixed.step) & 0x7fffffff);
     const top = hot.top;
     fixed.idleObj[top] = obj;
-    state[fixed.half + top] = slot;
     hot.top = top + 1;
     const row = fixed.row;
     if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! - 1;
@@ -159,9 +159,9 @@ export function fastOps<T extends object>(
     const t = hot.top - 1;
     if (mode <= 1 && t >= 0) {
       hot.top = t;
-      const state = fixed.state;
-      slot = state[fixed.half + t]!;
       obj = fixed.idleObj[t]!;
+      slot = (obj as unknown as { [SLOT]: number })[slotKey];
+      const state = fixed.state;
       state[slot] = ~state[slot]!;
       const row = fixed.row;
       if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! + 1;
@@ -199,8 +199,10 @@ export function fastOps<T extends object>(
     if (mode <= 1 && t >= 0) {
       hot.top = t;
       // The stale idle entry stays (see Hot in _slot_table.ts).
+      const slot = (fixed.idleObj[t] as unknown as { [SLOT]: number })[
+        slotKey
+      ];
       const state = fixed.state;
-      const slot = state[fixed.half + t]!;
       const key = ~state[slot]!;
       state[slot] = key;
       const row = fixed.row;

@@ -7,10 +7,9 @@
  * Layout. The pool owns its objects in `objects[slot]`; an `Int32Array` holds
  * one state word per slot (the borrow's key while lent, the complement of
  * the next key while not: see `Hot.state`), and the idle store is a stack
- * (or, for `"deque"`, a ring) of slot indices, with an explicit top, in the
- * upper half of that same `Int32Array` (see `Hot.half`), beside the idle
- * objects. Every array grows with use, so a huge capacity costs nothing up
- * front. Each object carries ONE hidden own property, its slot number
+ * (or, for `"deque"`, a ring) of the idle objects themselves, with an
+ * explicit top; an idle object's slot is its stamp. Every array grows with
+ * use, so a huge capacity costs nothing up front. Each object carries ONE hidden own property, its slot number
  * ({@linkcode SLOT}, the stamp), written once when it is created; nothing
  * else is ever read from or written to user objects. A release reads the
  * slot number and then checks `objects[slot] === obj`: only the very object
@@ -125,38 +124,28 @@ export interface Hot<T> {
   /** How many slots are idle. */
   top: number;
   /**
-   * The idle store, two parallel arrays: the idle objects and their slot
-   * numbers, a stack (`[top - 1]` next) or a ring from `head`. Keeping the
-   * object itself (not only its slot) is what makes a release + acquire
-   * cycle cheap: the next acquire reads back the very reference the release
-   * stored, instead of a chain of loads through the slot number (measured:
-   * 5.4 ns against 7.3 for a slot-number stack, bare array 2.9). The fast
-   * acquire leaves its entry behind (a copy of an object the pool still
-   * owns: one store less per cycle); whatever retires objects clears the
-   * stack from `top` up afterwards (`clearStale`), so retired objects are
-   * not kept. The ring's entries outside it are always `undefined`.
-   * Both are at least as long as `slots` (stack) or the ring.
+   * The idle objects, a stack (`[top - 1]` next) or a ring from `head`; an
+   * idle object's slot is its stamp (or, unstamped, its entry in the Map).
+   * Storing the object itself is what makes a release + acquire cycle cheap:
+   * the next acquire reads back the very reference the release stored, then
+   * its stamp (measured, one sitting: 2.3× a bare array with a parallel
+   * stack of slot numbers that every release also wrote, 2.1× without it).
+   * The fast acquire leaves its entry behind (a copy of an object the pool
+   * still owns: one store less per cycle); whatever retires objects clears
+   * the stack from `top` up afterwards (`clearStale`), so retired objects
+   * are not kept. The ring's entries outside it are always `undefined`.
+   * At least as long as `slots` (stack) or the ring, and `size` long.
    */
   idleObj: (T | undefined)[];
-  /**
-   * Where the idle slot numbers start in `state`: entry `i` of the idle
-   * store is `state[half + i]`. One typed array for both, because every
-   * distinct typed array costs the fast path its own field, length, data
-   * pointer and detach-check loads (measured, Node 24, one pool: 7.4 ns per
-   * acquire + release with two arrays, 6.7 with one; bare array 2.6). Both
-   * halves are `half` long (a power of two, for the ring).
-   */
-  half: number;
+  /** The length of `state` and of the ring: a power of two. */
+  size: number;
   /**
    * One word per slot: while lent, the borrow's key (>= 0); otherwise
    * `~next`, the complement of the key its next borrow will get (< 0). So a
    * key is live exactly when `state[key & slotMask] === key`: one load and
    * one comparison, no generation arithmetic. (A negative number never
    * matches: `~next & slotMask` is `slotMask - slot`, never `slot`, as
-   * `slotMask` is odd.) Every entry below `half`, used or not, holds its
-   * slot's state. The idle half never matches a key either: an entry at
-   * index `j >= half` holds a slot number below `half`, so below `j` and
-   * below any key whose slot bits are `j`.
+   * `slotMask` is odd.) Every entry, used or not, holds its slot's state.
    */
   state: Int32Array;
   /** The object in each slot (undefined while the slot is vacant or reserved). */
@@ -252,10 +241,10 @@ export class SlotTable<T extends object> {
       amode: 0,
       rmode: 0,
       top: 0,
-      // Both idle arrays start equally long (8: a power of two for the ring).
+      // Both start 8 long (a power of two, for the ring).
       idleObj: new Array(8).fill(undefined),
-      half: 8,
-      state: initialStates(new Int32Array(16), 0, 8),
+      size: 8,
+      state: initialStates(new Int32Array(8), 0, 8),
       objects: [],
       step: 1 << bits, // a Smi (2 ** n would be a double)
       slotMask: (1 << bits) - 1,
@@ -277,31 +266,29 @@ export class SlotTable<T extends object> {
 
   // ---- idle store --------------------------------------------------------
 
-  /** Puts a slot in the idle store (back of the ring, or top of the stack). */
+  /** Puts a slot's object in the idle store (back of the ring, or top of the stack). */
   pushIdle(slot: number): void {
     const hot = this.hot;
-    if (hot.top === hot.half) this.grow(hot.top + 1);
+    if (hot.top === hot.size) this.grow(hot.top + 1);
     const at = this.kind === "deque"
-      ? (this.head + hot.top) & (hot.half - 1)
+      ? (this.head + hot.top) & (hot.size - 1)
       : hot.top;
-    hot.state[hot.half + at] = slot;
     hot.idleObj[at] = hot.objects[slot];
     hot.top++;
   }
 
-  /** Takes the next idle slot, or -1. */
+  /** Takes the next idle object out of the store; returns its slot, or -1. */
   popIdle(): number {
     const hot = this.hot;
     if (hot.top === 0) return -1;
-    hot.top--;
-    if (this.kind !== "deque") {
-      hot.idleObj[hot.top] = undefined;
-      return hot.state[hot.half + hot.top]!;
+    let at = --hot.top;
+    if (this.kind === "deque") {
+      at = this.head;
+      this.head = (at + 1) & (hot.size - 1);
     }
-    const slot = hot.state[hot.half + this.head]!;
-    hot.idleObj[this.head] = undefined;
-    this.head = (this.head + 1) & (hot.half - 1);
-    return slot;
+    const obj = hot.idleObj[at];
+    hot.idleObj[at] = undefined;
+    return this.slotOf(obj);
   }
 
   /**
@@ -315,35 +302,28 @@ export class SlotTable<T extends object> {
   }
 
   /**
-   * Makes both halves of `state` (and `idleObj`) at least `need` long,
-   * doubling; the ring is unrolled so its front is at 0. (The fast release
-   * stores into the stack without a check: it must have room for every
-   * object.)
+   * Makes `state` and `idleObj` at least `need` long, doubling; the ring is
+   * unrolled so its front is at 0. (The fast release stores into the stack
+   * without a check: it must have room for every object.)
    */
   grow(need: number): void {
     const hot = this.hot;
-    const old = hot.state;
-    const half = hot.half;
-    if (need <= half) return;
-    let next = half * 2;
+    const size = hot.size;
+    if (need <= size) return;
+    let next = size * 2;
     while (next < need) next *= 2;
-    const state = initialStates(new Int32Array(next * 2), half, next);
-    state.set(old.subarray(0, half));
+    const state = initialStates(new Int32Array(next), size, next);
+    state.set(hot.state);
     const objs = hot.idleObj;
     if (this.kind === "deque") {
       const ring = objs.slice();
-      for (let i = 0; i < half; i++) {
-        const at = (this.head + i) & (half - 1);
-        const inside = i < hot.top;
-        state[next + i] = inside ? old[half + at]! : 0;
-        objs[i] = inside ? ring[at] : undefined;
+      for (let i = 0; i < size; i++) {
+        objs[i] = i < hot.top ? ring[(this.head + i) & (size - 1)] : undefined;
       }
       this.head = 0;
-    } else {
-      state.set(old.subarray(half, half * 2), next);
     }
     while (objs.length < next) objs.push(undefined);
-    hot.half = next;
+    hot.size = next;
     hot.state = state;
     this.refresh();
   }
@@ -357,7 +337,7 @@ export class SlotTable<T extends object> {
   refresh(): void {
     const hot = this.hot as unknown as Record<string, unknown>;
     const fixed = this.fixed as unknown as Record<string, unknown>;
-    for (const name of ["amode", "rmode", "state", "half"]) {
+    for (const name of ["amode", "rmode", "state"]) {
       if (fixed[name] !== hot[name]) fixed[name] = hot[name];
     }
   }
@@ -369,7 +349,7 @@ export class SlotTable<T extends object> {
     if (this.vacantTop > 0) return this.vacant[--this.vacantTop]!;
     const slot = this.slots++;
     // Room for its state, and (stack) for every object in the idle store.
-    if (slot >= this.hot.half) {
+    if (slot >= this.hot.size) {
       this.grow(slot + 1);
     }
     return slot;
