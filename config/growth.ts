@@ -45,9 +45,18 @@ export interface GrowthConfig {
   /**
    * The capacity to grow to from `current`. Must be greater than `current`
    * whenever {@linkcode GrowthConfig.canGrow} says the pool can grow.
+   *
+   * Re-entrancy: it may call any method of its own pool, which behaves as it
+   * would from outside; the acquire that asked then decides again on the pool
+   * as it is (an object released meanwhile is lent instead, a capacity grown
+   * meanwhile is used, a `close()` fails it with `PoolClosedError`), so
+   * `maxCapacity` always holds.
    */
   nextCapacity(current: number): number;
-  /** Whether a pool of capacity `current` may grow at all. */
+  /**
+   * Whether a pool of capacity `current` may grow at all. May call its own
+   * pool, as {@linkcode GrowthConfig.nextCapacity} may.
+   */
   canGrow(current: number): boolean;
 }
 

@@ -133,35 +133,50 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
       ? nowNs()
       : 0;
     let slot = this.popIdle();
-    if (slot < 0) {
+    let made = false;
+    while (slot < 0) {
       const before = this.capacity;
-      if (this.created >= before) {
-        const grownTo = this.nextCapacity();
-        if (grownTo === 0) {
-          stats?.recordExhaustion();
-          if (!throwWhenEmpty) return -1;
-          throw new PoolEmptyError(
-            `Cannot acquire from pool: all ${quote(before)} objects are in use`,
-          );
-        }
-        // Committed before the factory runs (so a re-entrant acquire sees
-        // the new capacity), given back if the factory throws.
-        this.capacity = grownTo;
-        try {
-          slot = this.createInto();
-        } catch (error) {
-          this.capacity = before;
-          throw error;
-        }
-        stats?.recordGrowth(grownTo);
-      } else {
+      made = true;
+      if (this.created < before) {
         slot = this.createInto();
+        break;
       }
+      const grownTo = this.nextCapacity();
       if (this.closed) {
-        // The factory closed the pool: this acquire fails, the object goes.
-        this.retire(slot);
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
+      if (
+        this.capacity !== before || this.created < before || this.hot.top > 0
+      ) {
+        // The growth strategy called its own pool (an acquire that grew it,
+        // a release, a discard): decide again on the pool as it is now.
+        made = false;
+        slot = this.popIdle();
+        continue;
+      }
+      if (grownTo === 0) {
+        stats?.recordExhaustion();
+        if (!throwWhenEmpty) return -1;
+        throw new PoolEmptyError(
+          `Cannot acquire from pool: all ${quote(before)} objects are in use`,
+        );
+      }
+      // Committed before the factory runs (so a re-entrant acquire sees
+      // the new capacity), given back if the factory throws (unless a
+      // re-entrant acquire grew it further meanwhile).
+      this.capacity = grownTo;
+      try {
+        slot = this.createInto();
+      } catch (error) {
+        if (this.capacity === grownTo) this.capacity = before;
+        throw error;
+      }
+      stats?.recordGrowth(grownTo);
+    }
+    if (made && this.closed) {
+      // The factory closed the pool: this acquire fails, the object goes.
+      this.retire(slot);
+      throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
     this.hot.state[slot] = ~this.hot.state[slot]!;
     if (this.hot.row !== null) {
