@@ -68,6 +68,13 @@ export function checkCreated(
       `Cannot create object: the factory returned ${quote(obj)}, not an object`,
     );
   }
+  if (quote(obj) === "a revoked Proxy") {
+    // Every use of one throws the engine's TypeError: refuse it here, with
+    // the pool's books untouched.
+    throw new PoolConfigurationError(
+      "Cannot create object: the factory returned a revoked Proxy, which cannot be used",
+    );
+  }
   if (type !== undefined && !isInstance(obj, type)) {
     // A typed pool promises instances of its type: release checks it.
     throw new TypeMismatchError(

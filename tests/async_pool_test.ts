@@ -2143,6 +2143,55 @@ describe("AsyncPool identity and bad values (issue 11 #11, #12)", () => {
     await pool.close();
   });
 
+  it("a factory returning a revoked Proxy, or an object whose then throws, fails its acquire with PoolConfigurationError and keeps the place", async () => {
+    const hostile = [
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+      () =>
+        new Proxy({}, {
+          get() {
+            throw new Error("trap");
+          },
+        }),
+      () => ({
+        get then(): never {
+          throw new Error("getter");
+        },
+      }),
+    ];
+    for (const [i, make] of hostile.entries()) {
+      for (const async of [false, true]) {
+        let calls = 0;
+        const pool = new AsyncPool<object>({
+          capacity: 1,
+          enableStatistics: true,
+          factory: () => {
+            if (calls++ > 0) return {};
+            return async ? Promise.resolve().then(make) : make();
+          },
+        });
+        await assert.rejects(pool.acquire(), (e) => {
+          // From a promise, resolving it with such a value already rejects
+          // it (the factory's own failure); returned as is, the pool says so.
+          if (async) return true;
+          assert.ok(e instanceof PoolConfigurationError, `${i}: ${e}`);
+          assert.match((e as Error).message, /^Cannot create object: /);
+          return true;
+        });
+        assert.equal(pool.inUse, 0, `hostile ${i}, async ${async}`);
+        assert.equal(pool.stats().createFailures, 1);
+        // The place is free: the next acquire gets a fresh object.
+        const obj = await pool.acquire({ timeout: 1000 });
+        assert.equal(pool.inUse, 1);
+        await pool.release(obj);
+        await pool.close();
+      }
+    }
+  });
+
   it("a huge capacity is accepted at once and costs only what is used", async () => {
     for (const capacity of [1e8, 2 ** 32, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
       const pool = new AsyncPool({ capacity, factory: () => ({}) });
