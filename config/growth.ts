@@ -47,10 +47,10 @@ export interface GrowthConfig {
    * whenever {@linkcode GrowthConfig.canGrow} says the pool can grow.
    *
    * Re-entrancy: it may call any method of its own pool, which behaves as it
-   * would from outside; the acquire that asked then decides again on the pool
-   * as it is (an object released meanwhile is lent instead, a capacity grown
-   * meanwhile is used, a `close()` fails it with `PoolClosedError`), so
-   * `maxCapacity` always holds.
+   * would from outside. If that grew the pool (an acquire), the acquire that
+   * asked decides again on the pool as it is, so `maxCapacity` always holds;
+   * otherwise it grows as asked (a `close()` from here fails it with
+   * `PoolClosedError`, and the object made for it is destroyed).
    */
   nextCapacity(current: number): number;
   /**

@@ -905,7 +905,7 @@ export function poolContract(subject: ContractPool): void {
         () => pool.acquire(),
         PoolConfigurationError,
         "PoolConfigurationError",
-        /^Cannot create object: the factory returned a revoked Proxy, which cannot be used$/,
+        /^Cannot create object: the factory returned a revoked Proxy, not an object$/,
       );
       assert.equal(pool.acquire().id, 1, "the place was kept");
     });

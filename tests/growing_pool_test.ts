@@ -286,13 +286,15 @@ describe("GrowingPool growth", () => {
     assert.equal(pool.available, 8);
   });
 
-  it("a growth strategy that releases or closes its own pool: the acquire decides on the pool as it is then", () => {
+  it("a growth strategy that releases or closes its own pool: the pool stays consistent", () => {
     let held: { id: number } | undefined;
+    const destroyed: number[] = [];
     let n = 0;
     const pool: GrowingPool<{ id: number }> = new GrowingPool({
       capacity: 1,
       maxCapacity: 4,
       factory: () => ({ id: n++ }),
+      destroy: (obj) => void destroyed.push(obj.id),
       growth: {
         canGrow: () => true,
         nextCapacity: (current) => {
@@ -303,14 +305,20 @@ describe("GrowingPool growth", () => {
       },
     });
     held = pool.acquire();
-    // The strategy released the only object: it is lent again, no growth.
-    assert.equal(pool.acquire(), held);
-    assert.equal(pool.capacity, 1);
+    // The strategy released the only object: the pool grows as asked.
+    const grown = pool.acquire();
+    assert.notEqual(grown, held);
+    assert.equal(pool.capacity, 2);
+    assert.equal(pool.inUse, 1);
+    assert.equal(pool.available, 1);
     held = undefined;
-    // The strategy closed the pool: PoolClosedError, no object made.
+    pool.acquire(); // the idle one
+    // The strategy closed the pool: PoolClosedError, the new object goes.
     assert.throws(() => pool.acquire(), PoolClosedError);
-    assert.equal(n, 1);
-    assert.equal(pool.capacity, 1);
+    assert.deepEqual(destroyed, [2]);
+    assert.equal(pool.inUse, 2);
+    assert.equal(pool.available, 0);
+    assert.ok(pool.closed);
   });
 
   it("grows only when nothing is idle", () => {
