@@ -2065,6 +2065,26 @@ describe("AsyncPool re-entrant callbacks (state first, then the callback)", () =
     assertDestroyedOnce(r.made, r.destroyed);
   });
 
+  it("close() or drain() from a create listener during an acquire fails it with PoolClosedError and destroys the new object", async () => {
+    for (const how of ["close", "drain"] as const) {
+      const destroyed: object[] = [];
+      const pool: AsyncPool<{ id: number }> = new AsyncPool({
+        capacity: 2,
+        factory: () => ({ id: 1 }),
+        destroy: (obj) => void destroyed.push(obj),
+      });
+      let ending: Promise<void> | undefined;
+      pool.addEventListener("create", () => {
+        ending ??= pool[how]();
+      });
+      await assert.rejects(pool.acquire(), PoolClosedError);
+      assert.equal(pool.inUse, 0, how);
+      assert.equal(destroyed.length, 1, `${how}: the new object goes`);
+      await ending;
+      await pool.close();
+    }
+  });
+
   it("a reset that releases its object again cannot put it in the idle store twice", async () => {
     let again: Promise<void> | undefined;
     const pool: AsyncPool<{ n: number }> = new AsyncPool({
