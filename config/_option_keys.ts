@@ -27,7 +27,7 @@ import { quote } from "../quote.ts";
  * ```
  */
 export function isOptions(options: unknown): options is object {
-  return options !== null && typeof options === "object" &&
+  return typeof options === "object" && options !== null &&
     quote(options) !== "a revoked Proxy";
 }
 

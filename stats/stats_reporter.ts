@@ -7,7 +7,7 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { checkOptionKeys } from "../config/_option_keys.ts";
+import { checkOptionKeys, isOptions } from "../config/_option_keys.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
@@ -208,7 +208,7 @@ function escapeLabelValue(value: string): string {
  */
 function labelBlock(options: unknown): string {
   const where = "write OpenMetrics";
-  if (options === null || typeof options !== "object") {
+  if (!isOptions(options)) {
     throw new PoolConfigurationError(
       `Cannot ${where}: options ${quote(options)} are not an object`,
     );
@@ -236,7 +236,7 @@ function labelBlock(options: unknown): string {
     );
   }
   if (labels === undefined) return "";
-  if (labels === null || typeof labels !== "object" || Array.isArray(labels)) {
+  if (!isOptions(labels) || Array.isArray(labels)) {
     throw new PoolConfigurationError(
       `Cannot ${where}: labels ${quote(labels)} are not an object`,
     );

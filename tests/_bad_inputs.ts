@@ -1616,6 +1616,10 @@ export function badInputs(): BadInput[] {
       [5, 5],
       ["x", "x"],
       [sym, sym],
+      [revokedOptions, revokedOptions],
+      // A Proxy of a collector is no collector (instanceof said it was, and
+      // snapshot() then threw the engine's TypeError).
+      [new Proxy(new StatsCollector(), {}), undefined],
       [{}, undefined],
       [{ ...snapshot, enabled: "yes" }, "yes"],
       [{ ...snapshot, leaks: NaN }, NaN],
@@ -1680,7 +1684,7 @@ export function badInputs(): BadInput[] {
     const om = "StatsReporter#toOpenMetrics(options)";
     const toOM = (options: unknown) => () =>
       reporter.toOpenMetrics(options as never);
-    for (const v of [null, 5, "x", sym]) {
+    for (const v of [null, 5, "x", sym, revokedOptions]) {
       add(om, `options: ${show(v)}`, toOM(v), PCE, q(v));
     }
     add(om, "name: missing", toOM({}), PCE);
@@ -1700,7 +1704,7 @@ export function badInputs(): BadInput[] {
     ) {
       add(om, `name: ${show(v)}`, toOM({ name: v }), PCE, q(v));
     }
-    for (const v of [null, 5, "a=b", sym, []]) {
+    for (const v of [null, 5, "a=b", sym, [], revokedOptions]) {
       add(om, `labels: ${show(v)}`, toOM({ name: "p", labels: v }), PCE, q(v));
     }
     for (const key of ["", "1a", "a-b", "a b", "__name__", "é"]) {
