@@ -68,8 +68,8 @@ export function typeName(value: unknown): string {
     return typeof value;
   }
   try {
-    const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto === null) return "Object";
+    // A null prototype has no constructor: "Object", as for a nameless one.
+    const proto = (Object.getPrototypeOf(value) ?? {}) as object;
     const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
     return className(ctor) || "Object";
   } catch {

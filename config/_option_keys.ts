@@ -10,6 +10,28 @@ import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 
 /**
+ * Whether `options` can be read as an options object: an object, and not a
+ * revoked Proxy (every read of one throws an engine `TypeError` that names
+ * no option). Runs no user code: a live Proxy's traps are not called.
+ *
+ * @param options The options as given.
+ * @returns `false` when they must be refused as "not an object".
+ *
+ * @example
+ * ```ts
+ * import { isOptions } from "./_option_keys.ts";
+ *
+ * const { proxy, revoke } = Proxy.revocable({}, {});
+ * revoke();
+ * console.log(isOptions({}), isOptions(null), isOptions(proxy)); // true false false
+ * ```
+ */
+export function isOptions(options: unknown): options is object {
+  return typeof options === "object" && options !== null &&
+    quote(options) !== "a revoked Proxy";
+}
+
+/**
  * Throws unless `options` is a plain options object whose keys are all in
  * `allowed`: a misspelt option is an error, not silently ignored.
  *
@@ -30,7 +52,7 @@ export function checkOptionKeys(
   allowed: readonly string[],
   where: string,
 ): asserts options is Record<string, unknown> {
-  if (options === null || typeof options !== "object") {
+  if (!isOptions(options)) {
     throw new PoolConfigurationError(
       `Cannot create ${where}: options ${quote(options)} are not an object`,
     );

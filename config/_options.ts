@@ -16,7 +16,7 @@
 
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { className, quote } from "../quote.ts";
-import { checkOptionKeys } from "./_option_keys.ts";
+import { checkOptionKeys, isOptions } from "./_option_keys.ts";
 import { type GrowthConfig, linearGrowth } from "./growth.ts";
 import { validateGrowth } from "./_growth.ts";
 import type {
@@ -315,11 +315,10 @@ export function validateStatistics(
   value: unknown,
   where: string,
 ): StatisticsSettings {
-  if (value === undefined || value === false) {
-    return { enabled: false, timing: false, sampleRate: 0.01 };
+  if (value === undefined || typeof value === "boolean") {
+    return { enabled: value === true, timing: false, sampleRate: 0.01 };
   }
-  if (value === true) return { enabled: true, timing: false, sampleRate: 0.01 };
-  if (value === null || typeof value !== "object") {
+  if (!isOptions(value)) {
     throw new PoolConfigurationError(
       `Cannot create ${where}: enableStatistics ${
         quote(value)

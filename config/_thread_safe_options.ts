@@ -14,6 +14,7 @@
 
 import { PoolConfigurationError } from "../errors.ts";
 import { className, quote } from "../quote.ts";
+import { isOptions } from "./_option_keys.ts";
 import type {
   LeakInfo,
   PoolOptions,
@@ -240,9 +241,7 @@ export function validateThreadSafePoolOptions<T>(
   options: ThreadSafePoolOptions<T>,
   where: string,
 ): ThreadSafePoolSettings<T> {
-  if (
-    options !== null && typeof options === "object" && "allocator" in options
-  ) {
+  if (isOptions(options) && "allocator" in options) {
     // DESIGN lists allocator among the common options, but free slots live
     // in one shared bitmap here: say so rather than "unknown option".
     throw new PoolConfigurationError(

@@ -12,6 +12,7 @@
  */
 
 import { quote } from "../quote.ts";
+import { isOptions } from "./_option_keys.ts";
 import type { AcquireOptions } from "./wait_options.ts";
 
 /** The longest time a timer can wait, in ms (2^31 - 1). */
@@ -98,7 +99,7 @@ export function validateWaitOptions(
       ? NO_WAIT_LIMIT
       : { signal: undefined, timeout: fallback };
   }
-  if (options === null || typeof options !== "object") {
+  if (!isOptions(options)) {
     throw new TypeError(
       `Cannot ${action}: options ${quote(options)} are not an object`,
     );

@@ -94,7 +94,9 @@ export interface AsyncPoolOptions<T> {
   enableStatistics?: boolean | StatisticsOptions;
   /**
    * Called when an owned handle is garbage-collected unreleased, after the
-   * leak is counted; the object is released right after it returns.
+   * leak is counted; the object is released right after it returns. State
+   * first, then the callback: it may call any method of its own pool, which
+   * behaves as it would from outside.
    */
   onLeak?: (info: LeakInfo<T>) => void;
   /**

@@ -45,9 +45,18 @@ export interface GrowthConfig {
   /**
    * The capacity to grow to from `current`. Must be greater than `current`
    * whenever {@linkcode GrowthConfig.canGrow} says the pool can grow.
+   *
+   * Re-entrancy: it may call any method of its own pool, which behaves as it
+   * would from outside. If that grew the pool (an acquire), the acquire that
+   * asked decides again on the pool as it is, so `maxCapacity` always holds;
+   * otherwise it grows as asked (a `close()` from here fails it with
+   * `PoolClosedError`, and the object made for it is destroyed).
    */
   nextCapacity(current: number): number;
-  /** Whether a pool of capacity `current` may grow at all. */
+  /**
+   * Whether a pool of capacity `current` may grow at all. May call its own
+   * pool, as {@linkcode GrowthConfig.nextCapacity} may.
+   */
   canGrow(current: number): boolean;
 }
 

@@ -111,7 +111,8 @@ export interface PoolOptions<T> {
   /** How many objects the pool may lend at once: a positive safe integer. */
   capacity: number;
   /**
-   * Makes a new object; overrides `new Type()`.   *
+   * Makes a new object; overrides `new Type()`.
+   *
    * Re-entrancy ("state first, then the callback"): the pool commits its
    * bookkeeping before it calls this, so it may call any method of its own
    * pool, and each call behaves exactly as from outside: it works, or it
@@ -129,7 +130,8 @@ export interface PoolOptions<T> {
    * and counted in `stats().resetFailures`. A method name is checked on the
    * type's prototype when the pool is built from a type, and on every new
    * object: an object without that method fails its acquire with a
-   * `PoolConfigurationError` instead of being lent.   *
+   * `PoolConfigurationError` instead of being lent.
+   *
    * Re-entrancy ("state first, then the callback"): the pool commits its
    * bookkeeping before it calls this, so it may call any method of its own
    * pool, and each call behaves exactly as from outside: it works, or it
@@ -166,7 +168,8 @@ export interface PoolOptions<T> {
   enableStatistics?: boolean | StatisticsOptions;
   /**
    * Called when an `OwnedHandle` is garbage-collected unreleased, before the
-   * pool takes the object back.   *
+   * pool takes the object back.
+   *
    * Re-entrancy ("state first, then the callback"): the pool commits its
    * bookkeeping before it calls this, so it may call any method of its own
    * pool, and each call behaves exactly as from outside: it works, or it

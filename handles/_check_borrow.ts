@@ -5,6 +5,7 @@
  */
 
 import { quote } from "../quote.ts";
+import { isOptions } from "../config/_option_keys.ts";
 
 /**
  * Throws unless `lender` has the three {@linkcode Lender} methods, `object`
@@ -34,7 +35,7 @@ export function checkBorrow(
 ): void {
   const l = lender as Record<string, unknown> | null;
   if (
-    l === null || typeof l !== "object" || typeof l.isLive !== "function" ||
+    !isOptions(l) || typeof l.isLive !== "function" ||
     typeof l.release !== "function" || typeof l.leaked !== "function"
   ) {
     throw new TypeError(
@@ -45,9 +46,7 @@ export function checkBorrow(
   }
   if (
     object === undefined ||
-    (needsObject &&
-      (object === null ||
-        (typeof object !== "object" && typeof object !== "function")))
+    (needsObject && typeof object !== "function" && !isOptions(object))
   ) {
     throw new TypeError(
       `Cannot create ${kind}: object ${quote(object)} is not ${

@@ -190,6 +190,13 @@ export class Acquires<T extends object> {
       if (this.#parts.creations.spare.size === 0 && this.#core.hasRoom()) {
         const made = this.#parts.creations.make();
         if (made >= 0) {
+          if (this.#core.shutdown.draining) {
+            // A "create" listener closed the pool: this acquire fails as it
+            // would had the factory closed it, and the new object goes.
+            this.#parts.destroyer.slot(made);
+            this.#core.settled();
+            return Promise.reject(closedForAcquire(this.#core.closed));
+          }
           return this.#core.slots.ready[this.#core.lend(made, timing)]!;
         }
         if (made === FAILED) {

@@ -224,6 +224,15 @@ export class Creations<T extends object> {
   /** Gives a new object a slot (idle, even generation); checks it first. */
   #adopt(obj: T): number {
     checkCreated(obj, undefined, undefined);
+    try {
+      // Every acquire resolves a promise with it, which reads its `then`: an
+      // object whose `then` throws would be counted lent and never arrive.
+      void (obj as { then?: unknown }).then;
+    } catch {
+      throw new PoolConfigurationError(
+        `Cannot create object: the factory returned an object whose "then" cannot be read, which no promise can deliver`,
+      );
+    }
     if (this.#parts.slots.owned(obj)) {
       throw new PoolConfigurationError(
         "Cannot create object: the factory returned an object that already belongs to a pool",

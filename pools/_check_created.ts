@@ -8,6 +8,7 @@
 import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError, TypeMismatchError } from "../errors.ts";
 import { className, quote, typeName } from "../quote.ts";
+import { isOptions } from "../config/_option_keys.ts";
 
 /**
  * `obj instanceof type`, false where the check itself throws (a revoked
@@ -61,9 +62,9 @@ export function checkCreated(
   type: PoolType<unknown> | undefined,
   resetMethod: string | undefined,
 ): void {
-  if (
-    obj === null || (typeof obj !== "object" && typeof obj !== "function")
-  ) {
+  // A function is an object too; a revoked Proxy is refused here, with the
+  // pool's books untouched (every use of one throws the engine's TypeError).
+  if (typeof obj !== "function" && !isOptions(obj)) {
     throw new PoolConfigurationError(
       `Cannot create object: the factory returned ${quote(obj)}, not an object`,
     );

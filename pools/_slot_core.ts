@@ -138,6 +138,11 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
       const before = this.capacity;
       if (this.created >= before) {
         const grownTo = this.nextCapacity();
+        if (this.capacity !== before) {
+          // The growth strategy acquired from its own pool, which grew it:
+          // decide again on the pool as it is now, never past maxCapacity.
+          return this.acquireSlot(throwWhenEmpty);
+        }
         if (grownTo === 0) {
           stats?.recordExhaustion();
           if (!throwWhenEmpty) return -1;
@@ -146,12 +151,13 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
           );
         }
         // Committed before the factory runs (so a re-entrant acquire sees
-        // the new capacity), given back if the factory throws.
+        // the new capacity), given back if the factory throws: down to what
+        // exists then (a re-entrant acquire may have made more meanwhile).
         this.capacity = grownTo;
         try {
           slot = this.createInto();
         } catch (error) {
-          this.capacity = before;
+          this.capacity = Math.max(before, this.created);
           throw error;
         }
         stats?.recordGrowth(grownTo);
@@ -159,8 +165,9 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
         slot = this.createInto();
       }
       if (this.closed) {
-        // The factory closed the pool: this acquire fails, the object goes.
-        this.retire(slot);
+        // The factory closed the pool: this acquire fails, the object goes
+        // (and the pool may now have nothing lent).
+        this.drop(slot);
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
     }
@@ -231,37 +238,36 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
       this.hot.row[this.hot.rowAt] = this.hot.row[this.hot.rowAt]! - 1;
     }
     stats?.recordRelease();
-    if (discard || this.closed) {
-      this.clearStale();
-      this.retire(slot);
-      this.drained();
-      return;
-    }
     const reset = this.reset;
-    if (reset !== undefined) {
+    if (!discard && !this.closed && reset !== undefined) {
       try {
         reset(obj);
       } catch (error) {
         stats?.recordResetFailure();
-        try {
-          this.clearStale();
-          this.retire(slot, error);
-        } finally {
-          this.drained();
-        }
+        this.drop(slot, error);
         throw error;
       }
       stats?.recordReset();
-      if (this.closed) {
-        // The reset closed the pool: the object goes instead of idling.
-        this.clearStale();
-        this.retire(slot);
-        this.drained();
-        return;
-      }
     }
+    // Discarded, or the pool is closed (perhaps by the reset): the object
+    // goes instead of idling.
+    if (discard || this.closed) return this.drop(slot);
     this.pushIdle(slot);
     if (started !== 0) stats!.recordReleaseTime(nowNs() - started);
+  }
+
+  /**
+   * Retires the object of a slot whose borrow ended; a closed pool then
+   * hears that nothing is lent any more, even when destroy throws (a
+   * ThreadLocalPool gives its row back then).
+   */
+  drop(slot: number, cause?: unknown): void {
+    try {
+      this.clearStale();
+      this.retire(slot, cause);
+    } finally {
+      this.drained();
+    }
   }
 
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */

@@ -16,6 +16,7 @@ import type {
 import { checkCapacity, type PoolSettings } from "../config/_options.ts";
 import { InvalidCapacityError, PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
+import { isOptions } from "../config/_option_keys.ts";
 import { familyBytes } from "./_thread_local_rows.ts";
 import { checkSharedMemory } from "./_shared_memory.ts";
 
@@ -128,7 +129,7 @@ export function checkDescriptor(value: unknown): ThreadLocalPoolDescriptor {
   checkSharedMemory("attach", "ThreadLocalPool");
   const d = value as Partial<ThreadLocalPoolDescriptor> | null;
   if (
-    d === null || typeof d !== "object" || d.kind !== KIND ||
+    !isOptions(d) || d.kind !== KIND ||
     !(d.buffer instanceof SharedArrayBuffer) ||
     typeof d.maxThreads !== "number" ||
     d.buffer.byteLength !== familyBytes(d.maxThreads)

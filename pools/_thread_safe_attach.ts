@@ -12,6 +12,7 @@
 import { SharedFreeList } from "../allocators/shared_freelist.ts";
 import type { PoolType } from "../config/options.ts";
 import { typeAndOptions } from "./_overloads.ts";
+import { isOptions } from "../config/_option_keys.ts";
 import type {
   SlotType,
   ThreadSafeAttachOptions,
@@ -115,10 +116,13 @@ export function checkDescriptor(
 ): ThreadSafePoolDescriptor {
   const where = "Cannot attach ThreadSafePool";
   const d = descriptor as ThreadSafePoolDescriptor;
-  const buffer = (descriptor as { buffer?: unknown } | null)?.buffer;
+  // A revoked Proxy is refused before any read (each would throw).
+  const buffer = isOptions(descriptor)
+    ? (descriptor as { buffer?: unknown }).buffer
+    : undefined;
   if (
-    descriptor === null || typeof descriptor !== "object" ||
-    d.kind !== DESCRIPTOR_KIND || !(buffer instanceof SharedArrayBuffer) ||
+    !isOptions(descriptor) || d.kind !== DESCRIPTOR_KIND ||
+    !(buffer instanceof SharedArrayBuffer) ||
     buffer.byteLength < HEADER_WORDS * 4
   ) {
     throw new PoolConfigurationError(

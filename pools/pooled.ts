@@ -9,6 +9,7 @@
 import type { PoolType } from "../config/options.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { className, quote } from "../quote.ts";
+import { isOptions } from "../config/_option_keys.ts";
 import type { AsyncPool } from "./async_pool.ts";
 import type { BuiltPool, Pool } from "./pool.ts";
 import type { PoolBlueprint } from "./pool_blueprint.ts";
@@ -233,7 +234,7 @@ function describeClass(type: PoolType<object>): string {
 
 /** Rejects settings `pooled` and `installPool` cannot use, before any class. */
 function checkPooledOptions(options: unknown, where: string): void {
-  if (options === null || typeof options !== "object") {
+  if (!isOptions(options)) {
     throw new PoolConfigurationError(
       `Cannot build ${where}: options ${quote(options)} are not an object`,
     );

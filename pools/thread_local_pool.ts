@@ -45,7 +45,12 @@ let inspectable = false;
  * ```
  */
 export interface ThreadLocalPoolOptions<T> extends PoolOptions<T> {
-  /** How many threads may attach, the creating one included (default 64, at most 65536). */
+  /**
+   * How many threads may be attached at once, the creating one included
+   * (default 64, at most 65536). A thread's row comes back once its pool is
+   * closed and its last object returned; a worker terminated without
+   * `close()` keeps its row (there is no `reclaim` for this pool).
+   */
   maxThreads?: number;
 }
 

@@ -6,6 +6,7 @@
 
 import type { PoolStats } from "./pool_stats.ts";
 import { quote } from "../quote.ts";
+import { isOptions } from "../config/_option_keys.ts";
 import { disabledStats } from "./_disabled_stats.ts";
 
 /**
@@ -13,7 +14,7 @@ import { disabledStats } from "./_disabled_stats.ts";
  * a boolean `enabled` and every counter a non-negative finite number.
  */
 export function checkStats(value: unknown, action: string): PoolStats {
-  if (value === null || typeof value !== "object") {
+  if (!isOptions(value)) {
     throw new TypeError(
       `Cannot ${action}: ${quote(value)} is not a statistics snapshot`,
     );

@@ -297,8 +297,11 @@ export class StatsCollector {
    * snapshot (nothing is merged then).
    */
   merge(other: StatsCollector | PoolStats): this {
-    const s = other instanceof StatsCollector
-      ? other.snapshot()
+    // A brand check, not instanceof: it runs no Proxy trap and cannot throw
+    // for a revoked Proxy (which checkStats then refuses); Object() makes a
+    // primitive an object it can ask.
+    const s = #inUseOffset in Object(other)
+      ? (other as StatsCollector).snapshot()
       : checkStats(other, "merge statistics");
     if (!s.enabled) {
       this.#inUseOffset += s.currentInUse;

@@ -7,7 +7,7 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { checkOptionKeys } from "../config/_option_keys.ts";
+import { checkOptionKeys, isOptions } from "../config/_option_keys.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
@@ -212,7 +212,7 @@ function checkOpenMetrics(
   options: unknown,
 ): { prefix: string; labels: string } {
   const where = "write OpenMetrics";
-  if (options === null || typeof options !== "object") {
+  if (!isOptions(options)) {
     throw new PoolConfigurationError(
       `Cannot ${where}: options ${quote(options)} are not an object`,
     );
@@ -240,7 +240,7 @@ function checkOpenMetrics(
     );
   }
   if (labels === undefined) return { prefix: name, labels: "" };
-  if (labels === null || typeof labels !== "object" || Array.isArray(labels)) {
+  if (!isOptions(labels) || Array.isArray(labels)) {
     throw new PoolConfigurationError(
       `Cannot ${where}: labels ${quote(labels)} are not an object`,
     );

@@ -69,6 +69,7 @@ export function show(value: unknown): string {
     return Object.is(value, -0) ? "-0" : String(value);
   }
   if (value === null || value === undefined) return String(value);
+  if (value === revokedOptions) return "a revoked Proxy";
   if (Array.isArray(value)) return "[]";
   if (value instanceof ArrayBuffer) return "an ArrayBuffer";
   if (value instanceof SharedArrayBuffer) return "a SharedArrayBuffer";
@@ -85,6 +86,12 @@ export function show(value: unknown): string {
 const fn = (): void => {};
 const sym = Symbol("bad");
 const frozen = Object.freeze({});
+/** A revoked Proxy: every read of it throws an engine TypeError. */
+const revokedOptions: object = (() => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+})();
 
 /** Numbers no count, capacity or size accepts, and numbers in disguise. */
 const NOT_COUNTS: unknown[] = [
@@ -108,7 +115,16 @@ const NOT_FUNCTIONS: unknown[] = [5, "f", null, true, sym, frozen, [], 10n];
 /** Anything that is not a boolean. */
 const NOT_BOOLEANS: unknown[] = [1, 0, "true", null, sym, fn, frozen];
 /** Anything that is not an options object. */
-const NOT_OBJECTS: unknown[] = [undefined, null, 5, "x", true, sym, 10n];
+const NOT_OBJECTS: unknown[] = [
+  undefined,
+  null,
+  5,
+  "x",
+  true,
+  sym,
+  10n,
+  revokedOptions,
+];
 /** Anything that is not a non-negative number (timeouts, sizes). */
 const NOT_NON_NEGATIVE: unknown[] = [
   -1,
@@ -372,7 +388,7 @@ export function badInputs(): BadInput[] {
     }
     const family = new ThreadLocalPool({ ...base });
     for (
-      const v of [undefined, null, 5, "d", sym, {}, {
+      const v of [undefined, null, 5, "d", sym, revokedOptions, {}, {
         kind: "fastalloc.ThreadLocalPool",
       }, { ...family.share(), buffer: new SharedArrayBuffer(8) }]
     ) {
@@ -384,7 +400,7 @@ export function badInputs(): BadInput[] {
         q(v),
       );
     }
-    for (const v of [5, "x", sym]) {
+    for (const v of [5, "x", sym, revokedOptions]) {
       add(
         "ThreadLocalPool.attach(descriptor, options)",
         `options: ${show(v)}`,
@@ -578,6 +594,7 @@ export function badInputs(): BadInput[] {
         5,
         "d",
         sym,
+        revokedOptions,
         {},
         { ...share, kind: "other" },
         { ...share, buffer: new ArrayBuffer(512) },
@@ -599,7 +616,7 @@ export function badInputs(): BadInput[] {
       PCE,
       q(3),
     );
-    for (const v of [5, "x", sym]) {
+    for (const v of [5, "x", sym, revokedOptions]) {
       add(
         "ThreadSafePool.attach(descriptor, options)",
         `options: ${show(v)}`,
@@ -1000,7 +1017,7 @@ export function badInputs(): BadInput[] {
         pool,
       );
     }
-    for (const v of [null, 5, "x", true, sym]) {
+    for (const v of [null, 5, "x", true, sym, revokedOptions]) {
       add(
         `${tsp}#acquireAsync(options)`,
         show(v),
@@ -1038,7 +1055,7 @@ export function badInputs(): BadInput[] {
       enableStatistics: true,
     });
     const typed = new AsyncPool(Vec, { capacity: 2, enableStatistics: true });
-    for (const v of [null, 5, "x", true, sym]) {
+    for (const v of [null, 5, "x", true, sym, revokedOptions]) {
       add(
         "AsyncPool#acquire(options)",
         show(v),
@@ -1211,7 +1228,7 @@ export function badInputs(): BadInput[] {
       }
     }
     for (const method of ["drain", "close"] as const) {
-      for (const v of [null, 5, "x", true, sym]) {
+      for (const v of [null, 5, "x", true, sym, revokedOptions]) {
         add(
           `AsyncPool#${method}(options)`,
           show(v),
@@ -1538,7 +1555,7 @@ export function badInputs(): BadInput[] {
 
   // ---- statistics ------------------------------------------------------------------------
   {
-    for (const v of [null, 5, "x", true, sym]) {
+    for (const v of [null, 5, "x", true, sym, revokedOptions]) {
       add(
         "new StatsCollector(options)",
         `options: ${show(v)}`,
@@ -1599,6 +1616,10 @@ export function badInputs(): BadInput[] {
       [5, 5],
       ["x", "x"],
       [sym, sym],
+      [revokedOptions, revokedOptions],
+      // A Proxy of a collector is no collector (instanceof said it was, and
+      // snapshot() then threw the engine's TypeError).
+      [new Proxy(new StatsCollector(), {}), undefined],
       [{}, undefined],
       [{ ...snapshot, enabled: "yes" }, "yes"],
       [{ ...snapshot, leaks: NaN }, NaN],
@@ -1663,7 +1684,7 @@ export function badInputs(): BadInput[] {
     const om = "StatsReporter#toOpenMetrics(options)";
     const toOM = (options: unknown) => () =>
       reporter.toOpenMetrics(options as never);
-    for (const v of [null, 5, "x", sym]) {
+    for (const v of [null, 5, "x", sym, revokedOptions]) {
       add(om, `options: ${show(v)}`, toOM(v), PCE, q(v));
     }
     add(om, "name: missing", toOM({}), PCE);
@@ -1683,7 +1704,7 @@ export function badInputs(): BadInput[] {
     ) {
       add(om, `name: ${show(v)}`, toOM({ name: v }), PCE, q(v));
     }
-    for (const v of [null, 5, "a=b", sym, []]) {
+    for (const v of [null, 5, "a=b", sym, [], revokedOptions]) {
       add(om, `labels: ${show(v)}`, toOM({ name: "p", labels: v }), PCE, q(v));
     }
     for (const key of ["", "1a", "a-b", "a b", "__name__", "é"]) {

@@ -889,6 +889,27 @@ export function poolContract(subject: ContractPool): void {
       }
     });
 
+    it("a factory returning a revoked Proxy throws PoolConfigurationError, not the engine's TypeError", () => {
+      let calls = 0;
+      const pool = make({
+        capacity: 1,
+        factory: () => {
+          if (calls++ > 0) return { id: 1, x: 0 };
+          const { proxy, revoke } = Proxy.revocable({ id: 0, x: 0 }, {});
+          revoke();
+          return proxy;
+        },
+      });
+      throwsUnchanged(
+        pool,
+        () => pool.acquire(),
+        PoolConfigurationError,
+        "PoolConfigurationError",
+        /^Cannot create object: the factory returned a revoked Proxy, not an object$/,
+      );
+      assert.equal(pool.acquire().id, 1, "the place was kept");
+    });
+
     it("a factory returning an object that already belongs to a pool throws", () => {
       const shared = { id: 0, x: 0 };
       const pool = make({ capacity: 2, factory: () => shared });

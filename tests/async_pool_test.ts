@@ -2065,6 +2065,26 @@ describe("AsyncPool re-entrant callbacks (state first, then the callback)", () =
     assertDestroyedOnce(r.made, r.destroyed);
   });
 
+  it("close() or drain() from a create listener during an acquire fails it with PoolClosedError and destroys the new object", async () => {
+    for (const how of ["close", "drain"] as const) {
+      const destroyed: object[] = [];
+      const pool: AsyncPool<{ id: number }> = new AsyncPool({
+        capacity: 2,
+        factory: () => ({ id: 1 }),
+        destroy: (obj) => void destroyed.push(obj),
+      });
+      let ending: Promise<void> | undefined;
+      pool.addEventListener("create", () => {
+        ending ??= pool[how]();
+      });
+      await assert.rejects(pool.acquire(), PoolClosedError);
+      assert.equal(pool.inUse, 0, how);
+      assert.equal(destroyed.length, 1, `${how}: the new object goes`);
+      await ending;
+      await pool.close();
+    }
+  });
+
   it("a reset that releases its object again cannot put it in the idle store twice", async () => {
     let again: Promise<void> | undefined;
     const pool: AsyncPool<{ n: number }> = new AsyncPool({
@@ -2141,6 +2161,55 @@ describe("AsyncPool identity and bad values (issue 11 #11, #12)", () => {
       return true;
     });
     await pool.close();
+  });
+
+  it("a factory returning a revoked Proxy, or an object whose then throws, fails its acquire with PoolConfigurationError and keeps the place", async () => {
+    const hostile = [
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+      () =>
+        new Proxy({}, {
+          get() {
+            throw new Error("trap");
+          },
+        }),
+      () => ({
+        get then(): never {
+          throw new Error("getter");
+        },
+      }),
+    ];
+    for (const [i, make] of hostile.entries()) {
+      for (const async of [false, true]) {
+        let calls = 0;
+        const pool = new AsyncPool<object>({
+          capacity: 1,
+          enableStatistics: true,
+          factory: () => {
+            if (calls++ > 0) return {};
+            return async ? Promise.resolve().then(make) : make();
+          },
+        });
+        await assert.rejects(pool.acquire(), (e) => {
+          // From a promise, resolving it with such a value already rejects
+          // it (the factory's own failure); returned as is, the pool says so.
+          if (async) return true;
+          assert.ok(e instanceof PoolConfigurationError, `${i}: ${e}`);
+          assert.match((e as Error).message, /^Cannot create object: /);
+          return true;
+        });
+        assert.equal(pool.inUse, 0, `hostile ${i}, async ${async}`);
+        assert.equal(pool.stats().createFailures, 1);
+        // The place is free: the next acquire gets a fresh object.
+        const obj = await pool.acquire({ timeout: 1000 });
+        assert.equal(pool.inUse, 1);
+        await pool.release(obj);
+        await pool.close();
+      }
+    }
   });
 
   it("a huge capacity is accepted at once and costs only what is used", async () => {

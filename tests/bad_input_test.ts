@@ -2,7 +2,9 @@
  * Bad inputs, table-driven: every public constructor, function, option and
  * method argument fed wrong types, out-of-range numbers, missing or
  * conflicting settings (the table is in `tests/_bad_inputs.ts` and listed in
- * `tests/README.md`). Each must be answered with its documented error, in
+ * `tests/README.md`). Each must be answered with its documented error (by a
+ * rejected promise, never a synchronous throw, for a method that returns a
+ * promise), in
  * the std style (sentence case, no trailing period) with the bad value in
  * double quotes, and leave what it was called on unchanged.
  *
@@ -19,32 +21,46 @@ import { stateOf } from "./_state.ts";
  * How many bad inputs the table tries. Changing the table changes this
  * number: update it (and `tests/README.md`) on purpose, never by accident.
  */
-const EXPECTED_BAD_INPUTS = 2049;
+const EXPECTED_BAD_INPUTS = 2072;
 
-/** Calls a row; gives what it threw or rejected with (`undefined` if it did neither). */
-async function outcome(row: BadInput): Promise<unknown> {
+/**
+ * The methods that return a promise: misuse of one must reject, never throw
+ * (a caller's `.catch` or `await` is the only handler it has).
+ */
+const ASYNC_METHOD = /^AsyncPool(\(Vec\))?#|#acquireAsync\(|#popAsync\(/;
+
+/**
+ * Calls a row; gives what it threw or rejected with (`undefined` if it did
+ * neither), and whether it threw synchronously.
+ */
+async function outcome(
+  row: BadInput,
+): Promise<{ error: unknown; threw: boolean }> {
   let result: unknown;
   try {
     result = row.run();
   } catch (error) {
-    return error;
+    return { error, threw: true };
   }
   if (result instanceof Promise) {
     try {
       await result;
     } catch (error) {
-      return error;
+      return { error, threw: false };
     }
   }
-  return undefined;
+  return { error: undefined, threw: false };
 }
 
 /** The problems with one row's answer, as text (empty when it is right). */
 async function check(row: BadInput): Promise<string[]> {
   const problems: string[] = [];
   const before = row.subject === undefined ? undefined : stateOf(row.subject);
-  const error = await outcome(row);
+  const { error, threw } = await outcome(row);
   if (error === undefined) return ["nothing was thrown"];
+  if (threw && ASYNC_METHOD.test(row.target)) {
+    problems.push(`threw synchronously instead of rejecting: ${error}`);
+  }
   if (!(error instanceof row.error) || (error as Error).name !== row.name) {
     return [`threw ${String(error)}, expected ${row.name}`];
   }

@@ -4,7 +4,8 @@
  * FixedPool, GrowingPool, ThreadSafePool (one thread) and AsyncPool. The
  * synchronous pools also get `discard` and re-entrant commands: a reset that
  * releases its own object again or closes the pool, a destroy that releases,
- * acquires, or closes an already closed pool.
+ * acquires, or closes an already closed pool, and (GrowingPool) a growth
+ * strategy that acquires from its own pool while the pool grows.
  *
  * After every operation: the pool is consistent (`inUse` is the objects
  * really lent, `inUse + available <= capacity`, the counters match what
@@ -115,7 +116,8 @@ interface SyncOp {
     | "discard"
     | "reenterReset"
     | "reenterDestroy"
-    | "reenterClose";
+    | "reenterClose"
+    | "reenterGrowth";
   n: number;
 }
 
@@ -135,6 +137,7 @@ const syncOpArb: fc.Arbitrary<SyncOp> = fc.record({
     "reenterReset",
     "reenterDestroy",
     "reenterClose",
+    "reenterGrowth",
   ) as fc.Arbitrary<SyncOp["op"]>,
   n: fc.nat({ max: 30 }),
 });
@@ -175,6 +178,10 @@ function runSync(
   let closeInReset = false;
   /** Armed: destroy on a closed pool closes it again (which does nothing). */
   let closeInDestroy = false;
+  /** Armed (GrowingPool): the next growth acquires from its own pool. */
+  let reenterGrowth = false;
+  /** Objects a re-entrant acquire got during the current step. */
+  let nestedLent = 0;
   let pool!: Pool<Box> & { trim?: () => number };
   const factory = (buffer?: unknown): Box => {
     const fault = plan.next("factory");
@@ -272,11 +279,38 @@ function runSync(
     preInitialize,
     enableStatistics: statistics,
   };
+  /** The default growth, but an armed call first acquires from its pool. */
+  const increment = Math.max(1, Math.floor(capacity / 2));
+  const growth = {
+    canGrow: () => true,
+    nextCapacity: (current: number): number => {
+      if (reenterGrowth) {
+        reenterGrowth = false;
+        // The nested acquire is a call of its own: its factory fault is
+        // not the outer acquire's.
+        const outerFault = factoryFault;
+        try {
+          const got = pool.tryAcquire();
+          if (got !== undefined) {
+            if (lent.has(got)) violations.push(`${got.n} lent twice`);
+            lent.add(got);
+            nestedLent++;
+          }
+        } catch (error) {
+          if (!(error instanceof Fault)) {
+            violations.push(`an acquire from growth threw ${error}`);
+          }
+        }
+        factoryFault = outerFault;
+      }
+      return current + increment;
+    },
+  };
   try {
     pool = kind === "fixed"
       ? new FixedPool(options)
       : kind === "growing"
-      ? new GrowingPool({ ...options, maxCapacity: capacity + 3 })
+      ? new GrowingPool({ ...options, maxCapacity: capacity + 3, growth })
       : new ThreadSafePool<Box>({ ...options, slotBytes: 8 });
   } catch (error) {
     // Only pre-initialization calls the factory in the constructor.
@@ -301,6 +335,7 @@ function runSync(
     assert.equal(pool.available, expectedAvailable, `${where}: available`);
     assert.ok(pool.inUse + pool.available <= pool.capacity, where);
     if (kind !== "growing") assert.equal(pool.capacity, capacity, where);
+    assert.ok(pool.capacity <= capacity + 3, `${where}: past maxCapacity`);
     const s = pool.stats();
     assert.equal(s.currentInUse, lent.size, where);
     if (statistics) {
@@ -314,6 +349,7 @@ function runSync(
   const attempt = (call: () => void): unknown => {
     factoryFault = resetFault = undefined;
     destroyFaults = [];
+    nestedLent = 0;
     try {
       call();
     } catch (error) {
@@ -363,16 +399,20 @@ function runSync(
           assert.equal(op, "tryAcquire");
         } else if (factoryFault !== undefined) {
           assert.equal(error, factoryFault, `${where}: the factory's error`);
-          assert.deepEqual(
-            {
-              inUse: pool.inUse,
-              available: pool.available,
-              capacity: pool.capacity,
-              stats: { ...pool.stats(), exhaustions: 0 },
-            },
-            before,
-            `${where}: a failed acquire changes nothing`,
-          );
+          // A re-entrant acquire from the growth strategy is a change of
+          // its own; otherwise a failed acquire changes nothing.
+          if (nestedLent === 0) {
+            assert.deepEqual(
+              {
+                inUse: pool.inUse,
+                available: pool.available,
+                capacity: pool.capacity,
+                stats: { ...pool.stats(), exhaustions: 0 },
+              },
+              before,
+              `${where}: a failed acquire changes nothing`,
+            );
+          }
         } else if (closed) {
           assert.ok(error instanceof PoolClosedError, where);
         } else {
@@ -454,6 +494,9 @@ function runSync(
         if (n % 2 === 0) closeInReset = true;
         else closeInDestroy = true;
         break;
+      case "reenterGrowth":
+        reenterGrowth = kind === "growing";
+        break;
       case "trim": {
         if (pool.trim === undefined) break;
         const destroyedBefore = destroyed.size;
@@ -478,6 +521,7 @@ function runSync(
   plan.off();
   reenterReset = false;
   closeInReset = false;
+  reenterGrowth = false;
   for (const obj of [...lent]) {
     lent.delete(obj);
     pool.release(obj);

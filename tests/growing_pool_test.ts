@@ -248,6 +248,79 @@ describe("GrowingPool growth", () => {
     assert.equal(pool.stats().growthEvents, 1);
   });
 
+  // Re-entrancy: a growth strategy is a callback too. Before the fix the
+  // outer acquire committed the capacity it had read before the callback,
+  // so an acquire from nextCapacity left 9 objects in a pool of maximum 8.
+  it("a growth strategy that acquires from its own pool never takes it past maxCapacity", () => {
+    let n = 0;
+    let calls = 0;
+    const inner: { id: number }[] = [];
+    const pool: GrowingPool<{ id: number }> = new GrowingPool({
+      capacity: 1,
+      maxCapacity: 8,
+      factory: () => ({ id: n++ }),
+      growth: {
+        canGrow: (current) => current < 8,
+        nextCapacity: (current) => {
+          // Nested: the first three calls each acquire, from inside the last.
+          if (calls++ < 3) inner.push(pool.acquire());
+          return current + 1;
+        },
+      },
+    });
+    const lent: { id: number }[] = [];
+    for (;;) {
+      const obj = pool.tryAcquire();
+      if (obj === undefined) break;
+      lent.push(obj);
+      assert.ok(pool.inUse <= pool.capacity, `inUse ${pool.inUse}`);
+    }
+    const all = new Set([...lent, ...inner]);
+    assert.equal(inner.length, 3);
+    assert.equal(all.size, 8, "every object lent once");
+    assert.equal(n, 8, "no object made past maxCapacity");
+    assert.equal(pool.capacity, 8);
+    assert.equal(pool.inUse, 8);
+    for (const obj of all) pool.release(obj);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.available, 8);
+  });
+
+  it("a growth strategy that releases or closes its own pool: the pool stays consistent", () => {
+    let held: { id: number } | undefined;
+    const destroyed: number[] = [];
+    let n = 0;
+    const pool: GrowingPool<{ id: number }> = new GrowingPool({
+      capacity: 1,
+      maxCapacity: 4,
+      factory: () => ({ id: n++ }),
+      destroy: (obj) => void destroyed.push(obj.id),
+      growth: {
+        canGrow: () => true,
+        nextCapacity: (current) => {
+          if (held !== undefined) pool.release(held);
+          else pool.close();
+          return current + 1;
+        },
+      },
+    });
+    held = pool.acquire();
+    // The strategy released the only object: the pool grows as asked.
+    const grown = pool.acquire();
+    assert.notEqual(grown, held);
+    assert.equal(pool.capacity, 2);
+    assert.equal(pool.inUse, 1);
+    assert.equal(pool.available, 1);
+    held = undefined;
+    pool.acquire(); // the idle one
+    // The strategy closed the pool: PoolClosedError, the new object goes.
+    assert.throws(() => pool.acquire(), PoolClosedError);
+    assert.deepEqual(destroyed, [2]);
+    assert.equal(pool.inUse, 2);
+    assert.equal(pool.available, 0);
+    assert.ok(pool.closed);
+  });
+
   it("grows only when nothing is idle", () => {
     const { pool } = numbered({ capacity: 2, enableStatistics: true });
     const a = pool.acquire();

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   ForeignObjectError,
   InvalidCapacityError,
+  PoolClosedError,
   PoolConfigurationError,
   PoolEmptyError,
   type PoolStats,
@@ -263,6 +264,57 @@ describe("ThreadLocalPool in one thread", () => {
       assert.equal(first.threadStats().length, 1);
     });
   }
+});
+
+describe("ThreadLocalPool rows come back on every path that empties a closed pool", () => {
+  // Before the fix, the retire of the last object told the pool it was
+  // drained only after destroy returned: a destroy that threw there, or a
+  // factory that closed the pool (its new object retired at once), left
+  // the row taken for good, and the second attach on maxThreads 2 failed.
+  it("when destroy throws for the last object a closed pool gets back", () => {
+    const first = new ThreadLocalPool({
+      capacity: 2,
+      factory: () => ({ n: 0 }),
+      maxThreads: 2,
+      enableStatistics: true,
+    });
+    for (let i = 0; i < 20; i++) {
+      const worker = ThreadLocalPool.attach(first.share(), {
+        factory: () => ({ n: 0 }),
+        destroy: () => {
+          throw new Error("destroy");
+        },
+      });
+      const held = worker.acquire();
+      worker.close();
+      assert.throws(() => worker.release(held), /destroy/);
+      assert.equal(worker.inUse, 0);
+    }
+    assert.equal(first.threadStats().length, 1);
+    assert.equal(first.stats().totalAllocations, 20);
+  });
+
+  it("when a factory closes its own pool", () => {
+    const first = new ThreadLocalPool({
+      capacity: 2,
+      factory: () => ({ n: 0 }),
+      maxThreads: 2,
+    });
+    for (let i = 0; i < 20; i++) {
+      const worker: ThreadLocalPool<{ n: number }> = ThreadLocalPool.attach(
+        first.share(),
+        {
+          factory: () => {
+            worker.close();
+            return { n: 0 };
+          },
+        },
+      );
+      assert.throws(() => worker.acquire(), PoolClosedError);
+      assert.equal(worker.inUse, 0);
+    }
+    assert.equal(first.threadStats().length, 1);
+  });
 });
 
 describe("ThreadLocalPool across workers", () => {
