@@ -453,6 +453,23 @@ export function poolContract(subject: ContractPool): void {
       assert.equal(pool.inUse, 0);
     });
 
+    it("use(fn) returning an object that is no promise releases at once; one whose then getter throws too", () => {
+      const pool = make({ capacity: 1, factory: counter().factory });
+      const plain = { n: 1 };
+      assert.equal(pool.use(() => plain), plain);
+      assert.equal(pool.inUse, 0);
+      const hostile = Object.defineProperty({}, "then", {
+        get() {
+          throw new Error("then getter ran into trouble");
+        },
+      });
+      // Not a promise (its then cannot be read): returned as is, borrow over.
+      assert.equal(pool.use(() => hostile), hostile);
+      assert.equal(pool.inUse, 0);
+      const again = pool.acquire(); // the object came back
+      pool.release(again);
+    });
+
     it("use(fn) rethrows fn's error when the reset fails too, and counts the failure", () => {
       const pool = make({
         capacity: 1,
