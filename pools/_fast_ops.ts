@@ -275,7 +275,7 @@ function probe(make: typeof fastOps<object>): boolean {
  * field was ever written after its object was made, and folds a field never
  * written into the compiled code as a constant. With one hidden class for
  * every pool's state, one pool that grows (or any set-up write) makes
- * `state`, `half` and the modes variable for all of them, and every pool's
+ * `state` and the modes variable for all of them, and every pool's
  * fast path reloads them from memory on each call; with a copy per pool, a
  * pool's settled fields stay constants in its own code (measured, Deno and
  * Node 24, 1 pool among others: 2.65× a bare array before, 2.06× after).
