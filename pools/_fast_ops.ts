@@ -92,6 +92,14 @@ export function fastOps<T extends object>(
   fixed: Hot<T>,
   slotKey: typeof SLOT,
 ): FastOps<T> {
+  /** The slot of the idle object at `t`: its stamp, or (shared copy) `idleSlots`. */
+  function idleSlot(obj: T, t: number): number {
+    const slots = fixed.idleSlots;
+    return slots !== null
+      ? slots[t]!
+      : (obj as unknown as { [SLOT]: number })[slotKey];
+  }
+
   function acquire(): T {
     const mode = fixed.amode;
     if (mode <= 1) {
@@ -99,7 +107,7 @@ export function fastOps<T extends object>(
       if (t >= 0) {
         hot.top = t;
         const obj = fixed.idleObj[t]!;
-        const slot = (obj as unknown as { [SLOT]: number })[slotKey];
+        const slot = idleSlot(obj, t);
         const state = fixed.state;
         state[slot] = ~state[slot]!;
         const row = fixed.row;
@@ -125,6 +133,8 @@ export function fastOps<T extends object>(
     state[slot] = ~((key + fixed.step) & 0x7fffffff);
     const top = hot.top;
     fixed.idleObj[top] = obj;
+    const slots = fixed.idleSlots;
+    if (slots !== null) slots[top] = slot;
     hot.top = top + 1;
     const row = fixed.row;
     if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! - 1;
@@ -160,7 +170,7 @@ export function fastOps<T extends object>(
     if (mode <= 1 && t >= 0) {
       hot.top = t;
       obj = fixed.idleObj[t]!;
-      slot = (obj as unknown as { [SLOT]: number })[slotKey];
+      slot = idleSlot(obj, t);
       const state = fixed.state;
       state[slot] = ~state[slot]!;
       const row = fixed.row;
@@ -199,9 +209,7 @@ export function fastOps<T extends object>(
     if (mode <= 1 && t >= 0) {
       hot.top = t;
       // The stale idle entry stays (see Hot in _slot_table.ts).
-      const slot = (fixed.idleObj[t] as unknown as { [SLOT]: number })[
-        slotKey
-      ];
+      const slot = idleSlot(fixed.idleObj[t]!, t);
       const state = fixed.state;
       const key = ~state[slot]!;
       state[slot] = key;
@@ -282,7 +290,10 @@ function probe(make: typeof fastOps<object>): boolean {
  * The idle count changes on every call, so it stays in the shared `hot`.
  */
 function ownHiddenClass<T>(hot: Hot<T>, id: number): Hot<T> {
-  return new Function("h", `return { fastalloc${id}: 0, ...h };`)(hot);
+  return new Function(
+    "h",
+    `return { fastalloc${id}: 0, ...h, idleSlots: null };`,
+  )(hot);
 }
 
 /**

@@ -67,11 +67,8 @@ export function slotBitsFor(n: number): number {
   return Math.max(1, 32 - Math.clz32(n - 1));
 }
 
-/** Reads the slot property without letting a Proxy's trap or a revoked Proxy escape. */
+/** Reads the slot property without letting a Proxy's trap or a revoked Proxy escape (null and undefined throw too: none). */
 function readSlot(obj: unknown): unknown {
-  if (obj === null || (typeof obj !== "object" && typeof obj !== "function")) {
-    return undefined;
-  }
   try {
     return (obj as { [SLOT]?: unknown })[SLOT];
   } catch {
@@ -137,8 +134,17 @@ export interface Hot<T> {
    * At least as long as `slots` (stack) or the ring, and `size` long.
    */
   idleObj: (T | undefined)[];
-  /** The length of `state` and of the ring: a power of two. */
+  /** The length of `state`, `idleSlots` and the ring: a power of two. */
   size: number;
+  /**
+   * The idle objects' slots, beside `idleObj`, for the one shared copy of
+   * the fast paths (no code generation): there, reading the stamp sees every
+   * pooled class (megamorphic past four), so acquire reads the slot here,
+   * and every push writes it. A pool's compiled copy has `null` here (it
+   * reads the stamp, one class), and the general paths find an idle
+   * object's slot with `slotOf`, so nothing relies on it otherwise.
+   */
+  idleSlots: Int32Array | null;
   /**
    * One word per slot: while lent, the borrow's key (>= 0); otherwise
    * `~next`, the complement of the key its next borrow will get (< 0). So a
@@ -244,6 +250,7 @@ export class SlotTable<T extends object> {
       // Both start 8 long (a power of two, for the ring).
       idleObj: new Array(8).fill(undefined),
       size: 8,
+      idleSlots: new Int32Array(8),
       state: initialStates(new Int32Array(8), 0, 8),
       objects: [],
       step: 1 << bits, // a Smi (2 ** n would be a double)
@@ -274,6 +281,7 @@ export class SlotTable<T extends object> {
       ? (this.head + hot.top) & (hot.size - 1)
       : hot.top;
     hot.idleObj[at] = hot.objects[slot];
+    hot.idleSlots![at] = slot;
     hot.top++;
   }
 
@@ -323,7 +331,10 @@ export class SlotTable<T extends object> {
       this.head = 0;
     }
     while (objs.length < next) objs.push(undefined);
+    // (Stack kind: its slots keep their places. The ring was unrolled, and
+    // only the shared fast paths read these, for the stack kind.)
     hot.size = next;
+    hot.idleSlots = grownInt32(hot.idleSlots!, next);
     hot.state = state;
     this.refresh();
   }
