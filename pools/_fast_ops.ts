@@ -277,6 +277,13 @@ function probe(make: typeof fastOps<object>): boolean {
   }
 }
 
+/** A copy of {@linkcode fastOps} compiled from its source, unique by a serial number. */
+function compile<T extends object>(): typeof fastOps<T> {
+  return new Function(
+    `"use strict";\nreturn (${source});\n// fastalloc pool ${++serial}`,
+  )();
+}
+
 /**
  * A copy of `hot` with a hidden class of its own (a unique first key), for
  * one pool's compiled fast paths. Why: V8 tracks per hidden class whether a
@@ -317,36 +324,22 @@ function ownHiddenClass<T>(hot: Hot<T>, id: number): Hot<T> {
  * ```
  */
 export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
-  if (generating !== false) {
-    try {
-      // No rewriting of the source: in the pool's own copy, `fixed.row`,
-      // `fixed.stats` and the modes are constants (see ownHiddenClass), so
-      // the compiler drops the row and counting code a pool does not use.
-      source ??= fastOps.toString();
-      const make = new Function(
-        `"use strict";\nreturn (${source});\n// fastalloc pool ${++serial}`,
-      )() as typeof fastOps<T>;
-      // Once per process, run a compiled copy on a probe: a tool that
-      // rewrote the source (coverage counters referring to its own module
-      // variables, say) fails here, not in the user's first acquire.
-      if (
-        generating === undefined &&
-        !probe(make as unknown as typeof fastOps<object>)
-      ) {
-        throw new EvalError(
-          "fastalloc: the compiled fast path failed its probe",
-        );
-      }
+  try {
+    source ??= fastOps.toString();
+    // Once per process, run a copy of its own on a probe (a tool that
+    // rewrote the source, coverage counters naming its own module variables
+    // say, fails here, not in the user's first acquire); its own, because
+    // closures of one compiled copy share their type feedback.
+    if (generating ??= probe(compile<object>())) {
       const fixed = ownHiddenClass(core.hot, serial);
-      const ops = make(core, core.hot, fixed, SLOT);
+      const ops = compile<T>()(core, core.hot, fixed, SLOT);
       core.fixed = fixed;
-      generating = true;
       return ops;
-    } catch {
-      // EvalError (CSP, --disallow-code-generation-from-strings) or an
-      // engine that hides function sources: use the shared copy.
-      generating = false;
     }
+  } catch {
+    // EvalError (CSP, --disallow-code-generation-from-strings) or an
+    // engine that hides function sources: use the shared copy.
+    generating = false;
   }
   return fastOps(core, core.hot, core.hot, SLOT);
 }
