@@ -321,7 +321,8 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
     // rewrote the source, coverage counters naming its own module variables
     // say, fails here, not in the user's first acquire); its own, because
     // closures of one compiled copy share their type feedback.
-    if (generating ??= probe(compile<object>())) {
+    generating ??= probe(compile<object>());
+    if (generating) {
       const fixed = ownHiddenClass(core.hot, serial);
       const ops = compile<T>()(core, core.hot, fixed, SLOT);
       core.fixed = fixed;
