@@ -141,8 +141,8 @@ export interface Hot<T> {
    * instead of the object's stamp. A load of its own, where the stamp is a
    * load through the object just loaded: measured in one process, reading
    * the stamp instead cost the key path 2.4–3.4× a bare array against
-   * 1.9–2.3×, and no less for objects. The general paths find an idle
-   * object's slot with `slotOf` and do not read it.
+   * 1.9–2.3×, and no less for objects. The general paths read it too
+   * (`popIdle`), so no path reads the stamp of an idle object.
    */
   idleSlots: Int32Array;
   /**
@@ -294,9 +294,8 @@ export class SlotTable<T extends object> {
       at = this.head;
       this.head = (at + 1) & (hot.size - 1);
     }
-    const obj = hot.idleObj[at];
     hot.idleObj[at] = undefined;
-    return this.slotOf(obj);
+    return hot.idleSlots[at]!;
   }
 
   /**
@@ -323,18 +322,20 @@ export class SlotTable<T extends object> {
     const state = initialStates(new Int32Array(next), size, next);
     state.set(hot.state);
     const objs = hot.idleObj;
+    const slots = grownInt32(hot.idleSlots, next);
     if (this.kind === "deque") {
+      // Unrolled, objects and slots alike, so the ring's front is at 0.
       const ring = objs.slice();
       for (let i = 0; i < size; i++) {
-        objs[i] = i < hot.top ? ring[(this.head + i) & (size - 1)] : undefined;
+        const at = (this.head + i) & (size - 1);
+        objs[i] = i < hot.top ? ring[at] : undefined;
+        slots[i] = hot.idleSlots[at]!;
       }
       this.head = 0;
     }
     while (objs.length < next) objs.push(undefined);
-    // (The ring was unrolled: its slots are not, but only the stack's fast
-    // paths read them.)
     hot.size = next;
-    hot.idleSlots = grownInt32(hot.idleSlots, next);
+    hot.idleSlots = slots;
     hot.state = state;
     this.refresh();
   }
