@@ -199,6 +199,23 @@ await check("Pool.builder, installPool and StatsCollector", () => {
   );
 });
 
+/** The clear error of a thread pool where SharedArrayBuffer is unavailable: both headers named. */
+async function rejectsWithoutSharedMemory(
+  what: string,
+  fn: () => unknown,
+): Promise<void> {
+  const error = await rejects(
+    fn,
+    "PoolConfigurationError",
+    /SharedArrayBuffer is unavailable.*"Cross-Origin-Opener-Policy: same-origin".*"Cross-Origin-Embedder-Policy: require-corp"/,
+    what,
+  );
+  expect(
+    error instanceof PoolConfigurationError,
+    `${what}: instanceof PoolConfigurationError`,
+  );
+}
+
 await check(
   "ThreadLocalPool without SharedArrayBuffer: PoolConfigurationError naming both headers",
   async () => {
@@ -221,16 +238,7 @@ await check(
         ],
       ] as const
     ) {
-      const error = await rejects(
-        fn,
-        "PoolConfigurationError",
-        /SharedArrayBuffer is unavailable.*"Cross-Origin-Opener-Policy: same-origin".*"Cross-Origin-Embedder-Policy: require-corp"/,
-        what,
-      );
-      expect(
-        error instanceof PoolConfigurationError,
-        `${what}: instanceof PoolConfigurationError`,
-      );
+      await rejectsWithoutSharedMemory(what, fn);
     }
   },
 );
@@ -247,16 +255,7 @@ await check(
         ["ThreadSafePool.attach", () => ThreadSafePool.attach({} as never)],
       ] as const
     ) {
-      const error = await rejects(
-        fn,
-        "PoolConfigurationError",
-        /SharedArrayBuffer is unavailable.*"Cross-Origin-Opener-Policy: same-origin".*"Cross-Origin-Embedder-Policy: require-corp"/,
-        what,
-      );
-      expect(
-        error instanceof PoolConfigurationError,
-        `${what}: instanceof PoolConfigurationError`,
-      );
+      await rejectsWithoutSharedMemory(what, fn);
     }
   },
 );
