@@ -22,7 +22,7 @@
  */
 
 import type { SlotCore } from "./_slot_core.ts";
-import { type Hot, SLOT, SlotTable } from "./_slot_table.ts";
+import { type Fixed, type Hot, SLOT, SlotTable } from "./_slot_table.ts";
 
 /**
  * The functions a pool installs as its own `acquire`, `tryAcquire`,
@@ -49,12 +49,6 @@ export interface FastOps<T extends object> {
   release: (obj: T) => void;
   /** The plain use. */
   use: <R>(fn: (obj: T) => R) => R;
-  /** The plain acquireKey. */
-  acquireKey: () => number;
-  /** The plain objectOf. */
-  objectOf: (key: number) => T;
-  /** The plain releaseKey. */
-  releaseKey: (key: number) => void;
 }
 
 /**
@@ -66,9 +60,9 @@ export interface FastOps<T extends object> {
  *
  * @typeParam T The pooled object type.
  * @param core The pool's state (its general paths).
- * @param hot The live state: only its idle count (`top`) is read here.
- * @param fixed The rest of the state the fast paths read: `hot` itself,
- * or the pool's own copy of it (see {@linkcode makeFastOps}).
+ * @param hot The live state: only its idle count (`_top`) is read here.
+ * @param fixed The rest of the state the fast paths read: the table's
+ * copy, or the pool's own copy of it (see {@linkcode makeFastOps}).
  * @param slotKey The slot property symbol.
  * @returns The functions.
  *
@@ -81,7 +75,7 @@ export interface FastOps<T extends object> {
  *
  * const settings = validatePoolOptions(undefined, { capacity: 1, factory: () => ({}) }, "FixedPool");
  * const core = new SlotCore(settings, { name: "FixedPool" });
- * const ops = fastOps(core, core.hot, core.hot, SLOT);
+ * const ops = fastOps(core, core.hot, core.fixed, SLOT);
  * ops.release(ops.acquire());
  * console.log(core.inUse); // 0
  * ```
@@ -89,47 +83,47 @@ export interface FastOps<T extends object> {
 export function fastOps<T extends object>(
   core: SlotCore<T>,
   hot: Hot<T>,
-  fixed: Hot<T>,
+  fixed: Fixed<T>,
   slotKey: typeof SLOT,
 ): FastOps<T> {
   function acquire(): T {
-    const mode = fixed.amode;
+    const mode = fixed._amode;
     if (mode <= 1) {
-      const t = hot.top - 1;
+      const t = hot._top - 1;
       if (t >= 0) {
-        hot.top = t;
-        const obj = fixed.idleObj[t]!;
-        const slot = fixed.idleSlots[t]!;
-        const state = fixed.state;
+        hot._top = t;
+        const obj = fixed._idleObj[t]!;
+        const slot = fixed._idleSlots[t]!;
+        const state = fixed._state;
         state[slot] = ~state[slot]!;
-        const row = fixed.row;
-        if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! + 1;
-        if (mode !== 0) fixed.stats!.recordAllocation();
+        const row = fixed._row;
+        if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! + 1;
+        if (mode !== 0) fixed._stats!.recordAllocation();
         return obj;
       }
     }
-    return fixed.objects[core.acquireSlot(true)]!;
+    return fixed._objects[core.acquireSlot(true)]!;
   }
 
   function tryAcquire(): T | undefined {
     // The plain path is acquire's (one copy of it: a helper shared by both
     // measured 10% slower on Bun with 16 pools); only running out differs.
-    if (fixed.amode <= 1 && hot.top > 0) return acquire();
+    if (fixed._amode <= 1 && hot._top > 0) return acquire();
     const slot = core.acquireSlot(false);
-    return slot < 0 ? undefined : fixed.objects[slot];
+    return slot < 0 ? undefined : fixed._objects[slot];
   }
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
   function idle(obj: T, slot: number, key: number, mode: number): void {
-    const state = fixed.state;
-    state[slot] = ~((key + fixed.step) & 0x7fffffff);
-    const top = hot.top;
-    fixed.idleObj[top] = obj;
-    fixed.idleSlots[top] = slot;
-    hot.top = top + 1;
-    const row = fixed.row;
-    if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! - 1;
-    if (mode !== 0) fixed.stats!.recordRelease();
+    const state = fixed._state;
+    state[slot] = ~((key + fixed._step) & 0x7fffffff);
+    const top = hot._top;
+    fixed._idleObj[top] = obj;
+    fixed._idleSlots[top] = slot;
+    hot._top = top + 1;
+    const row = fixed._row;
+    if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! - 1;
+    if (mode !== 0) fixed._stats!.recordRelease();
   }
 
   function release(obj: T): void {
@@ -140,9 +134,9 @@ export function fastOps<T extends object>(
       // null, undefined, a revoked Proxy: the general path explains.
       slot = -1;
     }
-    const key = fixed.state[slot]!;
-    if (key >= 0 && fixed.objects[slot] === obj) {
-      const mode = fixed.rmode;
+    const key = fixed._state[slot]!;
+    if (key >= 0 && fixed._objects[slot] === obj) {
+      const mode = fixed._rmode;
       if (mode <= 1) idle(obj, slot, key, mode);
       // A reset, timing, a closed pool: found here, where reading the stamp
       // sees one class, and ended on the general path.
@@ -156,22 +150,22 @@ export function fastOps<T extends object>(
     if (typeof fn !== "function") core.notAFunction(fn);
     let slot: number;
     let obj: T;
-    const mode = fixed.amode;
-    const t = hot.top - 1;
+    const mode = fixed._amode;
+    const t = hot._top - 1;
     if (mode <= 1 && t >= 0) {
-      hot.top = t;
-      obj = fixed.idleObj[t]!;
-      slot = fixed.idleSlots[t]!;
-      const state = fixed.state;
+      hot._top = t;
+      obj = fixed._idleObj[t]!;
+      slot = fixed._idleSlots[t]!;
+      const state = fixed._state;
       state[slot] = ~state[slot]!;
-      const row = fixed.row;
-      if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! + 1;
-      if (mode !== 0) fixed.stats!.recordAllocation();
+      const row = fixed._row;
+      if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! + 1;
+      if (mode !== 0) fixed._stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
-      obj = fixed.objects[slot]!;
+      obj = fixed._objects[slot]!;
     }
-    const key = fixed.state[slot]!;
+    const key = fixed._state[slot]!;
     let result: R;
     try {
       result = fn(obj);
@@ -187,53 +181,11 @@ export function fastOps<T extends object>(
     ) {
       return core.settleUse(obj, key, result) as R;
     }
-    const rmode = fixed.rmode;
+    const rmode = fixed._rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
-    if (rmode <= 1 && fixed.state[slot] === key) idle(obj, slot, key, rmode);
+    if (rmode <= 1 && fixed._state[slot] === key) idle(obj, slot, key, rmode);
     else core.endUse(obj, key, false);
     return result;
-  }
-
-  function acquireKey(): number {
-    const mode = fixed.amode;
-    const t = hot.top - 1;
-    if (mode <= 1 && t >= 0) {
-      hot.top = t;
-      // The stale idle entry stays (see Hot in _slot_table.ts).
-      const slot = fixed.idleSlots[t]!;
-      const state = fixed.state;
-      const key = ~state[slot]!;
-      state[slot] = key;
-      const row = fixed.row;
-      if (row !== null) row[fixed.rowAt] = row[fixed.rowAt]! + 1;
-      if (mode !== 0) fixed.stats!.recordAllocation();
-      // Stack slots are below 2^21 but in pools that big (checked there).
-      if (slot <= fixed.slotMask) return key;
-      return core.keyOrRefuse(slot);
-    }
-    return core.keyOrRefuse(core.acquireSlot(true));
-  }
-
-  function objectOf(key: number): T {
-    // Numbers only: `&` on an object would run its valueOf.
-    if (typeof key === "number") {
-      const slot = key & fixed.slotMask;
-      if (fixed.state[slot] === key) return fixed.objects[slot]!;
-    }
-    return fixed.objects[core.liveSlot(key, "get object of key")]!;
-  }
-
-  function releaseKey(key: number): void {
-    if (typeof key === "number") {
-      const slot = key & fixed.slotMask;
-      if (fixed.state[slot] === key) {
-        const mode = fixed.rmode;
-        if (mode <= 1) idle(fixed.objects[slot]!, slot, key, mode);
-        else core.releaseSlot(slot, false);
-        return;
-      }
-    }
-    core.releaseSlot(core.liveSlot(key, "release key"), false);
   }
 
   return {
@@ -241,9 +193,6 @@ export function fastOps<T extends object>(
     tryAcquire,
     release,
     use,
-    acquireKey,
-    objectOf,
-    releaseKey,
   };
 }
 
@@ -260,9 +209,9 @@ function probe(make: typeof fastOps<object>): boolean {
     const table = new SlotTable<object>("stack", { slotBits: 1 });
     table.stamp({}, table.takeSlot());
     table.pushIdle(0);
-    const ops = make(null as never, table.hot, table.hot, SLOT);
+    const ops = make(null as never, table.hot, table.fixed, SLOT);
     ops.release(ops.acquire());
-    return ops.use(() => table.hot.top === 0);
+    return ops.use(() => table.hot._top === 0);
   } catch {
     return false;
   }
@@ -276,8 +225,8 @@ function compile<T extends object>(): typeof fastOps<T> {
 }
 
 /**
- * A copy of `hot` with a hidden class of its own (a unique first key), for
- * one pool's compiled fast paths. Why: V8 tracks per hidden class whether a
+ * A copy of `hot`'s {@linkcode FIXED} fields with a hidden class of its
+ * own (a unique first key), for one pool's compiled fast paths. Why: V8 tracks per hidden class whether a
  * field was ever written after its object was made, and folds a field never
  * written into the compiled code as a constant. With one hidden class for
  * every pool's state, one pool that grows (or any set-up write) makes
@@ -285,12 +234,16 @@ function compile<T extends object>(): typeof fastOps<T> {
  * fast path reloads them from memory on each call; with a copy per pool, a
  * pool's settled fields stay constants in its own code (measured, Deno and
  * Node 24, 1 pool among others: 2.65× a bare array before, 2.06× after).
- * The idle count changes on every call, so it stays in the shared `hot`.
+ * The idle count changes on every call, so it stays on the pool.
  */
-function ownHiddenClass<T>(hot: Hot<T>, id: number): Hot<T> {
+function ownHiddenClass<T>(hot: Hot<T>, id: number): Fixed<T> {
   return new Function(
     "h",
-    `return { fastalloc${id}: 0, ...h };`,
+    `return { fastalloc${id}: 0, ${
+      Object.getOwnPropertyNames(hot).filter((n) => n[0] === "_").map((n) =>
+        `${n}: h.${n}`
+      )
+    } };`,
   )(hot);
 }
 
@@ -333,7 +286,7 @@ export function makeFastOps<T extends object>(core: SlotCore<T>): FastOps<T> {
     // engine that hides function sources: use the shared copy.
     generating = false;
   }
-  return fastOps(core, core.hot, core.hot, SLOT);
+  return fastOps(core, core.hot, core.fixed, SLOT);
 }
 
 /**

@@ -33,7 +33,7 @@ import {
 import { misuseError } from "./_misuse.ts";
 import { isThenable } from "./_thenable.ts";
 import { MODE_FIFO, MODE_RESET, MODE_STATS, MODE_TIMING } from "./_modes.ts";
-import { isLiveKey, keyAt, liveSlot } from "./_slot_keys.ts";
+import { isLiveKey, keyAt } from "./_slot_keys.ts";
 import { SlotObjects } from "./_slot_objects.ts";
 import type { CoreExtras } from "./_slot_settings.ts";
 
@@ -84,28 +84,29 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     const hot = this.hot;
     if (extras.recorder !== undefined) {
       this.collector = undefined;
-      hot.stats = extras.recorder;
+      hot._stats = extras.recorder;
     } else if (settings.statistics.enabled) {
       this.collector = new StatsCollector({
         timing: settings.statistics.timing,
         sampleRate: settings.statistics.sampleRate,
         capacity: settings.capacity,
       });
-      hot.stats = this.collector;
+      hot._stats = this.collector;
     } else {
       this.collector = undefined;
-      hot.stats = undefined;
+      hot._stats = undefined;
     }
     this.reset = settings.reset;
     this.onLeak = settings.onLeak;
     this.name = extras.name;
     const fifo = settings.allocator === "deque" ? MODE_FIFO : 0;
-    hot.amode = (hot.stats !== undefined ? MODE_STATS : 0) |
+    hot._amode = (hot._stats !== undefined ? MODE_STATS : 0) |
       (settings.statistics.timing ? MODE_TIMING : 0) | fifo;
-    hot.rmode = hot.amode | (this.reset !== undefined ? MODE_RESET : 0);
+    hot._rmode = hot._amode | (this.reset !== undefined ? MODE_RESET : 0);
+    this.refresh();
     this.lender = lenderFor<T>({
       isLive: (obj: T, key: number): boolean =>
-        isLiveKey(this, key) && hot.objects[key & this.slotMask] === obj,
+        isLiveKey(this, key) && hot._objects[key & this.slotMask] === obj,
       end: (_obj: T, key: number): void =>
         this.releaseSlot(key & this.slotMask, false),
       leaked: (obj: T, key: number): void => this.leaked(obj, key),
@@ -129,7 +130,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     if (this.closed) {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
-    const stats = this.hot.stats;
+    const stats = this.hot._stats;
     const started = stats !== undefined && stats.sampleAllocation()
       ? nowNs()
       : 0;
@@ -137,7 +138,9 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     if (slot < 0) {
       const before = this.capacity;
       if (this.created >= before) {
-        const grownTo = this.nextCapacity();
+        const grownTo = this.nextCapacity === undefined
+          ? 0
+          : this.nextCapacity(before);
         if (this.capacity !== before) {
           // The growth strategy acquired from its own pool, which grew it:
           // decide again on the pool as it is now, never past maxCapacity.
@@ -171,9 +174,9 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
     }
-    this.hot.state[slot] = ~this.hot.state[slot]!;
-    if (this.hot.row !== null) {
-      this.hot.row[this.hot.rowAt] = this.hot.row[this.hot.rowAt]! + 1;
+    this.hot._state[slot] = ~this.hot._state[slot]!;
+    if (this.hot._row !== null) {
+      this.hot._row[this.hot._rowAt] = this.hot._row[this.hot._rowAt]! + 1;
     }
     if (stats !== undefined) {
       stats.recordAllocation();
@@ -190,17 +193,12 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     return keyAt(this, slot);
   }
 
-  /** The slot of a live `key`; throws the error explaining why it is not one. */
-  liveSlot(key: unknown, action: string): number {
-    return liveSlot(this, key, action);
-  }
-
   // ---- misuse --------------------------------------------------------------
 
   /** The slot of a lent `obj`; throws the error explaining why it is not one. */
   lentSlot(obj: T, action: string): number {
     const slot = this.slotOf(obj);
-    if (slot >= 0 && this.hot.state[slot]! >= 0) return slot;
+    if (slot >= 0 && this.hot._state[slot]! >= 0) return slot;
     return this.reject(obj, slot, action);
   }
 
@@ -217,7 +215,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
   /** Release of anything the fast path did not take (checks failing, reset, closed…). */
   releaseGeneral(obj: T): void {
     const slot = this.slotOf(obj);
-    if (slot < 0 || this.hot.state[slot]! < 0) {
+    if (slot < 0 || this.hot._state[slot]! < 0) {
       this.reject(obj, slot, "release");
     }
     this.releaseSlot(slot, false);
@@ -230,12 +228,12 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
    * failed reset).
    */
   releaseSlot(slot: number, discard: boolean): void {
-    const stats = this.hot.stats;
+    const stats = this.hot._stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    const obj = this.hot.objects[slot]!;
+    const obj = this.hot._objects[slot]!;
     this.endBorrow(slot);
-    if (this.hot.row !== null) {
-      this.hot.row[this.hot.rowAt] = this.hot.row[this.hot.rowAt]! - 1;
+    if (this.hot._row !== null) {
+      this.hot._row[this.hot._rowAt] = this.hot._row[this.hot._rowAt]! - 1;
     }
     stats?.recordRelease();
     const reset = this.reset;
@@ -273,7 +271,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
   leaked(obj: T, key: number): void {
     if (!this.lender.isLive(obj, key)) return;
-    this.hot.stats?.recordLeak();
+    this.hot._stats?.recordLeak();
     try {
       this.onLeak?.({ object: obj, generation: key, pool: this.name });
     } catch (error) {

@@ -12,7 +12,6 @@
  * @module
  */
 
-import type { GrowthConfig } from "../config/growth.ts";
 import type { PoolType } from "../config/options.ts";
 import type { PoolSettings } from "../config/_options.ts";
 import { PoolConfigurationError } from "../errors.ts";
@@ -47,6 +46,7 @@ const RETIRED = new WeakMap<object, object>();
  * @example
  * ```ts
  * import { SlotObjects } from "./_slot_objects.ts";
+ *
  * import { validatePoolOptions } from "../config/_options.ts";
  *
  * const settings = validatePoolOptions(undefined, {
@@ -56,7 +56,7 @@ const RETIRED = new WeakMap<object, object>();
  * }, "FixedPool");
  * const objects = new SlotObjects(settings, { name: "FixedPool" });
  * objects.fill();
- * console.log(objects.created, objects.hot.top); // 2 2
+ * console.log(objects.created, objects.hot._top); // 2 2
  * objects.close(); // destroyed (twice)
  * ```
  */
@@ -77,8 +77,11 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
   declare resetMethod: string | undefined;
   /** Called for every retired object. */
   declare destroy: ((obj: T) => void) | undefined;
-  /** How the pool grows (growing pools). */
-  declare growth: GrowthConfig | undefined;
+  /**
+   * From the capacity now, the capacity to grow to, or 0 (growing pools;
+   * absent for fixed ones, which never grow).
+   */
+  declare nextCapacity: ((current: number) => number) | undefined;
   /** Called once a closed pool has nothing lent any more. */
   declare onDrained: (() => void) | undefined;
   /** Names this pool in RETIRED. */
@@ -95,6 +98,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
       slotBits: slotBitsFor(extras.maxCapacity ?? settings.capacity),
       row: extras.row,
       rowAt: extras.rowAt,
+      hot: extras.hot,
     });
     this.created = 0;
     this.capacity = settings.capacity;
@@ -104,14 +108,14 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
     this.type = settings.type;
     this.resetMethod = settings.resetMethod;
     this.destroy = settings.destroy;
-    this.growth = extras.growth;
+    this.nextCapacity = extras.nextCapacity;
     this.onDrained = extras.onDrained;
     this.token = {};
   }
 
   /** Objects lent now. */
   get inUse(): number {
-    return this.created - this.hot.top;
+    return this.created - this.hot._top;
   }
 
   // ---- creating ------------------------------------------------------------
@@ -154,7 +158,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
       this.vacate(slot);
       throw error;
     }
-    this.hot.stats?.recordCreated();
+    this.hot._stats?.recordCreated();
     return slot;
   }
 
@@ -172,30 +176,6 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
     OWNED.add(obj);
   }
 
-  /**
-   * The capacity the growth strategy allows next, or 0 when the pool cannot
-   * grow. Changes nothing: the caller commits the growth.
-   */
-  nextCapacity(): number {
-    const growth = this.growth;
-    const current = this.capacity;
-    if (
-      growth === undefined || current >= this.maxCapacity ||
-      !growth.canGrow(current)
-    ) {
-      return 0;
-    }
-    const proposed = growth.nextCapacity(current);
-    if (!Number.isSafeInteger(proposed) || proposed <= current) {
-      throw new PoolConfigurationError(
-        `Cannot grow pool: growth.nextCapacity(${quote(current)}) returned ${
-          quote(proposed)
-        }, not an integer above ${quote(current)}`,
-      );
-    }
-    return Math.min(proposed, this.maxCapacity);
-  }
-
   // ---- retiring ------------------------------------------------------------
 
   /** Whether this pool retired `obj` (so releasing it is a double release). */
@@ -210,26 +190,26 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
    * it instead of hiding it.
    */
   retire(slot: number, cause?: unknown): void {
-    const obj = this.hot.objects[slot]!;
+    const obj = this.hot._objects[slot]!;
     this.unstamp(obj, slot);
     OWNED.delete(obj);
     RETIRED.set(obj, this.token);
     this.created--;
-    this.hot.stats?.recordDestroyed();
+    this.hot._stats?.recordDestroyed();
     destroyAfter(this.destroy, obj, cause);
   }
 
   /** Tells the owner a closed pool has nothing lent any more. */
   drained(): void {
-    if (this.closed && this.created === this.hot.top) this.onDrained?.();
+    if (this.closed && this.created === this.hot._top) this.onDrained?.();
   }
 
   /** Closes: later acquires fail, idle objects are destroyed now. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.hot.amode |= MODE_CLOSED;
-    this.hot.rmode |= MODE_CLOSED;
+    this.hot._amode |= MODE_CLOSED;
+    this.hot._rmode |= MODE_CLOSED;
     this.refresh();
     try {
       this.destroyIdle();
@@ -275,7 +255,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
     const trimmed = this.discardIdle(keep, errors);
     if (this.capacity > keep) {
       this.capacity = Math.max(keep, this.created);
-      this.hot.stats?.recordCapacity(this.capacity);
+      this.hot._stats?.recordCapacity(this.capacity);
     }
     throwDestroyErrors(errors, "trim pool", "objects");
     return trimmed;

@@ -6,8 +6,6 @@
  * @module
  */
 
-import type { GrowthConfig } from "../config/growth.ts";
-
 /**
  * What the core records; `StatsCollector` and ThreadLocalPool's row both fit.
  *
@@ -74,19 +72,23 @@ export interface Recorder {
  * @example A growing pool's extras
  * ```ts
  * import type { CoreExtras } from "./_slot_settings.ts";
+ * import { grower } from "./_grow.ts";
  * import { linearGrowth } from "../config/growth.ts";
  *
  * const extras: CoreExtras = {
  *   name: "GrowingPool",
- *   growth: linearGrowth({ increment: 4 }),
+ *   nextCapacity: grower(linearGrowth({ increment: 4 }), 64),
  *   maxCapacity: 64,
  * };
  * console.log(extras.maxCapacity); // 64
  * ```
  */
 export interface CoreExtras {
-  /** Growth strategy, for growing pools. */
-  readonly growth?: GrowthConfig | undefined;
+  /**
+   * From the capacity now, the capacity to grow to, or 0 (see `_grow.ts`):
+   * growing pools only.
+   */
+  readonly nextCapacity?: ((current: number) => number) | undefined;
   /** The most the capacity may grow to (the capacity for fixed pools). */
   readonly maxCapacity?: number | undefined;
   /** A recorder to use instead of a StatsCollector (ThreadLocalPool's row). */
@@ -99,4 +101,6 @@ export interface CoreExtras {
   readonly onDrained?: (() => void) | undefined;
   /** The pool's class name, for `onLeak`. */
   readonly name: string;
+  /** The object to keep the hot state on: the pool (see `Hot` in `_slot_table.ts`). */
+  readonly hot?: object | undefined;
 }

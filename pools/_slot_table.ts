@@ -86,6 +86,14 @@ function initialStates(
   return states;
 }
 
+/**
+ * A property of the pool's own state: writable, not enumerable (what
+ * `Object.keys`, spreading and JSON leave out), not configurable.
+ */
+function hidden(value: unknown): PropertyDescriptor {
+  return { value, writable: true };
+}
+
 /** A copy of `old` at least `need` long (doubling, at least 8). */
 function grownInt32(old: Int32Array, need: number): Int32Array {
   let length = Math.max(8, old.length);
@@ -96,12 +104,18 @@ function grownInt32(old: Int32Array, need: number): Int32Array {
 }
 
 /**
- * The state the fast paths touch, in a plain object of its own. Why not
- * fields of {@linkcode SlotTable}: measured on Node 24 and Deno, the same
- * fast functions cost 9.3 ns per cycle reading a class instance's fields and
- * 6.2 ns reading an object literal's (bare array: 2.9). Made by one literal
- * (in the {@linkcode SlotTable} constructor), so every pool's hot state has
- * one hidden class.
+ * The state the fast paths touch, as own properties of the pool object
+ * itself (or of a plain object, for a table without a pool), named with a
+ * leading underscore and not enumerable. Why on the pool: the key methods
+ * are prototype methods, one function for every pool, so a call site that
+ * drives many pools calls one function, which the engine inlines; and each
+ * level between `this` and the state is a load on every call. Measured in
+ * one process (Node 24 and Deno, separate call sites): 2.4–3.2× a bare array
+ * with the state behind a private field of the pool, 2.3–2.5× on the pool
+ * itself. Why not symbol keys: an imported symbol is a module binding, which
+ * V8 loads and checks on every access (measured 3.5–3.9×). Defined in one
+ * order (in the {@linkcode SlotTable} constructor), so every pool's state
+ * has one layout.
  *
  * @typeParam T The pooled object type.
  *
@@ -110,16 +124,22 @@ function grownInt32(old: Int32Array, need: number): Int32Array {
  * import { SlotTable } from "./_slot_table.ts";
  *
  * const { hot } = new SlotTable<object>("stack", { slotBits: 4 });
- * console.log(hot.top, hot.step, hot.slotMask); // 0 16 15
+ * console.log(hot._top, hot._step, hot._slotMask); // 0 16 15
  * ```
  */
 export interface Hot<T> {
   /** Acquire takes the general path when this is above MODE_STATS. */
-  amode: number;
+  _amode: number;
   /** Release takes the general path when this is above MODE_STATS. */
-  rmode: number;
+  _rmode: number;
+  /**
+   * The key methods take the general path unless this is 0: `_amode |
+   * _rmode`, and 1 with a shared row (kept by {@linkcode SlotTable.refresh}).
+   * One field, so the shared key methods test one thing, not three.
+   */
+  _kmode: number;
   /** How many slots are idle. */
-  top: number;
+  _top: number;
   /**
    * The idle objects, a stack (`[top - 1]` next) or a ring from `head`, with
    * their slots beside them in `idleSlots`. Storing the object itself is
@@ -132,9 +152,9 @@ export interface Hot<T> {
    * are not kept. The ring's entries outside it are always `undefined`.
    * At least as long as `slots` (stack) or the ring, and `size` long.
    */
-  idleObj: (T | undefined)[];
+  _idleObj: (T | undefined)[];
   /** The length of `state`, `idleSlots` and the ring: a power of two. */
-  size: number;
+  _size: number;
   /**
    * The idle objects' slots, beside `idleObj` (entry `i` is the slot of
    * `idleObj[i]`): every push writes one, and the fast acquire reads it
@@ -144,7 +164,7 @@ export interface Hot<T> {
    * 1.9–2.3×, and no less for objects. The general paths read it too
    * (`popIdle`), so no path reads the stamp of an idle object.
    */
-  idleSlots: Int32Array;
+  _idleSlots: Int32Array;
   /**
    * One word per slot: while lent, the borrow's key (>= 0); otherwise
    * `~next`, the complement of the key its next borrow will get (< 0). So a
@@ -153,20 +173,39 @@ export interface Hot<T> {
    * matches: `~next & slotMask` is `slotMask - slot`, never `slot`, as
    * `slotMask` is odd.) Every entry, used or not, holds its slot's state.
    */
-  state: Int32Array;
+  _state: Int32Array;
   /** The object in each slot (undefined while the slot is vacant or reserved). */
-  objects: (T | undefined)[];
+  _objects: (T | undefined)[];
   /** `1 << slotBits`: adds one generation to a key. */
-  step: number;
+  _step: number;
   /** `(1 << slotBits) - 1`: a key's slot bits. */
-  slotMask: number;
+  _slotMask: number;
   /** Mirrors inUse into a shared cell (ThreadLocalPool); null otherwise. */
-  row: Float64Array | null;
+  _row: Float64Array | null;
   /** The index of the in-use cell in `row`. */
-  rowAt: number;
+  _rowAt: number;
   /** Where acquires and releases are counted; undefined with statistics off. */
-  stats: Recorder | undefined;
+  _stats: Recorder | undefined;
 }
+
+/**
+ * What a pool's `acquire`, `release` and `use` read besides the idle count:
+ * the pool itself, or (where they are compiled per pool) a copy of
+ * {@linkcode Hot}'s fields in an object of the pool's own (see
+ * `_fast_ops.ts`), kept in step by {@linkcode SlotTable.refresh}. Its
+ * `_top` is never read: the idle count is always the pool's.
+ *
+ * @typeParam T The pooled object type.
+ *
+ * @example
+ * ```ts
+ * import { SlotTable } from "./_slot_table.ts";
+ *
+ * const { fixed } = new SlotTable<object>("stack", { slotBits: 4 });
+ * console.log(fixed._step, fixed._amode); // 16 0
+ * ```
+ */
+export type Fixed<T> = Hot<T>;
 
 /**
  * How a {@linkcode SlotTable} is laid out.
@@ -186,6 +225,11 @@ export interface TableOptions {
   readonly row?: Float64Array | undefined;
   /** The index of the in-use cell in `row`. */
   readonly rowAt?: number | undefined;
+  /**
+   * The object to keep the {@linkcode Hot} state on: the pool itself;
+   * a new plain object if absent.
+   */
+  readonly hot?: object | undefined;
 }
 
 /**
@@ -204,18 +248,14 @@ export interface TableOptions {
  * const obj = { n: 1 };
  * table.stamp(obj, slot);
  * table.pushIdle(slot);
- * console.log(table.slotOf(obj), table.hot.top); // 0 1
+ * console.log(table.slotOf(obj), table.hot._top); // 0 1
  * ```
  */
 export class SlotTable<T extends object> {
   /** What the fast paths touch. */
   declare hot: Hot<T>;
-  /**
-   * What a pool's compiled fast paths read besides `hot.top`: `hot` itself,
-   * or a copy with a hidden class of its own (see `_fast_ops.ts`), kept in
-   * step by {@linkcode SlotTable.refresh}.
-   */
-  declare fixed: Hot<T>;
+  /** What a pool's compiled fast paths read besides the idle count. */
+  declare fixed: Fixed<T>;
   /** The ring's front (FIFO only). */
   declare head: number;
   /** Slots ever used (the next new slot number). */
@@ -243,23 +283,32 @@ export class SlotTable<T extends object> {
    */
   constructor(kind: string, options: TableOptions) {
     const bits = options.slotBits;
-    this.hot = {
-      amode: 0,
-      rmode: 0,
-      top: 0,
+    // Not enumerable: on a pool they are its hidden state, which JSON,
+    // spreading and Object.keys do not see. Always defined in this order,
+    // so every pool's state has one layout.
+    const fields: Hot<T> = {
+      _amode: 0,
+      _rmode: 0,
+      _kmode: 0, // set by refresh()
+      _top: 0,
       // Both start 8 long (a power of two, for the ring).
-      idleObj: new Array(8).fill(undefined),
-      size: 8,
-      idleSlots: new Int32Array(8),
-      state: initialStates(new Int32Array(8), 0, 8),
-      objects: [],
-      step: 1 << bits, // a Smi (2 ** n would be a double)
-      slotMask: (1 << bits) - 1,
-      row: options.row ?? null,
-      rowAt: options.rowAt ?? 0,
-      stats: undefined,
+      _idleObj: new Array(8).fill(undefined),
+      _size: 8,
+      _idleSlots: new Int32Array(8),
+      _state: initialStates(new Int32Array(8), 0, 8),
+      _objects: [],
+      _step: 1 << bits, // a Smi (2 ** n would be a double)
+      _slotMask: (1 << bits) - 1,
+      _row: options.row ?? null,
+      _rowAt: options.rowAt ?? 0,
+      _stats: undefined,
     };
-    this.fixed = this.hot;
+    const hot = (options.hot ?? {}) as Hot<T>;
+    for (const name in fields) {
+      Object.defineProperty(hot, name, hidden(fields[name as keyof Hot<T>]));
+    }
+    this.hot = hot;
+    this.fixed = hot;
     this.head = 0;
     this.slots = 0;
     this.vacant = new Int32Array(8);
@@ -267,7 +316,7 @@ export class SlotTable<T extends object> {
     this.unstamped = undefined;
     this.kind = kind;
     this.slotBits = bits;
-    this.slotMask = this.hot.slotMask;
+    this.slotMask = this.hot._slotMask;
     this.genMask = 2 ** (31 - bits) - 1;
   }
 
@@ -276,26 +325,26 @@ export class SlotTable<T extends object> {
   /** Puts a slot's object in the idle store (back of the ring, or top of the stack). */
   pushIdle(slot: number): void {
     const hot = this.hot;
-    if (hot.top === hot.size) this.grow(hot.top + 1);
+    if (hot._top === hot._size) this.grow(hot._top + 1);
     const at = this.kind === "deque"
-      ? (this.head + hot.top) & (hot.size - 1)
-      : hot.top;
-    hot.idleObj[at] = hot.objects[slot];
-    hot.idleSlots[at] = slot;
-    hot.top++;
+      ? (this.head + hot._top) & (hot._size - 1)
+      : hot._top;
+    hot._idleObj[at] = hot._objects[slot];
+    hot._idleSlots[at] = slot;
+    hot._top++;
   }
 
   /** Takes the next idle object out of the store; returns its slot, or -1. */
   popIdle(): number {
     const hot = this.hot;
-    if (hot.top === 0) return -1;
-    let at = --hot.top;
+    if (hot._top === 0) return -1;
+    let at = --hot._top;
     if (this.kind === "deque") {
       at = this.head;
-      this.head = (at + 1) & (hot.size - 1);
+      this.head = (at + 1) & (hot._size - 1);
     }
-    hot.idleObj[at] = undefined;
-    return hot.idleSlots[at]!;
+    hot._idleObj[at] = undefined;
+    return hot._idleSlots[at]!;
   }
 
   /**
@@ -305,7 +354,7 @@ export class SlotTable<T extends object> {
    * costs one pass over the stack, so a bulk retirement runs it once.
    */
   clearStale(): void {
-    if (this.kind !== "deque") this.hot.idleObj.fill(undefined, this.hot.top);
+    if (this.kind !== "deque") this.hot._idleObj.fill(undefined, this.hot._top);
   }
 
   /**
@@ -315,42 +364,50 @@ export class SlotTable<T extends object> {
    */
   grow(need: number): void {
     const hot = this.hot;
-    const size = hot.size;
+    const size = hot._size;
     if (need <= size) return;
     let next = size * 2;
     while (next < need) next *= 2;
     const state = initialStates(new Int32Array(next), size, next);
-    state.set(hot.state);
-    const objs = hot.idleObj;
-    const slots = grownInt32(hot.idleSlots, next);
+    state.set(hot._state);
+    const objs = hot._idleObj;
+    const slots = grownInt32(hot._idleSlots, next);
     if (this.kind === "deque") {
       // Unrolled, objects and slots alike, so the ring's front is at 0.
       const ring = objs.slice();
       for (let i = 0; i < size; i++) {
         const at = (this.head + i) & (size - 1);
-        objs[i] = i < hot.top ? ring[at] : undefined;
-        slots[i] = hot.idleSlots[at]!;
+        objs[i] = i < hot._top ? ring[at] : undefined;
+        slots[i] = hot._idleSlots[at]!;
       }
       this.head = 0;
     }
     while (objs.length < next) objs.push(undefined);
-    hot.size = next;
-    hot.idleSlots = slots;
-    hot.state = state;
+    hot._size = next;
+    hot._idleSlots = slots;
+    hot._state = state;
     this.refresh();
   }
 
   /**
-   * Brings the compiled fast paths' copy ({@linkcode SlotTable.fixed}) in
-   * step after `hot`'s arrays or modes changed (growth, close, an object
-   * that cannot be stamped). Writes only what differs: any write, even of
-   * the same value, makes the field variable in the pool's compiled code.
+   * Brings what follows from `hot`'s arrays and modes in step after they
+   * changed (growth, close, an object that cannot be stamped): `_kmode`,
+   * and the compiled fast paths' copy ({@linkcode SlotTable.fixed}). Writes
+   * only what differs: any write, even of the same value, makes the field
+   * variable in the pool's compiled code. (The copy's own first key is not
+   * one of `hot`'s fields, hence the underscore test.)
    */
   refresh(): void {
-    const hot = this.hot as unknown as Record<string, unknown>;
-    const fixed = this.fixed as unknown as Record<string, unknown>;
-    for (const name of ["amode", "rmode", "state", "idleSlots"]) {
-      if (fixed[name] !== hot[name]) fixed[name] = hot[name];
+    const hot = this.hot;
+    const fixed = this.fixed;
+    const kmode = hot._amode | hot._rmode | (hot._row === null ? 0 : 1);
+    if (hot._kmode !== kmode) hot._kmode = kmode;
+    if (fixed === hot) return;
+    for (const name in fixed) {
+      const field = name as keyof Hot<T>;
+      if (name[0] === "_" && fixed[field] !== hot[field]) {
+        (fixed as unknown as Record<string, unknown>)[name] = hot[field];
+      }
     }
   }
 
@@ -361,7 +418,7 @@ export class SlotTable<T extends object> {
     if (this.vacantTop > 0) return this.vacant[--this.vacantTop]!;
     const slot = this.slots++;
     // Room for its state, and (stack) for every object in the idle store.
-    if (slot >= this.hot.size) {
+    if (slot >= this.hot._size) {
       this.grow(slot + 1);
     }
     return slot;
@@ -369,7 +426,7 @@ export class SlotTable<T extends object> {
 
   /** Gives a slot back as vacant (its object was retired or never made). */
   vacate(slot: number): void {
-    this.hot.objects[slot] = undefined;
+    this.hot._objects[slot] = undefined;
     if (this.vacantTop === this.vacant.length) {
       this.vacant = grownInt32(this.vacant, this.vacantTop + 1);
     }
@@ -378,8 +435,8 @@ export class SlotTable<T extends object> {
 
   /** Marks a lent slot idle: its state becomes `~` its next key. */
   endBorrow(slot: number): void {
-    this.hot.state[slot] =
-      ~((this.hot.state[slot]! + this.hot.step) & 0x7fffffff);
+    this.hot._state[slot] =
+      ~((this.hot._state[slot]! + this.hot._step) & 0x7fffffff);
   }
 
   // ---- stamps --------------------------------------------------------------
@@ -401,11 +458,11 @@ export class SlotTable<T extends object> {
       });
     } else {
       (this.unstamped ??= new Map()).set(obj, slot);
-      this.hot.amode |= MODE_UNSTAMPED;
-      this.hot.rmode |= MODE_UNSTAMPED;
+      this.hot._amode |= MODE_UNSTAMPED;
+      this.hot._rmode |= MODE_UNSTAMPED;
       this.refresh();
     }
-    this.hot.objects[slot] = obj;
+    this.hot._objects[slot] = obj;
   }
 
   /** Takes `obj` (leaving `slot`) out of the table; its stamp stays, harmless. */
@@ -413,8 +470,8 @@ export class SlotTable<T extends object> {
     this.vacate(slot);
     if (this.unstamped?.delete(obj) === true && this.unstamped.size === 0) {
       this.unstamped = undefined;
-      this.hot.amode &= ~MODE_UNSTAMPED;
-      this.hot.rmode &= ~MODE_UNSTAMPED;
+      this.hot._amode &= ~MODE_UNSTAMPED;
+      this.hot._rmode &= ~MODE_UNSTAMPED;
       this.refresh();
     }
   }
@@ -427,7 +484,7 @@ export class SlotTable<T extends object> {
       if (slot !== undefined) return slot;
     }
     const slot = readSlot(obj);
-    return typeof slot === "number" && this.hot.objects[slot] === obj
+    return typeof slot === "number" && this.hot._objects[slot] === obj
       ? slot
       : -1;
   }

@@ -25,23 +25,24 @@
  * @module
  */
 
-import type { GrowingPoolSettings, PoolSettings } from "../config/_options.ts";
+import type { PoolSettings } from "../config/_options.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
 import { OwnedHandle } from "../handles/owned_handle.ts";
 import { WeakHandle } from "../handles/weak_handle.ts";
 import { disabledStats } from "../stats/_disabled_stats.ts";
 import type { PoolStats } from "../stats/pool_stats.ts";
 import { SlotCore } from "./_slot_core.ts";
-import { isLiveKey, keyAt } from "./_slot_keys.ts";
+import { isLiveKey, keyAt, liveSlot } from "./_slot_keys.ts";
 import type { CoreExtras } from "./_slot_settings.ts";
 import { makeFastOps } from "./_fast_ops.ts";
+import type { Hot } from "./_slot_table.ts";
 import { hookInspect } from "../_inspect.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
 
-/** What a growing pool adds to the settings. */
-type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
+/** What a growing pool adds: how it grows (see `_grow.ts`) and how far. */
+type Growth = Required<Pick<CoreExtras, "nextCapacity" | "maxCapacity">>;
 
 /**
  * What a subclass may add to the core's settings (ThreadLocalPool: its shared
@@ -55,7 +56,10 @@ type Growth = Pick<GrowingPoolSettings<unknown>, "growth" | "maxCapacity">;
  * hooks.onDrained?.(); // drained
  * ```
  */
-export type BasePoolHooks = Omit<CoreExtras, "name" | "growth" | "maxCapacity">;
+export type BasePoolHooks = Omit<
+  CoreExtras,
+  "name" | "nextCapacity" | "maxCapacity"
+>;
 
 /**
  * The synchronous single-thread pool behind {@linkcode FixedPool},
@@ -121,7 +125,7 @@ export abstract class BasePool<T extends object> {
    * pool.release(point);
    * ```
    */
-  readonly acquire: () => T;
+  declare readonly acquire: () => T;
 
   /**
    * As {@linkcode BasePool.acquire}, but returns `undefined` instead of
@@ -139,7 +143,7 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.tryAcquire()); // undefined
    * ```
    */
-  readonly tryAcquire: () => T | undefined;
+  declare readonly tryAcquire: () => T | undefined;
 
   /**
    * Returns a borrowed object (one lent by `acquire` or `acquireKey`). The
@@ -167,7 +171,7 @@ export abstract class BasePool<T extends object> {
    * try { pool.release(obj); } catch (e) { console.log(e instanceof AlreadyReleasedError); } // true
    * ```
    */
-  readonly release: (obj: T) => void;
+  declare readonly release: (obj: T) => void;
 
   /**
    * Acquires an object, calls `fn` with it, and releases it afterwards, even
@@ -194,7 +198,7 @@ export abstract class BasePool<T extends object> {
    * console.log(total, pool.inUse); // 3 0
    * ```
    */
-  readonly use: <R>(fn: (obj: T) => R) => R;
+  declare readonly use: <R>(fn: (obj: T) => R) => R;
 
   #core: SlotCore<T>;
 
@@ -213,21 +217,20 @@ export abstract class BasePool<T extends object> {
     const core = new SlotCore<T>(settings, {
       ...hooks,
       name: new.target.name,
-      growth: growth?.growth,
+      // The pool object itself carries the state its methods touch.
+      hot: this,
+      nextCapacity: growth?.nextCapacity,
       maxCapacity: growth?.maxCapacity,
     });
     // Filled first: the compiled fast paths copy the pool's settled state.
     if (settings.preInitialize) core.fill();
     const ops = makeFastOps(core);
-    // Always the same seven own properties in the same order: every pool
+    // Always the same four own properties in the same order: every pool
     // keeps one hidden class whichever copy of the code it runs.
     this.acquire = ops.acquire;
     this.tryAcquire = ops.tryAcquire;
     this.release = ops.release;
     this.use = ops.use;
-    this.acquireKey = ops.acquireKey;
-    this.objectOf = ops.objectOf;
-    this.releaseKey = ops.releaseKey;
     this.#core = core;
     if (!inspectable) {
       inspectable = hookInspect(
@@ -262,8 +265,9 @@ export abstract class BasePool<T extends object> {
    * Borrows like {@linkcode BasePool.acquire} and returns the borrow's key
    * instead of the object: an integer in [0, 2^31) that allocates nothing.
    * The key path reads and writes only the pool's own arrays, never a
-   * property of a pooled object. An own property of every pool, compiled for
-   * that pool like {@linkcode BasePool.acquire}.
+   * property of a pooled object, so one method serves every pool: a loop
+   * that drives many pools from one call site (`pools[i % k]`) calls one
+   * function, which the engine inlines.
    *
    * @returns The key of the new borrow.
    * @throws {PoolEmptyError} If nothing is idle and no object can be created.
@@ -280,7 +284,22 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.isLive(key)); // false
    * ```
    */
-  readonly acquireKey: () => number;
+  acquireKey(): number {
+    const hot = this as unknown as Hot<T>;
+    const t = hot._top - 1;
+    if (hot._kmode === 0 && t >= 0) {
+      hot._top = t;
+      // The stale idle entry stays (see Hot in _slot_table.ts).
+      const slot = hot._idleSlots[t]!;
+      const state = hot._state;
+      const key = ~state[slot]!;
+      state[slot] = key;
+      // Stack slots are below 2^21 but in pools that big (checked there).
+      if (slot <= hot._slotMask) return key;
+      return this.#core.keyOrRefuse(slot);
+    }
+    return this.#core.keyOrRefuse(this.#core.acquireSlot(true));
+  }
 
   /**
    * The object of a live key.
@@ -301,7 +320,15 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.objectOf(key).n); // 1
    * ```
    */
-  readonly objectOf: (key: number) => T;
+  objectOf(key: number): T {
+    const hot = this as unknown as Hot<T>;
+    // Numbers only: `&` on an object would run its valueOf.
+    if (typeof key === "number") {
+      const slot = key & hot._slotMask;
+      if (hot._state[slot] === key) return hot._objects[slot]!;
+    }
+    return hot._objects[liveSlot(this.#core, key, "get object of key")]!;
+  }
 
   /**
    * Ends the borrow named by `key`, as {@linkcode BasePool.release} ends
@@ -320,7 +347,33 @@ export abstract class BasePool<T extends object> {
    * console.log(pool.available); // 1
    * ```
    */
-  readonly releaseKey: (key: number) => void;
+  releaseKey(key: number): void {
+    const hot = this as unknown as Hot<T>;
+    if (typeof key === "number") {
+      const slot = key & hot._slotMask;
+      const state = hot._state;
+      if (state[slot] === key) {
+        if (hot._kmode === 0) {
+          state[slot] = ~((key + hot._step) & 0x7fffffff);
+          const top = hot._top;
+          // The object path's acquire reads the object back from here.
+          const obj = hot._objects[slot];
+          const idleObj = hot._idleObj;
+          if (idleObj[top] !== obj) idleObj[top] = obj;
+          hot._idleSlots[top] = slot;
+          hot._top = top + 1;
+        } else {
+          // Counting, a reset, a closed pool...: the general path.
+          this.#core.releaseSlot(slot, false);
+        }
+        return;
+      }
+    }
+    this.#core.releaseSlot(
+      liveSlot(this.#core, key, "release key"),
+      false,
+    );
+  }
 
   /**
    * Ends the borrow named by `key` by discarding its object, as
@@ -340,7 +393,7 @@ export abstract class BasePool<T extends object> {
    */
   discardKey(key: number): void {
     const c = this.#core;
-    c.releaseSlot(c.liveSlot(key, "discard key"), true);
+    c.releaseSlot(liveSlot(c, key, "discard key"), true);
   }
 
   /**
@@ -518,7 +571,7 @@ export abstract class BasePool<T extends object> {
 
   /** Idle objects already created. */
   get available(): number {
-    return this.#core.hot.top;
+    return this.#core.hot._top;
   }
 
   /** Whether the pool is closed. */
@@ -595,7 +648,7 @@ export abstract class BasePool<T extends object> {
 
   #describe(): string {
     const c = this.#core;
-    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot.top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
+    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot._top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
       c.collector !== undefined
     } }`;
   }

@@ -8,6 +8,7 @@ import type { GrowingPoolOptions, PoolType } from "../config/options.ts";
 import { validateGrowingPoolOptions } from "../config/_options.ts";
 import type { GrowthConfig } from "../config/growth.ts";
 import { BasePool } from "./base_pool.ts";
+import { grower } from "./_grow.ts";
 import { validateArguments } from "./_overloads.ts";
 
 /**
@@ -63,7 +64,10 @@ export class GrowingPool<T extends object> extends BasePool<T> {
       validateGrowingPoolOptions<T>,
       "GrowingPool",
     );
-    super(settings, settings);
+    super(settings, {
+      nextCapacity: grower(settings.growth, settings.maxCapacity),
+      maxCapacity: settings.maxCapacity,
+    });
     this.#initialCapacity = settings.capacity;
     this.#growth = settings.growth;
   }
