@@ -115,12 +115,14 @@ export function fastOps<T extends object>(
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
   function idle(obj: T, slot: number, key: number, mode: number): void {
-    const state = fixed._state;
-    state[slot] = ~((key + fixed._step) & 0x7fffffff);
+    // Above the count first (a stale entry until it counts), then the
+    // count: on a frozen pool that write throws, before the state changes.
     const top = hot._top;
     fixed._idleObj[top] = obj;
     fixed._idleSlots[top] = slot;
     hot._top = top + 1;
+    const state = fixed._state;
+    state[slot] = ~((key + fixed._step) & 0x7fffffff);
     const row = fixed._row;
     if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! - 1;
     if (mode !== 0) fixed._stats!.recordRelease();

@@ -130,6 +130,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     if (this.closed) {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
+    this.writable();
     const stats = this.hot._stats;
     const started = stats !== undefined && stats.sampleAllocation()
       ? nowNs()
@@ -228,6 +229,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
    * failed reset).
    */
   releaseSlot(slot: number, discard: boolean): void {
+    this.writable();
     const stats = this.hot._stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
     const obj = this.hot._objects[slot]!;

@@ -207,9 +207,9 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
   /** Closes: later acquires fail, idle objects are destroyed now. */
   close(): void {
     if (this.closed) return;
-    this.closed = true;
-    this.hot._amode |= MODE_CLOSED;
+    this.hot._amode |= MODE_CLOSED; // first: a frozen pool throws here
     this.hot._rmode |= MODE_CLOSED;
+    this.closed = true;
     this.refresh();
     try {
       this.destroyIdle();

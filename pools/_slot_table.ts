@@ -320,6 +320,17 @@ export class SlotTable<T extends object> {
     this.genMask = 2 ** (31 - bits) - 1;
   }
 
+  /**
+   * Throws the engine's `TypeError` if the pool object was frozen (its state
+   * is then read-only), before anything changes: the general paths call it
+   * first, and the plain ones write `_top` before anything else.
+   */
+  writable(): void {
+    const hot = this.hot;
+    const top = hot._top;
+    hot._top = top;
+  }
+
   // ---- idle store --------------------------------------------------------
 
   /** Puts a slot's object in the idle store (back of the ring, or top of the stack). */

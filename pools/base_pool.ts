@@ -354,7 +354,9 @@ export abstract class BasePool<T extends object> {
       const state = hot._state;
       if (state[slot] === key) {
         if (hot._kmode === 0) {
-          state[slot] = ~((key + hot._step) & 0x7fffffff);
+          // Above the count first (a stale entry until it counts), then the
+          // count: on a frozen pool that write throws, before the state changes.
+          const next = ~((key + hot._step) & 0x7fffffff);
           const top = hot._top;
           // The object path's acquire reads the object back from here.
           const obj = hot._objects[slot];
@@ -362,6 +364,7 @@ export abstract class BasePool<T extends object> {
           if (idleObj[top] !== obj) idleObj[top] = obj;
           hot._idleSlots[top] = slot;
           hot._top = top + 1;
+          state[slot] = next;
         } else {
           // Counting, a reset, a closed pool...: the general path.
           this.#core.releaseSlot(slot, false);

@@ -5,7 +5,7 @@ import { BasePool } from "../pools/base_pool.ts";
 import type { Pool } from "../pools/pool.ts";
 import { PoolEmptyError } from "../errors.ts";
 import { Vec } from "./_pool_contract.ts";
-import { throwsUnchanged } from "./_state.ts";
+import { stateOf, throwsUnchanged } from "./_state.ts";
 
 describe("FixedPool", () => {
   it("is a BasePool and a Pool", () => {
@@ -29,6 +29,51 @@ describe("FixedPool", () => {
     const other = new FixedPool({ capacity: 1, factory: () => ({ n: 0 }) });
     assert.notEqual(other.acquire, pool.acquire);
     assert.deepEqual(Object.keys(other), Object.keys(pool));
+  });
+
+  it("keeps its state on itself, hidden from Object.keys, JSON and spreading", () => {
+    const pool = new FixedPool({ capacity: 2, factory: () => ({ n: 1 }) });
+    pool.acquire();
+    assert.deepEqual(Object.keys(pool), [
+      "acquire",
+      "tryAcquire",
+      "release",
+      "use",
+    ]);
+    assert.equal(JSON.stringify(pool), "{}");
+    assert.deepEqual(Object.keys({ ...pool }).length, 4);
+    assert.equal(pool.inUse, 1);
+  });
+
+  it("frozen, refuses to acquire and release and changes nothing (the borrows stay live)", () => {
+    const plain = () =>
+      new FixedPool({ capacity: 3, factory: () => ({ n: 1 }) });
+    const withReset = () =>
+      new FixedPool({
+        capacity: 3,
+        factory: () => ({ n: 1 }),
+        reset: (o) => {
+          o.n = 0;
+        },
+      });
+    for (const make of [plain, withReset]) {
+      const pool = make();
+      const obj = pool.acquire();
+      const key = pool.acquireKey();
+      Object.freeze(pool);
+      const before = stateOf(pool);
+      // The engine's own TypeError: the pool's state is read-only now.
+      assert.throws(() => pool.release(obj), TypeError);
+      assert.throws(() => pool.releaseKey(key), TypeError);
+      assert.throws(() => pool.discard(obj), TypeError);
+      assert.throws(() => pool.acquire(), TypeError);
+      assert.throws(() => pool.acquireKey(), TypeError);
+      assert.throws(() => pool.close(), TypeError);
+      assert.deepEqual(stateOf(pool), before);
+      assert.equal(pool.isLive(key), true);
+      assert.equal(pool.keyOf(obj) >= 0, true);
+      assert.equal(pool.closed, false);
+    }
   });
 
   it("never grows", () => {
