@@ -57,9 +57,10 @@
  * registrations of a thread that died while waiting, so a killed waiter does
  * not make every later return pay for a wake-up.
  *
- * With `claims`, a take records who made it in the same step: the write
- * follows the compare-exchange with no call or loop in between, the only
- * places a terminating thread can stop, so a slot is never held by a dead
+ * With `claims`, a take records who made it in the same step: everything
+ * the record needs is computed before the compare-exchange, and a single
+ * store follows it, with no call, property read or loop in between (the
+ * places a terminating thread can stop), so a slot is never held by a dead
  * thread without its record saying so.
  *
  * The first look of `pop` is a plain read of the word where this thread
@@ -363,12 +364,14 @@ export class SharedFreeList {
     const v = bits[w * LINE]!;
     if (v !== 0) {
       const low = v & -v;
+      // Everything the record needs is ready before the exchange, so only
+      // one store follows it: no call, property read or loop (where a
+      // terminating thread could stop) lies between the two.
+      const slot = w * 32 + 31 - Math.clz32(low);
+      const claims = this.#claims;
+      const claimId = this.#claimId;
       if (Atomics.compareExchange(bits, w * LINE, v, v ^ low) === v) {
-        const slot = w * 32 + 31 - Math.clz32(low);
-        // Recorded at once: no call or loop (where a terminating thread
-        // could stop) lies between the exchange and this write.
-        const claims = this.#claims;
-        if (claims !== undefined) claims[(slot << 1) + 1] = this.#claimId;
+        if (claims !== undefined) claims[(slot << 1) + 1] = claimId;
         return slot;
       }
     }
@@ -379,17 +382,19 @@ export class SharedFreeList {
   #search(): number {
     const bits = this.#bits;
     const words = this.#words;
+    const claims = this.#claims;
+    const claimId = this.#claimId;
     let w = this.#cursor;
     for (let n = 0; n < words; n++) {
       const i = w * LINE;
       let v = Atomics.load(bits, i);
       while (v !== 0) {
         const low = v & -v;
+        const slot = w * 32 + 31 - Math.clz32(low);
         const seen = Atomics.compareExchange(bits, i, v, v ^ low);
         if (seen === v) {
-          const slot = w * 32 + 31 - Math.clz32(low);
-          const claims = this.#claims;
-          if (claims !== undefined) claims[(slot << 1) + 1] = this.#claimId;
+          // One store after the exchange, as in pop.
+          if (claims !== undefined) claims[(slot << 1) + 1] = claimId;
           this.#cursor = w;
           return slot;
         }
