@@ -60,7 +60,7 @@ export interface FastOps<T extends object> {
  *
  * @typeParam T The pooled object type.
  * @param core The pool's state (its general paths).
- * @param hot The live state: only its idle count (`_top`) is read here.
+ * @param hot The live state: only its idle count (`$top`) is read here.
  * @param fixed The rest of the state the fast paths read: the table's
  * copy, or the pool's own copy of it (see {@linkcode makeFastOps}).
  * @param slotKey The slot property symbol.
@@ -87,45 +87,45 @@ export function fastOps<T extends object>(
   slotKey: typeof SLOT,
 ): FastOps<T> {
   function acquire(): T {
-    const mode = fixed._amode;
+    const mode = fixed.$amode;
     if (mode <= 1) {
-      const t = hot._top - 1;
+      const t = hot.$top - 1;
       if (t >= 0) {
-        hot._top = t;
-        const obj = fixed._idleObj[t]!;
-        const slot = fixed._idleSlots[t]!;
-        const state = fixed._state;
+        hot.$top = t;
+        const obj = fixed.$idleObj[t]!;
+        const slot = fixed.$idleSlots[t]!;
+        const state = fixed.$state;
         state[slot] = ~state[slot]!;
-        const row = fixed._row;
-        if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! + 1;
-        if (mode !== 0) fixed._stats!.recordAllocation();
+        const row = fixed.$row;
+        if (row !== null) row[fixed.$rowAt] = row[fixed.$rowAt]! + 1;
+        if (mode !== 0) fixed.$stats!.recordAllocation();
         return obj;
       }
     }
-    return fixed._objects[core.acquireSlot(true)]!;
+    return fixed.$objects[core.acquireSlot(true)]!;
   }
 
   function tryAcquire(): T | undefined {
     // The plain path is acquire's (one copy of it: a helper shared by both
     // measured 10% slower on Bun with 16 pools); only running out differs.
-    if (fixed._amode <= 1 && hot._top > 0) return acquire();
+    if (fixed.$amode <= 1 && hot.$top > 0) return acquire();
     const slot = core.acquireSlot(false);
-    return slot < 0 ? undefined : fixed._objects[slot];
+    return slot < 0 ? undefined : fixed.$objects[slot];
   }
 
   /** Makes `slot` idle again: the plain path of a release of a lent slot. */
   function idle(obj: T, slot: number, key: number, mode: number): void {
     // Above the count first (a stale entry until it counts), then the
     // count: on a frozen pool that write throws, before the state changes.
-    const top = hot._top;
-    fixed._idleObj[top] = obj;
-    fixed._idleSlots[top] = slot;
-    hot._top = top + 1;
-    const state = fixed._state;
-    state[slot] = ~((key + fixed._step) & 0x7fffffff);
-    const row = fixed._row;
-    if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! - 1;
-    if (mode !== 0) fixed._stats!.recordRelease();
+    const top = hot.$top;
+    fixed.$idleObj[top] = obj;
+    fixed.$idleSlots[top] = slot;
+    hot.$top = top + 1;
+    const state = fixed.$state;
+    state[slot] = ~((key + fixed.$step) & 0x7fffffff);
+    const row = fixed.$row;
+    if (row !== null) row[fixed.$rowAt] = row[fixed.$rowAt]! - 1;
+    if (mode !== 0) fixed.$stats!.recordRelease();
   }
 
   function release(obj: T): void {
@@ -136,9 +136,9 @@ export function fastOps<T extends object>(
       // null, undefined, a revoked Proxy: the general path explains.
       slot = -1;
     }
-    const key = fixed._state[slot]!;
-    if (key >= 0 && fixed._objects[slot] === obj) {
-      const mode = fixed._rmode;
+    const key = fixed.$state[slot]!;
+    if (key >= 0 && fixed.$objects[slot] === obj) {
+      const mode = fixed.$rmode;
       if (mode <= 1) idle(obj, slot, key, mode);
       // A reset, timing, a closed pool: found here, where reading the stamp
       // sees one class, and ended on the general path.
@@ -152,22 +152,22 @@ export function fastOps<T extends object>(
     if (typeof fn !== "function") core.notAFunction(fn);
     let slot: number;
     let obj: T;
-    const mode = fixed._amode;
-    const t = hot._top - 1;
+    const mode = fixed.$amode;
+    const t = hot.$top - 1;
     if (mode <= 1 && t >= 0) {
-      hot._top = t;
-      obj = fixed._idleObj[t]!;
-      slot = fixed._idleSlots[t]!;
-      const state = fixed._state;
+      hot.$top = t;
+      obj = fixed.$idleObj[t]!;
+      slot = fixed.$idleSlots[t]!;
+      const state = fixed.$state;
       state[slot] = ~state[slot]!;
-      const row = fixed._row;
-      if (row !== null) row[fixed._rowAt] = row[fixed._rowAt]! + 1;
-      if (mode !== 0) fixed._stats!.recordAllocation();
+      const row = fixed.$row;
+      if (row !== null) row[fixed.$rowAt] = row[fixed.$rowAt]! + 1;
+      if (mode !== 0) fixed.$stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);
-      obj = fixed._objects[slot]!;
+      obj = fixed.$objects[slot]!;
     }
-    const key = fixed._state[slot]!;
+    const key = fixed.$state[slot]!;
     let result: R;
     try {
       result = fn(obj);
@@ -183,9 +183,9 @@ export function fastOps<T extends object>(
     ) {
       return core.settleUse(obj, key, result) as R;
     }
-    const rmode = fixed._rmode;
+    const rmode = fixed.$rmode;
     // fn may have released or discarded the object itself: then it is not ours to release.
-    if (rmode <= 1 && fixed._state[slot] === key) idle(obj, slot, key, rmode);
+    if (rmode <= 1 && fixed.$state[slot] === key) idle(obj, slot, key, rmode);
     else core.endUse(obj, key, false);
     return result;
   }
@@ -213,7 +213,7 @@ function probe(make: typeof fastOps<object>): boolean {
     table.pushIdle(0);
     const ops = make(null as never, table.hot, table.fixed, SLOT);
     ops.release(ops.acquire());
-    return ops.use(() => table.hot._top === 0);
+    return ops.use(() => table.hot.$top === 0);
   } catch {
     return false;
   }
@@ -242,7 +242,7 @@ function ownHiddenClass<T>(hot: Hot<T>, id: number): Fixed<T> {
   return new Function(
     "h",
     `return { fastalloc${id}: 0, ${
-      Object.getOwnPropertyNames(hot).filter((n) => n[0] === "_").map((n) =>
+      Object.getOwnPropertyNames(hot).filter((n) => n[0] === "$").map((n) =>
         `${n}: h.${n}`
       )
     } };`,

@@ -84,29 +84,29 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     const hot = this.hot;
     if (extras.recorder !== undefined) {
       this.collector = undefined;
-      hot._stats = extras.recorder;
+      hot.$stats = extras.recorder;
     } else if (settings.statistics.enabled) {
       this.collector = new StatsCollector({
         timing: settings.statistics.timing,
         sampleRate: settings.statistics.sampleRate,
         capacity: settings.capacity,
       });
-      hot._stats = this.collector;
+      hot.$stats = this.collector;
     } else {
       this.collector = undefined;
-      hot._stats = undefined;
+      hot.$stats = undefined;
     }
     this.reset = settings.reset;
     this.onLeak = settings.onLeak;
     this.name = extras.name;
     const fifo = settings.allocator === "deque" ? MODE_FIFO : 0;
-    hot._amode = (hot._stats !== undefined ? MODE_STATS : 0) |
+    hot.$amode = (hot.$stats !== undefined ? MODE_STATS : 0) |
       (settings.statistics.timing ? MODE_TIMING : 0) | fifo;
-    hot._rmode = hot._amode | (this.reset !== undefined ? MODE_RESET : 0);
+    hot.$rmode = hot.$amode | (this.reset !== undefined ? MODE_RESET : 0);
     this.refresh();
     this.lender = lenderFor<T>({
       isLive: (obj: T, key: number): boolean =>
-        isLiveKey(this, key) && hot._objects[key & this.slotMask] === obj,
+        isLiveKey(this, key) && hot.$objects[key & this.slotMask] === obj,
       end: (_obj: T, key: number): void =>
         this.releaseSlot(key & this.slotMask, false),
       leaked: (obj: T, key: number): void => this.leaked(obj, key),
@@ -131,7 +131,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
       throw new PoolClosedError("Cannot acquire from pool: it is closed");
     }
     this.writable();
-    const stats = this.hot._stats;
+    const stats = this.hot.$stats;
     const started = stats !== undefined && stats.sampleAllocation()
       ? nowNs()
       : 0;
@@ -175,9 +175,9 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
         throw new PoolClosedError("Cannot acquire from pool: it is closed");
       }
     }
-    this.hot._state[slot] = ~this.hot._state[slot]!;
-    if (this.hot._row !== null) {
-      this.hot._row[this.hot._rowAt] = this.hot._row[this.hot._rowAt]! + 1;
+    this.hot.$state[slot] = ~this.hot.$state[slot]!;
+    if (this.hot.$row !== null) {
+      this.hot.$row[this.hot.$rowAt] = this.hot.$row[this.hot.$rowAt]! + 1;
     }
     if (stats !== undefined) {
       stats.recordAllocation();
@@ -199,7 +199,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
   /** The slot of a lent `obj`; throws the error explaining why it is not one. */
   lentSlot(obj: T, action: string): number {
     const slot = this.slotOf(obj);
-    if (slot >= 0 && this.hot._state[slot]! >= 0) return slot;
+    if (slot >= 0 && this.hot.$state[slot]! >= 0) return slot;
     return this.reject(obj, slot, action);
   }
 
@@ -216,7 +216,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
   /** Release of anything the fast path did not take (checks failing, reset, closed…). */
   releaseGeneral(obj: T): void {
     const slot = this.slotOf(obj);
-    if (slot < 0 || this.hot._state[slot]! < 0) {
+    if (slot < 0 || this.hot.$state[slot]! < 0) {
       this.reject(obj, slot, "release");
     }
     this.releaseSlot(slot, false);
@@ -230,12 +230,12 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
    */
   releaseSlot(slot: number, discard: boolean): void {
     this.writable();
-    const stats = this.hot._stats;
+    const stats = this.hot.$stats;
     const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
-    const obj = this.hot._objects[slot]!;
+    const obj = this.hot.$objects[slot]!;
     this.endBorrow(slot);
-    if (this.hot._row !== null) {
-      this.hot._row[this.hot._rowAt] = this.hot._row[this.hot._rowAt]! - 1;
+    if (this.hot.$row !== null) {
+      this.hot.$row[this.hot.$rowAt] = this.hot.$row[this.hot.$rowAt]! - 1;
     }
     stats?.recordRelease();
     const reset = this.reset;
@@ -273,7 +273,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
   /** Takes back a leaked borrow; never throws (it runs in a GC callback). */
   leaked(obj: T, key: number): void {
     if (!this.lender.isLive(obj, key)) return;
-    this.hot._stats?.recordLeak();
+    this.hot.$stats?.recordLeak();
     try {
       this.onLeak?.({ object: obj, generation: key, pool: this.name });
     } catch (error) {

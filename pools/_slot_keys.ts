@@ -29,7 +29,7 @@ import type { SlotTable } from "./_slot_table.ts";
  * import { SlotTable } from "./_slot_table.ts";
  *
  * const table = new SlotTable<object>("stack", { slotBits: 2 });
- * table.hot._state[3] = 7; // slot 3 lent, generation 1: key (1 << 2) | 3
+ * table.hot.$state[3] = 7; // slot 3 lent, generation 1: key (1 << 2) | 3
  * console.log(keyAt(table, 3)); // 7
  * ```
  */
@@ -41,7 +41,7 @@ export function keyAt(table: SlotTable<object>, slot: number): number {
       } slots a key can name`,
     );
   }
-  return table.hot._state[slot]!;
+  return table.hot.$state[slot]!;
 }
 
 /**
@@ -58,13 +58,13 @@ export function keyAt(table: SlotTable<object>, slot: number): number {
  * import { SlotTable } from "./_slot_table.ts";
  *
  * const table = new SlotTable<object>("stack", { slotBits: 2 });
- * table.hot._state[3] = 7;
+ * table.hot.$state[3] = 7;
  * console.log(isLiveKey(table, 7), isLiveKey(table, 3), isLiveKey(table, "7")); // true false false
  * ```
  */
 export function isLiveKey(table: SlotTable<object>, key: unknown): boolean {
   return typeof key === "number" &&
-    table.hot._state[key & table.slotMask] === key;
+    table.hot.$state[key & table.slotMask] === key;
 }
 
 /**
@@ -85,7 +85,7 @@ export function isLiveKey(table: SlotTable<object>, key: unknown): boolean {
  * import { SlotTable } from "./_slot_table.ts";
  *
  * const table = new SlotTable<object>("stack", { slotBits: 2 });
- * table.hot._state[table.takeSlot()] = 4; // slot 0 lent, generation 1
+ * table.hot.$state[table.takeSlot()] = 4; // slot 0 lent, generation 1
  * console.log(liveSlot(table, 4, "release key")); // 0
  * try { liveSlot(table, 0, "release key"); } catch (e) { console.log((e as Error).message); }
  * // Cannot release key: key 0 was already released
@@ -103,7 +103,7 @@ export function liveSlot(
     if (slot < table.slots) {
       // Issued: the generations below the next one (in this lap: older
       // laps are past the documented bound).
-      const state = table.hot._state[slot]!;
+      const state = table.hot.$state[slot]!;
       const next = state >= 0
         ? (state >>> table.slotBits) + 1
         : ~state >>> table.slotBits;

@@ -56,7 +56,7 @@ const RETIRED = new WeakMap<object, object>();
  * }, "FixedPool");
  * const objects = new SlotObjects(settings, { name: "FixedPool" });
  * objects.fill();
- * console.log(objects.created, objects.hot._top); // 2 2
+ * console.log(objects.created, objects.hot.$top); // 2 2
  * objects.close(); // destroyed (twice)
  * ```
  */
@@ -115,7 +115,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
 
   /** Objects lent now. */
   get inUse(): number {
-    return this.created - this.hot._top;
+    return this.created - this.hot.$top;
   }
 
   // ---- creating ------------------------------------------------------------
@@ -158,7 +158,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
       this.vacate(slot);
       throw error;
     }
-    this.hot._stats?.recordCreated();
+    this.hot.$stats?.recordCreated();
     return slot;
   }
 
@@ -190,25 +190,25 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
    * it instead of hiding it.
    */
   retire(slot: number, cause?: unknown): void {
-    const obj = this.hot._objects[slot]!;
+    const obj = this.hot.$objects[slot]!;
     this.unstamp(obj, slot);
     OWNED.delete(obj);
     RETIRED.set(obj, this.token);
     this.created--;
-    this.hot._stats?.recordDestroyed();
+    this.hot.$stats?.recordDestroyed();
     destroyAfter(this.destroy, obj, cause);
   }
 
   /** Tells the owner a closed pool has nothing lent any more. */
   drained(): void {
-    if (this.closed && this.created === this.hot._top) this.onDrained?.();
+    if (this.closed && this.created === this.hot.$top) this.onDrained?.();
   }
 
   /** Closes: later acquires fail, idle objects are destroyed now. */
   close(): void {
     if (this.closed) return;
-    this.hot._amode |= MODE_CLOSED; // first: a frozen pool throws here
-    this.hot._rmode |= MODE_CLOSED;
+    this.hot.$amode |= MODE_CLOSED; // first: a frozen pool throws here
+    this.hot.$rmode |= MODE_CLOSED;
     this.closed = true;
     this.refresh();
     try {
@@ -255,7 +255,7 @@ export class SlotObjects<T extends object> extends SlotTable<T> {
     const trimmed = this.discardIdle(keep, errors);
     if (this.capacity > keep) {
       this.capacity = Math.max(keep, this.created);
-      this.hot._stats?.recordCapacity(this.capacity);
+      this.hot.$stats?.recordCapacity(this.capacity);
     }
     throwDestroyErrors(errors, "trim pool", "objects");
     return trimmed;

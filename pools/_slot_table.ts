@@ -106,7 +106,7 @@ function grownInt32(old: Int32Array, need: number): Int32Array {
 /**
  * The state the fast paths touch, as own properties of the pool object
  * itself (or of a plain object, for a table without a pool), named with a
- * leading underscore and not enumerable. Why on the pool: the key methods
+ * leading `$` (rarer in a subclass's own fields than `_`) and not enumerable. Why on the pool: the key methods
  * are prototype methods, one function for every pool, so a call site that
  * drives many pools calls one function, which the engine inlines; and each
  * level between `this` and the state is a load on every call. Measured in
@@ -124,22 +124,22 @@ function grownInt32(old: Int32Array, need: number): Int32Array {
  * import { SlotTable } from "./_slot_table.ts";
  *
  * const { hot } = new SlotTable<object>("stack", { slotBits: 4 });
- * console.log(hot._top, hot._step, hot._slotMask); // 0 16 15
+ * console.log(hot.$top, hot.$step, hot.$slotMask); // 0 16 15
  * ```
  */
 export interface Hot<T> {
   /** Acquire takes the general path when this is above MODE_STATS. */
-  _amode: number;
+  $amode: number;
   /** Release takes the general path when this is above MODE_STATS. */
-  _rmode: number;
+  $rmode: number;
   /**
-   * The key methods take the general path unless this is 0: `_amode |
-   * _rmode`, and 1 with a shared row (kept by {@linkcode SlotTable.refresh}).
+   * The key methods take the general path unless this is 0: `$amode |
+   * $rmode`, and 1 with a shared row (kept by {@linkcode SlotTable.refresh}).
    * One field, so the shared key methods test one thing, not three.
    */
-  _kmode: number;
+  $kmode: number;
   /** How many slots are idle. */
-  _top: number;
+  $top: number;
   /**
    * The idle objects, a stack (`[top - 1]` next) or a ring from `head`, with
    * their slots beside them in `idleSlots`. Storing the object itself is
@@ -152,9 +152,9 @@ export interface Hot<T> {
    * are not kept. The ring's entries outside it are always `undefined`.
    * At least as long as `slots` (stack) or the ring, and `size` long.
    */
-  _idleObj: (T | undefined)[];
+  $idleObj: (T | undefined)[];
   /** The length of `state`, `idleSlots` and the ring: a power of two. */
-  _size: number;
+  $size: number;
   /**
    * The idle objects' slots, beside `idleObj` (entry `i` is the slot of
    * `idleObj[i]`): every push writes one, and the fast acquire reads it
@@ -164,7 +164,7 @@ export interface Hot<T> {
    * 1.9–2.3×, and no less for objects. The general paths read it too
    * (`popIdle`), so no path reads the stamp of an idle object.
    */
-  _idleSlots: Int32Array;
+  $idleSlots: Int32Array;
   /**
    * One word per slot: while lent, the borrow's key (>= 0); otherwise
    * `~next`, the complement of the key its next borrow will get (< 0). So a
@@ -173,19 +173,19 @@ export interface Hot<T> {
    * matches: `~next & slotMask` is `slotMask - slot`, never `slot`, as
    * `slotMask` is odd.) Every entry, used or not, holds its slot's state.
    */
-  _state: Int32Array;
+  $state: Int32Array;
   /** The object in each slot (undefined while the slot is vacant or reserved). */
-  _objects: (T | undefined)[];
+  $objects: (T | undefined)[];
   /** `1 << slotBits`: adds one generation to a key. */
-  _step: number;
+  $step: number;
   /** `(1 << slotBits) - 1`: a key's slot bits. */
-  _slotMask: number;
+  $slotMask: number;
   /** Mirrors inUse into a shared cell (ThreadLocalPool); null otherwise. */
-  _row: Float64Array | null;
+  $row: Float64Array | null;
   /** The index of the in-use cell in `row`. */
-  _rowAt: number;
+  $rowAt: number;
   /** Where acquires and releases are counted; undefined with statistics off. */
-  _stats: Recorder | undefined;
+  $stats: Recorder | undefined;
 }
 
 /**
@@ -193,7 +193,7 @@ export interface Hot<T> {
  * the pool itself, or (where they are compiled per pool) a copy of
  * {@linkcode Hot}'s fields in an object of the pool's own (see
  * `_fast_ops.ts`), kept in step by {@linkcode SlotTable.refresh}. Its
- * `_top` is never read: the idle count is always the pool's.
+ * `$top` is never read: the idle count is always the pool's.
  *
  * @typeParam T The pooled object type.
  *
@@ -202,7 +202,7 @@ export interface Hot<T> {
  * import { SlotTable } from "./_slot_table.ts";
  *
  * const { fixed } = new SlotTable<object>("stack", { slotBits: 4 });
- * console.log(fixed._step, fixed._amode); // 16 0
+ * console.log(fixed.$step, fixed.$amode); // 16 0
  * ```
  */
 export type Fixed<T> = Hot<T>;
@@ -248,7 +248,7 @@ export interface TableOptions {
  * const obj = { n: 1 };
  * table.stamp(obj, slot);
  * table.pushIdle(slot);
- * console.log(table.slotOf(obj), table.hot._top); // 0 1
+ * console.log(table.slotOf(obj), table.hot.$top); // 0 1
  * ```
  */
 export class SlotTable<T extends object> {
@@ -287,21 +287,21 @@ export class SlotTable<T extends object> {
     // spreading and Object.keys do not see. Always defined in this order,
     // so every pool's state has one layout.
     const fields: Hot<T> = {
-      _amode: 0,
-      _rmode: 0,
-      _kmode: 0, // set by refresh()
-      _top: 0,
+      $amode: 0,
+      $rmode: 0,
+      $kmode: 0, // set by refresh()
+      $top: 0,
       // Both start 8 long (a power of two, for the ring).
-      _idleObj: new Array(8).fill(undefined),
-      _size: 8,
-      _idleSlots: new Int32Array(8),
-      _state: initialStates(new Int32Array(8), 0, 8),
-      _objects: [],
-      _step: 1 << bits, // a Smi (2 ** n would be a double)
-      _slotMask: (1 << bits) - 1,
-      _row: options.row ?? null,
-      _rowAt: options.rowAt ?? 0,
-      _stats: undefined,
+      $idleObj: new Array(8).fill(undefined),
+      $size: 8,
+      $idleSlots: new Int32Array(8),
+      $state: initialStates(new Int32Array(8), 0, 8),
+      $objects: [],
+      $step: 1 << bits, // a Smi (2 ** n would be a double)
+      $slotMask: (1 << bits) - 1,
+      $row: options.row ?? null,
+      $rowAt: options.rowAt ?? 0,
+      $stats: undefined,
     };
     const hot = (options.hot ?? {}) as Hot<T>;
     for (const name in fields) {
@@ -316,19 +316,19 @@ export class SlotTable<T extends object> {
     this.unstamped = undefined;
     this.kind = kind;
     this.slotBits = bits;
-    this.slotMask = this.hot._slotMask;
+    this.slotMask = this.hot.$slotMask;
     this.genMask = 2 ** (31 - bits) - 1;
   }
 
   /**
    * Throws the engine's `TypeError` if the pool object was frozen (its state
    * is then read-only), before anything changes: the general paths call it
-   * first, and the plain ones write `_top` before anything else.
+   * first, and the plain ones write `$top` before anything else.
    */
   writable(): void {
     const hot = this.hot;
-    const top = hot._top;
-    hot._top = top;
+    const top = hot.$top;
+    hot.$top = top;
   }
 
   // ---- idle store --------------------------------------------------------
@@ -336,26 +336,26 @@ export class SlotTable<T extends object> {
   /** Puts a slot's object in the idle store (back of the ring, or top of the stack). */
   pushIdle(slot: number): void {
     const hot = this.hot;
-    if (hot._top === hot._size) this.grow(hot._top + 1);
+    if (hot.$top === hot.$size) this.grow(hot.$top + 1);
     const at = this.kind === "deque"
-      ? (this.head + hot._top) & (hot._size - 1)
-      : hot._top;
-    hot._idleObj[at] = hot._objects[slot];
-    hot._idleSlots[at] = slot;
-    hot._top++;
+      ? (this.head + hot.$top) & (hot.$size - 1)
+      : hot.$top;
+    hot.$idleObj[at] = hot.$objects[slot];
+    hot.$idleSlots[at] = slot;
+    hot.$top++;
   }
 
   /** Takes the next idle object out of the store; returns its slot, or -1. */
   popIdle(): number {
     const hot = this.hot;
-    if (hot._top === 0) return -1;
-    let at = --hot._top;
+    if (hot.$top === 0) return -1;
+    let at = --hot.$top;
     if (this.kind === "deque") {
       at = this.head;
-      this.head = (at + 1) & (hot._size - 1);
+      this.head = (at + 1) & (hot.$size - 1);
     }
-    hot._idleObj[at] = undefined;
-    return hot._idleSlots[at]!;
+    hot.$idleObj[at] = undefined;
+    return hot.$idleSlots[at]!;
   }
 
   /**
@@ -365,7 +365,7 @@ export class SlotTable<T extends object> {
    * costs one pass over the stack, so a bulk retirement runs it once.
    */
   clearStale(): void {
-    if (this.kind !== "deque") this.hot._idleObj.fill(undefined, this.hot._top);
+    if (this.kind !== "deque") this.hot.$idleObj.fill(undefined, this.hot.$top);
   }
 
   /**
@@ -375,48 +375,48 @@ export class SlotTable<T extends object> {
    */
   grow(need: number): void {
     const hot = this.hot;
-    const size = hot._size;
+    const size = hot.$size;
     if (need <= size) return;
     let next = size * 2;
     while (next < need) next *= 2;
     const state = initialStates(new Int32Array(next), size, next);
-    state.set(hot._state);
-    const objs = hot._idleObj;
-    const slots = grownInt32(hot._idleSlots, next);
+    state.set(hot.$state);
+    const objs = hot.$idleObj;
+    const slots = grownInt32(hot.$idleSlots, next);
     if (this.kind === "deque") {
       // Unrolled, objects and slots alike, so the ring's front is at 0.
       const ring = objs.slice();
       for (let i = 0; i < size; i++) {
         const at = (this.head + i) & (size - 1);
-        objs[i] = i < hot._top ? ring[at] : undefined;
-        slots[i] = hot._idleSlots[at]!;
+        objs[i] = i < hot.$top ? ring[at] : undefined;
+        slots[i] = hot.$idleSlots[at]!;
       }
       this.head = 0;
     }
     while (objs.length < next) objs.push(undefined);
-    hot._size = next;
-    hot._idleSlots = slots;
-    hot._state = state;
+    hot.$size = next;
+    hot.$idleSlots = slots;
+    hot.$state = state;
     this.refresh();
   }
 
   /**
    * Brings what follows from `hot`'s arrays and modes in step after they
-   * changed (growth, close, an object that cannot be stamped): `_kmode`,
+   * changed (growth, close, an object that cannot be stamped): `$kmode`,
    * and the compiled fast paths' copy ({@linkcode SlotTable.fixed}). Writes
    * only what differs: any write, even of the same value, makes the field
    * variable in the pool's compiled code. (The copy's own first key is not
-   * one of `hot`'s fields, hence the underscore test.)
+   * one of `hot`'s fields, hence the test of the first character.)
    */
   refresh(): void {
     const hot = this.hot;
     const fixed = this.fixed;
-    const kmode = hot._amode | hot._rmode | (hot._row === null ? 0 : 1);
-    if (hot._kmode !== kmode) hot._kmode = kmode;
+    const kmode = hot.$amode | hot.$rmode | (hot.$row === null ? 0 : 1);
+    if (hot.$kmode !== kmode) hot.$kmode = kmode;
     if (fixed === hot) return;
     for (const name in fixed) {
       const field = name as keyof Hot<T>;
-      if (name[0] === "_" && fixed[field] !== hot[field]) {
+      if (name[0] === "$" && fixed[field] !== hot[field]) {
         (fixed as unknown as Record<string, unknown>)[name] = hot[field];
       }
     }
@@ -429,7 +429,7 @@ export class SlotTable<T extends object> {
     if (this.vacantTop > 0) return this.vacant[--this.vacantTop]!;
     const slot = this.slots++;
     // Room for its state, and (stack) for every object in the idle store.
-    if (slot >= this.hot._size) {
+    if (slot >= this.hot.$size) {
       this.grow(slot + 1);
     }
     return slot;
@@ -437,7 +437,7 @@ export class SlotTable<T extends object> {
 
   /** Gives a slot back as vacant (its object was retired or never made). */
   vacate(slot: number): void {
-    this.hot._objects[slot] = undefined;
+    this.hot.$objects[slot] = undefined;
     if (this.vacantTop === this.vacant.length) {
       this.vacant = grownInt32(this.vacant, this.vacantTop + 1);
     }
@@ -446,8 +446,8 @@ export class SlotTable<T extends object> {
 
   /** Marks a lent slot idle: its state becomes `~` its next key. */
   endBorrow(slot: number): void {
-    this.hot._state[slot] =
-      ~((this.hot._state[slot]! + this.hot._step) & 0x7fffffff);
+    this.hot.$state[slot] =
+      ~((this.hot.$state[slot]! + this.hot.$step) & 0x7fffffff);
   }
 
   // ---- stamps --------------------------------------------------------------
@@ -469,11 +469,11 @@ export class SlotTable<T extends object> {
       });
     } else {
       (this.unstamped ??= new Map()).set(obj, slot);
-      this.hot._amode |= MODE_UNSTAMPED;
-      this.hot._rmode |= MODE_UNSTAMPED;
+      this.hot.$amode |= MODE_UNSTAMPED;
+      this.hot.$rmode |= MODE_UNSTAMPED;
       this.refresh();
     }
-    this.hot._objects[slot] = obj;
+    this.hot.$objects[slot] = obj;
   }
 
   /** Takes `obj` (leaving `slot`) out of the table; its stamp stays, harmless. */
@@ -481,8 +481,8 @@ export class SlotTable<T extends object> {
     this.vacate(slot);
     if (this.unstamped?.delete(obj) === true && this.unstamped.size === 0) {
       this.unstamped = undefined;
-      this.hot._amode &= ~MODE_UNSTAMPED;
-      this.hot._rmode &= ~MODE_UNSTAMPED;
+      this.hot.$amode &= ~MODE_UNSTAMPED;
+      this.hot.$rmode &= ~MODE_UNSTAMPED;
       this.refresh();
     }
   }
@@ -495,7 +495,7 @@ export class SlotTable<T extends object> {
       if (slot !== undefined) return slot;
     }
     const slot = readSlot(obj);
-    return typeof slot === "number" && this.hot._objects[slot] === obj
+    return typeof slot === "number" && this.hot.$objects[slot] === obj
       ? slot
       : -1;
   }

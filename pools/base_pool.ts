@@ -286,16 +286,16 @@ export abstract class BasePool<T extends object> {
    */
   acquireKey(): number {
     const hot = this as unknown as Hot<T>;
-    const t = hot._top - 1;
-    if (hot._kmode === 0 && t >= 0) {
-      hot._top = t;
+    const t = hot.$top - 1;
+    if (hot.$kmode === 0 && t >= 0) {
+      hot.$top = t;
       // The stale idle entry stays (see Hot in _slot_table.ts).
-      const slot = hot._idleSlots[t]!;
-      const state = hot._state;
+      const slot = hot.$idleSlots[t]!;
+      const state = hot.$state;
       const key = ~state[slot]!;
       state[slot] = key;
       // Stack slots are below 2^21 but in pools that big (checked there).
-      if (slot <= hot._slotMask) return key;
+      if (slot <= hot.$slotMask) return key;
       return this.#core.keyOrRefuse(slot);
     }
     return this.#core.keyOrRefuse(this.#core.acquireSlot(true));
@@ -324,10 +324,10 @@ export abstract class BasePool<T extends object> {
     const hot = this as unknown as Hot<T>;
     // Numbers only: `&` on an object would run its valueOf.
     if (typeof key === "number") {
-      const slot = key & hot._slotMask;
-      if (hot._state[slot] === key) return hot._objects[slot]!;
+      const slot = key & hot.$slotMask;
+      if (hot.$state[slot] === key) return hot.$objects[slot]!;
     }
-    return hot._objects[liveSlot(this.#core, key, "get object of key")]!;
+    return hot.$objects[liveSlot(this.#core, key, "get object of key")]!;
   }
 
   /**
@@ -350,20 +350,20 @@ export abstract class BasePool<T extends object> {
   releaseKey(key: number): void {
     const hot = this as unknown as Hot<T>;
     if (typeof key === "number") {
-      const slot = key & hot._slotMask;
-      const state = hot._state;
+      const slot = key & hot.$slotMask;
+      const state = hot.$state;
       if (state[slot] === key) {
-        if (hot._kmode === 0) {
+        if (hot.$kmode === 0) {
           // Above the count first (a stale entry until it counts), then the
           // count: on a frozen pool that write throws, before the state changes.
-          const next = ~((key + hot._step) & 0x7fffffff);
-          const top = hot._top;
+          const next = ~((key + hot.$step) & 0x7fffffff);
+          const top = hot.$top;
           // The object path's acquire reads the object back from here.
-          const obj = hot._objects[slot];
-          const idleObj = hot._idleObj;
+          const obj = hot.$objects[slot];
+          const idleObj = hot.$idleObj;
           if (idleObj[top] !== obj) idleObj[top] = obj;
-          hot._idleSlots[top] = slot;
-          hot._top = top + 1;
+          hot.$idleSlots[top] = slot;
+          hot.$top = top + 1;
           state[slot] = next;
         } else {
           // Counting, a reset, a closed pool...: the general path.
@@ -574,7 +574,7 @@ export abstract class BasePool<T extends object> {
 
   /** Idle objects already created. */
   get available(): number {
-    return this.#core.hot._top;
+    return this.#core.hot.$top;
   }
 
   /** Whether the pool is closed. */
@@ -651,7 +651,7 @@ export abstract class BasePool<T extends object> {
 
   #describe(): string {
     const c = this.#core;
-    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot._top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
+    return `${this.constructor.name} { capacity: ${c.capacity}, inUse: ${c.inUse}, available: ${c.hot.$top}, closed: ${c.closed}, allocator: "${c.kind}", statistics: ${
       c.collector !== undefined
     } }`;
   }
