@@ -302,6 +302,18 @@ describe("README", () => {
   });
 });
 
+/** Fails naming each module a bundle of nothing kept, and what it kept. */
+function assertNothingKept(kept: Record<string, string>): void {
+  const unexpected = Object.keys(kept);
+  assert.deepEqual(
+    unexpected,
+    [],
+    unexpected.map((module) =>
+      `${module} keeps: ${kept[module]!.slice(0, 300)}`
+    ).join("\n"),
+  );
+}
+
 describe("no top-level side effects in the sources", () => {
   it("finds the library's modules", () => {
     assert.ok(
@@ -327,23 +339,9 @@ describe("no top-level side effects in the sources", () => {
     assert.ok(emitted.includes("pools/fixed_pool.js"), emitted.join());
     // The hoisting this test undoes is still there (else drop unhoist and the README's note).
     assert.ok(hoistedKeys > 0, "no hoisted computed key found");
-    const unexpected = Object.keys(keptEmitted);
-    assert.deepEqual(
-      unexpected,
-      [],
-      unexpected.map((module) =>
-        `${module} keeps: ${keptEmitted[module]!.slice(0, 300)}`
-      ).join("\n"),
-    );
+    assertNothingKept(keptEmitted);
   });
   it("every module is dropped whole when nothing of it is used", () => {
-    const unexpected = Object.keys(kept);
-    assert.deepEqual(
-      unexpected,
-      [],
-      unexpected.map((module) =>
-        `${module} keeps: ${kept[module]!.slice(0, 300)}`
-      ).join("\n"),
-    );
+    assertNothingKept(kept);
   });
 });
