@@ -106,10 +106,11 @@ function grownInt32(old: Int32Array, need: number): Int32Array {
 /**
  * The state the fast paths touch, as own properties of the pool object
  * itself (or of a plain object, for a table without a pool), named with a
- * leading `$` (rarer in a subclass's own fields than `_`) and not enumerable. Why on the pool: the key methods
- * are prototype methods, one function for every pool, so a call site that
- * drives many pools calls one function, which the engine inlines; and each
- * level between `this` and the state is a load on every call. Measured in
+ * leading `$` (rarer in a subclass's own fields than `_`) and not
+ * enumerable. Why on the pool: the key methods are prototype methods, one
+ * function for every pool, so a call site that drives many pools calls one
+ * function, which the engine inlines; and each level between `this` and the
+ * state is a load on every call. Measured in
  * one process (Node 24 and Deno, separate call sites): 2.4–3.2× a bare array
  * with the state behind a private field of the pool, 2.3–2.5× on the pool
  * itself. Why not symbol keys: an imported symbol is a module binding, which
@@ -134,8 +135,9 @@ export interface Hot<T> {
   $rmode: number;
   /**
    * The key methods take the general path unless this is 0: `$amode |
-   * $rmode`, and 1 with a shared row (kept by {@linkcode SlotTable.refresh}).
-   * One field, so the shared key methods test one thing, not three.
+   * $rmode`, and 1 with a shared row (kept by {@linkcode SlotTable.refresh});
+   * `acquireKey` ignores its `MODE_RESET` bit. One field, so the shared key
+   * methods test one thing, not three.
    */
   $kmode: number;
   /** How many slots are idle. */
@@ -402,9 +404,9 @@ export class SlotTable<T extends object> {
 
   /**
    * Brings what follows from `hot`'s arrays and modes in step after they
-   * changed (growth, close, an object that cannot be stamped): `$kmode`,
-   * and the compiled fast paths' copy ({@linkcode SlotTable.fixed}). Writes
-   * only what differs: any write, even of the same value, makes the field
+   * changed (growth, close, an object that cannot be stamped): `$kmode` and
+   * the compiled fast paths' copy ({@linkcode SlotTable.fixed}). Writes only
+   * what differs: any write, even of the same value, makes the field
    * variable in the pool's compiled code. (The copy's own first key is not
    * one of `hot`'s fields, hence the test of the first character.)
    */

@@ -287,7 +287,8 @@ export abstract class BasePool<T extends object> {
   acquireKey(): number {
     const hot = this as unknown as Hot<T>;
     const t = hot.$top - 1;
-    if (hot.$kmode === 0 && t >= 0) {
+    // 4 is MODE_RESET: a reset runs on release only.
+    if ((hot.$kmode & ~4) === 0 && t >= 0) {
       hot.$top = t;
       // The stale idle entry stays (see Hot in _slot_table.ts).
       const slot = hot.$idleSlots[t]!;
