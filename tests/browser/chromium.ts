@@ -401,6 +401,10 @@ try {
 }
 
 const plainBundle = await readFile(join(out, "pages/plain.js"), "utf8");
+// The pages, bundles and screenshot go, unless asked for (BROWSER_OUT).
+if (process.env.BROWSER_OUT === undefined) {
+  await rm(out, { recursive: true, force: true });
+}
 
 describe("Chromium runs explicit resource management natively", () => {
   it("the plain page's bundle keeps `using` and `await using` (esbuild did not lower them)", () => {
