@@ -25,6 +25,15 @@ import * as esbuild from "esbuild";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const LIMIT_GZIP_BYTES = 8 * 1024;
 
+/** How every bundle here is made: one minified ESM file, in memory, quiet. */
+const MINIFIED = {
+  bundle: true,
+  minify: true,
+  format: "esm",
+  write: false,
+  logLevel: "error",
+} as const;
+
 /** Each public pool alone, as a program that imports only it would. */
 const ALONE = [
   "FixedPool",
@@ -57,12 +66,8 @@ async function bundleAlone(
       resolveDir: work,
       loader: "js",
     },
-    bundle: true,
-    minify: true,
-    format: "esm",
+    ...MINIFIED,
     platform: "browser",
-    write: false,
-    logLevel: "error",
   });
   const bytes = result.outputFiles[0]!.contents;
   return {
@@ -134,11 +139,7 @@ async function keptOf(module: string): Promise<string> {
       resolveDir: root,
       loader: "ts",
     },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    write: false,
-    logLevel: "error",
+    ...MINIFIED,
     plugins: [{
       name: "only-this-module",
       setup(build) {
@@ -196,11 +197,7 @@ async function keptOfEmitted(
   let hoisted = 0;
   const result = await esbuild.build({
     stdin: { contents: `import ${JSON.stringify(file)};`, resolveDir: work },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    write: false,
-    logLevel: "error",
+    ...MINIFIED,
     plugins: [{
       name: "only-this-module-unhoisted",
       setup(build) {
