@@ -159,13 +159,14 @@ export interface Hot<T> {
   $size: number;
   /**
    * The idle objects' slots, beside `idleObj` (entry `i` is the slot of
-   * `idleObj[i]`): every push writes one, and the key methods, `use` and the
-   * general paths read it instead of the object's stamp. A load of its own,
-   * where the stamp is a load through the object just loaded: measured in
-   * one process, reading the stamp instead cost the key path 2.4–3.4× a bare
-   * array against 1.9–2.3×. The compiled object `acquire` alone reads the
-   * stamp (see `_fast_ops.ts`): inlined into its caller, the stamp's hidden
-   * class check is one the caller's own field access makes anyway.
+   * `idleObj[i]`): every push writes one, and the fast acquire reads it
+   * instead of the object's stamp. A load of its own, where the stamp is a
+   * load through the object just loaded: measured in one process, reading
+   * the stamp instead cost the key path 2.4–3.4× a bare array against
+   * 1.9–2.3×. The general paths read it too
+   * (`popIdle`), so no path reads the stamp of an idle object. (Reading the
+   * stamp in the compiled acquire measured 2–4% faster, but a pooled Proxy's
+   * trap would then run, and could throw, in the middle of a lend.)
    */
   $idleSlots: Int32Array;
   /**

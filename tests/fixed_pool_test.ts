@@ -76,6 +76,27 @@ describe("FixedPool", () => {
     }
   });
 
+  it("lends a pooled Proxy whose traps throw without running them (acquire reads only the pool's arrays)", () => {
+    let hostile = false;
+    const { proxy, revoke } = Proxy.revocable({ n: 1 }, {
+      get(target, key, receiver) {
+        if (hostile) throw new Error("trap ran");
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const pool = new FixedPool({ capacity: 1, factory: () => proxy });
+    pool.release(pool.acquire());
+    hostile = true;
+    assert.equal(pool.acquire(), proxy);
+    assert.equal(pool.inUse, 1);
+    assert.equal(pool.available, 0);
+    hostile = false;
+    pool.release(proxy);
+    revoke();
+    assert.equal(pool.acquire(), proxy);
+    assert.equal(pool.inUse, 1);
+  });
+
   it("never grows", () => {
     const pool = new FixedPool({
       capacity: 3,
