@@ -134,10 +134,10 @@ export interface Hot<T> {
   /** Release takes the general path when this is above MODE_STATS. */
   $rmode: number;
   /**
-   * The key methods take the general path unless this is 0: `$amode |
-   * $rmode`, and 1 with a shared row (kept by {@linkcode SlotTable.refresh});
-   * `acquireKey` ignores its `MODE_RESET` bit. One field, so the shared key
-   * methods test one thing, not three.
+   * The key methods take the general path unless this is 0: `$rmode` (which
+   * holds every bit of `$amode`, plus `MODE_RESET`), and 1 with a shared row
+   * (kept by {@linkcode SlotTable.refresh}); `acquireKey` ignores its
+   * `MODE_RESET` bit. One field, so the shared key methods test one thing.
    */
   $kmode: number;
   /** How many slots are idle. */
@@ -415,7 +415,7 @@ export class SlotTable<T extends object> {
   refresh(): void {
     const hot = this.hot;
     const fixed = this.fixed;
-    const kmode = hot.$amode | hot.$rmode | (hot.$row === null ? 0 : 1);
+    const kmode = hot.$rmode | (hot.$row === null ? 0 : 1);
     if (hot.$kmode !== kmode) hot.$kmode = kmode;
     if (fixed === hot) return;
     for (const name in fixed) {
