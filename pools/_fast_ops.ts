@@ -97,7 +97,7 @@ export function fastOps<T extends object>(
         const state = fixed.$state;
         state[slot] = ~state[slot]!;
         const row = fixed.$row;
-        if (row !== null) row[fixed.$rowAt] = row[fixed.$rowAt]! + 1;
+        if (row !== null) row[fixed.$rowAt]!++;
         if (mode !== 0) fixed.$stats!.recordAllocation();
         return obj;
       }
@@ -118,13 +118,17 @@ export function fastOps<T extends object>(
     // Above the count first (a stale entry until it counts), then the
     // count: on a frozen pool that write throws, before the state changes.
     const top = hot.$top;
-    fixed.$idleObj[top] = obj;
-    fixed.$idleSlots[top] = slot;
+    // A loop's acquire left this very pair behind: no store (see Hot).
+    const idleSlots = fixed.$idleSlots;
+    if (idleSlots[top] !== slot) {
+      fixed.$idleObj[top] = obj;
+      idleSlots[top] = slot;
+    }
     hot.$top = top + 1;
     const state = fixed.$state;
     state[slot] = ~((key + fixed.$step) & 0x7fffffff);
     const row = fixed.$row;
-    if (row !== null) row[fixed.$rowAt] = row[fixed.$rowAt]! - 1;
+    if (row !== null) row[fixed.$rowAt]!--;
     if (mode !== 0) fixed.$stats!.recordRelease();
   }
 
@@ -161,7 +165,7 @@ export function fastOps<T extends object>(
       const state = fixed.$state;
       state[slot] = ~state[slot]!;
       const row = fixed.$row;
-      if (row !== null) row[fixed.$rowAt] = row[fixed.$rowAt]! + 1;
+      if (row !== null) row[fixed.$rowAt]!++;
       if (mode !== 0) fixed.$stats!.recordAllocation();
     } else {
       slot = core.acquireSlot(true);

@@ -132,9 +132,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     }
     this.writable();
     const stats = this.hot.$stats;
-    const started = stats !== undefined && stats.sampleAllocation()
-      ? nowNs()
-      : 0;
+    const started = stats?.sampleAllocation() ? nowNs() : 0;
     let slot = this.popIdle();
     if (slot < 0) {
       const before = this.capacity;
@@ -177,7 +175,7 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
     }
     this.hot.$state[slot] = ~this.hot.$state[slot]!;
     if (this.hot.$row !== null) {
-      this.hot.$row[this.hot.$rowAt] = this.hot.$row[this.hot.$rowAt]! + 1;
+      this.hot.$row[this.hot.$rowAt]!++;
     }
     if (stats !== undefined) {
       stats.recordAllocation();
@@ -231,11 +229,11 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
   releaseSlot(slot: number, discard: boolean): void {
     this.writable();
     const stats = this.hot.$stats;
-    const started = stats !== undefined && stats.sampleRelease() ? nowNs() : 0;
+    const started = stats?.sampleRelease() ? nowNs() : 0;
     const obj = this.hot.$objects[slot]!;
     this.endBorrow(slot);
     if (this.hot.$row !== null) {
-      this.hot.$row[this.hot.$rowAt] = this.hot.$row[this.hot.$rowAt]! - 1;
+      this.hot.$row[this.hot.$rowAt]!--;
     }
     stats?.recordRelease();
     const reset = this.reset;

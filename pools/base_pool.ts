@@ -359,11 +359,13 @@ export abstract class BasePool<T extends object> {
           // count: on a frozen pool that write throws, before the state changes.
           const next = ~((key + hot.$step) & 0x7fffffff);
           const top = hot.$top;
-          // The object path's acquire reads the object back from here.
-          const obj = hot.$objects[slot];
-          const idleObj = hot.$idleObj;
-          if (idleObj[top] !== obj) idleObj[top] = obj;
-          hot.$idleSlots[top] = slot;
+          // The object path's acquire reads the object back from
+          // `$idleObj`; an entry of this slot there is its object (see Hot).
+          const idleSlots = hot.$idleSlots;
+          if (idleSlots[top] !== slot) {
+            hot.$idleObj[top] = hot.$objects[slot];
+            idleSlots[top] = slot;
+          }
           hot.$top = top + 1;
           state[slot] = next;
         } else {

@@ -414,6 +414,46 @@ describe("GrowingPool.trim", () => {
     assert.equal(pool.trim(), 0);
   });
 
+  it("a destroy callback that borrows during trim never gets a retired object back", () => {
+    // Stack entries above the idle count are left behind by acquires; trim
+    // pops an object whose older entry sits higher up, and a destroy
+    // callback that makes a new object in its freed slot must not find it.
+    type Item = { id: number };
+    let made = 0;
+    const destroyed: Item[] = [];
+    let lentInDestroy: Item | undefined;
+    let madeInDestroy: Item | undefined;
+    const pool: GrowingPool<Item> = new GrowingPool({
+      capacity: 1,
+      growth: linearGrowth({ increment: 1 }),
+      factory: () => ({ id: made++ }),
+      destroy: (o) => {
+        destroyed.push(o);
+        if (destroyed.length > 1) return;
+        madeInDestroy = pool.acquire(); // new, in the freed slot
+        pool.release(a);
+        pool.release(madeInDestroy);
+        lentInDestroy = pool.acquire();
+        pool.release(lentInDestroy);
+      },
+    });
+    const a = pool.acquire();
+    const b = pool.acquire();
+    const c = pool.acquire();
+    pool.release(c);
+    pool.release(b);
+    assert.equal(pool.acquire(), b); // its entry stays above the count
+    assert.equal(pool.acquire(), c);
+    pool.release(b); // one entry lower: the older one is now a stale copy
+    pool.trim();
+    assert.equal(destroyed[0], b);
+    assert.equal(madeInDestroy?.id, 3);
+    assert.equal(lentInDestroy, madeInDestroy);
+    const lent = new Set<Item>();
+    while (pool.available > 0) lent.add(pool.acquire());
+    for (const o of destroyed) assert.ok(!lent.has(o), `lent retired ${o.id}`);
+  });
+
   it("exposes initialCapacity, maxCapacity and growth", () => {
     const growth = exponentialGrowth({ factor: 2 });
     const pool = new GrowingPool({
