@@ -18,6 +18,7 @@ export type { StatsCollectorOptions } from "./stats_collector.ts";
 export { StatsCollector } from "./stats_collector.ts";
 export type {
   OpenMetricsOptions,
+  OpenMetricsPool,
   StatsReporterOptions,
 } from "./stats_reporter.ts";
 export { StatsReporter } from "./stats_reporter.ts";

@@ -7,11 +7,12 @@
  */
 
 import type { PoolStats } from "./pool_stats.ts";
-import { checkOptionKeys, isOptions } from "../config/_option_keys.ts";
+import { checkOptionKeys } from "../config/_option_keys.ts";
 import { PoolConfigurationError } from "../errors.ts";
 import { quote } from "../quote.ts";
 import { checkStats } from "./_check_stats.ts";
 import { hookInspect } from "../_inspect.ts";
+import { combinedOpenMetrics, openMetricsOf } from "./_open_metrics.ts";
 
 /** Whether the inspect hooks are on the prototype (installed by the first constructor). */
 let inspectable = false;
@@ -60,234 +61,28 @@ export interface OpenMetricsOptions {
   labels?: Readonly<Record<string, string>>;
 }
 
-/** The kinds of metric the exposition uses. */
-type MetricKind = "counter" | "gauge";
-
 /**
- * One exported metric: its name after the prefix, its kind, its help text,
- * the field it reads and the divisor that turns the field into the metric's
- * unit (nanoseconds become seconds, the Prometheus base unit; dividing keeps
- * whole nanoseconds exact in decimal).
+ * One pool in {@linkcode StatsReporter.combineOpenMetrics}: its snapshot
+ * and the labels that tell its samples apart from the other pools'.
+ *
+ * @example
+ * ```ts
+ * import { FixedPool, type OpenMetricsPool } from "@fastalloc/fastalloc";
+ *
+ * const bullets = new FixedPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+ * const part: OpenMetricsPool = { stats: bullets.stats(), labels: { pool: "bullets" } };
+ * console.log(part.labels?.pool); // bullets
+ * ```
  */
-interface MetricSpec {
-  readonly suffix: string;
-  readonly kind: MetricKind;
-  readonly help: string;
-  readonly field: Exclude<keyof PoolStats, "enabled">;
-  readonly divisor: number;
-}
-
-// Pure: lets a bundler drop the metric tables below when nothing uses them.
-/* @__NO_SIDE_EFFECTS__ */
-function metric(
-  suffix: string,
-  kind: MetricKind,
-  field: MetricSpec["field"],
-  help: string,
-  divisor = 1,
-): MetricSpec {
-  return { suffix, kind, field, help, divisor };
-}
-
-/** Known with statistics off too: shown always. */
-const CURRENT_METRICS: readonly MetricSpec[] = [
-  metric("in_use", "gauge", "currentInUse", "Objects lent now."),
-  metric("capacity", "gauge", "currentCapacity", "The capacity now."),
-];
-
-/** Collected only with statistics on: left out when they are off. */
-const COLLECTED_METRICS: readonly MetricSpec[] = [
-  metric("pending", "gauge", "pending", "Acquires waiting now."),
-  metric("in_use_peak", "gauge", "peakInUse", "The most objects lent at once."),
-  metric("capacity_peak", "gauge", "peakCapacity", "The highest capacity."),
-  metric(
-    "acquires_total",
-    "counter",
-    "totalAllocations",
-    "Successful acquires.",
-  ),
-  metric(
-    "releases_total",
-    "counter",
-    "totalReleases",
-    "Returns of borrowed objects (releases, leaked handles, failed resets).",
-  ),
-  metric("resets_total", "counter", "totalResets", "Successful resets."),
-  metric(
-    "growth_events_total",
-    "counter",
-    "growthEvents",
-    "Times the pool grew.",
-  ),
-  metric("created_total", "counter", "created", "Objects created."),
-  metric("destroyed_total", "counter", "destroyed", "Objects destroyed."),
-  metric(
-    "waits_total",
-    "counter",
-    "waits",
-    "Acquires that could not be served at once and waited.",
-  ),
-  metric(
-    "wait_seconds_total",
-    "counter",
-    "totalWaitTimeNs",
-    "Time acquires spent waiting.",
-    1e9,
-  ),
-  metric(
-    "exhaustions_total",
-    "counter",
-    "exhaustions",
-    "Acquires that found the pool at capacity (they failed or waited).",
-  ),
-  metric(
-    "timeouts_total",
-    "counter",
-    "timeouts",
-    "Acquires that gave up because their timeout ran out.",
-  ),
-  metric(
-    "leaks_total",
-    "counter",
-    "leaks",
-    "Owned handles garbage-collected unreleased.",
-  ),
-  metric(
-    "reset_failures_total",
-    "counter",
-    "resetFailures",
-    "Resets that threw.",
-  ),
-  metric(
-    "create_failures_total",
-    "counter",
-    "createFailures",
-    "Factory calls that threw, rejected or timed out.",
-  ),
-  metric(
-    "acquire_seconds_total",
-    "counter",
-    "totalAllocationTimeNs",
-    "Estimated time spent in acquire (sampled; 0 without timing).",
-    1e9,
-  ),
-  metric(
-    "release_seconds_total",
-    "counter",
-    "totalReleaseTimeNs",
-    "Estimated time spent in release (sampled; 0 without timing).",
-    1e9,
-  ),
-  metric(
-    "acquire_seconds_mean",
-    "gauge",
-    "avgAllocationTimeNs",
-    "Mean time of the sampled acquires (0 without timing).",
-    1e9,
-  ),
-  metric(
-    "release_seconds_mean",
-    "gauge",
-    "avgReleaseTimeNs",
-    "Mean time of the sampled releases (0 without timing).",
-    1e9,
-  ),
-];
-
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** Escapes a label value: backslash, double quote and line feed. */
-function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n]/g, (c) => c === "\n" ? "\\n" : `\\${c}`);
-}
-
-/**
- * Validates `toOpenMetrics` options, reading each once (a getter cannot
- * answer the check and the writer differently), and returns the metric-name
- * prefix and the label block to put after every metric name (`""` when
- * there are no labels).
- */
-function checkOpenMetrics(
-  options: unknown,
-): { prefix: string; labels: string } {
-  const where = "write OpenMetrics";
-  if (!isOptions(options)) {
-    throw new PoolConfigurationError(
-      `Cannot ${where}: options ${quote(options)} are not an object`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== "name" && key !== "labels") {
-      throw new PoolConfigurationError(
-        `Cannot ${where}: option ${quote(key)} is unknown`,
-      );
-    }
-  }
-  const { name, labels } = options as Record<string, unknown>;
-  if (typeof name !== "string") {
-    throw new PoolConfigurationError(
-      name === undefined
-        ? `Cannot ${where}: the name option is missing`
-        : `Cannot ${where}: name ${quote(name)} is not a string`,
-    );
-  }
-  if (!METRIC_NAME.test(name)) {
-    throw new PoolConfigurationError(
-      `Cannot ${where}: name ${
-        quote(name)
-      } is not a metric name (letters, digits, "_" and ":", not starting with a digit)`,
-    );
-  }
-  if (labels === undefined) return { prefix: name, labels: "" };
-  if (!isOptions(labels) || Array.isArray(labels)) {
-    throw new PoolConfigurationError(
-      `Cannot ${where}: labels ${quote(labels)} are not an object`,
-    );
-  }
-  if (labels instanceof Map) {
-    // A Map has no own keys: its labels would be dropped without a word.
-    throw new PoolConfigurationError(
-      `Cannot ${where}: labels are a Map, not an object of label names (Object.fromEntries makes one)`,
-    );
-  }
-  const pairs: string[] = [];
-  for (const key of Object.keys(labels)) {
-    if (!LABEL_NAME.test(key)) {
-      throw new PoolConfigurationError(
-        `Cannot ${where}: label name ${
-          quote(key)
-        } is not a label name (letters, digits and "_", not starting with a digit)`,
-      );
-    }
-    if (key.startsWith("__")) {
-      throw new PoolConfigurationError(
-        `Cannot ${where}: label name ${
-          quote(key)
-        } starts with "__", which Prometheus reserves`,
-      );
-    }
-    const value = (labels as Record<string, unknown>)[key];
-    if (typeof value !== "string") {
-      throw new PoolConfigurationError(
-        `Cannot ${where}: label ${quote(key)} has value ${
-          quote(value)
-        }, which is not a string`,
-      );
-    }
-    if (!value.isWellFormed()) {
-      throw new PoolConfigurationError(
-        `Cannot ${where}: label ${
-          quote(key)
-        } has a value with a lone surrogate, which UTF-8 cannot carry`,
-      );
-    }
-    pairs.push(`${key}="${escapeLabelValue(value)}"`);
-  }
-  return {
-    prefix: name,
-    labels: pairs.length === 0 ? "" : `{${pairs.join(",")}}`,
-  };
+export interface OpenMetricsPool {
+  /** A snapshot from `pool.stats()`. */
+  stats: PoolStats;
+  /**
+   * This pool's labels, e.g. `{ pool: "bullets" }`, added to the shared
+   * ones of {@linkcode OpenMetricsOptions.labels} (a name may not be in
+   * both). Same rules as those. May be left out for at most one pool.
+   */
+  labels?: Readonly<Record<string, string>>;
 }
 
 function count(n: number): string {
@@ -418,9 +213,10 @@ export class StatsReporter {
    * given labels. With statistics off only what is known is written:
    * `<name>_statistics_enabled` (0), `<name>_in_use` and `<name>_capacity`.
    * Each call writes whole metric families, so one exposition holds one
-   * call per `name`: to serve several pools at one `/metrics`, give each its
-   * own `name` (two calls with the same `name` and different labels repeat
-   * the `# HELP` and `# TYPE` lines, which the format forbids).
+   * call per `name`: to serve several pools under one `name`, told apart by
+   * labels, use {@linkcode StatsReporter.combineOpenMetrics} (two calls with
+   * the same `name` would repeat the `# HELP` and `# TYPE` lines, which the
+   * format forbids).
    *
    * The metrics, after the `name` prefix: gauges `statistics_enabled`,
    * `in_use`, `capacity`, `pending`, `in_use_peak`, `capacity_peak`,
@@ -455,35 +251,51 @@ export class StatsReporter {
    * ```
    */
   toOpenMetrics(options: OpenMetricsOptions): string {
-    const { prefix, labels } = checkOpenMetrics(options);
-    const s = this.#stats;
-    let out = "";
-    const write = (
-      suffix: string,
-      kind: MetricKind,
-      help: string,
-      value: number,
-    ): void => {
-      const name = `${prefix}_${suffix}`;
-      // A number's JavaScript form (1e-7, 1e+21) is valid Go float syntax.
-      out +=
-        `# HELP ${name} ${help}\n# TYPE ${name} ${kind}\n${name}${labels} ${value}\n`;
-    };
-    write(
-      "statistics_enabled",
-      "gauge",
-      "Whether statistics are collected (1) or not (0).",
-      s.enabled ? 1 : 0,
-    );
-    for (const m of CURRENT_METRICS) {
-      write(m.suffix, m.kind, m.help, s[m.field] / m.divisor);
-    }
-    if (s.enabled) {
-      for (const m of COLLECTED_METRICS) {
-        write(m.suffix, m.kind, m.help, s[m.field] / m.divisor);
-      }
-    }
-    return out;
+    return openMetricsOf(this.#stats, options);
+  }
+
+  /**
+   * Several pools' snapshots in one exposition under one metric name, told
+   * apart by labels: the way to serve every pool of a program at one
+   * `/metrics` endpoint. Each metric family's `# HELP` and `# TYPE` lines
+   * come once, followed by one sample per pool (the format allows a family
+   * only once, so writing {@linkcode StatsReporter.toOpenMetrics} twice
+   * with one name is not valid). Every sample carries the shared
+   * `options.labels` and then its pool's own labels. The metrics collected
+   * only with statistics on have samples for just the pools that collect
+   * them (and no family when none does). Everything is checked before
+   * anything is written.
+   *
+   * @param pools Each pool's `{ stats, labels }`.
+   * @param options The metric-name prefix and the labels every pool shares.
+   * @returns The exposition, each line ending in a line feed (`""` for no
+   * pools).
+   * @throws {PoolConfigurationError} If `pools` is not an array of objects
+   * with only `stats` and `labels`, two pools end up with the same labels,
+   * a label name is both shared and a pool's own, or any name or label
+   * breaks the rules of {@linkcode OpenMetricsOptions}.
+   * @throws {TypeError} If a `stats` is not a statistics snapshot.
+   *
+   * @example
+   * ```ts
+   * import { FixedPool, GrowingPool, StatsReporter } from "@fastalloc/fastalloc";
+   *
+   * const bullets = new FixedPool({ capacity: 4, factory: () => ({}), enableStatistics: true });
+   * const sparks = new GrowingPool({ capacity: 2, factory: () => ({}), enableStatistics: true });
+   * bullets.acquire();
+   * const text = StatsReporter.combineOpenMetrics([
+   *   { stats: bullets.stats(), labels: { pool: "bullets" } },
+   *   { stats: sparks.stats(), labels: { pool: "sparks" } },
+   * ], { name: "game_pool", labels: { scene: "intro" } });
+   * console.log(text.split("\n").filter((line) => line.includes("game_pool_in_use{")));
+   * // [ 'game_pool_in_use{scene="intro",pool="bullets"} 1', 'game_pool_in_use{scene="intro",pool="sparks"} 0' ]
+   * ```
+   */
+  static combineOpenMetrics(
+    pools: readonly OpenMetricsPool[],
+    options: OpenMetricsOptions,
+  ): string {
+    return combinedOpenMetrics(pools, options);
   }
 
   /**

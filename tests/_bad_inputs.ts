@@ -1745,6 +1745,62 @@ export function badInputs(): BadInput[] {
       toOM({ name: "p", labels: new Map([["pool", "a"]]) }),
       PCE,
     );
+    // -- StatsReporter.combineOpenMetrics: several pools under one name --
+    const cm = "StatsReporter.combineOpenMetrics(pools, options)";
+    const combine = (pools: unknown, options: unknown = { name: "p" }) => () =>
+      StatsReporter.combineOpenMetrics(pools as never, options as never);
+    const part = (labels: unknown) => ({ stats: snapshot, labels });
+    for (const v of [null, 5, "x", {}, sym, revokedOptions]) {
+      add(cm, `pools: ${show(v)}`, combine(v), PCE, q(v));
+    }
+    for (const v of [null, 5, "x", sym, revokedOptions]) {
+      add(cm, `a pool: ${show(v)}`, combine([v]), PCE, q(v));
+    }
+    add(
+      cm,
+      'a pool with the unknown key "label"',
+      combine([{ stats: snapshot, label: {} }]),
+      PCE,
+      q("label"),
+    );
+    for (const v of [null, 5, { enabled: true }, {}, revokedOptions]) {
+      add(cm, `a pool's stats: ${show(v)}`, combine([{ stats: v }]), TypeError);
+    }
+    for (const v of [5, "a=b", [], new Map([["pool", "a"]])]) {
+      add(cm, `a pool's labels: ${show(v)}`, combine([part(v)]), PCE);
+    }
+    for (const key of ["a-b", "__name__"]) {
+      add(
+        cm,
+        `a pool's label name ${show(key)}`,
+        combine([part({ [key]: "x" })]),
+        PCE,
+        q(key),
+      );
+    }
+    add(cm, "a pool's label value 1", combine([part({ a: 1 })]), PCE, q(1));
+    add(
+      cm,
+      "two pools with the same labels",
+      combine([part({ pool: "a" }), part({ pool: "a" })]),
+      PCE,
+    );
+    add(
+      cm,
+      "two pools without labels of their own",
+      combine([part(undefined), part({})]),
+      PCE,
+    );
+    add(
+      cm,
+      'label "app" both shared and a pool\'s own',
+      combine([part({ app: "y" })], { name: "p", labels: { app: "x" } }),
+      PCE,
+      q("app"),
+    );
+    for (const v of [null, 5, {}, { name: "1p" }, { name: "p", label: {} }]) {
+      add(cm, `options: ${show(v)}`, combine([part({ pool: "a" })], v), PCE);
+    }
     // -- AsyncPool leakTimeout (the "obs" engineer's section) --
     for (
       const v of [0, -1, NaN, -Infinity, "10", null, true, 2 ** 31, sym, frozen]

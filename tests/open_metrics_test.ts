@@ -104,14 +104,17 @@ const TRICKY_LABELS = {
 
 /**
  * Every line of an exposition, checked against the text format's grammar:
- * `# HELP name text`, `# TYPE name counter|gauge`, or a sample
- * `name{label="value",...} number`, each family's three lines together and
- * each family once; the text ends with a line feed.
+ * `# HELP name text`, `# TYPE name counter|gauge`, then one or more samples
+ * `name{label="value",...} number` (`samplesOf(family)` of them), each
+ * family's lines together and each family once; the text ends with a line
+ * feed.
  */
-function checkGrammar(text: string): void {
+function checkGrammar(
+  text: string,
+  samplesOf: (family: string) => number = () => 1,
+): void {
   assert.ok(text.endsWith("\n"), "ends with a line feed");
   const lines = text.slice(0, -1).split("\n");
-  assert.equal(lines.length % 3, 0);
   const name = "[a-zA-Z_:][a-zA-Z0-9_:]*";
   const labelValue = String.raw`"(?:[^"\\\n]|\\[\\"n])*"`;
   const labels = String
@@ -119,7 +122,8 @@ function checkGrammar(text: string): void {
   const number = String.raw`[0-9]+(?:\.[0-9]+)?(?:e[+-][0-9]+)?`;
   const sample = new RegExp(`^(${name})(?:${labels})? (${number})$`);
   const seen = new Set<string>();
-  for (let i = 0; i < lines.length; i += 3) {
+  let i = 0;
+  while (i < lines.length) {
     const help = /^# HELP ([^ ]+) (\S.*)$/.exec(lines[i]!);
     assert.ok(help, `a HELP line: ${lines[i]}`);
     const family = help[1]!;
@@ -131,10 +135,15 @@ function checkGrammar(text: string): void {
     assert.ok(type, `a TYPE line: ${lines[i + 1]}`);
     assert.equal(type[1], family);
     assert.equal(type[2] === "counter", family.endsWith("_total"));
-    const s = sample.exec(lines[i + 2]!);
-    assert.ok(s, `a sample line: ${lines[i + 2]}`);
-    assert.equal(s[1], family);
-    assert.ok(Number.isFinite(Number(s[2])));
+    const samples = samplesOf(family);
+    assert.ok(samples >= 1, `${family} has samples`);
+    for (let k = 0; k < samples; k++) {
+      const s = sample.exec(lines[i + 2 + k]!);
+      assert.ok(s, `a sample line of ${family}: ${lines[i + 2 + k]}`);
+      assert.equal(s[1], family);
+      assert.ok(Number.isFinite(Number(s[2])));
+    }
+    i += 2 + samples;
   }
 }
 
@@ -440,6 +449,201 @@ describe("StatsReporter#toOpenMetrics", () => {
         ["ok_in_use", { a: "b" }],
         ["ok_capacity", { a: "b" }],
       ],
+    );
+  });
+});
+
+describe("StatsReporter.combineOpenMetrics", () => {
+  /** Three pools: two collecting statistics, one not. */
+  function threePools(): { name: string; stats: PoolStats }[] {
+    const bullets = new FixedPool(Thing, {
+      capacity: 4,
+      enableStatistics: true,
+    });
+    bullets.release(bullets.acquire());
+    bullets.acquire();
+    const sparks = new GrowingPool(Thing, {
+      capacity: 1,
+      enableStatistics: true,
+    });
+    sparks.acquire();
+    sparks.acquire(); // grows
+    const quiet = new FixedPool(Thing, { capacity: 3 });
+    quiet.acquire();
+    return [
+      { name: "bullets", stats: bullets.stats() },
+      { name: "sparks", stats: sparks.stats() },
+      { name: "quiet", stats: quiet.stats() },
+    ];
+  }
+
+  it("writes each family once, one sample per pool, read back by the parser", () => {
+    const pools = threePools();
+    const shared = { app: "game", ...TRICKY_LABELS };
+    const text = StatsReporter.combineOpenMetrics(
+      pools.map((p) => ({ stats: p.stats, labels: { pool: p.name } })),
+      { name: "game_pool", labels: shared },
+    );
+    const collecting = pools.filter((p) => p.stats.enabled);
+    assert.equal(collecting.length, 2);
+    checkGrammar(
+      text,
+      (family) =>
+        ALWAYS.has(family.slice("game_pool_".length))
+          ? pools.length
+          : collecting.length,
+    );
+    const families = parseExposition(text);
+    assert.deepEqual(
+      families.map((f) => f.name).sort(),
+      EXPECTED.map((m) => `game_pool_${m.name}`).sort(),
+    );
+    for (const m of EXPECTED) {
+      const family = families.find((f) => f.name === `game_pool_${m.name}`)!;
+      assert.equal(family.type, m.type, family.name);
+      const expected = ALWAYS.has(m.name) ? pools : collecting;
+      assert.equal(family.metrics.length, expected.length, family.name);
+      for (const [i, p] of expected.entries()) {
+        const sample = family.metrics[i]!;
+        assert.deepEqual(sample.labels, { ...shared, pool: p.name });
+        assert.equal(Number(sample.value), m.value(p.stats), family.name);
+      }
+    }
+    // The figures are the pools' own, not mixed up.
+    const inUse = families.find((f) => f.name === "game_pool_in_use")!;
+    assert.deepEqual(inUse.metrics.map((s) => s.value), ["1", "2", "1"]);
+    const growth = families.find((f) =>
+      f.name === "game_pool_growth_events_total"
+    )!;
+    assert.deepEqual(growth.metrics.map((s) => s.value), ["0", "1"]);
+  });
+
+  it("puts the shared labels first, then each pool's own, on every sample", () => {
+    const text = StatsReporter.combineOpenMetrics([
+      { stats: disabledStats(1, 2), labels: { pool: "a", zone: "eu" } },
+      { stats: disabledStats(3, 4), labels: { pool: "b" } },
+    ], { name: "p", labels: { app: "x" } });
+    assert.equal(
+      text,
+      [
+        "# HELP p_statistics_enabled Whether statistics are collected (1) or not (0).",
+        "# TYPE p_statistics_enabled gauge",
+        'p_statistics_enabled{app="x",pool="a",zone="eu"} 0',
+        'p_statistics_enabled{app="x",pool="b"} 0',
+        "# HELP p_in_use Objects lent now.",
+        "# TYPE p_in_use gauge",
+        'p_in_use{app="x",pool="a",zone="eu"} 1',
+        'p_in_use{app="x",pool="b"} 3',
+        "# HELP p_capacity The capacity now.",
+        "# TYPE p_capacity gauge",
+        'p_capacity{app="x",pool="a",zone="eu"} 2',
+        'p_capacity{app="x",pool="b"} 4',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("for one pool writes what toOpenMetrics writes; for none, nothing", () => {
+    for (const { stats } of threePools()) {
+      const labels = { pool: "only" };
+      assert.equal(
+        StatsReporter.combineOpenMetrics([{ stats, labels }], { name: "one" }),
+        new StatsReporter(stats).toOpenMetrics({ name: "one", labels }),
+      );
+      assert.equal(
+        StatsReporter.combineOpenMetrics([{ stats }], {
+          name: "one",
+          labels,
+        }),
+        new StatsReporter(stats).toOpenMetrics({ name: "one", labels }),
+      );
+    }
+    assert.equal(StatsReporter.combineOpenMetrics([], { name: "none" }), "");
+  });
+
+  it("refuses pools it could not tell apart, or a label given twice, before writing", () => {
+    const s = disabledStats(0, 1);
+    const cases: [unknown, unknown, string][] = [
+      [
+        [{ stats: s, labels: { pool: "a" } }, {
+          stats: s,
+          labels: { pool: "a" },
+        }],
+        { name: "p" },
+        `pools 0 and 1 have the same labels ${quote('{pool="a"}')}`,
+      ],
+      [
+        [
+          { stats: s, labels: { a: "1", b: "2" } },
+          { stats: s, labels: { pool: "x" } },
+          { stats: s, labels: { b: "2", a: "1" } },
+        ],
+        { name: "p" },
+        `pools 0 and 2 have the same labels ${quote('{b="2",a="1"}')}`,
+      ],
+      [
+        [{ stats: s }, { stats: s, labels: {} }],
+        { name: "p", labels: { app: "x" } },
+        `pools 0 and 1 have the same labels ${quote('{app="x"}')}`,
+      ],
+      [
+        [{ stats: s, labels: { app: "y" } }],
+        { name: "p", labels: { app: "x" } },
+        `label ${quote("app")} is given both to every pool and to pool 0`,
+      ],
+      [
+        [{ stats: s, labels: { pool: "a" } }, {
+          stats: s,
+          labels: { "a-b": "x" },
+        }],
+        { name: "p" },
+        `label name ${quote("a-b")} is not a label name`,
+      ],
+      [
+        [{ stats: s, labels: "pool=a" }],
+        { name: "p" },
+        `the labels of pool 0 ${quote("pool=a")} are not an object`,
+      ],
+      [
+        [{ stats: s, label: { pool: "a" } }],
+        { name: "p" },
+        `pool 0 has the unknown key ${quote("label")}`,
+      ],
+      [[null], { name: "p" }, `pool 0 ${quote(null)} is not an object`],
+      [{ 0: { stats: s } }, { name: "p" }, "pools"],
+      [
+        [{ stats: s }],
+        { name: "1p" },
+        `name ${quote("1p")} is not a metric name`,
+      ],
+      [[{ stats: s }], null, `options ${quote(null)} are not an object`],
+    ];
+    for (const [pools, options, message] of cases) {
+      assert.throws(
+        () =>
+          StatsReporter.combineOpenMetrics(pools as never, options as never),
+        (error: unknown) => {
+          assert.ok(error instanceof PoolConfigurationError, String(error));
+          assert.ok(
+            error.message.startsWith(`Cannot write OpenMetrics: ${message}`),
+            error.message,
+          );
+          return true;
+        },
+      );
+    }
+    assert.throws(
+      () =>
+        StatsReporter.combineOpenMetrics(
+          [{ stats: s, labels: { pool: "a" } }, {
+            stats: { enabled: true },
+            labels: { pool: "b" },
+          }] as never,
+          { name: "p" },
+        ),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message.startsWith("Cannot write OpenMetrics of pool 1: "),
     );
   });
 });
