@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The browser tests, in real headless Chromium (Debian's `chromium`, driven
  * by playwright-core; no browser is ever downloaded). Bundles the library,
