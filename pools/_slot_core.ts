@@ -261,9 +261,11 @@ export class SlotCore<T extends object> extends SlotObjects<T> {
    */
   drop(slot: number, cause?: unknown): void {
     try {
-      this.clearStale();
       this.retire(slot, cause);
     } finally {
+      // After the retirement (which marks copies stale), so one pass clears
+      // them and the next reuse of a slot needs none.
+      this.clearStale();
       this.drained();
     }
   }

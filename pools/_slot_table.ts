@@ -7,8 +7,8 @@
  * Layout. The pool owns its objects in `objects[slot]`; an `Int32Array` holds
  * one state word per slot (the borrow's key while lent, the complement of
  * the next key while not: see `Hot.state`), and the idle store is a stack
- * (or, for `"deque"`, a ring) of the idle objects themselves and their
- * slots, with an explicit top. Every array grows with
+ * of the idle objects themselves and their slots (for `"deque"`, a ring of
+ * slots alone), with an explicit top. Every array grows with
  * use, so a huge capacity costs nothing up front. Each object carries ONE hidden own property, its slot number
  * ({@linkcode SLOT}, the stamp), written once when it is created; nothing
  * else is ever read from or written to user objects. A release reads the
@@ -146,9 +146,8 @@ export interface Hot<T> {
    * The idle objects of a stack (`[top - 1]` next), with their slots beside
    * them in `idleSlots`. Storing the object itself lets the next acquire
    * read back the very reference the release stored (measured in one
-   * process against objects looked up
-   * by slot: 15–25% faster on Bun; on Deno and Node 24 within a few percent
-   * either way).
+   * process against objects looked up by slot: 15–25% faster on Bun; on
+   * Deno and Node 24 within a few percent either way).
    * The fast acquire leaves its entry behind (a copy of an object the pool
    * still owns: one store less per cycle), so a loop's next release finds
    * its own slot's pair already there and stores nothing (measured in one
@@ -170,9 +169,9 @@ export interface Hot<T> {
    * load of its own, where the stamp is a load through the object just
    * loaded: measured in one process, reading the stamp instead cost the key
    * path 2.4–3.4× a bare array against 1.9–2.3×. The general paths read it
-   * too (`popIdle`), so no path reads the stamp of an idle object. (Reading the
-   * stamp in the compiled acquire measured 2–4% faster, but a pooled Proxy's
-   * trap would then run, and could throw, in the middle of a lend.)
+   * too (`popIdle`), so no path reads the stamp of an idle object. (Reading
+   * the stamp in the compiled acquire measured 2–4% faster, but a pooled
+   * Proxy's trap would then run, and could throw, in the middle of a lend.)
    */
   $idleSlots: Int32Array;
   /**
@@ -372,9 +371,10 @@ export class SlotTable<T extends object> {
 
   /**
    * Clears the stack entries at and above `top`: copies the fast acquire
-   * left behind, of objects still lent or about to be retired (see Hot). Run
-   * before an object is retired, so the pool keeps no reference to it;
-   * costs one pass over the stack, so a bulk retirement runs it once.
+   * left behind, of objects still lent or just retired (see Hot). Run after
+   * objects are retired, so the pool keeps no reference to them (and
+   * before a freed slot is reused, if that comes first); costs one pass
+   * over the stack, so a bulk retirement runs it once.
    */
   clearStale(): void {
     const hot = this.hot;
