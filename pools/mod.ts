@@ -13,8 +13,8 @@
  * @module
  */
 
-export type { BuiltPool, PoolStatic } from "./pool.ts";
-export { Pool, PoolBuilder } from "./pool.ts";
+export type { BuiltPool, PoolStatic } from "./builder.ts";
+export { Pool, PoolBuilder } from "./builder.ts";
 export { BasePool } from "./base_pool.ts";
 export { FixedPool } from "./fixed_pool.ts";
 export { GrowingPool } from "./growing_pool.ts";

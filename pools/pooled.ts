@@ -11,7 +11,7 @@ import { PoolConfigurationError } from "../errors.ts";
 import { className, quote } from "../quote.ts";
 import { isOptions } from "../config/_option_keys.ts";
 import type { AsyncPool } from "./async_pool.ts";
-import type { BuiltPool, Pool } from "./pool.ts";
+import type { BuiltPool, Pool } from "./builder.ts";
 import type { PoolBlueprint } from "./pool_blueprint.ts";
 import { buildPool, checkBlueprint } from "./_build_pool.ts";
 

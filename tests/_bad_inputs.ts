@@ -13,7 +13,7 @@ import { FixedPool } from "../pools/fixed_pool.ts";
 import { GrowingPool } from "../pools/growing_pool.ts";
 import { ThreadLocalPool } from "../pools/thread_local_pool.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
-import { Pool } from "../pools/pool.ts";
+import { Pool } from "../pools/builder.ts";
 import { pooled } from "../pools/pooled.ts";
 import { PoolEvent } from "../pools/pool_event.ts";
 import { exponentialGrowth, linearGrowth } from "../config/growth.ts";

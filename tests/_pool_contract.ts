@@ -25,7 +25,7 @@ import type {
   PoolOptions,
   PoolType,
 } from "../config/options.ts";
-import type { Pool } from "../pools/pool.ts";
+import type { Pool } from "../pools/builder.ts";
 import { ContextHandle } from "../handles/context_handle.ts";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import { GrowingPool } from "../pools/growing_pool.ts";

@@ -39,7 +39,7 @@ import { GrowingPool } from "../pools/growing_pool.ts";
 import { ThreadSafePool } from "../pools/thread_safe_pool.ts";
 import { AsyncPool } from "../pools/async_pool.ts";
 import type { AsyncPoolOptions } from "../config/async_options.ts";
-import type { Pool } from "../pools/pool.ts";
+import type { Pool } from "../pools/builder.ts";
 import { checkAsyncProperty, checkProperty, fc, runsFor } from "./_fc.ts";
 
 const RUNS = 150;

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FixedPool } from "../pools/fixed_pool.ts";
 import { BasePool } from "../pools/base_pool.ts";
-import type { Pool } from "../pools/pool.ts";
+import type { Pool } from "../pools/builder.ts";
 import { PoolEmptyError } from "../errors.ts";
 import { Vec } from "./_pool_contract.ts";
 import { stateOf, throwsUnchanged } from "./_state.ts";

@@ -142,7 +142,7 @@ describe("library structure", () => {
 
   it("finds the library modules (and no test, bench or example file)", () => {
     assert.ok(files.includes("mod.ts"));
-    assert.ok(files.includes("pools/pool.ts"));
+    assert.ok(files.includes("pools/builder.ts"));
     assert.ok(files.includes("errors.ts"));
     assert.ok(files.length > 40, `only ${files.length} library files found`);
     for (const file of files) {

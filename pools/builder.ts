@@ -1,7 +1,7 @@
 /**
- * The public {@linkcode Pool}: the synchronous pool interface (as a type)
- * and `Pool.builder()` (as a value), with the {@linkcode PoolBuilder} it
- * returns. They are one module because they name each other (`Pool.builder()`
+ * The {@linkcode PoolBuilder}, and the public {@linkcode Pool} it builds:
+ * the synchronous pool interface (as a type) and `Pool.builder()` (as a
+ * value). They are one module because they name each other (`Pool.builder()`
  * returns a `PoolBuilder`, whose `build()` returns a `Pool`); the pool
  * classes do not import this module (the table of pool kinds in
  * `_build_pool.ts` checks that each one is a `Pool`), so loading a pool never
