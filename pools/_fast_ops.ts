@@ -231,8 +231,9 @@ function compile<T extends object>(): typeof fastOps<T> {
 }
 
 /**
- * A copy of `hot`'s {@linkcode FIXED} fields with a hidden class of its
- * own (a unique first key), for one pool's compiled fast paths. Why: V8 tracks per hidden class whether a
+ * A copy of `hot`'s `$` fields (the {@linkcode Fixed} state) with a hidden
+ * class of its own (a unique first key), for one pool's compiled fast paths.
+ * Why: V8 tracks per hidden class whether a
  * field was ever written after its object was made, and folds a field never
  * written into the compiled code as a constant. With one hidden class for
  * every pool's state, one pool that grows (or any set-up write) makes

@@ -46,7 +46,6 @@ const RETIRED = new WeakMap<object, object>();
  * @example
  * ```ts
  * import { SlotObjects } from "./_slot_objects.ts";
- *
  * import { validatePoolOptions } from "../config/_options.ts";
  *
  * const settings = validatePoolOptions(undefined, {
